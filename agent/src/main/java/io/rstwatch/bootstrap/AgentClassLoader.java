@@ -1,0 +1,148 @@
+package io.rstwatch.bootstrap;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+/**
+ * Loads the agent and its libraries from the {@code inst/} folder of the agent jar, where class files are stored
+ * as {@code .classdata}: the application's class loader sees the jar but can neither load nor find these classes,
+ * and the agent sees none of the application's (the parent is the platform loader). JNA finds its native library
+ * through {@link #getResource}, which answers with ordinary {@code jar:} URLs.
+ */
+final class AgentClassLoader extends ClassLoader {
+    static final String PREFIX = "inst/";
+    private static final String CLASS_SUFFIX = ".classdata";
+
+    static {
+        registerAsParallelCapable();
+    }
+
+    private static volatile AgentClassLoader instance;
+
+    private final JarFile jar;
+    private final String jarUrl;
+    private final ProtectionDomain domain;
+    /** Multi-release folders usable on this JDK, newest first ("inst/META-INF/versions/24/"). */
+    private final String[] versionPrefixes;
+
+    private AgentClassLoader(File file) throws IOException {
+        super("rstwatch", ClassLoader.getPlatformClassLoader());
+        this.jar = new JarFile(file, false);
+        URL url = file.toURI().toURL();
+        this.jarUrl = url.toExternalForm();
+        this.domain = new ProtectionDomain(new CodeSource(url, (Certificate[]) null), null, this, null);
+        this.versionPrefixes = versionPrefixes(jar);
+    }
+
+    /** One loader per JVM: the agent and the command line share it. */
+    static AgentClassLoader forJar(File file) throws IOException {
+        synchronized (AgentClassLoader.class) {
+            if (instance == null) {
+                instance = new AgentClassLoader(file);
+            }
+            return instance;
+        }
+    }
+
+    private static String[] versionPrefixes(JarFile jar) {
+        int feature = Runtime.version().feature();
+        List<Integer> versions = new ArrayList<Integer>();
+        String base = PREFIX + "META-INF/versions/";
+        Enumeration<JarEntry> entries = jar.entries();
+        while (entries.hasMoreElements()) {
+            String name = entries.nextElement().getName();
+            if (name.startsWith(base)) {
+                int slash = name.indexOf('/', base.length());
+                if (slash > base.length()) {
+                    try {
+                        Integer v = Integer.valueOf(name.substring(base.length(), slash));
+                        if (v.intValue() <= feature && !versions.contains(v)) {
+                            versions.add(v);
+                        }
+                    } catch (NumberFormatException ignored) {
+                        // not a version folder
+                    }
+                }
+            }
+        }
+        Collections.sort(versions, Collections.reverseOrder());
+        String[] prefixes = new String[versions.size()];
+        for (int i = 0; i < prefixes.length; i++) {
+            prefixes[i] = base + versions.get(i) + "/";
+        }
+        return prefixes;
+    }
+
+    /** Entry name for a resource: classes are stored as .classdata, everything else as is. */
+    private static String stored(String resource) {
+        if (resource.endsWith(".class")) {
+            return resource.substring(0, resource.length() - ".class".length()) + CLASS_SUFFIX;
+        }
+        return resource;
+    }
+
+    private JarEntry find(String resource) {
+        String name = stored(resource);
+        if (!name.startsWith("META-INF/")) {
+            for (String prefix : versionPrefixes) {
+                JarEntry e = jar.getJarEntry(prefix + name);
+                if (e != null) {
+                    return e;
+                }
+            }
+        }
+        return jar.getJarEntry(PREFIX + name);
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+        JarEntry entry = find(name.replace('.', '/') + ".class");
+        if (entry == null) {
+            throw new ClassNotFoundException(name);
+        }
+        try (InputStream in = jar.getInputStream(entry)) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.max(entry.getSize(), 1024));
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+            }
+            byte[] bytes = out.toByteArray();
+            return defineClass(name, bytes, 0, bytes.length, domain);
+        } catch (IOException e) {
+            throw new ClassNotFoundException(name, e);
+        }
+    }
+
+    @Override
+    protected URL findResource(String name) {
+        JarEntry entry = find(name);
+        return entry == null ? null : url(entry);
+    }
+
+    @Override
+    protected Enumeration<URL> findResources(String name) {
+        URL url = findResource(name);
+        return url == null ? Collections.<URL>emptyEnumeration() : Collections.enumeration(Collections.singletonList(url));
+    }
+
+    private URL url(JarEntry entry) {
+        try {
+            return new URL("jar:" + jarUrl + "!/" + entry.getName());
+        } catch (MalformedURLException e) {
+            return null;
+        }
+    }
+}

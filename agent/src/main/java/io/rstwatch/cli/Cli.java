@@ -1,0 +1,41 @@
+package io.rstwatch.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/** The agent jar's command line: {@code java -jar rstwatch-agent.jar COMMAND ...}. */
+public final class Cli {
+    private Cli() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            usage(out);
+            return args.length == 0 ? 2 : 0;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            switch (args[0]) {
+                case "report":
+                    return Report.run(rest, out, err);
+                default:
+                    err.println("rstwatch: unknown command '" + args[0] + "'.");
+                    usage(err);
+                    return 2;
+            }
+        } catch (Exception e) {
+            err.println("rstwatch: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static void usage(PrintStream out) {
+        out.println("usage: java -jar rstwatch-agent.jar COMMAND");
+        out.println("  report PID   print what the rstwatch agent in JVM PID sees");
+        out.println("As an agent: java -javaagent:rstwatch-agent.jar[=key=value,...] -jar app.jar");
+    }
+}

@@ -1,0 +1,51 @@
+package io.rstwatch.core;
+
+import io.rstwatch.config.Options;
+import java.lang.instrument.Instrumentation;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What every part of the running agent shares: options, health, one scheduler, and the instrumentation. */
+public final class AgentContext {
+    private final Options options;
+    private final Health health;
+    private final Instrumentation instrumentation;
+    private final ScheduledExecutorService scheduler;
+
+    public AgentContext(Options options, Health health, Instrumentation instrumentation) {
+        this.options = options;
+        this.health = health;
+        this.instrumentation = instrumentation;
+        this.scheduler = Executors.newScheduledThreadPool(1, daemonThreads("rstwatch-timer"));
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    public Health health() {
+        return health;
+    }
+
+    /** Null when running as a command-line tool. */
+    public Instrumentation instrumentation() {
+        return instrumentation;
+    }
+
+    /** For short periodic work only (sampling, refreshing caches); long loops get a thread of their own. */
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /** Daemon threads named "rstwatch-...", so they never keep the application alive and are easy to spot. */
+    public static ThreadFactory daemonThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, n.getAndIncrement() == 0 ? name : name + "-" + n.get());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

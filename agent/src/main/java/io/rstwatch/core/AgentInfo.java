@@ -1,0 +1,40 @@
+package io.rstwatch.core;
+
+import io.rstwatch.config.Options;
+import io.rstwatch.jmx.AgentMXBean;
+import java.util.Map;
+
+/** Backs rstwatch:type=Agent. Everything here is fixed at start or cached in {@link Health}. */
+final class AgentInfo implements AgentMXBean {
+    private final String startedAt;
+    private final String[] options;
+    private final Health health;
+
+    AgentInfo(long startedAtMillis, Options options, Health health) {
+        this.startedAt = Times.iso(startedAtMillis);
+        this.options = options.describe().entrySet().stream()
+                .map((Map.Entry<String, String> e) -> e.getKey() + "=" + e.getValue())
+                .toArray(String[]::new);
+        this.health = health;
+    }
+
+    @Override
+    public String getVersion() {
+        return Version.get();
+    }
+
+    @Override
+    public String getStartedAt() {
+        return startedAt;
+    }
+
+    @Override
+    public String getStatus() {
+        return health.sentence();
+    }
+
+    @Override
+    public String[] getOptions() {
+        return options.clone();
+    }
+}

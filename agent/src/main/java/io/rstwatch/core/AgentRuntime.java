@@ -1,0 +1,65 @@
+package io.rstwatch.core;
+
+import io.rstwatch.config.OptionKeys;
+import io.rstwatch.config.Options;
+import io.rstwatch.config.OptionsLoader;
+import io.rstwatch.jmx.AgentMXBean;
+import io.rstwatch.jmx.MBeans;
+import io.rstwatch.log.AgentLog;
+import io.rstwatch.log.LogLevel;
+import java.lang.instrument.Instrumentation;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent proper, started on the "rstwatch-start" daemon thread inside the agent's class loader. Each part is
+ * started on its own: one that fails says why in the Agent MBean's Status and the others carry on.
+ */
+public final class AgentRuntime {
+    public static final String AGENT_MBEAN = "rstwatch:type=Agent";
+    private static final AtomicBoolean OPTIONS_REPORTED = new AtomicBoolean();
+
+    private AgentRuntime() {
+    }
+
+    /** Called reflectively by io.rstwatch.bootstrap.AgentEntry. */
+    public static void start(String args, Instrumentation inst, String how, long premainNanos, long startedAtMillis,
+            LongSupplier premainDuration) {
+        Options options = reportOptionProblems(args);
+        Logger log = LoggerFactory.getLogger(AgentRuntime.class);
+        try {
+            long waited = HostGate.awaitApplicationLogging();
+            if (waited > 0) {
+                log.debug("waited {} ms for the application to choose its java.util.logging manager", waited);
+            }
+            Health health = new Health();
+            AgentContext context = new AgentContext(options, health, inst);
+            MBeans.register(AGENT_MBEAN, new AgentInfo(startedAtMillis, options, health), AgentMXBean.class);
+            health.set("jmx", "MBeans under rstwatch:type=*");
+
+            long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - premainNanos);
+            log.debug("{} returned after {} µs", how, TimeUnit.NANOSECONDS.toMicros(premainDuration.getAsLong()));
+            log.info("{} ({}, {} ms after {})", health.sentence(), options, readyMillis, how);
+        } catch (Throwable t) {
+            log.error("the agent stopped while starting; the application is unaffected", t);
+        }
+    }
+
+    /**
+     * Reads the options, sets the log level and writes one line per problem: on start, or at exit when the
+     * application ends before the agent got that far (called by the bootstrap's shutdown hook). Only once.
+     */
+    public static Options reportOptionProblems(String args) {
+        Options options = OptionsLoader.load(args, System.getProperties());
+        if (OPTIONS_REPORTED.compareAndSet(false, true)) {
+            AgentLog.setLevel(LogLevel.parse(options.get(OptionKeys.LOG)));
+            for (String problem : options.problems()) {
+                AgentLog.write(LogLevel.WARN, problem, null);
+            }
+        }
+        return options;
+    }
+}

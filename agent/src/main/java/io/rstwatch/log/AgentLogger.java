@@ -1,0 +1,50 @@
+package io.rstwatch.log;
+
+import org.slf4j.Marker;
+import org.slf4j.event.Level;
+import org.slf4j.helpers.LegacyAbstractLogger;
+import org.slf4j.helpers.MessageFormatter;
+
+/** An slf4j logger that writes through {@link AgentLog}; also used by pcap4j inside the agent. */
+final class AgentLogger extends LegacyAbstractLogger {
+    private static final long serialVersionUID = 1L;
+
+    AgentLogger(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public boolean isTraceEnabled() {
+        return AgentLog.enabled(LogLevel.TRACE);
+    }
+
+    @Override
+    public boolean isDebugEnabled() {
+        return AgentLog.enabled(LogLevel.DEBUG);
+    }
+
+    @Override
+    public boolean isInfoEnabled() {
+        return AgentLog.enabled(LogLevel.INFO);
+    }
+
+    @Override
+    public boolean isWarnEnabled() {
+        return AgentLog.enabled(LogLevel.WARN);
+    }
+
+    @Override
+    public boolean isErrorEnabled() {
+        return AgentLog.enabled(LogLevel.ERROR);
+    }
+
+    @Override
+    protected String getFullyQualifiedCallerName() {
+        return null;
+    }
+
+    @Override
+    protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args, Throwable t) {
+        AgentLog.write(LogLevel.valueOf(level.name()), MessageFormatter.basicArrayFormat(pattern, args), t);
+    }
+}

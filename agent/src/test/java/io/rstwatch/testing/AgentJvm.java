@@ -1,0 +1,262 @@
+package io.rstwatch.testing;
+
+import io.rstwatch.cli.AttachedJvm;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+
+/**
+ * A child JVM running an application with {@code -javaagent:rstwatch-agent.jar}, read from outside through the
+ * attach API the way a collector or JConsole reads it. Close it to stop the child.
+ */
+public final class AgentJvm implements AutoCloseable {
+    private final Process process;
+    private final Capture stdout;
+    private final Capture stderr;
+    private AttachedJvm attached;
+
+    private AgentJvm(Process process) {
+        this.process = process;
+        this.stdout = new Capture(process.getInputStream());
+        this.stderr = new Capture(process.getErrorStream());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The finished agent jar, as the build made it. */
+    public static Path agentJar() {
+        String path = System.getProperty("rstwatch.agent.jar");
+        if (path == null) {
+            throw new IllegalStateException("system property rstwatch.agent.jar is not set; run the tests with mvn verify");
+        }
+        return Paths.get(path);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public String stdout() {
+        return stdout.text();
+    }
+
+    public String stderr() {
+        return stderr.text();
+    }
+
+    /** The child's MBean server, attached on first use. */
+    public synchronized MBeanServerConnection jmx() throws IOException {
+        if (attached == null) {
+            attached = AttachedJvm.attach(pid());
+        }
+        return attached.connection();
+    }
+
+    /** Waits until the MBean exists and returns its attribute. */
+    public Object attribute(String objectName, String attribute, Duration timeout) throws Exception {
+        return awaitAttribute(objectName, attribute, v -> true, timeout);
+    }
+
+    /** Polls an attribute until the condition holds; fails with the last value seen. */
+    public Object awaitAttribute(String objectName, String attribute, Predicate<Object> condition, Duration timeout)
+            throws Exception {
+        ObjectName name = new ObjectName(objectName);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Object last = null;
+        Exception lastError = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the child JVM exited with " + process.exitValue() + "; stderr:\n" + stderr());
+            }
+            try {
+                MBeanServerConnection c = jmx();
+                if (c.isRegistered(name)) {
+                    last = c.getAttribute(name, attribute);
+                    if (condition.test(last)) {
+                        return last;
+                    }
+                }
+            } catch (IOException e) {
+                lastError = e;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("timed out waiting on " + objectName + " " + attribute + "; last value " + last
+                + (lastError == null ? "" : "; last error " + lastError) + "; child stderr:\n" + stderr());
+    }
+
+    /** Waits for the child to exit by itself. */
+    public int waitFor(Duration timeout) throws Exception {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the child JVM did not exit within " + timeout + "; stderr:\n" + stderr());
+        }
+        stdout.join();
+        stderr.join();
+        return process.exitValue();
+    }
+
+    /** Closes stdin, which the test apps take as "exit now". */
+    public void closeStdin() throws IOException {
+        process.getOutputStream().close();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (attached != null) {
+            try {
+                attached.close();
+            } catch (IOException ignored) {
+                // the child may already be gone
+            }
+        }
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        stdout.join();
+        stderr.join();
+    }
+
+    public static final class Builder {
+        private Path javaHome = Jdks.current();
+        private String agentOptions;
+        private boolean withAgent = true;
+        private final List<String> jvmArgs = new ArrayList<>();
+        private final List<String> appArgs = new ArrayList<>();
+        private String classpath;
+        private String mainClass;
+        private Path jar;
+
+        public Builder javaHome(Path home) {
+            this.javaHome = home;
+            return this;
+        }
+
+        /** Text after "=" in -javaagent:rstwatch-agent.jar=...; null for none. */
+        public Builder agentOptions(String options) {
+            this.agentOptions = options;
+            return this;
+        }
+
+        public Builder withoutAgent() {
+            this.withAgent = false;
+            return this;
+        }
+
+        public Builder jvmArgs(String... args) {
+            jvmArgs.addAll(Arrays.asList(args));
+            return this;
+        }
+
+        public Builder classpath(String cp) {
+            this.classpath = cp;
+            return this;
+        }
+
+        /**
+         * A main class; unless {@link #classpath} says otherwise, the child's class path is just the folder or jar
+         * the class came from, so that it holds nothing of the agent's, as in a real application.
+         */
+        public Builder main(Class<?> main, String... args) {
+            this.mainClass = main.getName();
+            if (classpath == null) {
+                try {
+                    classpath = Paths.get(main.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalArgumentException(e);
+                }
+            }
+            appArgs.addAll(Arrays.asList(args));
+            return this;
+        }
+
+        /** An executable jar, run with -jar. */
+        public Builder jar(Path executableJar, String... args) {
+            this.jar = executableJar;
+            appArgs.addAll(Arrays.asList(args));
+            return this;
+        }
+
+        public List<String> command() {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(javaHome.resolve("bin/java").toString());
+            if (withAgent) {
+                cmd.add("-javaagent:" + agentJar() + (agentOptions == null ? "" : "=" + agentOptions));
+            }
+            cmd.addAll(jvmArgs);
+            if (jar != null) {
+                cmd.add("-jar");
+                cmd.add(jar.toString());
+            } else {
+                cmd.add("-cp");
+                cmd.add(classpath);
+                cmd.add(mainClass);
+            }
+            cmd.addAll(appArgs);
+            return cmd;
+        }
+
+        public AgentJvm start() throws IOException {
+            if (!Files.isRegularFile(agentJar())) {
+                throw new IllegalStateException("no agent jar at " + agentJar() + "; run mvn verify");
+            }
+            ProcessBuilder pb = new ProcessBuilder(command());
+            pb.environment().remove("JAVA_TOOL_OPTIONS");
+            pb.environment().remove("JDK_JAVA_OPTIONS");
+            return new AgentJvm(pb.start());
+        }
+    }
+
+    /** Drains a stream on its own thread so the child never blocks on a full pipe. */
+    private static final class Capture {
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final Thread thread;
+
+        Capture(InputStream in) {
+            thread = new Thread(() -> {
+                byte[] buf = new byte[8192];
+                try (in) {
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        synchronized (buffer) {
+                            buffer.write(buf, 0, n);
+                        }
+                    }
+                } catch (IOException ignored) {
+                    // child gone
+                }
+            }, "child-output");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        String text() {
+            synchronized (buffer) {
+                return buffer.toString(StandardCharsets.UTF_8);
+            }
+        }
+
+        void join() throws InterruptedException {
+            thread.join(5000);
+        }
+    }
+}
