@@ -16,7 +16,21 @@ public final class OptionKeys {
     public static final OptionSpec<Integer> RATE_WINDOW = OptionSpec.integer("rate.window", 60, 1, 3600, "seconds",
             "The window, in seconds, over which every PerSecond attribute is averaged.");
 
-    public static final List<OptionSpec<?>> ALL = List.of(LOG, CONFIG, RATE_WINDOW);
+    public static final OptionSpec<String> CAPTURE = OptionSpec.oneOf("capture", "on",
+            "Whether to capture resets and port-unreachables with libpcap.", "on", "off");
+
+    public static final OptionSpec<String> INTERFACES = OptionSpec.text("interfaces", "any",
+            "\"any\" or a comma-separated list of interface names",
+            "The devices to capture on: \"any\" (every interface, lo included) or a list such as lo,eth0.");
+
+    public static final OptionSpec<Integer> PORTS_MAX = OptionSpec.integer("ports.max", 256, 1, 65536, "ports",
+            "At most this many Port MBeans; further ports are counted under port=other of their scope.");
+
+    public static final OptionSpec<Integer> CAPTURE_BUFFER = OptionSpec.integer("capture.buffer", 16, 1, 1024, "MiB",
+            "The kernel buffer of each capture, in MiB: larger rides out longer bursts without drops.");
+
+    public static final List<OptionSpec<?>> ALL = List.of(LOG, CONFIG, RATE_WINDOW, CAPTURE, INTERFACES, PORTS_MAX,
+            CAPTURE_BUFFER);
 
     public static String knownKeys() {
         StringBuilder sb = new StringBuilder();

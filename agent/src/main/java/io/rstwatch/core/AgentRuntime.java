@@ -1,5 +1,6 @@
 package io.rstwatch.core;
 
+import io.rstwatch.capture.CaptureEngine;
 import io.rstwatch.config.OptionKeys;
 import io.rstwatch.config.Options;
 import io.rstwatch.config.OptionsLoader;
@@ -39,12 +40,30 @@ public final class AgentRuntime {
             AgentContext context = new AgentContext(options, health, inst);
             MBeans.register(AGENT_MBEAN, new AgentInfo(startedAtMillis, options, health), AgentMXBean.class);
             health.set("jmx", "MBeans under rstwatch:type=*");
+            startCapture(context);
 
             long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - premainNanos);
             log.debug("{} returned after {} µs", how, TimeUnit.NANOSECONDS.toMicros(premainDuration.getAsLong()));
             log.info("{} ({}, {} ms after {})", health.sentence(), options, readyMillis, how);
         } catch (Throwable t) {
             log.error("the agent stopped while starting; the application is unaffected", t);
+        }
+    }
+
+    private static void startCapture(AgentContext context) throws InterruptedException {
+        Logger log = LoggerFactory.getLogger(AgentRuntime.class);
+        String problem = context.instrumentation() == null ? null
+                : NativeAccess.isolateJna(AgentRuntime.class.getClassLoader(), context.instrumentation());
+        if (problem != null) {
+            log.debug("JNA stays in the unnamed module ({}); JDK 24+ may warn when it loads", problem);
+        }
+        try {
+            CaptureEngine engine = CaptureEngine.start(context);
+            context.health().set("capture", engine::getStatus);
+            engine.awaitFirstState(2000);
+        } catch (Throwable t) {
+            context.health().set("capture", "capture failed to start: " + t);
+            log.warn("capture failed to start; the other parts keep working", t);
         }
     }
 

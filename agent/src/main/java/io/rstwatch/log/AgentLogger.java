@@ -9,8 +9,12 @@ import org.slf4j.helpers.MessageFormatter;
 final class AgentLogger extends LegacyAbstractLogger {
     private static final long serialVersionUID = 1L;
 
+    /** Libraries' INFO chatter ("Pcap4J successfully loaded...") is only shown at log=debug. */
+    private final boolean ours;
+
     AgentLogger(String name) {
         this.name = name;
+        this.ours = name.startsWith("io.rstwatch.");
     }
 
     @Override
@@ -25,7 +29,7 @@ final class AgentLogger extends LegacyAbstractLogger {
 
     @Override
     public boolean isInfoEnabled() {
-        return AgentLog.enabled(LogLevel.INFO);
+        return AgentLog.enabled(ours ? LogLevel.INFO : LogLevel.DEBUG);
     }
 
     @Override
@@ -45,6 +49,10 @@ final class AgentLogger extends LegacyAbstractLogger {
 
     @Override
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] args, Throwable t) {
-        AgentLog.write(LogLevel.valueOf(level.name()), MessageFormatter.basicArrayFormat(pattern, args), t);
+        LogLevel at = LogLevel.valueOf(level.name());
+        if (at == LogLevel.INFO && !ours) {
+            at = LogLevel.DEBUG;
+        }
+        AgentLog.write(at, MessageFormatter.basicArrayFormat(pattern, args), t);
     }
 }

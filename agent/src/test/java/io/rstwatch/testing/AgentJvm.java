@@ -146,6 +146,7 @@ public final class AgentJvm implements AutoCloseable {
         private String classpath;
         private String mainClass;
         private Path jar;
+        private final List<String> wrapper = new ArrayList<>();
 
         public Builder javaHome(Path home) {
             this.javaHome = home;
@@ -165,6 +166,12 @@ public final class AgentJvm implements AutoCloseable {
 
         public Builder jvmArgs(String... args) {
             jvmArgs.addAll(Arrays.asList(args));
+            return this;
+        }
+
+        /** A command the java command runs under, e.g. setpriv to drop capabilities. */
+        public Builder wrapper(String... command) {
+            wrapper.addAll(Arrays.asList(command));
             return this;
         }
 
@@ -198,7 +205,7 @@ public final class AgentJvm implements AutoCloseable {
         }
 
         public List<String> command() {
-            List<String> cmd = new ArrayList<>();
+            List<String> cmd = new ArrayList<>(wrapper);
             cmd.add(javaHome.resolve("bin/java").toString());
             if (withAgent) {
                 cmd.add("-javaagent:" + agentJar() + (agentOptions == null ? "" : "=" + agentOptions));

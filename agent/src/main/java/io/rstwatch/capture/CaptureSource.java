@@ -1,0 +1,249 @@
+package io.rstwatch.capture;
+
+import com.sun.jna.Pointer;
+import io.rstwatch.decode.DecodedPacket;
+import io.rstwatch.decode.LinkTypes;
+import io.rstwatch.decode.PacketDecoder;
+import io.rstwatch.ports.DuplicateFilter;
+import io.rstwatch.ports.HostView;
+import io.rstwatch.ports.ResetClassifier;
+import java.lang.reflect.Field;
+import java.util.concurrent.atomic.AtomicLong;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.core.PcapStat;
+import org.pcap4j.packet.namednumber.DataLinkType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One capture: a libpcap handle on one device ("any" by default) read by its own daemon thread. When the handle
+ * cannot be opened or fails (no permission, the interface went away) it says why and tries again with
+ * back-off, for as long as the JVM lives.
+ */
+final class CaptureSource implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureSource.class);
+    private static final int TIMEOUT_MILLIS = 100;
+    private static final long MAX_BACKOFF_MILLIS = 60_000;
+
+    private final String device;
+    private final int bufferBytes;
+    private final HostView host;
+    private final ResetClassifier classifier;
+    private final DuplicateFilter duplicates;
+    private final AtomicLong packets = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong duplicateCount = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile String state = "starting";
+    private volatile boolean active;
+    private volatile int linkType = -1;
+    private volatile PcapHandle handle;
+    private long droppedBefore;
+    private volatile long dropped;
+
+    CaptureSource(String device, int bufferBytes, HostView host, ResetClassifier classifier,
+            DuplicateFilter duplicates) {
+        this.device = device;
+        this.bufferBytes = bufferBytes;
+        this.host = host;
+        this.classifier = classifier;
+        this.duplicates = duplicates;
+    }
+
+    String device() {
+        return device;
+    }
+
+    boolean active() {
+        return active;
+    }
+
+    /** A clause for the Capture Status: "any (LINUX_SLL2)" or why not. */
+    String state() {
+        return state;
+    }
+
+    String linkTypeName() {
+        return linkType < 0 ? "" : LinkTypes.name(linkType);
+    }
+
+    long packets() {
+        return packets.get();
+    }
+
+    long malformed() {
+        return malformed.get();
+    }
+
+    long duplicates() {
+        return duplicateCount.get();
+    }
+
+    /** libpcap's drop counts (kernel and interface), summed over every handle this source has opened. */
+    long dropped() {
+        return dropped;
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    @Override
+    public void run() {
+        long backoff = 1000;
+        String lastProblem = null;
+        while (running) {
+            String problem = LibPcap.problem();
+            long openedAt = System.currentTimeMillis();
+            if (problem == null) {
+                try {
+                    capture();
+                    lastProblem = null;
+                } catch (Throwable t) {
+                    problem = explain(t);
+                } finally {
+                    close();
+                }
+            }
+            if (!running) {
+                break;
+            }
+            if (System.currentTimeMillis() - openedAt > MAX_BACKOFF_MILLIS) {
+                backoff = 1000;
+            }
+            state = "not capturing on " + device + ": " + problem + "; retrying every " + backoff / 1000 + " s";
+            if (!problem.equals(lastProblem)) {
+                LOG.warn("not capturing on {}: {}; retrying with back-off, the rest of the agent keeps working",
+                        device, problem);
+            } else {
+                LOG.debug("still not capturing on {}: {}", device, problem);
+            }
+            lastProblem = problem;
+            sleep(backoff);
+            backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+        }
+    }
+
+    private void capture() throws Exception {
+        PcapHandle h = new PcapHandle.Builder(device)
+                .snaplen(CaptureFilter.SNAPLEN)
+                .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+                .timeoutMillis(TIMEOUT_MILLIS)
+                .bufferSize(bufferBytes)
+                .build();
+        handle = h;
+        if ("any".equals(device)) {
+            try {
+                // SLL2 carries the interface index, which names the interface and tells duplicates apart.
+                h.setDlt(DataLinkType.getInstance(LinkTypes.LINUX_SLL2));
+            } catch (PcapNativeException | RuntimeException e) {
+                LOG.debug("LINUX_SLL2 not available on any; using {}", h.getDlt(), e);
+            }
+        }
+        int dlt = h.getDlt().value();
+        if (!LinkTypes.supported(dlt)) {
+            throw new IllegalStateException("link type " + h.getDlt() + " of " + device + " is not supported");
+        }
+        h.setFilter(CaptureFilter.forLinkType(dlt), BpfProgram.BpfCompileMode.OPTIMIZE);
+        linkType = dlt;
+        int deviceIndex = "any".equals(device) ? -1 : host.interfaceIndex(device);
+        byte[] scratch = new byte[CaptureFilter.SNAPLEN];
+        DecodedPacket d = new DecodedPacket();
+        PcapBatches.Sink sink = (data, caplen, micros) -> handle(data, caplen, dlt, d, deviceIndex, micros);
+        try (PcapBatches batches = new PcapBatches(rawHandle(h), CaptureFilter.SNAPLEN)) {
+            active = true;
+            state = "capturing on " + device + " (" + LinkTypes.name(dlt) + ")";
+            LOG.debug("capturing on {} ({}), filter {}", device, LinkTypes.name(dlt), CaptureFilter.forLinkType(dlt));
+            long lastStats = System.nanoTime();
+            while (running) {
+                int rc = batches.next(scratch, sink);
+                if (rc == -1) {
+                    throw new IllegalStateException(h.getError());
+                } else if (rc == -2) {
+                    break;
+                }
+                if (System.nanoTime() - lastStats > 1_000_000_000L) {
+                    lastStats = System.nanoTime();
+                    readDrops(h);
+                }
+            }
+        }
+    }
+
+    private void handle(byte[] buf, int caplen, int dlt, DecodedPacket d, int deviceIndex, long micros) {
+        packets.lazySet(packets.get() + 1); // one writer: an ordered store is enough, no locked add per packet
+        int what = PacketDecoder.decode(buf, caplen, dlt, d);
+        if (what == DecodedPacket.MALFORMED) {
+            malformed.lazySet(malformed.get() + 1);
+            return;
+        }
+        if (what == DecodedPacket.IGNORED) {
+            return;
+        }
+        int ifindex = d.ifindex >= 0 ? d.ifindex : deviceIndex;
+        if (duplicates.isDuplicate(d, ifindex, micros)) {
+            duplicateCount.lazySet(duplicateCount.get() + 1);
+            return;
+        }
+        classifier.count(what, d, ifindex, micros / 1000);
+    }
+
+    private void readDrops(PcapHandle h) {
+        try {
+            PcapStat stat = h.getStats();
+            dropped = droppedBefore + stat.getNumPacketsDropped() + stat.getNumPacketsDroppedByIf();
+        } catch (Exception e) {
+            LOG.debug("pcap_stats failed on {}", device, e);
+        }
+    }
+
+    private void close() {
+        active = false;
+        PcapHandle h = handle;
+        handle = null;
+        if (h != null) {
+            readDrops(h);
+            droppedBefore = dropped;
+            try {
+                h.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing the capture on {} failed", device, e);
+            }
+        }
+    }
+
+    private static Pointer rawHandle(PcapHandle h) throws ReflectiveOperationException {
+        Field f = PcapHandle.class.getDeclaredField("handle");
+        f.setAccessible(true);
+        return (Pointer) f.get(h);
+    }
+
+    /** What went wrong, and how to fix it, in words. */
+    static String explain(Throwable t) {
+        String m = String.valueOf(t.getMessage());
+        String lower = m.toLowerCase(java.util.Locale.ROOT);
+        if (t instanceof LinkageError) {
+            return "libpcap could not be used (" + m + "): install it with `apt-get install libpcap0.8`";
+        }
+        if (lower.contains("permission") || lower.contains("not permitted")) {
+            return "no permission to capture (needs CAP_NET_RAW): run the JVM as root or grant it with"
+                    + " `setcap cap_net_raw,cap_net_admin+eip $(readlink -f $(which java))`";
+        }
+        if (lower.contains("no such device") || lower.contains("went down") || lower.contains("doesn't exist")) {
+            return "the interface is not there (" + m + "): check the interfaces= option; capture resumes"
+                    + " when it comes back";
+        }
+        return m;
+    }
+
+    private void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            running = false;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.rstwatch.decode;
+
+/**
+ * The few header fields rstwatch needs from one packet, filled in place by {@link PacketDecoder} so that
+ * decoding allocates nothing. Addresses are 128-bit, IPv4 as IPv4-mapped IPv6 (::ffff:a.b.c.d).
+ *
+ * <p>For an ICMP port-unreachable, the addresses, ports and flags are those of the quoted TCP segment (the
+ * client's SYN), and {@code reporterHi/Lo} is who sent the ICMP message.
+ */
+public final class DecodedPacket {
+    /** What {@link PacketDecoder#decode} found. */
+    public static final int IGNORED = 0;
+    public static final int TCP_RST = 1;
+    public static final int ICMP_PORT_UNREACHABLE = 2;
+    public static final int MALFORMED = -1;
+
+    public static final int FIN = 0x01;
+    public static final int SYN = 0x02;
+    public static final int RST = 0x04;
+    public static final int ACK = 0x10;
+
+    /** The interface index from a LINUX_SLL2 header, or -1 when the link layer does not say. */
+    public int ifindex;
+    public int ipVersion;
+    public long srcHi;
+    public long srcLo;
+    public long dstHi;
+    public long dstLo;
+    public int srcPort;
+    public int dstPort;
+    /** Unsigned 32-bit values. */
+    public long seq;
+    public long ack;
+    /** TCP flags, or -1 when an ICMP message quoted too little of the segment to show them. */
+    public int tcpFlags;
+    public long reporterHi;
+    public long reporterLo;
+
+    void clear() {
+        ifindex = -1;
+        ipVersion = 0;
+        srcHi = srcLo = dstHi = dstLo = 0;
+        srcPort = dstPort = 0;
+        seq = ack = 0;
+        tcpFlags = 0;
+        reporterHi = reporterLo = 0;
+    }
+
+    public boolean has(int flag) {
+        return tcpFlags >= 0 && (tcpFlags & flag) != 0;
+    }
+}

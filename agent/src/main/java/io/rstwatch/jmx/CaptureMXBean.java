@@ -1,0 +1,30 @@
+package io.rstwatch.jmx;
+
+@Description("Packet capture of TCP resets and ICMP port-unreachable messages (libpcap, kernel-side BPF filter,"
+        + " headers only: no payload is kept).")
+public interface CaptureMXBean {
+    @Description("True while at least one capture is running.")
+    boolean isActive();
+
+    @Description("One sentence: what is captured where, or why not and how to fix it.")
+    String getStatus();
+
+    @Description("The devices captured on (\"any\" covers every interface of this network namespace, lo included).")
+    String[] getInterfaces();
+
+    @Description("The link-layer header type of each running capture (LINUX_SLL2, EN10MB, ...).")
+    String[] getLinkTypes();
+
+    @Description("Packets that passed the kernel filter and were read (resets and port-unreachables), since start.")
+    long getPacketsTotal();
+
+    @Description("Packets libpcap reports as dropped (kernel buffer full, or by the interface), since start."
+            + " Above zero, the per-port counts are low by at least that much.")
+    long getDroppedTotal();
+
+    @Description("Captured packets too short or malformed to decode; counted and otherwise ignored.")
+    long getMalformedTotal();
+
+    @Description("Copies of one packet seen again on another interface (bridges, veth pairs), not counted twice.")
+    long getDuplicatesTotal();
+}

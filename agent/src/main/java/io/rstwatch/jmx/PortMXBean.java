@@ -1,0 +1,53 @@
+package io.rstwatch.jmx;
+
+@Description("Refused connections and resets for one service port. scope=local: the port's address belongs to"
+        + " this host (loopback included); scope=remote: to another host. port=other collects ports beyond ports.max.")
+public interface PortMXBean {
+    @Description("Connection attempts refused on this port: RST+ACK with seq 0 answering a SYN (nothing listens),"
+            + " or ICMP port unreachable. Monotonic while the JVM lives.")
+    long getRefusedTotal();
+
+    @Description("Resets on established or half-known connections of this port (stale + abort), refusals not"
+            + " included. Monotonic while the JVM lives.")
+    long getResetsTotal();
+
+    @Description("Refused connections per second, averaged over the last rate.window seconds (default 60), or"
+            + " since the agent started if that is shorter.")
+    double getRefusedPerSecond();
+
+    @Description("Resets per second, averaged over the last rate.window seconds (default 60), or since the agent"
+            + " started if that is shorter.")
+    double getResetsPerSecond();
+
+    @Description("Resets without the ACK flag: the sender had no such connection (a segment for a connection it"
+            + " does not know, e.g. after a restart).")
+    long getStaleResetsTotal();
+
+    @Description("Resets with ACK and seq != 0: a live connection was torn down (abortive close, SO_LINGER 0,"
+            + " a crashed or timed-out peer).")
+    long getAbortResetsTotal();
+
+    @Description("Resets (stale + abort) sent by this host, loopback included.")
+    long getResetsSentTotal();
+
+    @Description("Resets (stale + abort) received from another host.")
+    long getResetsReceivedTotal();
+
+    @Description("The service address last seen with this port (the refusing or resetting side).")
+    String getAddress();
+
+    @Description("When the first refusal or reset on this port was seen (ISO-8601, UTC).")
+    String getFirstSeen();
+
+    @Description("When the latest refusal or reset on this port was seen (ISO-8601, UTC).")
+    String getLastSeen();
+
+    @Description("The interfaces the packets were seen on.")
+    String[] getInterfaces();
+
+    @Description("The other side's addresses seen most often (the clients, for refusals), with counts; at most 10.")
+    String[] getTopPeers();
+
+    @Description("One sentence a person can act on: what happens on this port and what it means.")
+    String getDiagnosis();
+}

@@ -1,0 +1,54 @@
+package io.rstwatch.ports;
+
+import io.rstwatch.core.Times;
+import io.rstwatch.decode.Addresses;
+import java.util.List;
+import java.util.Locale;
+
+/** The one sentence on a Port MBean that says what happens on the port, for a person about to act on it. */
+final class Diagnosis {
+    private Diagnosis() {
+    }
+
+    static String of(PortStats s, String interfaces, boolean listening, int window) {
+        String where = s.port() == PortStats.OTHER
+                ? "ports beyond ports.max (" + s.scope().label() + ")"
+                : Addresses.endpoint(s.serviceHi(), s.serviceLo(), s.port());
+        String on = interfaces.isEmpty() ? "" : " (" + interfaces + ")";
+        double refused = s.refusedPerSecond();
+        double resets = s.resetsPerSecond();
+        StringBuilder sb = new StringBuilder();
+        String over = " over the last " + window + " s";
+        if (refused > 0) {
+            sb.append(rate(refused)).append(" refused/s").append(over).append(" on ").append(where).append(on);
+            if (s.port() != PortStats.OTHER && s.scope() == Scope.LOCAL) {
+                sb.append(listening ? "; something listens there now, so the refusals may have stopped"
+                        : "; nothing listens there: a client keeps connecting to a service that is not running");
+            } else if (s.port() != PortStats.OTHER) {
+                sb.append("; that host refuses: nothing listens there, or a firewall rejects");
+            }
+        }
+        if (resets > 0) {
+            sb.append(sb.length() == 0 ? "" : "; ").append(rate(resets)).append(" resets/s").append(over)
+                    .append(" on ").append(where).append(on)
+                    .append(": ").append(s.abortTotal()).append(" live connections torn down (abort), ")
+                    .append(s.staleTotal()).append(" for connections the sender did not know (stale) in all");
+        }
+        if (sb.length() == 0) {
+            sb.append("No refusals or resets on ").append(where).append(on).append(" in the last ").append(window)
+                    .append(" s");
+        }
+        sb.append("; ").append(s.refusedTotal()).append(" refused and ").append(s.resetsTotal())
+                .append(" resets since ").append(Times.timeOfDay(s.firstSeen()))
+                .append(", last at ").append(Times.timeOfDay(s.lastSeen())).append('.');
+        return sb.toString();
+    }
+
+    static String rate(double perSecond) {
+        return String.format(Locale.ROOT, "%.2f", perSecond);
+    }
+
+    static String join(List<String> names) {
+        return String.join(", ", names);
+    }
+}

@@ -1,0 +1,65 @@
+package io.rstwatch.ports;
+
+import io.rstwatch.decode.DecodedPacket;
+
+/**
+ * On Linux's "any" device a packet that crosses a bridge or a veth pair is seen once per interface. The same
+ * segment (addresses, ports, seq, ack, flags) seen on a different interface within a few milliseconds is that
+ * packet again and is not counted twice; the same segment twice on one interface is two packets. A fixed-size
+ * table: nothing grows with traffic.
+ */
+public final class DuplicateFilter {
+    private static final int SLOTS = 4096;
+    private static final long WINDOW_MICROS = 20_000;
+
+    private final long[] keys = new long[SLOTS];
+    private final long[] times = new long[SLOTS];
+    private final int[] ifindexes = new int[SLOTS];
+    private final boolean shared;
+
+    /** @param shared whether several capture threads use this filter */
+    public DuplicateFilter(boolean shared) {
+        this.shared = shared;
+    }
+
+    /** True when this packet is a copy of one already counted. */
+    public boolean isDuplicate(DecodedPacket d, int ifindex, long timestampMicros) {
+        if (shared) {
+            synchronized (this) {
+                return check(d, ifindex, timestampMicros);
+            }
+        }
+        return check(d, ifindex, timestampMicros);
+    }
+
+    private boolean check(DecodedPacket d, int ifindex, long timestampMicros) {
+        long key = hash(d);
+        int slot = (int) (key ^ key >>> 32) & (SLOTS - 1);
+        boolean duplicate = keys[slot] == key && ifindexes[slot] != ifindex
+                && Math.abs(timestampMicros - times[slot]) <= WINDOW_MICROS;
+        if (!duplicate) {
+            keys[slot] = key;
+            times[slot] = timestampMicros;
+            ifindexes[slot] = ifindex;
+        }
+        return duplicate;
+    }
+
+    private static long hash(DecodedPacket d) {
+        long h = 0x9E3779B97F4A7C15L;
+        h = mix(h, d.srcHi);
+        h = mix(h, d.srcLo);
+        h = mix(h, d.dstHi);
+        h = mix(h, d.dstLo);
+        h = mix(h, (long) d.srcPort << 16 | d.dstPort);
+        h = mix(h, d.seq << 32 | d.ack);
+        h = mix(h, d.tcpFlags);
+        return h;
+    }
+
+    private static long mix(long h, long v) {
+        h ^= v;
+        h *= 0xBF58476D1CE4E5B9L;
+        return h ^ h >>> 31;
+    }
+}

@@ -1,0 +1,179 @@
+package io.rstwatch.ports;
+
+import io.rstwatch.decode.Addresses;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the classifier needs to know about this host, refreshed in the background and read without locks or
+ * allocation on the capture thread: its addresses, its listening TCP ports, its ephemeral port range and the
+ * names of its interfaces. All of it is of the JVM's network namespace.
+ */
+public final class HostView {
+    private final Path proc;
+    private volatile long[] localAddresses = new long[0];
+    private volatile long[] listening = new long[1024];
+    /**
+     * Ports that listened at some refresh in the last {@link #RECENT_SECONDS}: resets often come just after a
+     * service died (its clients' connections are torn down), when its port no longer shows as listening.
+     */
+    private final int[] lastListenedSecond = new int[65536];
+    private final long bornNanos = System.nanoTime();
+    private static final int RECENT_SECONDS = 300;
+    private volatile int ephemeralLow = 32768;
+    private volatile int ephemeralHigh = 60999;
+    private volatile Map<Integer, String> interfaceNames = Collections.emptyMap();
+
+    public HostView(Path proc) {
+        this.proc = proc;
+    }
+
+    public static HostView ofThisHost() {
+        HostView view = new HostView(Paths.get("/proc"));
+        view.refresh();
+        return view;
+    }
+
+    /** Re-reads everything; meant for a background timer. */
+    public void refresh() {
+        refreshAddresses();
+        refreshListening();
+        refreshEphemeralRange();
+    }
+
+    public boolean isLocal(long hi, long lo) {
+        if (Addresses.isLoopback(hi, lo)) {
+            return true;
+        }
+        long[] a = localAddresses;
+        for (int i = 0; i < a.length; i += 2) {
+            if (a[i] == hi && a[i + 1] == lo) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether some socket in this namespace listens on the TCP port, on any address. */
+    public boolean isListening(int port) {
+        return (listening[port >>> 6] & 1L << (port & 63)) != 0;
+    }
+
+    /** Listening now, or at any refresh in the last five minutes. */
+    public boolean listensOrListenedRecently(int port) {
+        if (isListening(port)) {
+            return true;
+        }
+        int last = lastListenedSecond[port];
+        return last != 0 && nowSecond() - last <= RECENT_SECONDS;
+    }
+
+    private int nowSecond() {
+        return 1 + (int) ((System.nanoTime() - bornNanos) / 1_000_000_000L);
+    }
+
+    public boolean isEphemeral(int port) {
+        return port >= ephemeralLow && port <= ephemeralHigh;
+    }
+
+    public String interfaceName(int ifindex) {
+        String name = interfaceNames.get(ifindex);
+        return name != null ? name : "if" + ifindex;
+    }
+
+    public int interfaceIndex(String name) {
+        for (Map.Entry<Integer, String> e : interfaceNames.entrySet()) {
+            if (e.getValue().equals(name)) {
+                return e.getKey();
+            }
+        }
+        return -1;
+    }
+
+    private void refreshAddresses() {
+        List<long[]> found = new ArrayList<>();
+        Map<Integer, String> names = new HashMap<>();
+        try {
+            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                names.put(ni.getIndex(), ni.getName());
+                for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                    byte[] b = a.getAddress();
+                    found.add(new long[] {Addresses.hi(b), Addresses.lo(b)});
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return; // keep what we had
+        }
+        long[] flat = new long[found.size() * 2];
+        for (int i = 0; i < found.size(); i++) {
+            flat[2 * i] = found.get(i)[0];
+            flat[2 * i + 1] = found.get(i)[1];
+        }
+        localAddresses = flat;
+        interfaceNames = Collections.unmodifiableMap(names);
+    }
+
+    private void refreshListening() {
+        long[] bits = new long[1024];
+        boolean any = false;
+        for (String file : new String[] {"net/tcp", "net/tcp6"}) {
+            try {
+                for (String line : Files.readAllLines(proc.resolve(file), StandardCharsets.US_ASCII)) {
+                    int port = listeningPort(line);
+                    if (port >= 0) {
+                        bits[port >>> 6] |= 1L << (port & 63);
+                    }
+                }
+                any = true;
+            } catch (IOException | RuntimeException e) {
+                // tcp6 is absent when IPv6 is disabled
+            }
+        }
+        if (any) {
+            listening = bits;
+            int now = nowSecond();
+            for (int i = 0; i < bits.length; i++) {
+                for (long w = bits[i]; w != 0; w &= w - 1) {
+                    lastListenedSecond[i << 6 | Long.numberOfTrailingZeros(w)] = now;
+                }
+            }
+        }
+    }
+
+    /** The local port of a LISTEN line of /proc/net/tcp{,6}, or -1. */
+    static int listeningPort(String line) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length < 4 || !"0A".equals(f[3])) {
+            return -1;
+        }
+        int colon = f[1].lastIndexOf(':');
+        if (colon < 0) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(f[1].substring(colon + 1), 16);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void refreshEphemeralRange() {
+        try {
+            String[] range = Files.readString(proc.resolve("sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            ephemeralLow = Integer.parseInt(range[0]);
+            ephemeralHigh = Integer.parseInt(range[1]);
+        } catch (IOException | RuntimeException e) {
+            // keep the Linux default
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.rstwatch.ports;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Everything counted for one service port of one scope. Written by the capture threads without allocation;
+ * the derived values (rates, diagnosis) are refreshed once a second by the publisher.
+ */
+public final class PortStats {
+    /** The port number of the catch-all entry that takes ports beyond {@code ports.max}. */
+    public static final int OTHER = -1;
+    private static final int MAX_INTERFACES = 8;
+
+    private final Scope scope;
+    private final int port;
+    final AtomicLong refused = new AtomicLong();
+    final AtomicLong stale = new AtomicLong();
+    final AtomicLong abort = new AtomicLong();
+    final AtomicLong resetsSent = new AtomicLong();
+    final AtomicLong resetsReceived = new AtomicLong();
+    private volatile long firstSeen;
+    private volatile long lastSeen;
+    private volatile long serviceHi;
+    private volatile long serviceLo;
+    private final int[] interfaces = new int[MAX_INTERFACES];
+    private volatile int interfaceCount;
+    private final TopPeers peers = new TopPeers(16);
+    final RateWindow refusedRate;
+    final RateWindow resetsRate;
+
+    PortStats(Scope scope, int port, int rateWindow, int secondsSinceStart) {
+        this.scope = scope;
+        this.port = port;
+        this.refusedRate = new RateWindow(rateWindow, secondsSinceStart);
+        this.resetsRate = new RateWindow(rateWindow, secondsSinceStart);
+    }
+
+    /** Counts one event. {@code ifindex} is -1 when the link layer does not tell. */
+    void record(ResetKind kind, boolean sentByThisHost, long svcHi, long svcLo, long peerHi, long peerLo,
+            int ifindex, long nowMillis) {
+        switch (kind) {
+            case REFUSED:
+                refused.incrementAndGet();
+                break;
+            case STALE:
+                stale.incrementAndGet();
+                break;
+            case ABORT:
+                abort.incrementAndGet();
+                break;
+            default:
+                break;
+        }
+        if (kind != ResetKind.REFUSED) {
+            (sentByThisHost ? resetsSent : resetsReceived).incrementAndGet();
+        }
+        // Volatile writes cost a fence each; at a flood's rate most of these would write what is already there.
+        if (firstSeen == 0) {
+            firstSeen = nowMillis;
+        }
+        if (lastSeen != nowMillis) {
+            lastSeen = nowMillis;
+        }
+        if (serviceLo != svcLo || serviceHi != svcHi) {
+            serviceHi = svcHi;
+            serviceLo = svcLo;
+        }
+        peers.record(peerHi, peerLo);
+        addInterface(ifindex);
+    }
+
+    private void addInterface(int ifindex) {
+        int n = interfaceCount;
+        for (int i = 0; i < n; i++) {
+            if (interfaces[i] == ifindex) {
+                return;
+            }
+        }
+        synchronized (interfaces) {
+            for (int i = 0; i < interfaceCount; i++) {
+                if (interfaces[i] == ifindex) {
+                    return;
+                }
+            }
+            if (interfaceCount < MAX_INTERFACES) {
+                interfaces[interfaceCount] = ifindex;
+                interfaceCount = interfaceCount + 1;
+            }
+        }
+    }
+
+    public Scope scope() {
+        return scope;
+    }
+
+    /** The port number, or {@link #OTHER}. */
+    public int port() {
+        return port;
+    }
+
+    public long refusedTotal() {
+        return refused.get();
+    }
+
+    public long resetsTotal() {
+        return stale.get() + abort.get();
+    }
+
+    public long staleTotal() {
+        return stale.get();
+    }
+
+    public long abortTotal() {
+        return abort.get();
+    }
+
+    public long resetsSentTotal() {
+        return resetsSent.get();
+    }
+
+    public long resetsReceivedTotal() {
+        return resetsReceived.get();
+    }
+
+    public long firstSeen() {
+        return firstSeen;
+    }
+
+    public long lastSeen() {
+        return lastSeen;
+    }
+
+    public long serviceHi() {
+        return serviceHi;
+    }
+
+    public long serviceLo() {
+        return serviceLo;
+    }
+
+    public double refusedPerSecond() {
+        return refusedRate.perSecond();
+    }
+
+    public double resetsPerSecond() {
+        return resetsRate.perSecond();
+    }
+
+    /** Interface indexes seen, -1 meaning "not told by the link layer". */
+    public List<Integer> interfaceIndexes() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < interfaceCount; i++) {
+            out.add(interfaces[i]);
+        }
+        return out;
+    }
+
+    public List<String> topPeers(int limit) {
+        return peers.top(limit);
+    }
+
+    /** Once a second, from the publisher. */
+    void sampleRates() {
+        refusedRate.sample(refused.get());
+        resetsRate.sample(resetsTotal());
+    }
+}

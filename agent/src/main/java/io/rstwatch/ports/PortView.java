@@ -1,0 +1,117 @@
+package io.rstwatch.ports;
+
+import io.rstwatch.core.Times;
+import io.rstwatch.decode.Addresses;
+import io.rstwatch.jmx.PortMXBean;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Backs one rstwatch:type=Port MBean. Totals are read from the live counters; everything that needs formatting
+ * is cached by {@link #refresh} once a second, so getters do no work.
+ */
+public final class PortView implements PortMXBean {
+    private static final int PEERS_SHOWN = 10;
+
+    private final PortStats stats;
+    private volatile String[] interfaces = new String[0];
+    private volatile String[] topPeers = new String[0];
+    private volatile String diagnosis = "";
+    private volatile String address = "";
+
+    public PortView(PortStats stats) {
+        this.stats = stats;
+    }
+
+    public PortStats stats() {
+        return stats;
+    }
+
+    /** "rstwatch:type=Port,scope=local,port=7211" (port=other for the catch-all). */
+    public String objectName() {
+        return "rstwatch:type=Port,scope=" + stats.scope().label() + ",port="
+                + (stats.port() == PortStats.OTHER ? "other" : Integer.toString(stats.port()));
+    }
+
+    /** Once a second, on the publisher's thread. */
+    public void refresh(HostView host, int window) {
+        List<String> names = new ArrayList<>();
+        for (int ifindex : stats.interfaceIndexes()) {
+            names.add(ifindex < 0 ? "any" : host.interfaceName(ifindex));
+        }
+        interfaces = names.toArray(new String[0]);
+        topPeers = stats.topPeers(PEERS_SHOWN).toArray(new String[0]);
+        address = stats.firstSeen() == 0 ? "" : Addresses.format(stats.serviceHi(), stats.serviceLo());
+        diagnosis = Diagnosis.of(stats, Diagnosis.join(names), host.isListening(Math.max(0, stats.port())), window);
+    }
+
+    @Override
+    public long getRefusedTotal() {
+        return stats.refusedTotal();
+    }
+
+    @Override
+    public long getResetsTotal() {
+        return stats.resetsTotal();
+    }
+
+    @Override
+    public double getRefusedPerSecond() {
+        return stats.refusedPerSecond();
+    }
+
+    @Override
+    public double getResetsPerSecond() {
+        return stats.resetsPerSecond();
+    }
+
+    @Override
+    public long getStaleResetsTotal() {
+        return stats.staleTotal();
+    }
+
+    @Override
+    public long getAbortResetsTotal() {
+        return stats.abortTotal();
+    }
+
+    @Override
+    public long getResetsSentTotal() {
+        return stats.resetsSentTotal();
+    }
+
+    @Override
+    public long getResetsReceivedTotal() {
+        return stats.resetsReceivedTotal();
+    }
+
+    @Override
+    public String getAddress() {
+        return address;
+    }
+
+    @Override
+    public String getFirstSeen() {
+        return Times.iso(stats.firstSeen());
+    }
+
+    @Override
+    public String getLastSeen() {
+        return Times.iso(stats.lastSeen());
+    }
+
+    @Override
+    public String[] getInterfaces() {
+        return interfaces.clone();
+    }
+
+    @Override
+    public String[] getTopPeers() {
+        return topPeers.clone();
+    }
+
+    @Override
+    public String getDiagnosis() {
+        return diagnosis;
+    }
+}

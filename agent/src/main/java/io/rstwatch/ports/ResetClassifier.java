@@ -1,0 +1,68 @@
+package io.rstwatch.ports;
+
+import io.rstwatch.decode.DecodedPacket;
+
+/**
+ * Turns a decoded RST or ICMP port-unreachable into a counted event (RFC 793/9293 reset rules):
+ * <ul>
+ * <li>refused: RST+ACK with seq 0 — the answer to a SYN where nothing listens — or ICMP port unreachable
+ *     quoting a SYN. The service port is the refusing one (the RST's source port).</li>
+ * <li>reset, stale: RST without ACK. Reset, abort: RST+ACK with seq != 0. The service port is the side that is
+ *     a local listening port (now or in the last five minutes), else the side outside the ephemeral range, else the lower port: never an
+ *     ephemeral port when there is a better choice.</li>
+ * </ul>
+ * Scope is local when the service address belongs to this host. Used by the capture threads: allocates nothing.
+ */
+public final class ResetClassifier {
+    private final HostView host;
+    private final PortTable table;
+
+    public ResetClassifier(HostView host, PortTable table) {
+        this.host = host;
+        this.table = table;
+    }
+
+    /** Counts the packet; {@code what} is the decoder's result. */
+    public void count(int what, DecodedPacket d, int ifindex, long nowMillis) {
+        if (what == DecodedPacket.ICMP_PORT_UNREACHABLE) {
+            // The quoted segment is the client's SYN: its destination refused.
+            boolean sent = host.isLocal(d.reporterHi, d.reporterLo);
+            record(ResetKind.REFUSED, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, ifindex, nowMillis);
+            return;
+        }
+        if (what != DecodedPacket.TCP_RST) {
+            return;
+        }
+        boolean sent = host.isLocal(d.srcHi, d.srcLo);
+        if (d.has(DecodedPacket.ACK) && d.seq == 0) {
+            record(ResetKind.REFUSED, sent, d.srcHi, d.srcLo, d.srcPort, d.dstHi, d.dstLo, ifindex, nowMillis);
+            return;
+        }
+        ResetKind kind = d.has(DecodedPacket.ACK) ? ResetKind.ABORT : ResetKind.STALE;
+        if (serviceIsSource(d)) {
+            record(kind, sent, d.srcHi, d.srcLo, d.srcPort, d.dstHi, d.dstLo, ifindex, nowMillis);
+        } else {
+            record(kind, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, ifindex, nowMillis);
+        }
+    }
+
+    private boolean serviceIsSource(DecodedPacket d) {
+        boolean srcListens = host.isLocal(d.srcHi, d.srcLo) && host.listensOrListenedRecently(d.srcPort);
+        boolean dstListens = host.isLocal(d.dstHi, d.dstLo) && host.listensOrListenedRecently(d.dstPort);
+        if (srcListens != dstListens) {
+            return srcListens;
+        }
+        boolean srcEphemeral = host.isEphemeral(d.srcPort);
+        boolean dstEphemeral = host.isEphemeral(d.dstPort);
+        if (srcEphemeral != dstEphemeral) {
+            return dstEphemeral;
+        }
+        return d.srcPort < d.dstPort;
+    }
+
+    private void record(ResetKind kind, boolean sent, long svcHi, long svcLo, int port, long peerHi, long peerLo,
+            int ifindex, long nowMillis) {
+        Scope scope = host.isLocal(svcHi, svcLo) ? Scope.LOCAL : Scope.REMOTE;
+        table.get(scope, port).record(kind, sent, svcHi, svcLo, peerHi, peerLo, ifindex, nowMillis);
+    }
+}

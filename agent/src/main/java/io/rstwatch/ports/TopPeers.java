@@ -1,0 +1,64 @@
+package io.rstwatch.ports;
+
+import io.rstwatch.decode.Addresses;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The addresses that took part most often, in a fixed number of slots (the "space saving" heavy-hitter
+ * algorithm: a new address replaces the least counted one and inherits its count, so counts are upper bounds).
+ * Primitive arrays only: recording allocates nothing, whatever the traffic. Recording takes no lock (it runs per
+ * packet): with several capture threads counts may be off by a few, which is fine for a list of top talkers.
+ */
+public final class TopPeers {
+    private final long[] hi;
+    private final long[] lo;
+    private final long[] count;
+    private volatile int used;
+
+    public TopPeers(int slots) {
+        hi = new long[slots];
+        lo = new long[slots];
+        count = new long[slots];
+    }
+
+    public void record(long h, long l) {
+        int min = 0;
+        int n = used;
+        for (int i = 0; i < n; i++) {
+            if (hi[i] == h && lo[i] == l) {
+                count[i]++;
+                return;
+            }
+            if (count[i] < count[min]) {
+                min = i;
+            }
+        }
+        if (n < hi.length) {
+            hi[n] = h;
+            lo[n] = l;
+            count[n] = 1;
+            used = n + 1; // published after the slot is written
+        } else {
+            hi[min] = h;
+            lo[min] = l;
+            count[min]++; // inherits the evicted address's count
+        }
+    }
+
+    /** "address (count)", most first, at most {@code limit}. */
+    public List<String> top(int limit) {
+        int n = used;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Long.compare(count[b], count[a]));
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(limit, n); i++) {
+            int s = order[i];
+            out.add(Addresses.format(hi[s], lo[s]) + " (" + count[s] + ")");
+        }
+        return out;
+    }
+}

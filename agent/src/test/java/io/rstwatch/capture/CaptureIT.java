@@ -1,0 +1,194 @@
+package io.rstwatch.capture;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rstwatch.testapps.Idle;
+import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Requirements;
+import io.rstwatch.testing.Shell;
+import io.rstwatch.testing.TestHost;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Real capture in a child JVM, real packets from this one, counts read through JMX as a collector would. */
+class CaptureIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @BeforeAll
+    static void needsCapturePrivilege() {
+        Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
+    }
+
+    private static AgentJvm startCapturing(String options) throws Exception {
+        AgentJvm jvm = AgentJvm.builder().agentOptions(options).main(Idle.class).start();
+        jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
+        return jvm;
+    }
+
+    /** A port nothing listens on right now (bound by the kernel, then released). */
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A free port below the ephemeral range, as services use. */
+    private static int freeServicePort() throws IOException {
+        for (int port = 20000 + (int) (ProcessHandle.current().pid() % 5000); port < 32000; port += 7) {
+            try (ServerSocket s = new ServerSocket(port)) {
+                return port;
+            } catch (IOException busy) {
+                // try the next
+            }
+        }
+        throw new IOException("no free service port");
+    }
+
+    private static void refuse(String host, int port, int times) {
+        for (int i = 0; i < times; i++) {
+            assertThrows(ConnectException.class, () -> {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(host, port), 2000);
+                }
+            });
+        }
+    }
+
+    private static String port(String scope, int port) {
+        return "rstwatch:type=Port,scope=" + scope + ",port=" + port;
+    }
+
+    @Test
+    void refusedConnectsToLoopbackAreCountedExactlyOnIpv4AndIpv6() throws Exception {
+        try (AgentJvm jvm = startCapturing(null)) {
+            int v4 = closedPort();
+            int v6 = closedPort();
+            refuse("127.0.0.1", v4, 25);
+            refuse("::1", v6, 17);
+            jvm.awaitAttribute(port("local", v4), "RefusedTotal", v -> (Long) v >= 25, WAIT);
+            jvm.awaitAttribute(port("local", v6), "RefusedTotal", v -> (Long) v >= 17, WAIT);
+            Thread.sleep(1500); // anything counted twice would show by now
+            assertEquals(25L, jvm.attribute(port("local", v4), "RefusedTotal", WAIT));
+            assertEquals(17L, jvm.attribute(port("local", v6), "RefusedTotal", WAIT));
+            assertEquals(0L, jvm.attribute(port("local", v4), "ResetsTotal", WAIT));
+            assertArrayEquals(new String[] {"lo"}, (String[]) jvm.attribute(port("local", v4), "Interfaces", WAIT));
+            assertEquals("::1", jvm.attribute(port("local", v6), "Address", WAIT));
+            String[] peers = (String[]) jvm.attribute(port("local", v4), "TopPeers", WAIT);
+            assertArrayEquals(new String[] {"127.0.0.1 (25)"}, peers);
+            String diagnosis = (String) jvm.awaitAttribute(port("local", v4), "Diagnosis",
+                    v -> ((String) v).contains("refused/s"), WAIT);
+            assertTrue(diagnosis.contains("127.0.0.1:" + v4 + " (lo); nothing listens there"), diagnosis);
+            double rate = (Double) jvm.attribute(port("local", v4), "RefusedPerSecond", WAIT);
+            assertTrue(rate > 0, "rate " + rate);
+            assertEquals(0L, jvm.attribute("rstwatch:type=Capture", "DroppedTotal", WAIT));
+        }
+    }
+
+    @Test
+    void abortiveClosesCountAsResetsOfTheListeningPortNotAsRefusals() throws Exception {
+        try (AgentJvm jvm = startCapturing(null); ServerSocket server = new ServerSocket(freeServicePort())) {
+            int port = server.getLocalPort();
+            List<Integer> clientPorts = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                try (Socket client = new Socket("127.0.0.1", port); Socket accepted = server.accept()) {
+                    clientPorts.add(client.getLocalPort());
+                    client.setSoLinger(true, 0); // close() sends RST instead of FIN
+                }
+            }
+            jvm.awaitAttribute(port("local", port), "AbortResetsTotal", v -> (Long) v >= 5, WAIT);
+            Thread.sleep(1500);
+            assertEquals(5L, jvm.attribute(port("local", port), "ResetsTotal", WAIT));
+            assertEquals(5L, jvm.attribute(port("local", port), "AbortResetsTotal", WAIT));
+            assertEquals(0L, jvm.attribute(port("local", port), "RefusedTotal", WAIT));
+            assertEquals(5L, jvm.attribute(port("local", port), "ResetsSentTotal", WAIT));
+            for (int clientPort : clientPorts) {
+                assertFalse(jvm.jmx().isRegistered(new ObjectName(port("local", clientPort))),
+                        "counted under the client's ephemeral port " + clientPort);
+            }
+        }
+    }
+
+    @Test
+    void aRefusalFromAnotherHostCountsAsRemote() throws Exception {
+        try (TestHost other = TestHost.create(); AgentJvm jvm = startCapturing(null)) {
+            int port = 7211;
+            refuse(other.address(), port, 9);
+            jvm.awaitAttribute(port("remote", port), "RefusedTotal", v -> (Long) v >= 9, WAIT);
+            Thread.sleep(1500);
+            assertEquals(9L, jvm.attribute(port("remote", port), "RefusedTotal", WAIT));
+            assertEquals(other.address(), jvm.attribute(port("remote", port), "Address", WAIT));
+            String[] interfaces = (String[]) jvm.attribute(port("remote", port), "Interfaces", WAIT);
+            assertEquals(List.of(other.interfaceName()), Arrays.asList(interfaces));
+        }
+    }
+
+    @Test
+    void withoutCapNetRawCaptureSaysWhyAndTheRestKeepsWorking() throws Exception {
+        Requirements.require(Shell.available("setpriv"), "setpriv (util-linux)");
+        try (AgentJvm jvm = AgentJvm.builder()
+                .wrapper("setpriv", "--bounding-set=-net_raw,-net_admin", "--inh-caps=-net_raw,-net_admin", "--")
+                .main(Idle.class).start()) {
+            String status = (String) jvm.awaitAttribute("rstwatch:type=Capture", "Status",
+                    v -> ((String) v).startsWith("not capturing"), WAIT);
+            assertTrue(status.contains("CAP_NET_RAW") && status.contains("setcap cap_net_raw"), status);
+            assertFalse((Boolean) jvm.attribute("rstwatch:type=Capture", "Active", WAIT));
+            String agent = (String) jvm.attribute("rstwatch:type=Agent", "Status", WAIT);
+            assertTrue(agent.contains("CAP_NET_RAW"), agent);
+            assertStderrIsOneWarningAboutIt(jvm, "CAP_NET_RAW");
+        }
+    }
+
+    @Test
+    void withoutLibpcapCaptureSaysHowToInstallIt() throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder().jvmArgs("-Dorg.pcap4j.core.pcapLibName=/nonexistent/libpcap.so.0.8")
+                .main(Idle.class).start()) {
+            String status = (String) jvm.awaitAttribute("rstwatch:type=Capture", "Status",
+                    v -> ((String) v).startsWith("not capturing"), WAIT);
+            assertTrue(status.contains("libpcap is not installed: install it with `apt-get install libpcap0.8`"), status);
+            assertStderrIsOneWarningAboutIt(jvm, "libpcap");
+        }
+    }
+
+    @Test
+    void anInterfaceThatIsNotThereIsReportedAndCaptureStartsWhenItAppears() throws Exception {
+        Requirements.require(Shell.available("ip"), "iproute2");
+        String name = "rstwd" + ProcessHandle.current().pid() % 100000;
+        try (AgentJvm jvm = AgentJvm.builder().agentOptions("interfaces=" + name).main(Idle.class).start()) {
+            String status = (String) jvm.awaitAttribute("rstwatch:type=Capture", "Status",
+                    v -> ((String) v).startsWith("not capturing"), WAIT);
+            assertTrue(status.contains("the interface is not there"), status);
+            Shell.run("ip", "link", "add", name, "type", "veth", "peer", "name", name + "p");
+            Shell.run("ip", "link", "set", name, "up");
+            jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, Duration.ofSeconds(40));
+            assertArrayEquals(new String[] {"EN10MB"}, (String[]) jvm.attribute("rstwatch:type=Capture", "LinkTypes", WAIT));
+        } finally {
+            Shell.quietly("ip", "link", "del", name);
+        }
+    }
+
+    private static void assertStderrIsOneWarningAboutIt(AgentJvm jvm, String topic) throws InterruptedException {
+        Thread.sleep(500);
+        String[] lines = jvm.stderr().split("\n");
+        long warnings = Arrays.stream(lines).filter(l -> l.startsWith("[rstwatch] WARN")).count();
+        assertEquals(1, warnings, jvm.stderr());
+        for (String line : lines) {
+            assertTrue(line.startsWith("[rstwatch] "), "unexpected stderr: " + line);
+            if (line.startsWith("[rstwatch] WARN")) {
+                assertTrue(line.contains(topic), line);
+            }
+        }
+    }
+}

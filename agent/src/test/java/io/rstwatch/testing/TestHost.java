@@ -1,0 +1,69 @@
+package io.rstwatch.testing;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A host of the test's own: a network namespace joined to this one by a veth pair, with a /30 of its own. Only
+ * this test's traffic goes there, and closing removes it all.
+ */
+public final class TestHost implements AutoCloseable {
+    private final String namespace;
+    private final String hostSide;
+    private final String address;
+    private final String localAddress;
+
+    private TestHost(String namespace, String hostSide, String localAddress, String address) {
+        this.namespace = namespace;
+        this.hostSide = hostSide;
+        this.localAddress = localAddress;
+        this.address = address;
+    }
+
+    /** Needs root and iproute2: skips without them on a developer's machine, fails under CI. */
+    public static TestHost create() {
+        Requirements.require(Requirements.isRoot() && Shell.available("ip"), "root and iproute2 (ip netns)");
+        int n = ThreadLocalRandom.current().nextInt(1, 60);
+        String tag = Long.toString(ProcessHandle.current().pid() % 100000) + n;
+        String ns = "rstw" + tag;
+        String host = "rwh" + tag;
+        String peer = "rwp" + tag;
+        String local = "10.231." + n + ".1";
+        String remote = "10.231." + n + ".2";
+        Shell.run("ip", "netns", "add", ns);
+        try {
+            Shell.run("ip", "link", "add", host, "type", "veth", "peer", "name", peer);
+            Shell.run("ip", "link", "set", peer, "netns", ns);
+            Shell.run("ip", "addr", "add", local + "/30", "dev", host);
+            Shell.run("ip", "link", "set", host, "up");
+            Shell.run("ip", "netns", "exec", ns, "ip", "addr", "add", remote + "/30", "dev", peer);
+            Shell.run("ip", "netns", "exec", ns, "ip", "link", "set", peer, "up");
+            Shell.run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+        } catch (IllegalStateException e) {
+            Shell.quietly("ip", "link", "del", host);
+            Shell.quietly("ip", "netns", "del", ns);
+            throw e;
+        }
+        return new TestHost(ns, host, local, remote);
+    }
+
+    /** The test host's address. */
+    public String address() {
+        return address;
+    }
+
+    /** This host's address on the link to it. */
+    public String localAddress() {
+        return localAddress;
+    }
+
+    /** The interface on this side of the veth pair. */
+    public String interfaceName() {
+        return hostSide;
+    }
+
+    @Override
+    public void close() {
+        Shell.quietly("ip", "link", "del", hostSide);
+        Shell.quietly("ip", "netns", "del", namespace);
+    }
+}
