@@ -73,6 +73,22 @@ public final class CaptureEngine implements CaptureMXBean {
         }
     }
 
+    /**
+     * The ports whose refusals have clients on this host, most first: the refusals that appear in this
+     * namespace's AttemptFails counter.
+     */
+    public List<PortView> localClientRefusals() {
+        List<PortView> out = new ArrayList<>();
+        for (PortView v : views.values()) {
+            if (v.stats().refusedLocalClientsPerSecond() > 0) {
+                out.add(v);
+            }
+        }
+        out.sort((a, b) -> Double.compare(b.stats().refusedLocalClientsPerSecond(),
+                a.stats().refusedLocalClientsPerSecond()));
+        return out;
+    }
+
     /** Waits up to {@code millis} for the first capture to be running or to have failed; for the start-up line. */
     public void awaitFirstState(long millis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + millis;

@@ -29,8 +29,17 @@ public final class OptionKeys {
     public static final OptionSpec<Integer> CAPTURE_BUFFER = OptionSpec.integer("capture.buffer", 16, 1, 1024, "MiB",
             "The kernel buffer of each capture, in MiB: larger rides out longer bursts without drops.");
 
+    public static final OptionSpec<Integer> PROC_INTERVAL = OptionSpec.integer("proc.interval", 5, 1, 3600, "seconds",
+            "How often the kernel's TCP counters are read from /proc/net/snmp and /proc/net/netstat.");
+
+    public static final OptionSpec<Double> ALERT_WARN = OptionSpec.positive("alert.warn", 1.0,
+            "failed connections per second", "FailedConnectionsPerSecond at or above this raises AlertLevel to WARN.");
+
+    public static final OptionSpec<Double> ALERT_CRITICAL = OptionSpec.positive("alert.critical", 10.0,
+            "failed connections per second", "FailedConnectionsPerSecond at or above this raises AlertLevel to CRITICAL.");
+
     public static final List<OptionSpec<?>> ALL = List.of(LOG, CONFIG, RATE_WINDOW, CAPTURE, INTERFACES, PORTS_MAX,
-            CAPTURE_BUFFER);
+            CAPTURE_BUFFER, PROC_INTERVAL, ALERT_WARN, ALERT_CRITICAL);
 
     public static String knownKeys() {
         StringBuilder sb = new StringBuilder();

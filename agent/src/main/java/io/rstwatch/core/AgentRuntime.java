@@ -5,6 +5,7 @@ import io.rstwatch.config.OptionKeys;
 import io.rstwatch.config.Options;
 import io.rstwatch.config.OptionsLoader;
 import io.rstwatch.jmx.AgentMXBean;
+import io.rstwatch.kernel.KernelTcp;
 import io.rstwatch.jmx.MBeans;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
@@ -40,7 +41,8 @@ public final class AgentRuntime {
             AgentContext context = new AgentContext(options, health, inst);
             MBeans.register(AGENT_MBEAN, new AgentInfo(startedAtMillis, options, health), AgentMXBean.class);
             health.set("jmx", "MBeans under rstwatch:type=*");
-            startCapture(context);
+            CaptureEngine capture = startCapture(context);
+            startKernelCounters(context, capture);
 
             long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - premainNanos);
             log.debug("{} returned after {} µs", how, TimeUnit.NANOSECONDS.toMicros(premainDuration.getAsLong()));
@@ -50,7 +52,19 @@ public final class AgentRuntime {
         }
     }
 
-    private static void startCapture(AgentContext context) throws InterruptedException {
+    private static void startKernelCounters(AgentContext context, CaptureEngine capture) {
+        try {
+            KernelTcp tcp = KernelTcp.start(context, capture);
+            context.health().set("tcp", tcp::status);
+        } catch (Throwable t) {
+            context.health().set("tcp", "kernel TCP counters failed to start: " + t);
+            LoggerFactory.getLogger(AgentRuntime.class).warn("kernel TCP counters failed to start; the other parts"
+                    + " keep working", t);
+        }
+    }
+
+    /** Null when capture could not be started at all. */
+    private static CaptureEngine startCapture(AgentContext context) throws InterruptedException {
         Logger log = LoggerFactory.getLogger(AgentRuntime.class);
         String problem = context.instrumentation() == null ? null
                 : NativeAccess.isolateJna(AgentRuntime.class.getClassLoader(), context.instrumentation());
@@ -61,17 +75,20 @@ public final class AgentRuntime {
             CaptureEngine engine = CaptureEngine.start(context);
             context.health().set("capture", engine::getStatus);
             engine.awaitFirstState(2000);
+            return engine;
         } catch (Throwable t) {
             context.health().set("capture", "capture failed to start: " + t);
             log.warn("capture failed to start; the other parts keep working", t);
+            return null;
         }
     }
 
     /**
      * Reads the options, sets the log level and writes one line per problem: on start, or at exit when the
-     * application ends before the agent got that far (called by the bootstrap's shutdown hook). Only once.
+     * application ends before the agent got that far (called by the bootstrap's shutdown hook). Only once;
+     * synchronized so that the exit hook waits for lines the starting thread is still writing.
      */
-    public static Options reportOptionProblems(String args) {
+    public static synchronized Options reportOptionProblems(String args) {
         Options options = OptionsLoader.load(args, System.getProperties());
         if (OPTIONS_REPORTED.compareAndSet(false, true)) {
             AgentLog.setLevel(LogLevel.parse(options.get(OptionKeys.LOG)));

@@ -23,34 +23,40 @@ public class DescribedMBean<T> extends StandardMBean {
 
     @Override
     protected String getDescription(MBeanInfo info) {
-        Description d = type.getAnnotation(Description.class);
-        return d != null ? d.value() : super.getDescription(info);
+        return ofType(type, super.getDescription(info));
     }
 
     @Override
     protected String getDescription(MBeanAttributeInfo info) {
-        String name = info.getName();
-        for (String prefix : new String[] {"get", "is"}) {
-            Description d = describe(prefix + name);
-            if (d != null) {
-                return d.value();
-            }
-        }
-        return super.getDescription(info);
+        return ofAttribute(type, info, super.getDescription(info));
     }
 
     @Override
     protected String getDescription(MBeanOperationInfo info) {
-        Description d = describe(info.getName());
-        return d != null ? d.value() : super.getDescription(info);
+        return ofMethod(type, info.getName(), super.getDescription(info));
     }
 
-    private Description describe(String methodName) {
-        for (Method m : type.getMethods()) {
-            if (m.getName().equals(methodName)) {
-                return m.getAnnotation(Description.class);
+    static String ofType(Class<?> type, String fallback) {
+        Description d = type.getAnnotation(Description.class);
+        return d != null ? d.value() : fallback;
+    }
+
+    static String ofAttribute(Class<?> type, MBeanAttributeInfo info, String fallback) {
+        for (String prefix : new String[] {"get", "is"}) {
+            String d = ofMethod(type, prefix + info.getName(), null);
+            if (d != null) {
+                return d;
             }
         }
-        return null;
+        return fallback;
+    }
+
+    static String ofMethod(Class<?> type, String methodName, String fallback) {
+        for (Method m : type.getMethods()) {
+            if (m.getName().equals(methodName) && m.getAnnotation(Description.class) != null) {
+                return m.getAnnotation(Description.class).value();
+            }
+        }
+        return fallback;
     }
 }

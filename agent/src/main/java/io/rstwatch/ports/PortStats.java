@@ -16,6 +16,8 @@ public final class PortStats {
     private final Scope scope;
     private final int port;
     final AtomicLong refused = new AtomicLong();
+    /** Refusals whose client is on this host: these are the ones in this namespace's AttemptFails. */
+    final AtomicLong refusedLocalClients = new AtomicLong();
     final AtomicLong stale = new AtomicLong();
     final AtomicLong abort = new AtomicLong();
     final AtomicLong resetsSent = new AtomicLong();
@@ -28,21 +30,26 @@ public final class PortStats {
     private volatile int interfaceCount;
     private final TopPeers peers = new TopPeers(16);
     final RateWindow refusedRate;
+    final RateWindow refusedLocalClientsRate;
     final RateWindow resetsRate;
 
     PortStats(Scope scope, int port, int rateWindow, int secondsSinceStart) {
         this.scope = scope;
         this.port = port;
         this.refusedRate = new RateWindow(rateWindow, secondsSinceStart);
+        this.refusedLocalClientsRate = new RateWindow(rateWindow, secondsSinceStart);
         this.resetsRate = new RateWindow(rateWindow, secondsSinceStart);
     }
 
     /** Counts one event. {@code ifindex} is -1 when the link layer does not tell. */
     void record(ResetKind kind, boolean sentByThisHost, long svcHi, long svcLo, long peerHi, long peerLo,
-            int ifindex, long nowMillis) {
+            boolean peerIsLocal, int ifindex, long nowMillis) {
         switch (kind) {
             case REFUSED:
                 refused.incrementAndGet();
+                if (peerIsLocal) {
+                    refusedLocalClients.incrementAndGet();
+                }
                 break;
             case STALE:
                 stale.incrementAndGet();
@@ -144,6 +151,10 @@ public final class PortStats {
         return refusedRate.perSecond();
     }
 
+    public double refusedLocalClientsPerSecond() {
+        return refusedLocalClientsRate.perSecond();
+    }
+
     public double resetsPerSecond() {
         return resetsRate.perSecond();
     }
@@ -164,6 +175,7 @@ public final class PortStats {
     /** Once a second, from the publisher. */
     void sampleRates() {
         refusedRate.sample(refused.get());
+        refusedLocalClientsRate.sample(refusedLocalClients.get());
         resetsRate.sample(resetsTotal());
     }
 }

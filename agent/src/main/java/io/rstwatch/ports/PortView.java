@@ -18,6 +18,7 @@ public final class PortView implements PortMXBean {
     private volatile String[] topPeers = new String[0];
     private volatile String diagnosis = "";
     private volatile String address = "";
+    private volatile boolean listening;
 
     public PortView(PortStats stats) {
         this.stats = stats;
@@ -42,7 +43,24 @@ public final class PortView implements PortMXBean {
         interfaces = names.toArray(new String[0]);
         topPeers = stats.topPeers(PEERS_SHOWN).toArray(new String[0]);
         address = stats.firstSeen() == 0 ? "" : Addresses.format(stats.serviceHi(), stats.serviceLo());
-        diagnosis = Diagnosis.of(stats, Diagnosis.join(names), host.isListening(Math.max(0, stats.port())), window);
+        listening = stats.port() != PortStats.OTHER && stats.scope() == Scope.LOCAL && host.isListening(stats.port());
+        diagnosis = Diagnosis.of(stats, Diagnosis.join(names), listening, window);
+    }
+
+    /** For the alert: "2.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens". */
+    public String refusalClause() {
+        StringBuilder sb = new StringBuilder(Diagnosis.rate(stats.refusedLocalClientsPerSecond()))
+                .append("/s are refused connections to ")
+                .append(stats.port() == PortStats.OTHER ? "other " + stats.scope().label() + " ports"
+                        : Addresses.endpoint(stats.serviceHi(), stats.serviceLo(), stats.port()));
+        String on = String.join(", ", interfaces);
+        if (!on.isEmpty()) {
+            sb.append(" on ").append(on);
+        }
+        if (stats.port() != PortStats.OTHER && stats.scope() == Scope.LOCAL) {
+            sb.append(listening ? ", where something listens now" : ", where nothing listens");
+        }
+        return sb.toString();
     }
 
     @Override

@@ -63,6 +63,7 @@ public final class ResetClassifier {
     private void record(ResetKind kind, boolean sent, long svcHi, long svcLo, int port, long peerHi, long peerLo,
             int ifindex, long nowMillis) {
         Scope scope = host.isLocal(svcHi, svcLo) ? Scope.LOCAL : Scope.REMOTE;
-        table.get(scope, port).record(kind, sent, svcHi, svcLo, peerHi, peerLo, ifindex, nowMillis);
+        boolean peerIsLocal = kind == ResetKind.REFUSED && host.isLocal(peerHi, peerLo);
+        table.get(scope, port).record(kind, sent, svcHi, svcLo, peerHi, peerLo, peerIsLocal, ifindex, nowMillis);
     }
 }

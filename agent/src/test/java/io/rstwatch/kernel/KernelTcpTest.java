@@ -1,0 +1,63 @@
+package io.rstwatch.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.management.AttributeChangeNotification;
+import javax.management.Notification;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The alert's levels, notifications and message on a fake /proc whose counters the test moves. */
+class KernelTcpTest {
+    private static void counters(Path proc, long attemptFails) throws Exception {
+        Files.writeString(proc.resolve("net/snmp"),
+                "Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab"
+                + " InSegs OutSegs RetransSegs InErrs OutRsts\n"
+                + "Tcp: 1 200 120000 -1 10 10 " + attemptFails + " 0 1 100 100 0 0 " + attemptFails + "\n");
+        Files.writeString(proc.resolve("net/netstat"), "TcpExt: ListenOverflows ListenDrops\nTcpExt: 0 0\n");
+    }
+
+    @Test
+    void levelFollowsTheRateWithANotificationOnEachChange(@TempDir Path proc) throws Exception {
+        Files.createDirectories(proc.resolve("net"));
+        counters(proc, 1000);
+        KernelTcp tcp = new KernelTcp(proc, "labutil01", 1.0, 10.0, 5, 1, null);
+        List<Notification> seen = new ArrayList<>();
+        tcp.notificationEmitter().addNotificationListener((n, h) -> seen.add(n), null, null);
+        tcp.sample();
+        assertEquals("OK", tcp.getAlertLevel());
+        long fails = 1000;
+        for (int second = 0; second < 5; second++) {
+            fails += 2;
+            counters(proc, fails);
+            tcp.sample();
+        }
+        assertEquals(2.0, tcp.getFailedConnectionsPerSecond(), 1e-9);
+        assertEquals("WARN", tcp.getAlertLevel());
+        assertTrue(tcp.getAlertMessage().startsWith("labutil01: 2.00 failed TCP connections/s (WARN) since "),
+                tcp.getAlertMessage());
+        assertTrue(tcp.getAlertMessage().endsWith("the capture is not running, so the ports are unknown (capture=off)."),
+                tcp.getAlertMessage());
+        for (int second = 0; second < 5; second++) {
+            fails += 20;
+            counters(proc, fails);
+            tcp.sample();
+        }
+        assertEquals("CRITICAL", tcp.getAlertLevel());
+        for (int second = 0; second < 6; second++) {
+            counters(proc, fails);
+            tcp.sample();
+        }
+        assertEquals("OK", tcp.getAlertLevel());
+        // The average decays through WARN on its way down.
+        assertEquals(List.of("OK>WARN", "WARN>CRITICAL", "CRITICAL>WARN", "WARN>OK"), seen.stream()
+                .map(n -> ((AttributeChangeNotification) n).getOldValue() + ">" + ((AttributeChangeNotification) n).getNewValue())
+                .toList());
+        assertEquals(fails, tcp.getAttemptFailsTotal());
+    }
+}

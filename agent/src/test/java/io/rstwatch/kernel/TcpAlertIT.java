@@ -1,0 +1,79 @@
+package io.rstwatch.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rstwatch.testapps.Idle;
+import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Requirements;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.management.AttributeChangeNotification;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+
+/** The seed's page, live: refused connects raise AttemptFails and the alert, which names the port, then clears. */
+class TcpAlertIT {
+    private static final String TCP = "rstwatch:type=Tcp";
+
+    @Test
+    void refusedConnectsRaiseTheAlertNamingThePortThenItClears() throws Exception {
+        Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        try (AgentJvm jvm = AgentJvm.builder().agentOptions("rate.window=4,proc.interval=1,alert.warn=1.0")
+                .main(Idle.class).start()) {
+            jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, Duration.ofSeconds(30));
+            jvm.awaitAttribute(TCP, "AlertLevel", "OK"::equals, Duration.ofSeconds(30));
+            List<AttributeChangeNotification> changes = new CopyOnWriteArrayList<>();
+            jvm.jmx().addNotificationListener(new ObjectName(TCP),
+                    (n, h) -> changes.add((AttributeChangeNotification) n), null, null);
+            long before = (Long) jvm.attribute(TCP, "AttemptFailsTotal", Duration.ofSeconds(5));
+
+            long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+            int refused = 0;
+            while (System.nanoTime() < end) {
+                refuse(port);
+                refused++;
+                Thread.sleep(200); // 5 a second, well above alert.warn
+            }
+            String message = (String) jvm.awaitAttribute(TCP, "AlertMessage",
+                    m -> ((String) m).contains("(WARN)") && ((String) m).contains("127.0.0.1:" + port),
+                    Duration.ofSeconds(10));
+            assertTrue(message.contains("/s are refused connections to 127.0.0.1:" + port + " on lo, where nothing listens"),
+                    message);
+            assertTrue(message.contains("the captured refusals explain"), message);
+            long after = (Long) jvm.attribute(TCP, "AttemptFailsTotal", Duration.ofSeconds(5));
+            assertTrue(after - before >= refused, "AttemptFails rose by " + (after - before) + " for " + refused);
+
+            jvm.awaitAttribute(TCP, "AlertLevel", "OK"::equals, Duration.ofSeconds(20));
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (changes.size() < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals("OK", changes.get(0).getOldValue());
+            assertEquals("WARN", changes.get(0).getNewValue());
+            assertEquals("OK", changes.get(changes.size() - 1).getNewValue());
+            assertTrue(jvm.stderr().contains("[rstwatch] WARN failed-connection alert OK -> WARN"), jvm.stderr());
+        }
+    }
+
+    private static void refuse(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            throw new AssertionError("something listens on " + port);
+        } catch (ConnectException expected) {
+            // refused, as intended
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
