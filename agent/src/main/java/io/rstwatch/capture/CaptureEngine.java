@@ -4,6 +4,8 @@ import io.rstwatch.config.OptionKeys;
 import io.rstwatch.core.AgentContext;
 import io.rstwatch.jmx.CaptureMXBean;
 import io.rstwatch.jmx.MBeans;
+import io.rstwatch.listeners.ListenerInventory;
+import io.rstwatch.listeners.Services;
 import io.rstwatch.ports.DuplicateFilter;
 import io.rstwatch.ports.HostView;
 import io.rstwatch.ports.PortStats;
@@ -34,18 +36,24 @@ public final class CaptureEngine implements CaptureMXBean {
     private final Map<PortStats, PortView> views = new ConcurrentHashMap<>();
     private final int window;
 
-    private CaptureEngine(AgentContext context, HostView host) {
+    private final ListenerInventory listeners;
+    private final Services services;
+
+    private CaptureEngine(AgentContext context, HostView host, ListenerInventory listeners, Services services) {
         this.context = context;
         this.host = host;
+        this.listeners = listeners;
+        this.services = services;
         this.window = context.options().get(OptionKeys.RATE_WINDOW);
         this.table = new PortTable(context.options().get(OptionKeys.PORTS_MAX), window,
                 stats -> context.scheduler().execute(() -> publish(stats)));
     }
 
     /** Starts capturing (unless capture=off) and registers rstwatch:type=Capture; never throws. */
-    public static CaptureEngine start(AgentContext context) {
+    public static CaptureEngine start(AgentContext context, ListenerInventory listeners, Services services) {
         HostView host = HostView.ofThisHost();
-        CaptureEngine engine = new CaptureEngine(context, host);
+        host.setListening(listeners.listeningBits());
+        CaptureEngine engine = new CaptureEngine(context, host, listeners, services);
         context.scheduler().scheduleWithFixedDelay(engine::everySecond, 1, 1, TimeUnit.SECONDS);
         context.scheduler().scheduleWithFixedDelay(host::refresh, HOST_REFRESH_SECONDS, HOST_REFRESH_SECONDS,
                 TimeUnit.SECONDS);
@@ -106,16 +114,17 @@ public final class CaptureEngine implements CaptureMXBean {
 
     private void publish(PortStats stats) {
         PortView view = new PortView(stats);
-        view.refresh(host, window);
+        view.refresh(host, listeners, services, window);
         views.put(stats, view);
         MBeans.register(view.objectName(), view, io.rstwatch.jmx.PortMXBean.class);
     }
 
     private void everySecond() {
         try {
+            host.setListening(listeners.listeningBits());
             table.sampleRates();
             for (PortView view : views.values()) {
-                view.refresh(host, window);
+                view.refresh(host, listeners, services, window);
             }
         } catch (RuntimeException e) {
             LOG.debug("refreshing the port MBeans failed", e);

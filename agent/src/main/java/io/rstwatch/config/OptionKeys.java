@@ -38,8 +38,11 @@ public final class OptionKeys {
     public static final OptionSpec<Double> ALERT_CRITICAL = OptionSpec.positive("alert.critical", 10.0,
             "failed connections per second", "FailedConnectionsPerSecond at or above this raises AlertLevel to CRITICAL.");
 
+    public static final OptionSpec<Integer> LISTENERS_INTERVAL = OptionSpec.integer("listeners.interval", 2, 1, 3600,
+            "seconds", "How often the listening sockets and their owners are read from /proc.");
+
     public static final List<OptionSpec<?>> ALL = List.of(LOG, CONFIG, RATE_WINDOW, CAPTURE, INTERFACES, PORTS_MAX,
-            CAPTURE_BUFFER, PROC_INTERVAL, ALERT_WARN, ALERT_CRITICAL);
+            CAPTURE_BUFFER, PROC_INTERVAL, ALERT_WARN, ALERT_CRITICAL, LISTENERS_INTERVAL);
 
     public static String knownKeys() {
         StringBuilder sb = new StringBuilder();

@@ -5,7 +5,12 @@ import io.rstwatch.config.OptionKeys;
 import io.rstwatch.config.Options;
 import io.rstwatch.config.OptionsLoader;
 import io.rstwatch.jmx.AgentMXBean;
+import io.rstwatch.jmx.ListenersMXBean;
 import io.rstwatch.kernel.KernelTcp;
+import io.rstwatch.listeners.ListenerInventory;
+import io.rstwatch.listeners.ListenersView;
+import io.rstwatch.listeners.Services;
+import java.nio.file.Paths;
 import io.rstwatch.jmx.MBeans;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
@@ -22,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentRuntime {
     public static final String AGENT_MBEAN = "rstwatch:type=Agent";
+    public static final String LISTENERS_MBEAN = "rstwatch:type=Listeners";
+    private static final Services SERVICES = Services.read(Paths.get("/etc/services"));
     private static final AtomicBoolean OPTIONS_REPORTED = new AtomicBoolean();
 
     private AgentRuntime() {
@@ -41,7 +48,8 @@ public final class AgentRuntime {
             AgentContext context = new AgentContext(options, health, inst);
             MBeans.register(AGENT_MBEAN, new AgentInfo(startedAtMillis, options, health), AgentMXBean.class);
             health.set("jmx", "MBeans under rstwatch:type=*");
-            CaptureEngine capture = startCapture(context);
+            ListenerInventory listeners = startListeners(context);
+            CaptureEngine capture = startCapture(context, listeners);
             startKernelCounters(context, capture);
 
             long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - premainNanos);
@@ -63,8 +71,22 @@ public final class AgentRuntime {
         }
     }
 
+    private static ListenerInventory startListeners(AgentContext context) {
+        ListenerInventory inventory = new ListenerInventory(Paths.get("/proc"));
+        try {
+            inventory.refresh();
+            int interval = context.options().get(OptionKeys.LISTENERS_INTERVAL);
+            context.scheduler().scheduleWithFixedDelay(inventory::refresh, interval, interval, TimeUnit.SECONDS);
+            MBeans.register(LISTENERS_MBEAN, new ListenersView(inventory, SERVICES), ListenersMXBean.class);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(AgentRuntime.class).warn("the listener inventory failed to start", e);
+        }
+        return inventory;
+    }
+
     /** Null when capture could not be started at all. */
-    private static CaptureEngine startCapture(AgentContext context) throws InterruptedException {
+    private static CaptureEngine startCapture(AgentContext context, ListenerInventory listeners)
+            throws InterruptedException {
         Logger log = LoggerFactory.getLogger(AgentRuntime.class);
         String problem = context.instrumentation() == null ? null
                 : NativeAccess.isolateJna(AgentRuntime.class.getClassLoader(), context.instrumentation());
@@ -72,7 +94,7 @@ public final class AgentRuntime {
             log.debug("JNA stays in the unnamed module ({}); JDK 24+ may warn when it loads", problem);
         }
         try {
-            CaptureEngine engine = CaptureEngine.start(context);
+            CaptureEngine engine = CaptureEngine.start(context, listeners, SERVICES);
             context.health().set("capture", engine::getStatus);
             engine.awaitFirstState(2000);
             return engine;

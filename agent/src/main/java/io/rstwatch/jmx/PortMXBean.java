@@ -48,6 +48,20 @@ public interface PortMXBean {
     @Description("The other side's addresses seen most often (the clients, for refusals), with counts; at most 10.")
     String[] getTopPeers();
 
-    @Description("One sentence a person can act on: what happens on this port and what it means.")
+    @Description("One sentence a person can act on: what happens on this port, who listens or listened there,"
+            + " and what it means.")
     String getDiagnosis();
+
+    @Description("scope=local: whether some socket of this network namespace listens on the port now.")
+    boolean isListening();
+
+    @Description("scope=local: who listens on the port now, e.g. pid 4242 `java -jar collector.jar`; empty if nobody.")
+    String getListener();
+
+    @Description("scope=local: who listened on the port last and when it went, e.g."
+            + " pid 4242 `java -jar collector.jar`, gone since 10:54:50Z; empty if no listener was seen to go.")
+    String getLastListener();
+
+    @Description("The port's service name from /etc/services; empty if it has none.")
+    String getService();
 }

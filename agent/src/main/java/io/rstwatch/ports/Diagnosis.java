@@ -2,6 +2,8 @@ package io.rstwatch.ports;
 
 import io.rstwatch.core.Times;
 import io.rstwatch.decode.Addresses;
+import io.rstwatch.listeners.Listener;
+import io.rstwatch.listeners.ListenerInventory;
 import java.util.List;
 import java.util.Locale;
 
@@ -10,7 +12,8 @@ final class Diagnosis {
     private Diagnosis() {
     }
 
-    static String of(PortStats s, String interfaces, boolean listening, int window) {
+    static String of(PortStats s, String interfaces, Listener listener, ListenerInventory.GoneListener last,
+            int window) {
         String where = s.port() == PortStats.OTHER
                 ? "ports beyond ports.max (" + s.scope().label() + ")"
                 : Addresses.endpoint(s.serviceHi(), s.serviceLo(), s.port());
@@ -22,8 +25,14 @@ final class Diagnosis {
         if (refused > 0) {
             sb.append(rate(refused)).append(" refused/s").append(over).append(" on ").append(where).append(on);
             if (s.port() != PortStats.OTHER && s.scope() == Scope.LOCAL) {
-                sb.append(listening ? "; something listens there now, so the refusals may have stopped"
-                        : "; nothing listens there: a client keeps connecting to a service that is not running");
+                if (listener != null) {
+                    sb.append("; ").append(listener.owner()).append(" listens there now, so the refusals may have stopped");
+                } else if (last != null) {
+                    sb.append("; nothing listens there since ").append(Times.timeOfDay(last.goneAtMillis()))
+                            .append("; it was ").append(last.listener().owner());
+                } else {
+                    sb.append("; nothing listens there: a client keeps connecting to a service that is not running");
+                }
             } else if (s.port() != PortStats.OTHER) {
                 sb.append("; that host refuses: nothing listens there, or a firewall rejects");
             }

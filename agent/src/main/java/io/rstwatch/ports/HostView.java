@@ -4,7 +4,6 @@ import io.rstwatch.decode.Addresses;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -16,8 +15,8 @@ import java.util.Map;
 
 /**
  * What the classifier needs to know about this host, refreshed in the background and read without locks or
- * allocation on the capture thread: its addresses, its listening TCP ports, its ephemeral port range and the
- * names of its interfaces. All of it is of the JVM's network namespace.
+ * allocation on the capture thread: its addresses, its listening TCP ports (told by the listener inventory),
+ * its ephemeral port range and the names of its interfaces. All of it is of the JVM's network namespace.
  */
 public final class HostView {
     private final Path proc;
@@ -44,10 +43,9 @@ public final class HostView {
         return view;
     }
 
-    /** Re-reads everything; meant for a background timer. */
+    /** Re-reads addresses, interface names and the ephemeral range; meant for a background timer. */
     public void refresh() {
         refreshAddresses();
-        refreshListening();
         refreshEphemeralRange();
     }
 
@@ -123,47 +121,14 @@ public final class HostView {
         interfaceNames = Collections.unmodifiableMap(names);
     }
 
-    private void refreshListening() {
-        long[] bits = new long[1024];
-        boolean any = false;
-        for (String file : new String[] {"net/tcp", "net/tcp6"}) {
-            try {
-                for (String line : Files.readAllLines(proc.resolve(file), StandardCharsets.US_ASCII)) {
-                    int port = listeningPort(line);
-                    if (port >= 0) {
-                        bits[port >>> 6] |= 1L << (port & 63);
-                    }
-                }
-                any = true;
-            } catch (IOException | RuntimeException e) {
-                // tcp6 is absent when IPv6 is disabled
+    /** The listening ports (a 65536-bit set), from the listener inventory. */
+    public void setListening(long[] bits) {
+        listening = bits;
+        int now = nowSecond();
+        for (int i = 0; i < bits.length; i++) {
+            for (long w = bits[i]; w != 0; w &= w - 1) {
+                lastListenedSecond[i << 6 | Long.numberOfTrailingZeros(w)] = now;
             }
-        }
-        if (any) {
-            listening = bits;
-            int now = nowSecond();
-            for (int i = 0; i < bits.length; i++) {
-                for (long w = bits[i]; w != 0; w &= w - 1) {
-                    lastListenedSecond[i << 6 | Long.numberOfTrailingZeros(w)] = now;
-                }
-            }
-        }
-    }
-
-    /** The local port of a LISTEN line of /proc/net/tcp{,6}, or -1. */
-    static int listeningPort(String line) {
-        String[] f = line.trim().split("\\s+");
-        if (f.length < 4 || !"0A".equals(f[3])) {
-            return -1;
-        }
-        int colon = f[1].lastIndexOf(':');
-        if (colon < 0) {
-            return -1;
-        }
-        try {
-            return Integer.parseInt(f[1].substring(colon + 1), 16);
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 

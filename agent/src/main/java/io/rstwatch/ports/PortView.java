@@ -3,6 +3,9 @@ package io.rstwatch.ports;
 import io.rstwatch.core.Times;
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.jmx.PortMXBean;
+import io.rstwatch.listeners.Listener;
+import io.rstwatch.listeners.ListenerInventory;
+import io.rstwatch.listeners.Services;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +22,9 @@ public final class PortView implements PortMXBean {
     private volatile String diagnosis = "";
     private volatile String address = "";
     private volatile boolean listening;
+    private volatile String listener = "";
+    private volatile String lastListener = "";
+    private volatile String service = "";
 
     public PortView(PortStats stats) {
         this.stats = stats;
@@ -35,7 +41,7 @@ public final class PortView implements PortMXBean {
     }
 
     /** Once a second, on the publisher's thread. */
-    public void refresh(HostView host, int window) {
+    public void refresh(HostView host, ListenerInventory inventory, Services services, int window) {
         List<String> names = new ArrayList<>();
         for (int ifindex : stats.interfaceIndexes()) {
             names.add(ifindex < 0 ? "any" : host.interfaceName(ifindex));
@@ -43,8 +49,15 @@ public final class PortView implements PortMXBean {
         interfaces = names.toArray(new String[0]);
         topPeers = stats.topPeers(PEERS_SHOWN).toArray(new String[0]);
         address = stats.firstSeen() == 0 ? "" : Addresses.format(stats.serviceHi(), stats.serviceLo());
-        listening = stats.port() != PortStats.OTHER && stats.scope() == Scope.LOCAL && host.isListening(stats.port());
-        diagnosis = Diagnosis.of(stats, Diagnosis.join(names), listening, window);
+        boolean local = stats.port() != PortStats.OTHER && stats.scope() == Scope.LOCAL;
+        Listener now = local ? inventory.listenerOn(stats.port()) : null;
+        ListenerInventory.GoneListener last = local ? inventory.lastOn(stats.port()) : null;
+        listening = now != null;
+        listener = now == null ? "" : now.owner();
+        lastListener = last == null ? ""
+                : last.listener().owner() + ", gone since " + Times.timeOfDay(last.goneAtMillis());
+        service = stats.port() == PortStats.OTHER ? "" : services.name(stats.port());
+        diagnosis = Diagnosis.of(stats, Diagnosis.join(names), now, last, window);
     }
 
     /** For the alert: "2.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens". */
@@ -131,5 +144,25 @@ public final class PortView implements PortMXBean {
     @Override
     public String getDiagnosis() {
         return diagnosis;
+    }
+
+    @Override
+    public boolean isListening() {
+        return listening;
+    }
+
+    @Override
+    public String getListener() {
+        return listener;
+    }
+
+    @Override
+    public String getLastListener() {
+        return lastListener;
+    }
+
+    @Override
+    public String getService() {
+        return service;
     }
 }

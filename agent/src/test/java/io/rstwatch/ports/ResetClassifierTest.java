@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.decode.DecodedPacket;
+import io.rstwatch.listeners.ListenerInventory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,8 +42,15 @@ class ResetClassifierTest {
         Files.writeString(proc.resolve("sys/net/ipv4/ip_local_port_range"), "32768\t60999\n");
         host = new HostView(proc);
         host.refresh();
+        readListeners();
         table = new PortTable(3, 60, created::add);
         classifier = new ResetClassifier(host, table);
+    }
+
+    private void readListeners() {
+        ListenerInventory inventory = new ListenerInventory(proc);
+        inventory.refresh();
+        host.setListening(inventory.listeningBits());
     }
 
     private static DecodedPacket rst(long src, int srcPort, long dst, int dstPort, boolean ack, long seq) {
@@ -84,7 +92,7 @@ class ResetClassifierTest {
     @Test
     void aServiceThatJustDiedStillOwnsTheResetsOfItsConnections() throws Exception {
         Files.writeString(proc.resolve("net/tcp"), "  sl  local_address rem_address   st\n");
-        host.refresh();
+        readListeners();
         assertFalse(host.isListening(0xA000));
         // Both ports are ephemeral; without memory the lower one (the client's 33000) would be taken.
         classifier.count(DecodedPacket.TCP_RST, rst(LOOPBACK, 33000, LOOPBACK, 0xA000, true, 777), 1, 1000);

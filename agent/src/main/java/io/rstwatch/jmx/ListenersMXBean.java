@@ -1,0 +1,19 @@
+package io.rstwatch.jmx;
+
+@Description("The TCP listeners of this JVM's network namespace (from /proc/net/tcp and tcp6), with their owners"
+        + " (through the socket inode in /proc/PID/fd), and the ones that went away.")
+public interface ListenersMXBean {
+    @Description("Every LISTEN socket now: port, address, owner pid and command line (pid 0 and unknown when"
+            + " /proc does not say), connections waiting in the accept queue, and the service name.")
+    ListenerRow[] getListeners();
+
+    @Description("How many LISTEN sockets there are now.")
+    int getListenersTotal();
+
+    @Description("Listeners that went away, most recent first: port, address, who it was and when it went"
+            + " (the last 20 of a bounded history).")
+    String[] getGone();
+
+    @Description("When the listeners were last read (ISO-8601, UTC); every listeners.interval seconds.")
+    String getRefreshedAt();
+}

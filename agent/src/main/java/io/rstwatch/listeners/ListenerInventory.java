@@ -1,0 +1,251 @@
+package io.rstwatch.listeners;
+
+import io.rstwatch.decode.Addresses;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every LISTEN socket of the JVM's network namespace (/proc/net/tcp and tcp6), its owner found through the
+ * socket inode in /proc/PID/fd, and a bounded history of listeners that went away. Refreshed in the background;
+ * readers get immutable snapshots. Owner lookup is incremental: only new inodes are looked for, and one refresh
+ * reads at most {@link #MAX_FD_LINKS_PER_REFRESH} fd links, so a host with many processes costs bounded work.
+ */
+public final class ListenerInventory {
+    static final int MAX_HISTORY = 1024;
+    static final int MAX_FD_LINKS_PER_REFRESH = 50_000;
+    private static final int MAX_COMMAND = 200;
+
+    private final Path proc;
+    private final long ownPid = ProcessHandle.current().pid();
+    private volatile List<Listener> current = List.of();
+    private volatile long refreshedAt;
+    private volatile long[] listeningBits = new long[1024];
+    private final Map<Integer, GoneListener> gone = Collections.synchronizedMap(
+            new LinkedHashMap<Integer, GoneListener>(64, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Integer, GoneListener> eldest) {
+                    return size() > MAX_HISTORY;
+                }
+            });
+    private final Map<Long, Listener> byInode = new HashMap<>();
+    /** Inodes a whole /proc scan did not find (not permitted, or in another namespace): not looked for again. */
+    private final Set<Long> unresolvable = new HashSet<>();
+
+    /** A listener that went away: who it was and when it went. */
+    public static final class GoneListener {
+        final Listener listener;
+        final long goneAtMillis;
+
+        GoneListener(Listener listener, long goneAtMillis) {
+            this.listener = listener;
+            this.goneAtMillis = goneAtMillis;
+        }
+
+        public Listener listener() {
+            return listener;
+        }
+
+        public long goneAtMillis() {
+            return goneAtMillis;
+        }
+    }
+
+    public ListenerInventory(Path proc) {
+        this.proc = proc;
+    }
+
+    /** Reads the LISTEN sockets, resolves new owners, records the ones that went. One thread only. */
+    public synchronized void refresh() {
+        Map<Long, Listener> seen = new LinkedHashMap<>();
+        boolean read = false;
+        for (String file : new String[] {"net/tcp", "net/tcp6"}) {
+            try {
+                for (String line : Files.readAllLines(proc.resolve(file), StandardCharsets.US_ASCII)) {
+                    Listener l = parse(line);
+                    if (l != null) {
+                        Listener known = byInode.get(l.inode);
+                        seen.put(l.inode, known != null ? known.withQueue(l.acceptQueue) : l);
+                    }
+                }
+                read = true;
+            } catch (IOException | RuntimeException e) {
+                // tcp6 is absent when IPv6 is disabled
+            }
+        }
+        if (!read) {
+            return;
+        }
+        resolveOwners(seen);
+        long now = System.currentTimeMillis();
+        for (Listener old : byInode.values()) {
+            if (!seen.containsKey(old.inode) && !stillListening(seen, old.port)) {
+                gone.remove(old.port); // re-inserted last, so the oldest entry is the one evicted
+                gone.put(old.port, new GoneListener(old, now));
+            }
+        }
+        byInode.clear();
+        byInode.putAll(seen);
+        long[] bits = new long[1024];
+        for (Listener l : seen.values()) {
+            bits[l.port >>> 6] |= 1L << (l.port & 63);
+            gone.remove(l.port);
+        }
+        listeningBits = bits;
+        current = List.copyOf(seen.values());
+        refreshedAt = now;
+    }
+
+    private static boolean stillListening(Map<Long, Listener> seen, int port) {
+        for (Listener l : seen.values()) {
+            if (l.port == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Listening ports as a 65536-bit set, for the classifier. */
+    public long[] listeningBits() {
+        return listeningBits;
+    }
+
+    public List<Listener> current() {
+        return current;
+    }
+
+    /** Who listens on the port now (on any address), or null. */
+    public Listener listenerOn(int port) {
+        for (Listener l : current) {
+            if (l.port == port) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /** Who listened on the port last, and when it went, or null if no listener was seen to go. */
+    public GoneListener lastOn(int port) {
+        synchronized (gone) {
+            for (GoneListener g : gone.values()) {
+                if (g.listener.port == port) {
+                    return g;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The listeners that went away, most recent first, at most {@code limit}. */
+    public List<GoneListener> gone(int limit) {
+        List<GoneListener> out;
+        synchronized (gone) {
+            out = new ArrayList<>(gone.values());
+        }
+        out.sort((a, b) -> Long.compare(b.goneAtMillis, a.goneAtMillis));
+        return out.subList(0, Math.min(limit, out.size()));
+    }
+
+    public long refreshedAtMillis() {
+        return refreshedAt;
+    }
+
+    /** A LISTEN line of /proc/net/tcp{,6}, or null for any other line. */
+    static Listener parse(String line) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length < 10 || !"0A".equals(f[3])) {
+            return null;
+        }
+        int colon = f[1].indexOf(':');
+        String addr = f[1].substring(0, colon);
+        int port = Integer.parseInt(f[1].substring(colon + 1), 16);
+        int queue = (int) Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+        long inode = Long.parseLong(f[9]);
+        long hi;
+        long lo;
+        if (addr.length() == 8) {
+            hi = 0;
+            lo = Addresses.v4Lo(Integer.reverseBytes((int) Long.parseLong(addr, 16)));
+        } else {
+            // four 32-bit words, each printed in host (little-endian) order
+            long[] w = new long[4];
+            for (int i = 0; i < 4; i++) {
+                w[i] = Integer.reverseBytes((int) Long.parseLong(addr.substring(8 * i, 8 * i + 8), 16)) & 0xFFFF_FFFFL;
+            }
+            hi = w[0] << 32 | w[1];
+            lo = w[2] << 32 | w[3];
+        }
+        return new Listener(hi, lo, port, inode, queue, 0, "unknown");
+    }
+
+    /** Finds the owners of listeners not seen before, reading at most a bounded number of fd links. */
+    private void resolveOwners(Map<Long, Listener> seen) {
+        Set<Long> wanted = new HashSet<>();
+        for (Listener l : seen.values()) {
+            if (l.pid == 0 && !unresolvable.contains(l.inode)) {
+                wanted.add(l.inode);
+            }
+        }
+        unresolvable.retainAll(seen.keySet());
+        if (wanted.isEmpty()) {
+            return;
+        }
+        int budget = MAX_FD_LINKS_PER_REFRESH;
+        List<Path> pids = new ArrayList<>();
+        pids.add(proc.resolve(Long.toString(ownPid))); // this JVM's own sockets first
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, "[0-9]*")) {
+            for (Path p : dirs) {
+                pids.add(p);
+            }
+        } catch (IOException e) {
+            return;
+        }
+        for (Path pidDir : pids) {
+            if (wanted.isEmpty() || budget <= 0) {
+                break;
+            }
+            try (DirectoryStream<Path> fds = Files.newDirectoryStream(pidDir.resolve("fd"))) {
+                for (Path fd : fds) {
+                    if (--budget < 0) {
+                        break;
+                    }
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        long inode = Long.parseLong(target.substring(8, target.length() - 1));
+                        if (wanted.remove(inode)) {
+                            Listener l = seen.get(inode);
+                            int pid = Integer.parseInt(pidDir.getFileName().toString());
+                            seen.put(inode, l.withOwner(pid, command(pidDir)));
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not permitted, or the process is gone: its listeners stay "unknown" for now
+            }
+        }
+        if (budget > 0) {
+            unresolvable.addAll(wanted); // a full scan did not find them
+        }
+    }
+
+    private static String command(Path pidDir) {
+        try {
+            byte[] raw = Files.readAllBytes(pidDir.resolve("cmdline"));
+            // Arguments are NUL-separated and may hold line breaks: one line, single spaces, for sentences.
+            String s = new String(raw, StandardCharsets.UTF_8).replaceAll("[\\x00-\\x1F\\s]+", " ").trim();
+            return s.length() > MAX_COMMAND ? s.substring(0, MAX_COMMAND) + "..." : s;
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

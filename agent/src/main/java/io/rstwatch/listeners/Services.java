@@ -1,0 +1,42 @@
+package io.rstwatch.listeners;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** TCP service names by port, from /etc/services (read once; later, plugins may name ports too). */
+public final class Services {
+    private final Map<Integer, String> names;
+
+    private Services(Map<Integer, String> names) {
+        this.names = names;
+    }
+
+    public static Services read(Path file) {
+        Map<Integer, String> names = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                int hash = line.indexOf('#');
+                String[] f = (hash >= 0 ? line.substring(0, hash) : line).trim().split("\\s+");
+                if (f.length >= 2 && f[1].endsWith("/tcp")) {
+                    try {
+                        names.putIfAbsent(Integer.parseInt(f[1].substring(0, f[1].indexOf('/'))), f[0]);
+                    } catch (NumberFormatException ignored) {
+                        // not a port
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /etc/services: no names
+        }
+        return new Services(names);
+    }
+
+    /** The name, or "" when the port has none. */
+    public String name(int port) {
+        return names.getOrDefault(port, "");
+    }
+}
