@@ -12,6 +12,8 @@ import io.rstwatch.ports.PortStats;
 import io.rstwatch.ports.PortTable;
 import io.rstwatch.ports.PortView;
 import io.rstwatch.ports.ResetClassifier;
+import io.rstwatch.ports.Scope;
+import io.rstwatch.decode.Addresses;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +81,20 @@ public final class CaptureEngine implements CaptureMXBean {
             sources.add(source);
             AgentContext.daemonThreads("rstwatch-capture-" + device).newThread(source).start();
         }
+    }
+
+    /**
+     * Counts a failed connect seen inside this JVM on its Port entry (which it creates, capture or not), so the
+     * Port MBean shows the calling code beside what capture saw. On the application's thread: no I/O.
+     */
+    public void recordJvmFailure(java.net.InetSocketAddress endpoint, String caller, boolean count) {
+        java.net.InetAddress a = endpoint.getAddress();
+        if (a == null) {
+            return; // unresolved: no address to scope
+        }
+        byte[] b = a.getAddress();
+        Scope scope = host.isLocal(Addresses.hi(b), Addresses.lo(b)) ? Scope.LOCAL : Scope.REMOTE;
+        table.get(scope, endpoint.getPort()).recordJvmFailure(caller, count);
     }
 
     /**

@@ -5,6 +5,11 @@ import io.rstwatch.config.OptionKeys;
 import io.rstwatch.config.Options;
 import io.rstwatch.config.OptionsLoader;
 import io.rstwatch.jmx.AgentMXBean;
+import io.rstwatch.instrument.ConnectEvents;
+import io.rstwatch.instrument.ConnectInstrumentation;
+import io.rstwatch.instrument.ConnectRecorder;
+import io.rstwatch.instrument.ConnectsView;
+import io.rstwatch.jmx.ConnectsMXBean;
 import io.rstwatch.jmx.ListenersMXBean;
 import io.rstwatch.kernel.KernelTcp;
 import io.rstwatch.listeners.ListenerInventory;
@@ -17,6 +22,8 @@ import io.rstwatch.log.LogLevel;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntUnaryOperator;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class AgentRuntime {
     public static final String AGENT_MBEAN = "rstwatch:type=Agent";
     public static final String LISTENERS_MBEAN = "rstwatch:type=Listeners";
+    public static final String CONNECTS_MBEAN = "rstwatch:type=Connects";
     private static final Services SERVICES = Services.read(Paths.get("/etc/services"));
     private static final AtomicBoolean OPTIONS_REPORTED = new AtomicBoolean();
 
@@ -48,9 +56,14 @@ public final class AgentRuntime {
             AgentContext context = new AgentContext(options, health, inst);
             MBeans.register(AGENT_MBEAN, new AgentInfo(startedAtMillis, options, health), AgentMXBean.class);
             health.set("jmx", "MBeans under rstwatch:type=*");
-            ListenerInventory listeners = startListeners(context);
+            AtomicReference<ConnectRecorder> connects = new AtomicReference<>();
+            ListenerInventory listeners = startListeners(context, port -> {
+                ConnectRecorder r = connects.get();
+                return r == null ? 0 : r.backlog(port);
+            });
             CaptureEngine capture = startCapture(context, listeners);
             startKernelCounters(context, capture);
+            connects.set(startConnectInstrumentation(context, capture));
 
             long readyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - premainNanos);
             log.debug("{} returned after {} µs", how, TimeUnit.NANOSECONDS.toMicros(premainDuration.getAsLong()));
@@ -71,13 +84,34 @@ public final class AgentRuntime {
         }
     }
 
-    private static ListenerInventory startListeners(AgentContext context) {
+    /** Off the application's main thread, like everything here; a failure leaves the other parts running. */
+    private static ConnectRecorder startConnectInstrumentation(AgentContext context, CaptureEngine capture) {
+        Logger log = LoggerFactory.getLogger(AgentRuntime.class);
+        try {
+            ConnectRecorder recorder = new ConnectRecorder(AgentRuntime.class.getClassLoader(), new ConnectEvents(capture));
+            MBeans.register(CONNECTS_MBEAN, new ConnectsView(recorder), ConnectsMXBean.class);
+            String problem = ConnectInstrumentation.install(context.instrumentation(), recorder);
+            context.health().set("connects", problem == null ? "connect failures in this JVM counted"
+                    : "connect failures in this JVM not counted: " + problem);
+            if (problem != null) {
+                log.warn("cannot instrument the JDK's connect methods ({}); in-JVM connect failures are not"
+                        + " counted, the rest keeps working", problem);
+            }
+            return recorder;
+        } catch (Throwable t) {
+            context.health().set("connects", "connect instrumentation failed: " + t);
+            log.warn("connect instrumentation failed; the other parts keep working", t);
+            return null;
+        }
+    }
+
+    private static ListenerInventory startListeners(AgentContext context, IntUnaryOperator ownBacklog) {
         ListenerInventory inventory = new ListenerInventory(Paths.get("/proc"));
         try {
             inventory.refresh();
             int interval = context.options().get(OptionKeys.LISTENERS_INTERVAL);
             context.scheduler().scheduleWithFixedDelay(inventory::refresh, interval, interval, TimeUnit.SECONDS);
-            MBeans.register(LISTENERS_MBEAN, new ListenersView(inventory, SERVICES), ListenersMXBean.class);
+            MBeans.register(LISTENERS_MBEAN, new ListenersView(inventory, SERVICES, ownBacklog), ListenersMXBean.class);
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(AgentRuntime.class).warn("the listener inventory failed to start", e);
         }

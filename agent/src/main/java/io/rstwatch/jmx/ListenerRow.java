@@ -10,9 +10,12 @@ public final class ListenerRow {
     private final String command;
     private final int acceptQueue;
     private final String service;
+    private final int backlog;
 
-    @ConstructorParameters({"port", "address", "pid", "command", "acceptQueue", "service"})
-    public ListenerRow(int port, String address, int pid, String command, int acceptQueue, String service) {
+    @ConstructorParameters({"port", "address", "pid", "command", "acceptQueue", "service", "backlog"})
+    public ListenerRow(int port, String address, int pid, String command, int acceptQueue, String service,
+            int backlog) {
+        this.backlog = backlog;
         this.port = port;
         this.address = address;
         this.pid = pid;
@@ -43,5 +46,10 @@ public final class ListenerRow {
 
     public String getService() {
         return service;
+    }
+
+    /** The backlog this JVM asked for when it owns the listener (capped by net.core.somaxconn); 0 otherwise. */
+    public int getBacklog() {
+        return backlog;
     }
 }

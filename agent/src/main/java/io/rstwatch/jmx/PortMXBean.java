@@ -64,4 +64,12 @@ public interface PortMXBean {
 
     @Description("The port's service name from /etc/services; empty if it has none.")
     String getService();
+
+    @Description("Connects to this port by code in this JVM that failed (any cause), seen by the instrumented"
+            + " JDK connect methods rather than by capture.")
+    long getJvmFailuresTotal();
+
+    @Description("The code in this JVM whose connects to this port failed, most recent last (at most 5), e.g."
+            + " com.example.Poller.poll(Poller.java:42).")
+    String[] getJvmCallers();
 }

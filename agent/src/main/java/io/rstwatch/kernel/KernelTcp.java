@@ -1,5 +1,6 @@
 package io.rstwatch.kernel;
 
+import io.rstwatch.core.ProcFiles;
 import io.rstwatch.capture.CaptureEngine;
 import io.rstwatch.config.OptionKeys;
 import io.rstwatch.core.AgentContext;
@@ -90,7 +91,7 @@ public final class KernelTcp implements TcpMXBean {
 
     private static String hostName(Path proc) {
         try {
-            return Files.readString(proc.resolve("sys/kernel/hostname")).trim();
+            return ProcFiles.read(proc.resolve("sys/kernel/hostname")).trim();
         } catch (IOException | RuntimeException e) {
             return "this host";
         }
@@ -99,8 +100,8 @@ public final class KernelTcp implements TcpMXBean {
     /** Reads the counters, updates rates and the alert. On the scheduler's thread. */
     void sample() {
         try {
-            TcpCounters c = new TcpCounters(ProcNetParser.parse(Files.readString(proc.resolve("net/snmp")),
-                    Files.readString(proc.resolve("net/netstat"))), System.currentTimeMillis());
+            TcpCounters c = new TcpCounters(ProcNetParser.parse(ProcFiles.read(proc.resolve("net/snmp")),
+                    ProcFiles.read(proc.resolve("net/netstat"))), System.currentTimeMillis());
             readProblem = null;
             last = c;
             failed.sample(c.attemptFails());

@@ -1,5 +1,6 @@
 package io.rstwatch.listeners;
 
+import io.rstwatch.core.ProcFiles;
 import io.rstwatch.decode.Addresses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -240,9 +241,9 @@ public final class ListenerInventory {
 
     private static String command(Path pidDir) {
         try {
-            byte[] raw = Files.readAllBytes(pidDir.resolve("cmdline"));
+            String raw = ProcFiles.read(pidDir.resolve("cmdline"));
             // Arguments are NUL-separated and may hold line breaks: one line, single spaces, for sentences.
-            String s = new String(raw, StandardCharsets.UTF_8).replaceAll("[\\x00-\\x1F\\s]+", " ").trim();
+            String s = raw.replaceAll("[\\x00-\\x1F\\s]+", " ").trim();
             return s.length() > MAX_COMMAND ? s.substring(0, MAX_COMMAND) + "..." : s;
         } catch (IOException e) {
             return "unknown";

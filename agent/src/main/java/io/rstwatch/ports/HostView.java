@@ -1,5 +1,6 @@
 package io.rstwatch.ports;
 
+import io.rstwatch.core.ProcFiles;
 import io.rstwatch.decode.Addresses;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -134,7 +135,7 @@ public final class HostView {
 
     private void refreshEphemeralRange() {
         try {
-            String[] range = Files.readString(proc.resolve("sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            String[] range = ProcFiles.read(proc.resolve("sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
             ephemeralLow = Integer.parseInt(range[0]);
             ephemeralHigh = Integer.parseInt(range[1]);
         } catch (IOException | RuntimeException e) {

@@ -29,6 +29,10 @@ public final class PortStats {
     private final int[] interfaces = new int[MAX_INTERFACES];
     private volatile int interfaceCount;
     private final TopPeers peers = new TopPeers(16);
+    final AtomicLong jvmFailures = new AtomicLong();
+    /** The distinct code locations in this JVM whose connects to the port failed, most recent last; bounded. */
+    private final java.util.LinkedHashSet<String> jvmCallers = new java.util.LinkedHashSet<>();
+    private static final int MAX_JVM_CALLERS = 5;
     final RateWindow refusedRate;
     final RateWindow refusedLocalClientsRate;
     final RateWindow resetsRate;
@@ -170,6 +174,30 @@ public final class PortStats {
 
     public List<String> topPeers(int limit) {
         return peers.top(limit);
+    }
+
+    /** A failed connect to this port by code in this JVM (not from capture: on the application's thread). */
+    public void recordJvmFailure(String caller, boolean count) {
+        if (count) {
+            jvmFailures.incrementAndGet();
+        }
+        synchronized (jvmCallers) {
+            jvmCallers.remove(caller);
+            jvmCallers.add(caller);
+            if (jvmCallers.size() > MAX_JVM_CALLERS) {
+                jvmCallers.remove(jvmCallers.iterator().next());
+            }
+        }
+    }
+
+    public long jvmFailuresTotal() {
+        return jvmFailures.get();
+    }
+
+    public List<String> jvmCallers() {
+        synchronized (jvmCallers) {
+            return new ArrayList<>(jvmCallers);
+        }
     }
 
     /** Once a second, from the publisher. */

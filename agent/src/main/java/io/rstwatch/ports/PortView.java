@@ -25,6 +25,7 @@ public final class PortView implements PortMXBean {
     private volatile String listener = "";
     private volatile String lastListener = "";
     private volatile String service = "";
+    private volatile String[] jvmCallers = new String[0];
 
     public PortView(PortStats stats) {
         this.stats = stats;
@@ -57,6 +58,7 @@ public final class PortView implements PortMXBean {
         lastListener = last == null ? ""
                 : last.listener().owner() + ", gone since " + Times.timeOfDay(last.goneAtMillis());
         service = stats.port() == PortStats.OTHER ? "" : services.name(stats.port());
+        jvmCallers = stats.jvmCallers().toArray(new String[0]);
         diagnosis = Diagnosis.of(stats, Diagnosis.join(names), now, last, window);
     }
 
@@ -164,5 +166,15 @@ public final class PortView implements PortMXBean {
     @Override
     public String getService() {
         return service;
+    }
+
+    @Override
+    public long getJvmFailuresTotal() {
+        return stats.jvmFailuresTotal();
+    }
+
+    @Override
+    public String[] getJvmCallers() {
+        return jvmCallers;
     }
 }

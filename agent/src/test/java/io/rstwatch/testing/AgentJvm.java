@@ -113,6 +113,25 @@ public final class AgentJvm implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Writes one line to the child's stdin. */
+    public void send(String line) throws IOException {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** Waits until the child's stdout holds {@code count} lines starting with {@code prefix}. */
+    public void awaitStdout(String prefix, int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (java.util.Arrays.stream(stdout().split("\n")).filter(l -> l.startsWith(prefix)).count() >= count) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no " + count + " lines starting with '" + prefix + "' in stdout:\n" + stdout()
+                + "\nstderr:\n" + stderr());
+    }
+
     /** Closes stdin, which the test apps take as "exit now". */
     public void closeStdin() throws IOException {
         process.getOutputStream().close();

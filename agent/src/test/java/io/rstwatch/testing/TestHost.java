@@ -9,12 +9,14 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class TestHost implements AutoCloseable {
     private final String namespace;
     private final String hostSide;
+    private final String peerSide;
     private final String address;
     private final String localAddress;
 
-    private TestHost(String namespace, String hostSide, String localAddress, String address) {
+    private TestHost(String namespace, String hostSide, String peerSide, String localAddress, String address) {
         this.namespace = namespace;
         this.hostSide = hostSide;
+        this.peerSide = peerSide;
         this.localAddress = localAddress;
         this.address = address;
     }
@@ -43,7 +45,7 @@ public final class TestHost implements AutoCloseable {
             Shell.quietly("ip", "netns", "del", ns);
             throw e;
         }
-        return new TestHost(ns, host, local, remote);
+        return new TestHost(ns, host, peer, local, remote);
     }
 
     /** The test host's address. */
@@ -59,6 +61,11 @@ public final class TestHost implements AutoCloseable {
     /** The interface on this side of the veth pair. */
     public String interfaceName() {
         return hostSide;
+    }
+
+    /** Takes the test host's side of the link down: its address then answers nothing (connects time out). */
+    public void silence() {
+        Shell.run("ip", "netns", "exec", namespace, "ip", "link", "set", peerSide, "down");
     }
 
     @Override

@@ -1,0 +1,95 @@
+package io.rstwatch.instrument;
+
+import java.security.CodeSource;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Finds the code behind a connect: the first frame outside the JDK and the agent, and — when that frame is in
+ * a library — the first frame beyond it in other code (the application's call into the library). Connects
+ * made by the agent itself or by JMX/RMI tooling are not the application's: for them, {@link #find} is null.
+ */
+public final class Callers {
+    private static final int MAX_FRAMES = 64;
+    private final ClassLoader agentLoader;
+    private final StackWalker walker = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    /** The code that connected, and the library it went through ("" when the call came straight from it). */
+    public static final class Caller {
+        final String frame;
+        final String library;
+
+        Caller(String frame, String library) {
+            this.frame = frame;
+            this.library = library;
+        }
+
+        /** "com.example.Poller.poll(Poller.java:42)". */
+        public String frame() {
+            return frame;
+        }
+
+        /** The library frame between the caller and the JDK, or "". */
+        public String library() {
+            return library;
+        }
+
+        @Override
+        public String toString() {
+            return library.isEmpty() ? frame : frame + " via " + library;
+        }
+    }
+
+    Callers(ClassLoader agentLoader) {
+        this.agentLoader = agentLoader;
+    }
+
+    /** The caller of the connect on this thread, or null when it is not the application's. */
+    Caller find() {
+        List<StackWalker.StackFrame> frames = walker.walk(s -> s.limit(MAX_FRAMES).collect(Collectors.toList()));
+        StackWalker.StackFrame first = null;
+        boolean recorder = true; // the top frames are the agent's recorder itself
+        for (StackWalker.StackFrame f : frames) {
+            Class<?> c = f.getDeclaringClass();
+            String n = c.getName();
+            if (recorder && c.getClassLoader() == agentLoader) {
+                continue;
+            }
+            recorder = false;
+            if (c.getClassLoader() == agentLoader || n.startsWith("sun.rmi.") || n.startsWith("javax.management.remote.")
+                    || n.startsWith("com.sun.jmx.")) {
+                return null;
+            }
+            if (isJdk(c)) {
+                continue;
+            }
+            if (first == null) {
+                first = f;
+            } else if (!sameCode(first.getDeclaringClass(), c)) {
+                return new Caller(render(f), render(first));
+            }
+        }
+        if (first != null) {
+            return new Caller(render(first), "");
+        }
+        // JDK code alone (an HttpClient selector thread): name the thread instead.
+        return new Caller("thread " + Thread.currentThread().getName(), "");
+    }
+
+    private static boolean isJdk(Class<?> c) {
+        ClassLoader l = c.getClassLoader();
+        return l == null || l == ClassLoader.getPlatformClassLoader();
+    }
+
+    private static boolean sameCode(Class<?> a, Class<?> b) {
+        CodeSource x = a.getProtectionDomain().getCodeSource();
+        CodeSource y = b.getProtectionDomain().getCodeSource();
+        return x != null && y != null && x.getLocation() != null && x.getLocation().equals(y.getLocation());
+    }
+
+    static String render(StackWalker.StackFrame f) {
+        String file = f.getFileName();
+        return f.getClassName() + "." + f.getMethodName() + "(" + (file == null ? "Unknown Source"
+                : file + (f.getLineNumber() > 0 ? ":" + f.getLineNumber() : "")) + ")";
+    }
+}

@@ -1,0 +1,108 @@
+package io.rstwatch.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rstwatch.testapps.Connector;
+import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Jdks;
+import io.rstwatch.testing.TestHost;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import javax.management.openmbean.CompositeData;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Failed connects through every JDK path are counted by cause with the right caller, on JDK 17 and 25. */
+class ConnectsIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    static Stream<Path> jdks() {
+        return Jdks.all().stream();
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static CompositeData row(AgentJvm jvm, String endpoint) throws Exception {
+        CompositeData[] rows = (CompositeData[]) jvm.attribute("rstwatch:type=Connects", "Endpoints", WAIT);
+        for (CompositeData r : rows) {
+            if (endpoint.equals(r.get("endpoint"))) {
+                return r;
+            }
+        }
+        throw new AssertionError("no row for " + endpoint + " in " + java.util.Arrays.toString(rows));
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void everyConnectPathIsCountedWithItsCaller(Path jdk) throws Exception {
+        // capture=off: the in-JVM counts need no capture privilege at all
+        try (TestHost silent = TestHost.create();
+                AgentJvm jvm = AgentJvm.builder().javaHome(jdk).agentOptions("capture=off").main(Connector.class).start()) {
+            silent.silence();
+            jvm.awaitStdout("ready", 1, WAIT);
+            jvm.awaitAttribute("rstwatch:type=Agent", "Status",
+                    s -> ((String) s).contains("connect failures in this JVM counted"), WAIT);
+            int socket = closedPort();
+            int channel = closedPort();
+            int nio = closedPort();
+            int http = closedPort();
+            jvm.send("socket 127.0.0.1 " + socket);
+            jvm.send("channel 127.0.0.1 " + channel);
+            jvm.send("nio 127.0.0.1 " + nio);
+            jvm.send("http 127.0.0.1 " + http);
+            jvm.send("timeout " + silent.address() + " 7211");
+            jvm.awaitStdout("done", 5, WAIT);
+            assertTrue(!jvm.stdout().contains("connected?!"), jvm.stdout());
+
+            String[][] cases = {{"127.0.0.1:" + socket, "Connector.viaSocket("},
+                {"127.0.0.1:" + channel, "Connector.viaChannel("}, {"127.0.0.1:" + nio, "Connector.viaNio("},
+                {"127.0.0.1:" + http, "Connector.viaHttpClient("}};
+            for (String[] c : cases) {
+                CompositeData r = row(jvm, c[0]);
+                assertTrue((Long) r.get("refused") >= 1, c[0] + " " + r);
+                assertEquals(0L, r.get("timedOut"), c[0] + " " + r);
+                assertTrue(((String) r.get("caller")).contains(c[1]), c[0] + " caller " + r.get("caller"));
+            }
+            assertEquals(1L, row(jvm, "127.0.0.1:" + socket).get("refused"));
+            assertEquals(1L, row(jvm, "127.0.0.1:" + nio).get("refused"), "no double count from finishConnect");
+            CompositeData timedOut = row(jvm, silent.address() + ":7211");
+            assertEquals(1L, timedOut.get("timedOut"), timedOut.toString());
+            assertTrue(((String) timedOut.get("caller")).contains("Connector.viaTimeout("), timedOut.toString());
+            assertTrue((Long) jvm.attribute("rstwatch:type=Connects", "TimedOutTotal", WAIT) >= 1);
+
+            // The Port MBean of a refused endpoint names the caller too (created without capture).
+            String port = "rstwatch:type=Port,scope=local,port=" + socket;
+            String[] callers = (String[]) jvm.attribute(port, "JvmCallers", WAIT);
+            assertTrue(callers.length == 1 && callers[0].contains("Connector.viaSocket("), String.join(",", callers));
+            assertEquals(1L, jvm.attribute(port, "JvmFailuresTotal", WAIT));
+
+            // This JVM's own listener shows its accept queue against the backlog it asked for.
+            int listening = closedPort();
+            jvm.send("listen 0.0.0.0 " + listening);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            CompositeData mine = null;
+            while (mine == null && System.nanoTime() < deadline) {
+                for (CompositeData r : (CompositeData[]) jvm.attribute("rstwatch:type=Listeners", "Listeners", WAIT)) {
+                    if (Integer.valueOf(listening).equals(r.get("port")) && (Integer) r.get("pid") == jvm.pid()) {
+                        mine = r;
+                    }
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(mine != null, "no listener row for this JVM's port " + listening);
+            assertEquals(7, mine.get("backlog"));
+
+            for (String line : jvm.stderr().split("\n")) {
+                assertTrue(line.isEmpty() || line.startsWith("[rstwatch] "), "unexpected stderr: " + line);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.rstwatch.testapps;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+/**
+ * Fails to connect in every way the JDK offers, one method each so that the agent must name each as caller.
+ * Reads commands from stdin ("socket 127.0.0.1 4001", ...), answers "done" after each, exits on EOF.
+ * "listen 0.0.0.0 PORT" opens a ServerSocket with backlog 7 and keeps it.
+ */
+public final class Connector {
+    private static final java.util.List<java.net.ServerSocket> LISTENING = new java.util.ArrayList<>();
+
+    public static void main(String[] args) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        System.out.println("ready");
+        for (String line; (line = in.readLine()) != null; ) {
+            String[] c = line.trim().split(" ");
+            InetSocketAddress to = new InetSocketAddress(c[1], Integer.parseInt(c[2]));
+            try {
+                switch (c[0]) {
+                    case "socket": viaSocket(to); break;
+                    case "channel": viaChannel(to); break;
+                    case "nio": viaNio(to); break;
+                    case "http": viaHttpClient(to); break;
+                    case "timeout": viaTimeout(to); break;
+                    case "listen": LISTENING.add(new java.net.ServerSocket(to.getPort(), 7)); continue;
+                    default: break;
+                }
+                System.out.println("connected?!");
+            } catch (IOException | InterruptedException expected) {
+                System.out.println("done " + expected.getClass().getSimpleName());
+            }
+        }
+    }
+
+    static void viaSocket(InetSocketAddress to) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(to, 2000);
+        }
+    }
+
+    static void viaChannel(InetSocketAddress to) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(to)) {
+            ch.isConnected();
+        }
+    }
+
+    static void viaNio(InetSocketAddress to) throws IOException {
+        try (Selector selector = Selector.open(); SocketChannel ch = SocketChannel.open()) {
+            ch.configureBlocking(false);
+            if (!ch.connect(to)) {
+                ch.register(selector, SelectionKey.OP_CONNECT);
+                selector.select(2000);
+                ch.finishConnect();
+            }
+        }
+    }
+
+    static void viaHttpClient(InetSocketAddress to) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        client.send(HttpRequest.newBuilder(URI.create("http://" + to.getHostString() + ":" + to.getPort() + "/")).build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    static void viaTimeout(InetSocketAddress to) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(to, 500);
+        }
+    }
+}
