@@ -1,0 +1,57 @@
+package io.rstwatch.examples.collectors;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Requirements;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Paths;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The real Prometheus jmx_exporter agent beside rstwatch, scraped over HTTP as Prometheus would. */
+class JmxExporterIT {
+    @Test
+    void refusedPortIsACounterWithOurDescriptionAsHelp() throws Exception {
+        Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
+        int httpPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            httpPort = s.getLocalPort();
+        }
+        try (AgentJvm jvm = AgentJvm.builder()
+                .jvmArgs("-javaagent:" + System.getProperty("jmx_exporter.jar") + "=127.0.0.1:" + httpPort + ":"
+                        + System.getProperty("jmx_exporter.config"))
+                .jar(Paths.get(System.getProperty("demo.jar"))).start()) {
+            jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=7211", "RefusedTotal", v -> (Long) v >= 3,
+                    Duration.ofSeconds(60));
+            String metrics = scrape(httpPort);
+            assertTrue(metrics.contains("# TYPE rstwatch_port_refused_total counter"), metrics);
+            assertTrue(metrics.contains("# HELP rstwatch_port_refused_total Connection attempts refused on this port:"),
+                    metrics);
+            assertTrue(metrics.matches("(?s).*\\nrstwatch_port_refused_total\\{port=\"7211\",scope=\"local\"} [1-9][0-9]*\\.0\\n.*"),
+                    metrics);
+            assertTrue(metrics.contains("# TYPE rstwatch_tcp_attemptfails_total counter"), metrics);
+            assertTrue(metrics.contains("rstwatch_connects_refused_total "), metrics);
+        }
+    }
+
+    private static String scrape(int port) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newHttpClient();
+        IOException last = null;
+        for (int i = 0; i < 50; i++) {
+            try {
+                return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException e) {
+                last = e;
+                Thread.sleep(200);
+            }
+        }
+        throw last;
+    }
+}
