@@ -22,6 +22,8 @@ public final class Cli {
             switch (args[0]) {
                 case "report":
                     return Report.run(rest, out, err);
+                case "attach":
+                    return Attach.run(rest, out, err);
                 default:
                     err.println("rstwatch: unknown command '" + args[0] + "'.");
                     usage(err);
@@ -35,7 +37,8 @@ public final class Cli {
 
     private static void usage(PrintStream out) {
         out.println("usage: java -jar rstwatch-agent.jar COMMAND");
-        out.println("  report PID   print what the rstwatch agent in JVM PID sees");
+        out.println("  attach PID [key=value,...]   load the agent into the running JVM PID");
+        out.println("  report PID                   print what the rstwatch agent in JVM PID sees");
         out.println("As an agent: java -javaagent:rstwatch-agent.jar[=key=value,...] -jar app.jar");
     }
 }

@@ -1,0 +1,46 @@
+package io.rstwatch.cli;
+
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+
+/**
+ * {@code attach PID [key=value,...]}: loads the agent into a running JVM. On JDK 21 and later the target JVM
+ * prints a warning about a dynamically loaded agent unless it was started with -XX:+EnableDynamicAgentLoading;
+ * that warning is the JVM's, on the target's stderr, and starting with -javaagent avoids it.
+ */
+final class Attach {
+    private Attach() {
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length < 1 || args.length > 2 || !args[0].matches("\\d+")) {
+            err.println("usage: java -jar rstwatch-agent.jar attach PID [key=value,...]");
+            return 2;
+        }
+        File jar = new File(Attach.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        VirtualMachine vm;
+        try {
+            vm = VirtualMachine.attach(args[0]);
+        } catch (AttachNotSupportedException | IOException e) {
+            err.println("rstwatch: cannot attach to JVM " + args[0] + ": " + e.getMessage()
+                    + " (run as the same user as that JVM)");
+            return 1;
+        }
+        try {
+            vm.loadAgent(jar.getAbsolutePath(), args.length > 1 ? args[1] : null);
+            out.println("rstwatch is loading into JVM " + args[0] + "; see rstwatch:type=Agent, or run: "
+                    + "java -jar " + jar.getName() + " report " + args[0]);
+            return 0;
+        } catch (AgentLoadException | AgentInitializationException e) {
+            err.println("rstwatch: JVM " + args[0] + " refused the agent: " + e.getMessage());
+            return 1;
+        } finally {
+            vm.detach();
+        }
+    }
+}

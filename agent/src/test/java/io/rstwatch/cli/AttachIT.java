@@ -1,0 +1,50 @@
+package io.rstwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rstwatch.testapps.Idle;
+import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Jdks;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@code java -jar rstwatch-agent.jar attach PID options} loads the agent into a running JVM. */
+class AttachIT {
+    static Stream<Path> jdks() {
+        return Jdks.all().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void attachLoadsTheAgentWithItsOptions(Path jdk) throws Exception {
+        // JDK 21+ warns about agents loaded into a running JVM unless it allows them up front.
+        String[] flags = Runtime.version().feature() >= 21 || !jdk.equals(Jdks.current())
+                ? new String[] {"-XX:+EnableDynamicAgentLoading"} : new String[0];
+        try (AgentJvm jvm = AgentJvm.builder().javaHome(jdk).withoutAgent().jvmArgs(flags).main(Idle.class).start()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!jvm.stdout().contains("ready") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Process cli = new ProcessBuilder(Jdks.current().resolve("bin/java").toString(), "-jar",
+                    AgentJvm.agentJar().toString(), "attach", Long.toString(jvm.pid()), "log=warn,rate.window=7")
+                    .redirectErrorStream(true).start();
+            String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(cli.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, cli.exitValue(), out);
+            assertTrue(out.startsWith("rstwatch is loading into JVM " + jvm.pid()), out);
+            String[] options = (String[]) jvm.attribute("rstwatch:type=Agent", "Options", Duration.ofSeconds(60));
+            List<String> list = Arrays.asList(options);
+            assertTrue(list.contains("rate.window=7 (agent argument)"), list.toString());
+            Thread.sleep(1000);
+            assertEquals("", jvm.stderr(), "nothing on the target's stderr at log=warn");
+        }
+    }
+}
