@@ -35,8 +35,10 @@ class JmxExporterIT {
                     metrics);
             assertTrue(metrics.matches("(?s).*\\nrstwatch_port_refused_total\\{port=\"7211\",scope=\"local\"} [1-9][0-9]*\\.0\\n.*"),
                     metrics);
-            assertTrue(metrics.contains("# TYPE rstwatch_tcp_attemptfails_total counter"), metrics);
+            assertTrue(metrics.contains("# TYPE rstwatch_tcp_attempt_fails_total counter"), metrics);
             assertTrue(metrics.contains("rstwatch_connects_refused_total "), metrics);
+            assertTrue(metrics.contains("# TYPE rstwatch_port_abort_resets_total counter"), metrics);
+            assertTrue(metrics.contains("# TYPE rstwatch_tcp_abort_on_timeout_total counter"), metrics);
         }
     }
 
