@@ -60,7 +60,7 @@ public final class Callers {
                     || n.startsWith("com.sun.jmx.")) {
                 return null;
             }
-            if (isJdk(c)) {
+            if (ConnectInstrumentation.isJdk(c.getClassLoader())) {
                 continue;
             }
             if (first == null) {
@@ -74,11 +74,6 @@ public final class Callers {
         }
         // JDK code alone (an HttpClient selector thread): name the thread instead.
         return new Caller("thread " + Thread.currentThread().getName(), "");
-    }
-
-    private static boolean isJdk(Class<?> c) {
-        ClassLoader l = c.getClassLoader();
-        return l == null || l == ClassLoader.getPlatformClassLoader();
     }
 
     private static boolean sameCode(Class<?> a, Class<?> b) {

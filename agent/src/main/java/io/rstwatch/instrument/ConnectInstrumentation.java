@@ -94,7 +94,7 @@ public final class ConnectInstrumentation {
     }
 
     /** Only the JDK's own classes (boot or platform loader) are rewritten, never an application's look-alike. */
-    private static boolean isJdk(ClassLoader loader) {
+    static boolean isJdk(ClassLoader loader) {
         return loader == null || loader == ClassLoader.getPlatformClassLoader();
     }
 

@@ -30,6 +30,8 @@ public final class ListenerInventory {
     private final Path proc;
     private final long ownPid = ProcessHandle.current().pid();
     private volatile List<Listener> current = List.of();
+    /** The same listeners by port (one per port), for the Port MBeans' once-a-second lookups. */
+    private volatile Map<Integer, Listener> byPort = Map.of();
     private volatile long refreshedAt;
     private volatile long[] listeningBits = new long[1024];
     private final Map<Integer, GoneListener> gone = Collections.synchronizedMap(
@@ -89,31 +91,25 @@ public final class ListenerInventory {
         }
         resolveOwners(seen);
         long now = System.currentTimeMillis();
+        long[] bits = new long[1024];
+        Map<Integer, Listener> onPort = new HashMap<>();
+        for (Listener l : seen.values()) {
+            bits[l.port >>> 6] |= 1L << (l.port & 63);
+            onPort.putIfAbsent(l.port, l);
+            gone.remove(l.port);
+        }
         for (Listener old : byInode.values()) {
-            if (!seen.containsKey(old.inode) && !stillListening(seen, old.port)) {
+            if (!onPort.containsKey(old.port)) {
                 gone.remove(old.port); // re-inserted last, so the oldest entry is the one evicted
                 gone.put(old.port, new GoneListener(old, now));
             }
         }
         byInode.clear();
         byInode.putAll(seen);
-        long[] bits = new long[1024];
-        for (Listener l : seen.values()) {
-            bits[l.port >>> 6] |= 1L << (l.port & 63);
-            gone.remove(l.port);
-        }
         listeningBits = bits;
         current = List.copyOf(seen.values());
+        byPort = Map.copyOf(onPort);
         refreshedAt = now;
-    }
-
-    private static boolean stillListening(Map<Long, Listener> seen, int port) {
-        for (Listener l : seen.values()) {
-            if (l.port == port) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Listening ports as a 65536-bit set, for the classifier. */
@@ -127,24 +123,12 @@ public final class ListenerInventory {
 
     /** Who listens on the port now (on any address), or null. */
     public Listener listenerOn(int port) {
-        for (Listener l : current) {
-            if (l.port == port) {
-                return l;
-            }
-        }
-        return null;
+        return byPort.get(port);
     }
 
     /** Who listened on the port last, and when it went, or null if no listener was seen to go. */
     public GoneListener lastOn(int port) {
-        synchronized (gone) {
-            for (GoneListener g : gone.values()) {
-                if (g.listener.port == port) {
-                    return g;
-                }
-            }
-        }
-        return null;
+        return gone.get(port); // insertion-ordered: a get does not reorder the history
     }
 
     /** The listeners that went away, most recent first, at most {@code limit}. */

@@ -4,7 +4,6 @@ import io.rstwatch.core.Times;
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.listeners.Listener;
 import io.rstwatch.listeners.ListenerInventory;
-import java.util.List;
 import java.util.Locale;
 
 /** The one sentence on a Port MBean that says what happens on the port, for a person about to act on it. */
@@ -55,9 +54,5 @@ final class Diagnosis {
 
     static String rate(double perSecond) {
         return String.format(Locale.ROOT, "%.2f", perSecond);
-    }
-
-    static String join(List<String> names) {
-        return String.join(", ", names);
     }
 }

@@ -124,6 +124,9 @@ public final class HostView {
 
     /** The listening ports (a 65536-bit set), from the listener inventory. */
     public void setListening(long[] bits) {
+        if (bits == listening) {
+            return; // the inventory has not refreshed since: nothing new to remember
+        }
         listening = bits;
         int now = nowSecond();
         for (int i = 0; i < bits.length; i++) {

@@ -59,7 +59,7 @@ public final class PortView implements PortMXBean {
                 : last.listener().owner() + ", gone since " + Times.timeOfDay(last.goneAtMillis());
         service = stats.port() == PortStats.OTHER ? "" : services.name(stats.port());
         jvmCallers = stats.jvmCallers().toArray(new String[0]);
-        diagnosis = Diagnosis.of(stats, Diagnosis.join(names), now, last, window);
+        diagnosis = Diagnosis.of(stats, String.join(", ", names), now, last, window);
     }
 
     /** For the alert: "2.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens". */
