@@ -12,7 +12,7 @@ import io.rstwatch.ports.PortStats;
 import io.rstwatch.ports.PortTable;
 import io.rstwatch.ports.PortView;
 import io.rstwatch.ports.ResetClassifier;
-import io.rstwatch.ports.Scope;
+import io.rstwatch.plugin.Scope;
 import io.rstwatch.decode.Addresses;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +67,7 @@ public final class CaptureEngine implements CaptureMXBean {
     }
 
     private void startSources() {
-        ResetClassifier classifier = new ResetClassifier(host, table);
+        ResetClassifier classifier = new ResetClassifier(host, table, context.plugins());
         int bufferBytes = context.options().get(OptionKeys.CAPTURE_BUFFER) << 20;
         List<String> devices = new ArrayList<>();
         for (String device : context.options().get(OptionKeys.INTERFACES).split("[,;:\\s]+")) {

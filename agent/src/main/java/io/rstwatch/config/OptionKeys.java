@@ -41,8 +41,12 @@ public final class OptionKeys {
     public static final OptionSpec<Integer> LISTENERS_INTERVAL = OptionSpec.integer("listeners.interval", 2, 1, 3600,
             "seconds", "How often the listening sockets and their owners are read from /proc.");
 
+    public static final OptionSpec<String> PLUGINS = OptionSpec.text("plugins", "",
+            "the path of a directory of plugin jars",
+            "A directory of plugin jars (rstwatch-plugin-api), each loaded in a class loader of its own.");
+
     public static final List<OptionSpec<?>> ALL = List.of(LOG, CONFIG, RATE_WINDOW, CAPTURE, INTERFACES, PORTS_MAX,
-            CAPTURE_BUFFER, PROC_INTERVAL, ALERT_WARN, ALERT_CRITICAL, LISTENERS_INTERVAL);
+            CAPTURE_BUFFER, PROC_INTERVAL, ALERT_WARN, ALERT_CRITICAL, LISTENERS_INTERVAL, PLUGINS);
 
     public static String knownKeys() {
         StringBuilder sb = new StringBuilder();

@@ -2,6 +2,8 @@ package io.rstwatch.core;
 
 import io.rstwatch.config.Options;
 import io.rstwatch.jmx.AgentMXBean;
+import io.rstwatch.jmx.PluginRow;
+import io.rstwatch.plugins.PluginHost;
 import java.util.Map;
 
 /** Backs rstwatch:type=Agent. Everything here is fixed at start or cached in {@link Health}. */
@@ -9,8 +11,10 @@ final class AgentInfo implements AgentMXBean {
     private final String startedAt;
     private final String[] options;
     private final Health health;
+    private final PluginHost plugins;
 
-    AgentInfo(long startedAtMillis, Options options, Health health) {
+    AgentInfo(long startedAtMillis, Options options, Health health, PluginHost plugins) {
+        this.plugins = plugins;
         this.startedAt = Times.iso(startedAtMillis);
         this.options = options.describe().entrySet().stream()
                 .map((Map.Entry<String, String> e) -> e.getKey() + "=" + e.getValue())
@@ -36,5 +40,20 @@ final class AgentInfo implements AgentMXBean {
     @Override
     public String[] getOptions() {
         return options.clone();
+    }
+
+    @Override
+    public PluginRow[] getPlugins() {
+        return plugins.rows();
+    }
+
+    @Override
+    public long getPluginEventsDroppedTotal() {
+        return plugins.droppedTotal();
+    }
+
+    @Override
+    public int getPluginsDisabled() {
+        return plugins.disabledCount();
     }
 }

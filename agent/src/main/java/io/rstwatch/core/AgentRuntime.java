@@ -19,6 +19,7 @@ import java.nio.file.Paths;
 import io.rstwatch.jmx.MBeans;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
+import io.rstwatch.plugins.PluginHost;
 import java.lang.instrument.Instrumentation;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,7 +37,6 @@ public final class AgentRuntime {
     public static final String AGENT_MBEAN = "rstwatch:type=Agent";
     public static final String LISTENERS_MBEAN = "rstwatch:type=Listeners";
     public static final String CONNECTS_MBEAN = "rstwatch:type=Connects";
-    private static final Services SERVICES = Services.read(Paths.get("/etc/services"));
     private static final AtomicBoolean OPTIONS_REPORTED = new AtomicBoolean();
 
     private AgentRuntime() {
@@ -53,15 +53,18 @@ public final class AgentRuntime {
                 log.debug("waited {} ms for the application to choose its java.util.logging manager", waited);
             }
             Health health = new Health();
-            AgentContext context = new AgentContext(options, health, inst);
-            MBeans.register(AGENT_MBEAN, new AgentInfo(startedAtMillis, options, health), AgentMXBean.class);
+            PluginHost plugins = PluginHost.start(options.get(OptionKeys.PLUGINS), AgentRuntime.class.getClassLoader());
+            AgentContext context = new AgentContext(options, health, inst, plugins);
+            MBeans.register(AGENT_MBEAN, new AgentInfo(startedAtMillis, options, health, plugins), AgentMXBean.class);
             health.set("jmx", "MBeans under rstwatch:type=*");
+            health.set("plugins", plugins::status);
+            Services services = Services.read(Paths.get("/etc/services")).withNames(plugins::portName);
             AtomicReference<ConnectRecorder> connects = new AtomicReference<>();
-            ListenerInventory listeners = startListeners(context, port -> {
+            ListenerInventory listeners = startListeners(context, services, port -> {
                 ConnectRecorder r = connects.get();
                 return r == null ? 0 : r.backlog(port);
             });
-            CaptureEngine capture = startCapture(context, listeners);
+            CaptureEngine capture = startCapture(context, listeners, services);
             startKernelCounters(context, capture);
             connects.set(startConnectInstrumentation(context, capture));
 
@@ -88,7 +91,7 @@ public final class AgentRuntime {
     private static ConnectRecorder startConnectInstrumentation(AgentContext context, CaptureEngine capture) {
         Logger log = LoggerFactory.getLogger(AgentRuntime.class);
         try {
-            ConnectRecorder recorder = new ConnectRecorder(AgentRuntime.class.getClassLoader(), new ConnectEvents(capture));
+            ConnectRecorder recorder = new ConnectRecorder(AgentRuntime.class.getClassLoader(), new ConnectEvents(capture, context.plugins()));
             MBeans.register(CONNECTS_MBEAN, new ConnectsView(recorder), ConnectsMXBean.class);
             String problem = ConnectInstrumentation.install(context.instrumentation(), recorder);
             context.health().set("connects", problem == null ? "connect failures in this JVM counted"
@@ -105,13 +108,14 @@ public final class AgentRuntime {
         }
     }
 
-    private static ListenerInventory startListeners(AgentContext context, IntUnaryOperator ownBacklog) {
+    private static ListenerInventory startListeners(AgentContext context, Services services,
+            IntUnaryOperator ownBacklog) {
         ListenerInventory inventory = new ListenerInventory(Paths.get("/proc"));
         try {
             inventory.refresh();
             int interval = context.options().get(OptionKeys.LISTENERS_INTERVAL);
             context.scheduler().scheduleWithFixedDelay(inventory::refresh, interval, interval, TimeUnit.SECONDS);
-            MBeans.register(LISTENERS_MBEAN, new ListenersView(inventory, SERVICES, ownBacklog), ListenersMXBean.class);
+            MBeans.register(LISTENERS_MBEAN, new ListenersView(inventory, services, ownBacklog), ListenersMXBean.class);
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(AgentRuntime.class).warn("the listener inventory failed to start", e);
         }
@@ -119,8 +123,8 @@ public final class AgentRuntime {
     }
 
     /** Null when capture could not be started at all. */
-    private static CaptureEngine startCapture(AgentContext context, ListenerInventory listeners)
-            throws InterruptedException {
+    private static CaptureEngine startCapture(AgentContext context, ListenerInventory listeners,
+            Services services) throws InterruptedException {
         Logger log = LoggerFactory.getLogger(AgentRuntime.class);
         String problem = context.instrumentation() == null ? null
                 : NativeAccess.isolateJna(AgentRuntime.class.getClassLoader(), context.instrumentation());
@@ -128,7 +132,7 @@ public final class AgentRuntime {
             log.debug("JNA stays in the unnamed module ({}); JDK 24+ may warn when it loads", problem);
         }
         try {
-            CaptureEngine engine = CaptureEngine.start(context, listeners, SERVICES);
+            CaptureEngine engine = CaptureEngine.start(context, listeners, services);
             context.health().set("capture", engine::getStatus);
             engine.awaitFirstState(2000);
             return engine;

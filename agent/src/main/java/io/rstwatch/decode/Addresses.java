@@ -39,6 +39,25 @@ public final class Addresses {
         return v;
     }
 
+    /** As an InetAddress: Inet4Address for IPv4-mapped addresses, else Inet6Address. */
+    public static java.net.InetAddress inet(long hi, long lo) {
+        byte[] b;
+        if (isV4(hi, lo)) {
+            b = new byte[] {(byte) (lo >>> 24), (byte) (lo >>> 16), (byte) (lo >>> 8), (byte) lo};
+        } else {
+            b = new byte[16];
+            for (int i = 0; i < 8; i++) {
+                b[i] = (byte) (hi >>> (56 - 8 * i));
+                b[8 + i] = (byte) (lo >>> (56 - 8 * i));
+            }
+        }
+        try {
+            return java.net.InetAddress.getByAddress(b);
+        } catch (java.net.UnknownHostException e) {
+            throw new AssertionError(e); // only thrown for lengths other than 4 and 16
+        }
+    }
+
     /** "127.0.0.1" or "::1" (RFC 5952 style, zeros compressed). */
     public static String format(long hi, long lo) {
         if (isV4(hi, lo)) {

@@ -1,15 +1,20 @@
 package io.rstwatch.instrument;
 
 import io.rstwatch.capture.CaptureEngine;
+import io.rstwatch.plugin.ConnectFailure;
+import io.rstwatch.plugins.PluginHost;
 import java.net.InetSocketAddress;
+import java.time.Instant;
 
-/** Where a counted connect failure goes besides the Connects table: the Port MBean, and a JFR event. */
+/** Where a counted connect failure goes besides the Connects table: the Port MBean, a JFR event, plugins. */
 public final class ConnectEvents implements ConnectRecorder.Listener {
     private final CaptureEngine ports;
+    private final PluginHost plugins;
 
     /** @param ports where Port MBeans live; null when capture could not start */
-    public ConnectEvents(CaptureEngine ports) {
+    public ConnectEvents(CaptureEngine ports, PluginHost plugins) {
         this.ports = ports;
+        this.plugins = plugins;
     }
 
     @Override
@@ -24,6 +29,10 @@ public final class ConnectEvents implements ConnectRecorder.Listener {
             e.caller = caller.toString();
         }
         e.commit();
+        if (plugins.wanted()) {
+            plugins.publish(new ConnectFailure(Instant.now(), endpoint, ConnectFailure.Cause.valueOf(cause.name()),
+                    caller.toString()));
+        }
     }
 
     @Override

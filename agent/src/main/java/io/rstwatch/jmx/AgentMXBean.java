@@ -13,4 +13,16 @@ public interface AgentMXBean {
 
     @Description("The effective options, key=value, with where each non-default value came from.")
     String[] getOptions();
+
+    @Description("One row per plugin jar of the plugins= directory: the jar, its plugin classes, its state (running,"
+            + " blocked in a call, or disabled and why), events delivered, events dropped because its queue was"
+            + " full, failed calls, and the last error.")
+    PluginRow[] getPlugins();
+
+    @Description("Events not delivered to plugins because a plugin's queue was full (a slow or blocked plugin),"
+            + " over all plugin jars, since start.")
+    long getPluginEventsDroppedTotal();
+
+    @Description("How many plugin jars are disabled: they failed to load or start, or failed calls repeatedly.")
+    int getPluginsDisabled();
 }

@@ -4,6 +4,9 @@ import io.rstwatch.core.ProcFiles;
 import io.rstwatch.capture.CaptureEngine;
 import io.rstwatch.config.OptionKeys;
 import io.rstwatch.core.AgentContext;
+import io.rstwatch.plugin.AlertChange;
+import io.rstwatch.plugins.PluginHost;
+import java.time.Instant;
 import io.rstwatch.core.Times;
 import io.rstwatch.jmx.DescribedEmitterMBean;
 import io.rstwatch.jmx.MBeans;
@@ -39,6 +42,7 @@ public final class KernelTcp implements TcpMXBean {
     private final double warn;
     private final double critical;
     private final CaptureEngine capture;
+    private final PluginHost plugins;
     private final RateWindow failed;
     private final RateWindow resetsSent;
     private final RateWindow overflows;
@@ -53,7 +57,8 @@ public final class KernelTcp implements TcpMXBean {
     private volatile String readProblem;
 
     KernelTcp(Path proc, String hostName, double warn, double critical, int window, int interval,
-            CaptureEngine capture) {
+            CaptureEngine capture, PluginHost plugins) {
+        this.plugins = plugins;
         this.proc = proc;
         this.hostName = hostName;
         this.warn = warn;
@@ -70,7 +75,7 @@ public final class KernelTcp implements TcpMXBean {
         Path proc = Paths.get("/proc");
         KernelTcp tcp = new KernelTcp(proc, hostName(proc), context.options().get(OptionKeys.ALERT_WARN),
                 context.options().get(OptionKeys.ALERT_CRITICAL), context.options().get(OptionKeys.RATE_WINDOW),
-                interval, capture);
+                interval, capture, context.plugins());
         tcp.sample();
         MBeans.register(TCP_MBEAN, new DescribedEmitterMBean<>(tcp, TcpMXBean.class, tcp.notifications));
         context.scheduler().scheduleWithFixedDelay(tcp::sample, interval, interval, TimeUnit.SECONDS);
@@ -134,6 +139,10 @@ public final class KernelTcp implements TcpMXBean {
             e.failedPerSecond = rate;
             e.message = message;
             e.commit();
+            if (plugins.wanted()) {
+                plugins.publish(new AlertChange(Instant.ofEpochMilli(c.sampledAtMillis()),
+                        AlertChange.Level.valueOf(before.name()), AlertChange.Level.valueOf(now.name()), rate, message));
+            }
         }
         TcpCountersEvent e = new TcpCountersEvent();
         e.attemptFails = c.attemptFails();

@@ -6,13 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntFunction;
 
-/** TCP service names by port, from /etc/services (read once; later, plugins may name ports too). */
+/** TCP service names by port: from plugins first, then /etc/services (read once). */
 public final class Services {
     private final Map<Integer, String> names;
+    private final IntFunction<String> first;
 
-    private Services(Map<Integer, String> names) {
+    private Services(Map<Integer, String> names, IntFunction<String> first) {
         this.names = names;
+        this.first = first;
+    }
+
+    /** These names, after the ones {@code first} gives (null from it means "no name"). */
+    public Services withNames(IntFunction<String> first) {
+        return new Services(names, first);
     }
 
     public static Services read(Path file) {
@@ -32,11 +40,12 @@ public final class Services {
         } catch (IOException | RuntimeException e) {
             // no /etc/services: no names
         }
-        return new Services(names);
+        return new Services(names, port -> null);
     }
 
     /** The name, or "" when the port has none. */
     public String name(int port) {
-        return names.getOrDefault(port, "");
+        String name = first.apply(port);
+        return name != null ? name : names.getOrDefault(port, "");
     }
 }

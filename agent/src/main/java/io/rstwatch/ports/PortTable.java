@@ -1,5 +1,6 @@
 package io.rstwatch.ports;
 
+import io.rstwatch.plugin.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;

@@ -1,5 +1,6 @@
 package io.rstwatch.ports;
 
+import io.rstwatch.plugin.Scope;
 import io.rstwatch.core.Times;
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.jmx.PortMXBean;

@@ -1,6 +1,14 @@
 package io.rstwatch.ports;
 
+import io.rstwatch.plugin.Scope;
+import io.rstwatch.decode.Addresses;
 import io.rstwatch.decode.DecodedPacket;
+import io.rstwatch.plugin.ConnectionReset;
+import io.rstwatch.plugin.RefusedConnection;
+import io.rstwatch.plugin.RstwatchEvent;
+import io.rstwatch.plugins.PluginHost;
+import java.net.InetSocketAddress;
+import java.time.Instant;
 
 /**
  * Turns a decoded RST or ICMP port-unreachable into a counted event (RFC 793/9293 reset rules):
@@ -16,10 +24,12 @@ import io.rstwatch.decode.DecodedPacket;
 public final class ResetClassifier {
     private final HostView host;
     private final PortTable table;
+    private final PluginHost plugins;
 
-    public ResetClassifier(HostView host, PortTable table) {
+    public ResetClassifier(HostView host, PortTable table, PluginHost plugins) {
         this.host = host;
         this.table = table;
+        this.plugins = plugins;
     }
 
     /** Counts the packet; {@code what} is the decoder's result. */
@@ -27,7 +37,7 @@ public final class ResetClassifier {
         if (what == DecodedPacket.ICMP_PORT_UNREACHABLE) {
             // The quoted segment is the client's SYN: its destination refused.
             boolean sent = host.isLocal(d.reporterHi, d.reporterLo);
-            record(ResetKind.REFUSED, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, ifindex, nowMillis);
+            record(ResetKind.REFUSED, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, d.srcPort, ifindex, nowMillis);
             return;
         }
         if (what != DecodedPacket.TCP_RST) {
@@ -35,14 +45,14 @@ public final class ResetClassifier {
         }
         boolean sent = host.isLocal(d.srcHi, d.srcLo);
         if (d.has(DecodedPacket.ACK) && d.seq == 0) {
-            record(ResetKind.REFUSED, sent, d.srcHi, d.srcLo, d.srcPort, d.dstHi, d.dstLo, ifindex, nowMillis);
+            record(ResetKind.REFUSED, sent, d.srcHi, d.srcLo, d.srcPort, d.dstHi, d.dstLo, d.dstPort, ifindex, nowMillis);
             return;
         }
         ResetKind kind = d.has(DecodedPacket.ACK) ? ResetKind.ABORT : ResetKind.STALE;
         if (serviceIsSource(d)) {
-            record(kind, sent, d.srcHi, d.srcLo, d.srcPort, d.dstHi, d.dstLo, ifindex, nowMillis);
+            record(kind, sent, d.srcHi, d.srcLo, d.srcPort, d.dstHi, d.dstLo, d.dstPort, ifindex, nowMillis);
         } else {
-            record(kind, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, ifindex, nowMillis);
+            record(kind, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, d.srcPort, ifindex, nowMillis);
         }
     }
 
@@ -61,9 +71,25 @@ public final class ResetClassifier {
     }
 
     private void record(ResetKind kind, boolean sent, long svcHi, long svcLo, int port, long peerHi, long peerLo,
-            int ifindex, long nowMillis) {
+            int peerPort, int ifindex, long nowMillis) {
         Scope scope = host.isLocal(svcHi, svcLo) ? Scope.LOCAL : Scope.REMOTE;
         boolean peerIsLocal = kind == ResetKind.REFUSED && host.isLocal(peerHi, peerLo);
         table.get(scope, port).record(kind, sent, svcHi, svcLo, peerHi, peerLo, peerIsLocal, ifindex, nowMillis);
+        if (plugins.wanted()) {
+            plugins.publish(event(kind, sent, scope, new InetSocketAddress(Addresses.inet(svcHi, svcLo), port),
+                    new InetSocketAddress(Addresses.inet(peerHi, peerLo), peerPort), ifindex, nowMillis));
+        }
+    }
+
+    /** Only built when a plugin is loaded: the one place capture allocates per packet. */
+    private RstwatchEvent event(ResetKind kind, boolean sent, Scope scope, InetSocketAddress service,
+            InetSocketAddress peer, int ifindex, long nowMillis) {
+        Instant time = Instant.ofEpochMilli(nowMillis);
+        String on = ifindex < 0 ? "any" : host.interfaceName(ifindex);
+        if (kind == ResetKind.REFUSED) {
+            return new RefusedConnection(time, scope, service, peer, on, sent);
+        }
+        return new ConnectionReset(time, scope, kind == ResetKind.ABORT ? ConnectionReset.Kind.ABORT
+                : ConnectionReset.Kind.STALE, service, peer, on, sent);
     }
 }

@@ -26,7 +26,7 @@ class KernelTcpTest {
     void levelFollowsTheRateWithANotificationOnEachChange(@TempDir Path proc) throws Exception {
         Files.createDirectories(proc.resolve("net"));
         counters(proc, 1000);
-        KernelTcp tcp = new KernelTcp(proc, "labutil01", 1.0, 10.0, 5, 1, null);
+        KernelTcp tcp = new KernelTcp(proc, "labutil01", 1.0, 10.0, 5, 1, null, io.rstwatch.plugins.PluginHost.none());
         List<Notification> seen = new ArrayList<>();
         tcp.notificationEmitter().addNotificationListener((n, h) -> seen.add(n), null, null);
         tcp.sample();

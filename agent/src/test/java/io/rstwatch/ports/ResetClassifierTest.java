@@ -1,5 +1,6 @@
 package io.rstwatch.ports;
 
+import io.rstwatch.plugin.Scope;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -44,7 +45,7 @@ class ResetClassifierTest {
         host.refresh();
         readListeners();
         table = new PortTable(3, 60, created::add);
-        classifier = new ResetClassifier(host, table);
+        classifier = new ResetClassifier(host, table, io.rstwatch.plugins.PluginHost.none());
     }
 
     private void readListeners() {

@@ -1,0 +1,147 @@
+package io.rstwatch.plugins;
+
+import io.rstwatch.jmx.PluginRow;
+import io.rstwatch.log.AgentLog;
+import io.rstwatch.log.LogLevel;
+import io.rstwatch.plugin.RstwatchEvent;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+/**
+ * The plugins of {@code plugins=DIR}: one {@link PluginJar} per jar, in file-name order. Events go to every jar's
+ * queue; a port's name comes from the first jar that names it. With no plugins, {@link #wanted()} is false and
+ * the capture threads build no events at all.
+ */
+public final class PluginHost {
+    /** At most this many jars are loaded from the directory, so a wrong directory cannot start hundreds of threads. */
+    static final int MAX_JARS = 16;
+    private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final List<PluginJar> jars;
+    private final boolean wanted;
+    private final String problem;
+    /** Ports whose name was asked for already: each is asked once. */
+    private final AtomicIntegerArray asked = new AtomicIntegerArray(65536);
+
+    private PluginHost(List<PluginJar> jars, String problem) {
+        this.jars = List.copyOf(jars);
+        this.wanted = !jars.isEmpty();
+        this.problem = problem;
+    }
+
+    public static PluginHost none() {
+        return new PluginHost(List.of(), null);
+    }
+
+    /**
+     * Starts the plugins in {@code directory} ("" for none), each on its own daemon thread; returns at once and
+     * never throws. A problem with the directory is one WARN line and no plugins.
+     */
+    public static PluginHost start(String directory, ClassLoader agentLoader) {
+        if (directory.isEmpty()) {
+            return none();
+        }
+        Path dir = Paths.get(directory);
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.jar")) {
+            stream.forEach(files::add);
+        } catch (IOException | RuntimeException e) {
+            String problem = "plugins=" + directory + " is not a readable directory (" + e + "); create it and put"
+                    + " plugin jars in it, or remove the option";
+            AgentLog.write(LogLevel.WARN, problem + "; the agent runs without plugins", null);
+            return new PluginHost(List.of(), problem);
+        }
+        files.sort(null);
+        String problem = null;
+        if (files.size() > MAX_JARS) {
+            problem = "plugins=" + directory + " holds " + files.size() + " jars; only the first " + MAX_JARS
+                    + " by name are loaded";
+            AgentLog.write(LogLevel.WARN, problem, null);
+            files = files.subList(0, MAX_JARS);
+        }
+        ClassLoader api = new PluginApiLoader(agentLoader);
+        List<PluginJar> jars = new ArrayList<>();
+        for (Path f : files) {
+            jars.add(new PluginJar(f, api));
+        }
+        PluginHost host = new PluginHost(jars, problem);
+        for (PluginJar j : jars) {
+            j.start();
+        }
+        if (!jars.isEmpty()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(host::stop, "rstwatch-plugins-stop"));
+        }
+        return host;
+    }
+
+    /** Whether anyone listens: callers build events only when true. */
+    public boolean wanted() {
+        return wanted;
+    }
+
+    /** Hands the event to every plugin jar's queue; never blocks. */
+    public void publish(RstwatchEvent event) {
+        for (PluginJar j : jars) {
+            j.offer(event);
+        }
+    }
+
+    /** The name a plugin gave the port, or null; the first call for a port asks the plugins (answer comes later). */
+    public String portName(int port) {
+        if (!wanted || port < 0 || port > 65535) {
+            return null;
+        }
+        for (PluginJar j : jars) {
+            String n = j.nameOf(port);
+            if (n != null) {
+                return n;
+            }
+        }
+        if (asked.compareAndSet(port, 0, 1)) {
+            for (PluginJar j : jars) {
+                j.requestName(port);
+            }
+        }
+        return null;
+    }
+
+    public PluginRow[] rows() {
+        return jars.stream().map(PluginJar::row).toArray(PluginRow[]::new);
+    }
+
+    public long droppedTotal() {
+        return jars.stream().mapToLong(PluginJar::dropped).sum();
+    }
+
+    public int disabledCount() {
+        return (int) jars.stream().filter(PluginJar::disabled).count();
+    }
+
+    /** The clause for the Agent's Status. */
+    public String status() {
+        if (jars.isEmpty()) {
+            return problem != null ? "no plugins: " + problem : "no plugins";
+        }
+        int disabled = disabledCount();
+        String clause = (jars.size() - disabled) + " of " + jars.size() + " plugin jars running";
+        if (disabled > 0) {
+            clause += " (" + disabled + " disabled, see Plugins)";
+        }
+        return problem != null ? clause + "; " + problem : clause;
+    }
+
+    /** At JVM exit: lets each jar deliver what is queued and call stop, for at most a second in all. */
+    void stop() {
+        long deadline = System.nanoTime() + STOP_WAIT_NANOS;
+        for (PluginJar j : jars) {
+            j.stop(deadline);
+        }
+    }
+}

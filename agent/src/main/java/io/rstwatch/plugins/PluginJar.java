@@ -1,0 +1,304 @@
+package io.rstwatch.plugins;
+
+import io.rstwatch.core.Version;
+import io.rstwatch.jmx.PluginRow;
+import io.rstwatch.log.AgentLog;
+import io.rstwatch.log.LogLevel;
+import io.rstwatch.plugin.PluginContext;
+import io.rstwatch.plugin.RstwatchEvent;
+import io.rstwatch.plugin.RstwatchPlugin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One plugin jar: its class loader, its plugins, and the one daemon thread that makes every call into them, fed
+ * by a bounded queue. The capture threads only ever offer to the queue; when it is full the event is dropped and
+ * counted. The jar is disabled when its plugins fail to load or start, or fail {@link #FAILURES_TO_DISABLE} calls
+ * in a row.
+ */
+final class PluginJar implements Runnable {
+    static final int QUEUE = 4096;
+    static final int FAILURES_TO_DISABLE = 5;
+    /** A call running longer than this is reported as blocked. */
+    private static final long BLOCKED_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final int LOG_LINES_MAX = 100;
+
+    private final Path jar;
+    private final String name;
+    private final ClassLoader apiLoader;
+    private final BlockingQueue<RstwatchEvent> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final ConcurrentLinkedQueue<Integer> nameRequests = new ConcurrentLinkedQueue<>();
+    private final Map<Integer, String> names = new ConcurrentHashMap<>();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong logLines = new AtomicLong();
+    private volatile List<String> pluginNames = List.of();
+    private volatile String state = "starting";
+    private volatile boolean accepting = true;
+    private volatile boolean disabled;
+    private volatile boolean stopping;
+    private volatile String lastError = "";
+    private volatile long callStartedNanos;
+    private volatile String callName = "";
+    /** Failures in a row of one method: calls of another method in between (port names) do not break a streak. */
+    private int failuresInARow;
+    private String failingMethod = "";
+    private Thread thread;
+
+    PluginJar(Path jar, ClassLoader apiLoader) {
+        this.jar = jar;
+        String file = jar.getFileName().toString();
+        this.name = file.substring(0, file.length() - ".jar".length());
+        this.apiLoader = apiLoader;
+    }
+
+    String name() {
+        return name;
+    }
+
+    void start() {
+        thread = new Thread(this, "rstwatch-plugin-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** From any thread, capture threads included: never blocks. */
+    void offer(RstwatchEvent event) {
+        if (accepting && !queue.offer(event)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** The name this jar's plugins gave the port, or null (also while not yet asked). */
+    String nameOf(int port) {
+        return names.get(port);
+    }
+
+    void requestName(int port) {
+        if (accepting) {
+            nameRequests.add(port);
+        }
+    }
+
+    boolean disabled() {
+        return disabled;
+    }
+
+    long dropped() {
+        return dropped.get();
+    }
+
+    @Override
+    public void run() {
+        List<RstwatchPlugin> plugins = load();
+        if (plugins == null) {
+            return;
+        }
+        state = "running";
+        try {
+            while (!disabled && !(stopping && queue.isEmpty())) {
+                Integer port = nameRequests.poll();
+                if (port != null) {
+                    askNames(plugins, port);
+                    continue;
+                }
+                RstwatchEvent event = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (event != null) {
+                    deliver(plugins, event);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!disabled) {
+            for (RstwatchPlugin p : plugins) {
+                call(p, "stop", () -> p.stop());
+            }
+        }
+    }
+
+    /** The jar's plugins, started; null when it has none or one failed to start (then the jar is disabled). */
+    private List<RstwatchPlugin> load() {
+        List<RstwatchPlugin> plugins = new ArrayList<>();
+        try {
+            URLClassLoader loader = new URLClassLoader("rstwatch-plugin-" + name, new URL[] {jar.toUri().toURL()},
+                    apiLoader);
+            for (RstwatchPlugin p : ServiceLoader.load(RstwatchPlugin.class, loader)) {
+                if (p.getClass().getClassLoader() == loader) {
+                    plugins.add(p);
+                }
+            }
+        } catch (Throwable t) {
+            disable("could not be loaded: " + t + " (it must be a jar built against rstwatch-plugin-api "
+                    + Version.get() + ")");
+            return null;
+        }
+        if (plugins.isEmpty()) {
+            disable("has no plugin: add META-INF/services/" + RstwatchPlugin.class.getName()
+                    + " naming the implementing class");
+            return null;
+        }
+        List<String> classes = new ArrayList<>();
+        for (RstwatchPlugin p : plugins) {
+            classes.add(p.getClass().getName());
+        }
+        pluginNames = List.copyOf(classes);
+        PluginContext context = context();
+        for (RstwatchPlugin p : plugins) {
+            if (!call(p, "start", () -> p.start(context))) {
+                disable(p.getClass().getName() + " failed to start: " + lastError);
+                return null;
+            }
+        }
+        return plugins;
+    }
+
+    private void askNames(List<RstwatchPlugin> plugins, int port) {
+        for (RstwatchPlugin p : plugins) {
+            String[] answer = new String[1];
+            call(p, "portName", () -> answer[0] = p.portName(port));
+            if (answer[0] != null && !answer[0].isBlank()) {
+                names.putIfAbsent(port, answer[0].strip());
+                return;
+            }
+        }
+    }
+
+    private void deliver(List<RstwatchPlugin> plugins, RstwatchEvent event) {
+        for (RstwatchPlugin p : plugins) {
+            call(p, "onEvent", () -> p.onEvent(event));
+        }
+        delivered.incrementAndGet();
+    }
+
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    /** Runs one call into plugin code; a failure is counted, and too many in a row disable the jar. */
+    private boolean call(RstwatchPlugin p, String method, Call c) {
+        callName = method;
+        callStartedNanos = System.nanoTime();
+        try {
+            c.run();
+            if (method.equals(failingMethod)) {
+                failuresInARow = 0;
+            }
+            return true;
+        } catch (Throwable t) {
+            failures.incrementAndGet();
+            lastError = p.getClass().getSimpleName() + "." + method + ": " + t;
+            failuresInARow = method.equals(failingMethod) ? failuresInARow + 1 : 1;
+            failingMethod = method;
+            if (failuresInARow >= FAILURES_TO_DISABLE && !"start".equals(method)) {
+                disable("failed " + FAILURES_TO_DISABLE + " calls in a row, the last with " + lastError
+                        + "; fix the plugin, then restart the JVM");
+            }
+            return false;
+        } finally {
+            callStartedNanos = 0;
+        }
+    }
+
+    private void disable(String why) {
+        disabled = true;
+        accepting = false;
+        queue.clear();
+        nameRequests.clear();
+        state = "disabled: " + why;
+        AgentLog.write(LogLevel.WARN, "plugin " + jar.getFileName() + " is disabled: it " + why
+                + "; the agent keeps working without it", null);
+    }
+
+    private PluginContext context() {
+        Map<String, String> settings = settings();
+        Path directory = jar.toAbsolutePath().getParent();
+        return new PluginContext() {
+            @Override
+            public Map<String, String> settings() {
+                return settings;
+            }
+
+            @Override
+            public Path directory() {
+                return directory;
+            }
+
+            @Override
+            public String agentVersion() {
+                return Version.get();
+            }
+
+            @Override
+            public void log(String sentence) {
+                long n = logLines.incrementAndGet();
+                if (n <= LOG_LINES_MAX) {
+                    AgentLog.write(LogLevel.INFO, "plugin " + name + ": " + sentence
+                            + (n == LOG_LINES_MAX ? " (its further lines are not shown)" : ""), null);
+                }
+            }
+        };
+    }
+
+    /** NAME.properties beside NAME.jar; empty when there is none. */
+    private Map<String, String> settings() {
+        Path file = jar.resolveSibling(name + ".properties");
+        Map<String, String> out = new TreeMap<>();
+        if (Files.isReadable(file)) {
+            Properties p = new Properties();
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            } catch (IOException e) {
+                AgentLog.write(LogLevel.WARN, "cannot read " + file + " (" + e.getMessage()
+                        + "); plugin " + name + " starts without settings", null);
+            }
+            for (String key : p.stringPropertyNames()) {
+                out.put(key, p.getProperty(key));
+            }
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Asks the thread to deliver what is queued, call stop, and end; waits until {@code deadlineNanos}. */
+    void stop(long deadlineNanos) {
+        accepting = false;
+        stopping = true;
+        long left = deadlineNanos - System.nanoTime();
+        if (thread != null && left > 0) {
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    PluginRow row() {
+        long started = callStartedNanos;
+        String now = state;
+        if (started != 0 && System.nanoTime() - started > BLOCKED_NANOS) {
+            now = "blocked: in " + callName + " for " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)
+                    + " s (events are dropped meanwhile)";
+        }
+        return new PluginRow(jar.getFileName().toString(), String.join(", ", pluginNames), now, delivered.get(),
+                dropped.get(), failures.get(), lastError);
+    }
+}

@@ -1,0 +1,215 @@
+package io.rstwatch.plugins;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rstwatch.testapps.Connector;
+import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Requirements;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import javax.management.openmbean.CompositeData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Plugin jars from a plugins= directory in a real child JVM with real capture: a well-behaved plugin gets every
+ * event and names a port; one that throws is disabled; one that blocks loses events, counted, while capture
+ * keeps counting exactly; a jar without a plugin is reported. All read through JMX.
+ */
+class PluginsIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String AGENT = "rstwatch:type=Agent";
+
+    @BeforeAll
+    static void needsCapturePrivilege() {
+        Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
+    }
+
+    /** A plugin jar holding one class of this test's classes and its service entry (none when {@code service} is null). */
+    static void pluginJar(Path jar, Class<?> plugin, String service) throws IOException {
+        String resource = plugin.getName().replace('.', '/') + ".class";
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
+            out.putNextEntry(new JarEntry(resource));
+            try (var in = plugin.getClassLoader().getResourceAsStream(resource)) {
+                in.transferTo(out);
+            }
+            if (service != null) {
+                out.putNextEntry(new JarEntry("META-INF/services/io.rstwatch.plugin.RstwatchPlugin"));
+                out.write((service + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void refuse(int port, int times) {
+        for (int i = 0; i < times; i++) {
+            assertThrows(ConnectException.class, () -> {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                }
+            });
+        }
+    }
+
+    private static Map<String, CompositeData> rows(AgentJvm jvm) throws Exception {
+        return rowsOf(jvm.attribute(AGENT, "Plugins", WAIT));
+    }
+
+    private static long lines(Path file, String containing) throws IOException {
+        return Files.readAllLines(file).stream().filter(l -> l.contains(containing)).count();
+    }
+
+    @Test
+    void pluginsGetEventsNamePortsAndNeverSlowCapture(@TempDir Path dir) throws Exception {
+        Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        Path events = dir.resolve("events.txt");
+        int port = closedPort();
+        int jvmPort = closedPort();
+        pluginJar(plugins.resolve("a-recording.jar"), io.rstwatch.testplugins.RecordingPlugin.class,
+                "io.rstwatch.testplugins.RecordingPlugin");
+        Files.writeString(plugins.resolve("a-recording.properties"),
+                "out=" + events + "\nname." + port + "=test-component\n");
+        pluginJar(plugins.resolve("b-throwing.jar"), io.rstwatch.testplugins.ThrowingPlugin.class,
+                "io.rstwatch.testplugins.ThrowingPlugin");
+        pluginJar(plugins.resolve("c-blocking.jar"), io.rstwatch.testplugins.BlockingPlugin.class,
+                "io.rstwatch.testplugins.BlockingPlugin");
+        pluginJar(plugins.resolve("d-empty.jar"), io.rstwatch.testplugins.BlockingPlugin.class, null);
+
+        String portMBean = "rstwatch:type=Port,scope=local,port=" + port;
+        try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions("plugins=" + plugins + ",proc.interval=1,rate.window=5,alert.warn=50,alert.critical=100000")
+                .main(Connector.class).start()) {
+            jvm.awaitStdout("ready", 1, WAIT);
+            jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
+            jvm.awaitAttribute(AGENT, "Status", v -> ((String) v).contains("connect failures in this JVM counted"), WAIT);
+
+            refuse(port, 20);
+            jvm.send("socket 127.0.0.1 " + jvmPort);
+            jvm.awaitStdout("done", 1, WAIT);
+            jvm.awaitAttribute(portMBean, "RefusedTotal", v -> (Long) v == 20, WAIT);
+            jvm.awaitAttribute(portMBean, "Service", "test-component"::equals, WAIT);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while ((lines(events, "RefusedConnection[") < 21 || lines(events, "ConnectFailure[") < 1)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertEquals(20, lines(events, "service=/127.0.0.1:" + port + ", client="));
+            assertEquals(1, lines(events, "service=/127.0.0.1:" + jvmPort + ", client="));
+            assertEquals(1, lines(events, "ConnectFailure[") , Files.readString(events));
+            String failure = Files.readAllLines(events).stream().filter(l -> l.startsWith("ConnectFailure["))
+                    .findFirst().orElseThrow();
+            assertTrue(failure.contains("cause=REFUSED") && failure.contains("caller=io.rstwatch.testapps.Connector.viaSocket"),
+                    failure);
+            String refusal = Files.readAllLines(events).stream()
+                    .filter(l -> l.startsWith("RefusedConnection[") && l.contains(":" + port + ",")).findFirst().orElseThrow();
+            assertTrue(refusal.contains("scope=LOCAL, service=/127.0.0.1:" + port + ", client=/127.0.0.1:")
+                    && refusal.contains("interfaceName=lo, refusedByThisHost=true"), refusal);
+
+            Map<String, CompositeData> rows = rows(jvm);
+            assertEquals("running", rows.get("a-recording.jar").get("state"));
+            assertEquals("io.rstwatch.testplugins.RecordingPlugin", rows.get("a-recording.jar").get("plugins"));
+            jvm.awaitAttribute(AGENT, "PluginsDisabled", v -> (Integer) v == 2, WAIT);
+            rows = rows(jvm);
+            String throwing = (String) rows.get("b-throwing.jar").get("state");
+            assertTrue(throwing.startsWith("disabled: failed 5 calls in a row, the last with ThrowingPlugin.onEvent:"
+                    + " java.lang.IllegalStateException: boom"), throwing);
+            assertEquals(5L, rows.get("b-throwing.jar").get("failures"));
+            assertTrue(((String) rows.get("d-empty.jar").get("state")).startsWith(
+                    "disabled: has no plugin: add META-INF/services/io.rstwatch.plugin.RstwatchPlugin"));
+
+            // A burst bigger than a plugin queue: the blocked plugin loses events, capture loses none.
+            int burst = 6000;
+            refuse(port, burst);
+            jvm.awaitAttribute(portMBean, "RefusedTotal", v -> (Long) v == 20 + burst, WAIT);
+            Thread.sleep(1500);
+            assertEquals(20L + burst, jvm.attribute(portMBean, "RefusedTotal", WAIT));
+            assertEquals(0L, jvm.attribute("rstwatch:type=Capture", "DroppedTotal", WAIT));
+            jvm.awaitAttribute(AGENT, "Plugins", v -> ((String) rowsOf(v).get("c-blocking.jar").get("state"))
+                    .startsWith("blocked: in onEvent for "), WAIT);
+            rows = rows(jvm);
+            long blockedDropped = (Long) rows.get("c-blocking.jar").get("dropped");
+            assertTrue(blockedDropped >= 20 + burst + 1 - 4096 - 1, "dropped " + blockedDropped);
+            assertEquals(0L, rows.get("b-throwing.jar").get("dropped"), "a disabled plugin is not offered events");
+            long total = (Long) jvm.attribute(AGENT, "PluginEventsDroppedTotal", WAIT);
+            assertEquals(blockedDropped + (Long) rows.get("a-recording.jar").get("dropped"), total);
+
+            // Every refusal the recorder was offered is in its file, or counted as dropped.
+            jvm.awaitAttribute(AGENT, "Plugins", v -> {
+                CompositeData r = rowsOf(v).get("a-recording.jar");
+                try {
+                    return (Long) r.get("delivered") + (Long) r.get("dropped") >= 20 + burst + 1
+                            && lines(events, "RefusedConnection[") + (Long) r.get("dropped") >= 20 + burst + 1;
+                } catch (IOException e) {
+                    return false;
+                }
+            }, WAIT);
+            long recordedRefusals = lines(events, "service=/127.0.0.1:" + port + ", client=");
+            long recorderDropped = (Long) rows(jvm).get("a-recording.jar").get("dropped");
+            assertTrue(recordedRefusals <= 20 + burst && recordedRefusals >= 20 + burst - recorderDropped,
+                    recordedRefusals + " recorded, " + recorderDropped + " dropped");
+            assertTrue(Files.readString(events).contains("AlertChange[") , "the burst raised the alert");
+            assertTrue(Files.readString(events).contains("previous=OK, level=WARN"), Files.readString(events));
+            assertEquals("test-component", jvm.attribute(portMBean, "Service", WAIT));
+
+            jvm.closeStdin();
+            jvm.waitFor(WAIT);
+            List<String> all = Files.readAllLines(events);
+            assertEquals("stopped", all.get(all.size() - 1), "stop() was called at exit");
+            String stderr = jvm.stderr();
+            assertTrue(stderr.contains("[rstwatch] INFO plugin a-recording: sees slf4j: false, sees the agent: false,"
+                    + " sees byte-buddy: false"), stderr);
+            assertEquals(1, stderr.lines().filter(l -> l.startsWith("[rstwatch] WARN plugin b-throwing.jar is disabled"))
+                    .count(), stderr);
+            assertEquals(1, stderr.lines().filter(l -> l.startsWith("[rstwatch] WARN plugin d-empty.jar is disabled"))
+                    .count(), stderr);
+            assertFalse(stderr.contains("\tat "), "no stack traces: " + stderr);
+            assertTrue(stderr.lines().allMatch(l -> l.startsWith("[rstwatch] ")), stderr);
+        }
+    }
+
+    private static Map<String, CompositeData> rowsOf(Object value) {
+        Map<String, CompositeData> byJar = new HashMap<>();
+        for (CompositeData row : (CompositeData[]) value) {
+            byJar.put((String) row.get("jar"), row);
+        }
+        return byJar;
+    }
+
+    @Test
+    void aMissingPluginDirectoryIsOneSentenceAndTheAgentRunsOn(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("no-such-dir");
+        try (AgentJvm jvm = AgentJvm.builder().agentOptions("plugins=" + missing + ",capture=off")
+                .main(io.rstwatch.testapps.Idle.class).start()) {
+            String status = (String) jvm.awaitAttribute(AGENT, "Status", v -> ((String) v).contains("no plugins"), WAIT);
+            assertTrue(status.contains("no plugins: plugins=" + missing + " is not a readable directory"), status);
+            assertTrue(status.contains("kernel TCP counters read"), status);
+            jvm.closeStdin();
+            jvm.waitFor(WAIT);
+            assertEquals(1, jvm.stderr().lines().filter(l -> l.contains("is not a readable directory")).count(),
+                    jvm.stderr());
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.rstwatch.examples.jsonlines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rstwatch.testapps.Idle;
+import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Requirements;
+import io.rstwatch.testing.Shell;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Both example plugins, as built, in a plugins directory of a real agent: names on the Port MBean, events in JSON. */
+class ExamplePluginsIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @BeforeAll
+    static void needs() {
+        Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
+        Requirements.require(Shell.available("python3"), "python3 (to check the JSON)");
+    }
+
+    @Test
+    void portNamesFromPropertiesAndEventsAsJsonLines(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        Files.copy(Paths.get(System.getProperty("port-names.jar")), plugins.resolve("rstwatch-port-names.jar"));
+        Files.copy(Paths.get(System.getProperty("example.jar")), plugins.resolve("rstwatch-json-lines.jar"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.writeString(plugins.resolve("rstwatch-port-names.properties"), port + " = collector-component\n");
+        Files.writeString(plugins.resolve("rstwatch-json-lines.properties"), "file = " + dir.resolve("events.jsonl")
+                + "\nmax.bytes = 5000\n");
+
+        try (AgentJvm jvm = AgentJvm.builder().agentOptions("plugins=" + plugins).main(Idle.class).start()) {
+            jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
+            for (int i = 0; i < 30; i++) {
+                assertThrows(ConnectException.class, () -> {
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                    }
+                });
+            }
+            String mbean = "rstwatch:type=Port,scope=local,port=" + port;
+            jvm.awaitAttribute(mbean, "RefusedTotal", v -> (Long) v == 30, WAIT);
+            jvm.awaitAttribute(mbean, "Service", "collector-component"::equals, WAIT);
+            jvm.closeStdin();
+            jvm.waitFor(WAIT);
+            String stderr = jvm.stderr();
+            assertTrue(stderr.contains("[rstwatch] INFO plugin rstwatch-port-names: 1 port names"), stderr);
+            assertTrue(stderr.contains("[rstwatch] INFO plugin rstwatch-json-lines: writing events to "), stderr);
+        }
+
+        // 30 refusals at ~205 bytes a line pass max.bytes=5000 once: the first ~24 lines moved to events.jsonl.1.
+        Path current = dir.resolve("events.jsonl");
+        Path previous = dir.resolve("events.jsonl.1");
+        assertTrue(Files.size(current) <= 5000 && Files.size(previous) <= 5000 && Files.size(previous) > 4000);
+        String check = "import json,sys\n"
+                + "n=0\n"
+                + "for f in sys.argv[2:]:\n"
+                + "  for line in open(f):\n"
+                + "    e=json.loads(line)\n"
+                + "    if e['event']=='refused' and e['service_port']==int(sys.argv[1]):\n"
+                + "      assert e['scope']=='local' and e['service_address']=='127.0.0.1' and e['interface']=='lo'\n"
+                + "      assert e['refused_by_this_host'] is True and e['client_port']>0, e\n"
+                + "      n+=1\n"
+                + "print(n)\n";
+        String out = Shell.run("python3", "-c", check, Integer.toString(port), previous.toString(), current.toString());
+        assertEquals("30", out.trim(), "refused events for the port, every line valid JSON");
+    }
+}

@@ -1,0 +1,41 @@
+package io.rstwatch.plugin;
+
+/**
+ * An rstwatch plugin. Every method has a default, so a plugin implements only what it needs. All calls for one
+ * plugin jar come from one thread, one at a time, never from the thread that captured the packet.
+ */
+public interface RstwatchPlugin {
+    /**
+     * Called once, before any other method.
+     *
+     * @param context the plugin's settings and the agent's log
+     * @throws Exception to refuse to start: the plugin is then disabled and the reason shown on the Agent MBean
+     */
+    default void start(PluginContext context) throws Exception {
+    }
+
+    /**
+     * One event. Use {@code switch} over the four permitted types, or {@code instanceof}.
+     *
+     * @param event immutable; may be kept
+     * @throws Exception counted as a failure; after several failures in a row the plugin is disabled
+     */
+    default void onEvent(RstwatchEvent event) throws Exception {
+    }
+
+    /**
+     * Names a port, for the Service attribute of its Port MBean and rows of the Listeners MBean (for example
+     * 7211 -&gt; "collector-component"). Asked once per port, when the agent first needs the name; a name given
+     * here comes before the one from /etc/services.
+     *
+     * @param port 1 to 65535
+     * @return the name, or null when this plugin does not name the port
+     */
+    default String portName(int port) {
+        return null;
+    }
+
+    /** Called once when the JVM exits, for flushing; keep it short, the JVM waits at most a second for all plugins. */
+    default void stop() {
+    }
+}
