@@ -24,6 +24,8 @@ public final class Cli {
                     return Report.run(rest, out, err);
                 case "attach":
                     return Attach.run(rest, out, err);
+                case "watch":
+                    return Watch.run(rest, out, err);
                 default:
                     err.println("rstwatch: unknown command '" + args[0] + "'.");
                     usage(err);
@@ -39,6 +41,7 @@ public final class Cli {
         out.println("usage: java -jar rstwatch-agent.jar COMMAND");
         out.println("  attach PID [key=value,...]   load the agent into the running JVM PID");
         out.println("  report PID                   print what the rstwatch agent in JVM PID sees");
+        out.println("  watch [INTERFACES] [--for S] capture here and show ports with refusals and resets, every second");
         out.println("As an agent: java -javaagent:rstwatch-agent.jar[=key=value,...] -jar app.jar");
     }
 }

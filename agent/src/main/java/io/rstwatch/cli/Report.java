@@ -1,16 +1,13 @@
 package io.rstwatch.cli;
 
 import java.io.PrintStream;
-import java.lang.reflect.Array;
-import java.util.Set;
-import java.util.TreeSet;
-import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
-import javax.management.openmbean.CompositeData;
-import javax.management.openmbean.TabularData;
 
-/** {@code report PID}: reads the rstwatch MBeans of a running JVM and prints them for a person. */
+/**
+ * {@code report PID}: reads the rstwatch MBeans of a running JVM through the attach API and prints the answer:
+ * the agent's status, the alert, the busiest ports with their diagnoses, this JVM's failing callers, listeners.
+ */
 final class Report {
     private Report() {
     }
@@ -22,48 +19,23 @@ final class Report {
         }
         try (AttachedJvm jvm = AttachedJvm.attach(Long.parseLong(args[0]))) {
             MBeanServerConnection c = jvm.connection();
-            Set<ObjectName> names = new TreeSet<>(c.queryNames(new ObjectName("rstwatch:*"), null));
-            if (names.isEmpty()) {
-                err.println("JVM " + args[0] + " has no rstwatch MBeans: start it with -javaagent:rstwatch-agent.jar.");
+            ObjectName agent = new ObjectName("rstwatch:type=Agent");
+            if (!c.isRegistered(agent)) {
+                err.println("rstwatch: JVM " + args[0] + " has no rstwatch agent: start it with"
+                        + " -javaagent:rstwatch-agent.jar, or load it with: java -jar rstwatch-agent.jar attach " + args[0]);
                 return 1;
             }
-            for (ObjectName name : names) {
-                out.println(name);
-                for (MBeanAttributeInfo a : c.getMBeanInfo(name).getAttributes()) {
-                    out.println("  " + a.getName() + " = " + format(c.getAttribute(name, a.getName())));
-                }
-                out.println();
-            }
+            Answer answer = new Answer(c);
+            out.println("JVM " + args[0] + ": " + c.getAttribute(agent, "Status"));
+            out.println();
+            out.print(answer.header());
+            out.println();
+            out.print(answer.ports(true));
+            out.println();
+            out.print(answer.callers());
+            out.println();
+            out.print(answer.listeners());
         }
         return 0;
-    }
-
-    static String format(Object v) {
-        if (v == null) {
-            return "";
-        }
-        if (v.getClass().isArray()) {
-            StringBuilder sb = new StringBuilder("[");
-            for (int i = 0; i < Array.getLength(v); i++) {
-                sb.append(i == 0 ? "" : ", ").append(format(Array.get(v, i)));
-            }
-            return sb.append(']').toString();
-        }
-        if (v instanceof TabularData) {
-            StringBuilder sb = new StringBuilder();
-            for (Object row : ((TabularData) v).values()) {
-                sb.append("\n      ").append(format(row));
-            }
-            return sb.toString();
-        }
-        if (v instanceof CompositeData) {
-            CompositeData cd = (CompositeData) v;
-            StringBuilder sb = new StringBuilder();
-            for (String key : cd.getCompositeType().keySet()) {
-                sb.append(sb.length() == 0 ? "" : ", ").append(key).append('=').append(format(cd.get(key)));
-            }
-            return sb.toString();
-        }
-        return String.valueOf(v);
     }
 }

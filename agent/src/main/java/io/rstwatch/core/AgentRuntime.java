@@ -42,7 +42,10 @@ public final class AgentRuntime {
     private AgentRuntime() {
     }
 
-    /** Called reflectively by io.rstwatch.bootstrap.AgentEntry. */
+    /**
+     * Called reflectively by io.rstwatch.bootstrap.AgentEntry, and by {@code watch} with no instrumentation;
+     * returns when every part has started or failed.
+     */
     public static void start(String args, Instrumentation inst, String how, long premainNanos, long startedAtMillis,
             LongSupplier premainDuration) {
         Options options = reportOptionProblems(args);
@@ -90,6 +93,10 @@ public final class AgentRuntime {
     /** Off the application's main thread, like everything here; a failure leaves the other parts running. */
     private static ConnectRecorder startConnectInstrumentation(AgentContext context, CaptureEngine capture) {
         Logger log = LoggerFactory.getLogger(AgentRuntime.class);
+        if (context.instrumentation() == null) {
+            context.health().set("connects", "no in-JVM connects (standalone)");
+            return null;
+        }
         try {
             ConnectRecorder recorder = new ConnectRecorder(AgentRuntime.class.getClassLoader(), new ConnectEvents(capture, context.plugins()));
             MBeans.register(CONNECTS_MBEAN, new ConnectsView(recorder), ConnectsMXBean.class);

@@ -14,7 +14,6 @@ import io.rstwatch.jmx.TcpMXBean;
 import io.rstwatch.ports.PortView;
 import io.rstwatch.ports.RateWindow;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;

@@ -14,8 +14,8 @@ final class Diagnosis {
 
     static String of(PortStats s, String interfaces, Listener listener, ListenerInventory.GoneListener last,
             int window) {
-        String where = s.port() == PortStats.OTHER
-                ? "ports beyond ports.max (" + s.scope().label() + ")"
+        String where = s.port() == PortStats.OTHER ? "ports beyond ports.max (" + s.scope().label() + ")"
+                : s.firstSeen() == 0 ? "port " + s.port() // no packet yet, so no address
                 : Addresses.endpoint(s.serviceHi(), s.serviceLo(), s.port());
         String on = interfaces.isEmpty() ? "" : " (" + interfaces + ")";
         double refused = s.refusedPerSecond();
@@ -46,6 +46,11 @@ final class Diagnosis {
         if (sb.length() == 0) {
             sb.append("No refusals or resets on ").append(where).append(on).append(" in the last ").append(window)
                     .append(" s");
+        }
+        if (s.firstSeen() == 0) {
+            // Created for this JVM's failed connects only: capture saw nothing (yet, or it is off).
+            return sb.append("; none captured so far, and ").append(s.jvmFailuresTotal())
+                    .append(" failed connects from this JVM.").toString();
         }
         sb.append("; ").append(s.refusedTotal()).append(" refused and ").append(s.resetsTotal())
                 .append(" resets since ").append(Times.timeOfDay(s.firstSeen()))

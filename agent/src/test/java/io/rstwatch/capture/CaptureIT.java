@@ -3,17 +3,15 @@ package io.rstwatch.capture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Idle;
 import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
 import io.rstwatch.testing.Shell;
 import io.rstwatch.testing.TestHost;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -37,14 +35,6 @@ class CaptureIT {
         jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
         return jvm;
     }
-
-    /** A port nothing listens on right now (bound by the kernel, then released). */
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     /** A free port below the ephemeral range, as services use. */
     private static int freeServicePort() throws IOException {
         for (int port = 20000 + (int) (ProcessHandle.current().pid() % 5000); port < 32000; port += 7) {
@@ -57,16 +47,6 @@ class CaptureIT {
         throw new IOException("no free service port");
     }
 
-    private static void refuse(String host, int port, int times) {
-        for (int i = 0; i < times; i++) {
-            assertThrows(ConnectException.class, () -> {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(host, port), 2000);
-                }
-            });
-        }
-    }
-
     private static String port(String scope, int port) {
         return "rstwatch:type=Port,scope=" + scope + ",port=" + port;
     }
@@ -74,10 +54,10 @@ class CaptureIT {
     @Test
     void refusedConnectsToLoopbackAreCountedExactlyOnIpv4AndIpv6() throws Exception {
         try (AgentJvm jvm = startCapturing(null)) {
-            int v4 = closedPort();
-            int v6 = closedPort();
-            refuse("127.0.0.1", v4, 25);
-            refuse("::1", v6, 17);
+            int v4 = Loopback.closedPort();
+            int v6 = Loopback.closedPort();
+            Loopback.refuse("127.0.0.1", v4, 25);
+            Loopback.refuse("::1", v6, 17);
             jvm.awaitAttribute(port("local", v4), "RefusedTotal", v -> (Long) v >= 25, WAIT);
             jvm.awaitAttribute(port("local", v6), "RefusedTotal", v -> (Long) v >= 17, WAIT);
             Thread.sleep(1500); // anything counted twice would show by now
@@ -125,7 +105,7 @@ class CaptureIT {
     void aRefusalFromAnotherHostCountsAsRemote() throws Exception {
         try (TestHost other = TestHost.create(); AgentJvm jvm = startCapturing(null)) {
             int port = 7211;
-            refuse(other.address(), port, 9);
+            Loopback.refuse(other.address(), port, 9);
             jvm.awaitAttribute(port("remote", port), "RefusedTotal", v -> (Long) v >= 9, WAIT);
             Thread.sleep(1500);
             assertEquals(9L, jvm.attribute(port("remote", port), "RefusedTotal", WAIT));

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Connector;
 import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Jdks;
 import io.rstwatch.testing.TestHost;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
@@ -22,12 +21,6 @@ class ConnectsIT {
 
     static Stream<Path> jdks() {
         return Jdks.all().stream();
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private static CompositeData row(AgentJvm jvm, String endpoint) throws Exception {
@@ -50,10 +43,10 @@ class ConnectsIT {
             jvm.awaitStdout("ready", 1, WAIT);
             jvm.awaitAttribute("rstwatch:type=Agent", "Status",
                     s -> ((String) s).contains("connect failures in this JVM counted"), WAIT);
-            int socket = closedPort();
-            int channel = closedPort();
-            int nio = closedPort();
-            int http = closedPort();
+            int socket = Loopback.closedPort();
+            int channel = Loopback.closedPort();
+            int nio = Loopback.closedPort();
+            int http = Loopback.closedPort();
             jvm.send("socket 127.0.0.1 " + socket);
             jvm.send("channel 127.0.0.1 " + channel);
             jvm.send("nio 127.0.0.1 " + nio);
@@ -85,7 +78,7 @@ class ConnectsIT {
             assertEquals(1L, jvm.attribute(port, "JvmFailuresTotal", WAIT));
 
             // This JVM's own listener shows its accept queue against the backlog it asked for.
-            int listening = closedPort();
+            int listening = Loopback.closedPort();
             jvm.send("listen 0.0.0.0 " + listening);
             long deadline = System.nanoTime() + WAIT.toNanos();
             CompositeData mine = null;

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Idle;
 import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,7 +38,7 @@ class TcpAlertIT {
             long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
             int refused = 0;
             while (System.nanoTime() < end) {
-                refuse(port);
+                Loopback.refuse(port, 1);
                 refused++;
                 Thread.sleep(200); // 5 a second, well above alert.warn
             }
@@ -66,14 +63,4 @@ class TcpAlertIT {
         }
     }
 
-    private static void refuse(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            throw new AssertionError("something listens on " + port);
-        } catch (ConnectException expected) {
-            // refused, as intended
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -2,22 +2,17 @@ package io.rstwatch.plugins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Connector;
 import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -58,22 +53,6 @@ class PluginsIT {
         }
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void refuse(int port, int times) {
-        for (int i = 0; i < times; i++) {
-            assertThrows(ConnectException.class, () -> {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-                }
-            });
-        }
-    }
-
     private static Map<String, CompositeData> rows(AgentJvm jvm) throws Exception {
         return rowsOf(jvm.attribute(AGENT, "Plugins", WAIT));
     }
@@ -86,8 +65,8 @@ class PluginsIT {
     void pluginsGetEventsNamePortsAndNeverSlowCapture(@TempDir Path dir) throws Exception {
         Path plugins = Files.createDirectory(dir.resolve("plugins"));
         Path events = dir.resolve("events.txt");
-        int port = closedPort();
-        int jvmPort = closedPort();
+        int port = Loopback.closedPort();
+        int jvmPort = Loopback.closedPort();
         pluginJar(plugins.resolve("a-recording.jar"), io.rstwatch.testplugins.RecordingPlugin.class,
                 "io.rstwatch.testplugins.RecordingPlugin");
         Files.writeString(plugins.resolve("a-recording.properties"),
@@ -106,7 +85,7 @@ class PluginsIT {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
             jvm.awaitAttribute(AGENT, "Status", v -> ((String) v).contains("connect failures in this JVM counted"), WAIT);
 
-            refuse(port, 20);
+            Loopback.refuse(port, 20);
             jvm.send("socket 127.0.0.1 " + jvmPort);
             jvm.awaitStdout("done", 1, WAIT);
             jvm.awaitAttribute(portMBean, "RefusedTotal", v -> (Long) v == 20, WAIT);
@@ -142,7 +121,7 @@ class PluginsIT {
 
             // A burst bigger than a plugin queue: the blocked plugin loses events, capture loses none.
             int burst = 6000;
-            refuse(port, burst);
+            Loopback.refuse(port, burst);
             jvm.awaitAttribute(portMBean, "RefusedTotal", v -> (Long) v == 20 + burst, WAIT);
             Thread.sleep(1500);
             assertEquals(20L + burst, jvm.attribute(portMBean, "RefusedTotal", WAIT));

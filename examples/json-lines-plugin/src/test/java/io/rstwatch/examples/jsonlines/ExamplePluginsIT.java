@@ -1,18 +1,13 @@
 package io.rstwatch.examples.jsonlines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Idle;
 import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
 import io.rstwatch.testing.Shell;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -34,10 +29,7 @@ class ExamplePluginsIT {
 
     @Test
     void portNamesFromPropertiesAndEventsAsJsonLines(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = Loopback.closedPort();
         Path plugins = Files.createDirectory(dir.resolve("plugins"));
         Files.copy(Paths.get(System.getProperty("port-names.jar")), plugins.resolve("rstwatch-port-names.jar"));
         Files.copy(Paths.get(System.getProperty("example.jar")), plugins.resolve("rstwatch-json-lines.jar"),
@@ -48,13 +40,7 @@ class ExamplePluginsIT {
 
         try (AgentJvm jvm = AgentJvm.builder().agentOptions("plugins=" + plugins).main(Idle.class).start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
-            for (int i = 0; i < 30; i++) {
-                assertThrows(ConnectException.class, () -> {
-                    try (Socket s = new Socket()) {
-                        s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-                    }
-                });
-            }
+            Loopback.refuse(port, 30);
             String mbean = "rstwatch:type=Port,scope=local,port=" + port;
             jvm.awaitAttribute(mbean, "RefusedTotal", v -> (Long) v == 30, WAIT);
             jvm.awaitAttribute(mbean, "Service", "collector-component"::equals, WAIT);

@@ -1,0 +1,144 @@
+package io.rstwatch.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rstwatch.testapps.Connector;
+import io.rstwatch.testapps.Idle;
+import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Loopback;
+import io.rstwatch.testing.Jdks;
+import io.rstwatch.testing.Requirements;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The agent jar as a tool: {@code report PID} against a running JVM, and {@code watch} standalone. */
+class ReportAndWatchIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @BeforeAll
+    static void needsCapturePrivilege() {
+        Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
+    }
+
+    static Stream<Path> jdks() {
+        return Jdks.all().stream();
+    }
+
+    /** Runs the agent jar's command line with {@code jdk}; returns {exit code, stdout, stderr}. */
+    private static String[] tool(Path jdk, String... args) throws Exception {
+        String[] command = new String[args.length + 3];
+        command[0] = jdk.resolve("bin/java").toString();
+        command[1] = "-jar";
+        command[2] = AgentJvm.agentJar().toString();
+        System.arraycopy(args, 0, command, 3, args.length);
+        Process p = new ProcessBuilder(command).start();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread errReader = new Thread(() -> copy(p.getErrorStream(), err));
+        errReader.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        errReader.join();
+        return new String[] {Integer.toString(p.exitValue()), out, err.toString(StandardCharsets.UTF_8)};
+    }
+
+    private static void copy(InputStream in, ByteArrayOutputStream out) {
+        try {
+            in.transferTo(out);
+        } catch (IOException ignored) {
+            // the process ended
+        }
+    }
+
+    @Test
+    void reportPrintsTheAlertPortsCallersAndListeners() throws Exception {
+        int port = Loopback.closedPort();
+        try (AgentJvm jvm = AgentJvm.builder().main(Connector.class).start()) {
+            jvm.awaitStdout("ready", 1, WAIT);
+            jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
+            jvm.awaitAttribute("rstwatch:type=Agent", "Status", v -> ((String) v).contains("connect failures in this"
+                    + " JVM counted"), WAIT);
+            jvm.send("listen 0.0.0.0 0");
+            for (int i = 0; i < 3; i++) {
+                jvm.send("socket 127.0.0.1 " + port);
+            }
+            jvm.awaitStdout("done", 3, WAIT);
+            jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=" + port, "JvmFailuresTotal", v -> (Long) v == 3,
+                    WAIT);
+            jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=" + port, "RefusedTotal", v -> (Long) v == 3, WAIT);
+            // The report shows what the MBeans cache: diagnoses refresh every second, listeners every 2 s.
+            jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=" + port, "Diagnosis",
+                    v -> ((String) v).contains("refused/s"), WAIT);
+            jvm.awaitAttribute("rstwatch:type=Listeners", "Listeners", v -> java.util.Arrays.stream(
+                    (javax.management.openmbean.CompositeData[]) v).anyMatch(l -> (Integer) l.get("pid") == jvm.pid()),
+                    WAIT);
+
+            String[] r = tool(Jdks.current(), "report", Long.toString(jvm.pid()));
+            String out = r[1];
+            assertEquals("0", r[0], r[2]);
+            assertTrue(out.startsWith("JVM " + jvm.pid() + ": rstwatch "), out);
+            assertTrue(out.contains("\nAlert: OK since ") || out.contains("\nAlert: WARN since "), out);
+            assertTrue(Pattern.compile("\n  local +" + port + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +3 +0 +no\n")
+                    .matcher(out).find(), out);
+            assertTrue(out.contains("  local " + port + ": "), out);
+            assertTrue(out.contains("      called from: io.rstwatch.testapps.Connector.viaSocket(Connector.java:"), out);
+            assertTrue(Pattern.compile("\n  127\\.0\\.0\\.1:" + port + " +3 +0 +0 +0 +io\\.rstwatch\\.testapps"
+                    + "\\.Connector\\.viaSocket\\(").matcher(out).find(), out);
+            assertTrue(Pattern.compile("\n +\\d+ +:: +" + jvm.pid() + " +0 +/.*io\\.rstwatch\\.testapps\\.Connector\n")
+                    .matcher(out).find(), "this JVM's listener with its pid: " + out);
+        }
+    }
+
+    @Test
+    void reportOnAJvmWithoutTheAgentSaysHowToAddIt() throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder().withoutAgent().main(Idle.class).start()) {
+            jvm.awaitStdout("ready", 1, WAIT);
+            String[] r = tool(Jdks.current(), "report", Long.toString(jvm.pid()));
+            assertEquals("1", r[0]);
+            assertEquals("rstwatch: JVM " + jvm.pid() + " has no rstwatch agent: start it with"
+                    + " -javaagent:rstwatch-agent.jar, or load it with: java -jar rstwatch-agent.jar attach "
+                    + jvm.pid() + "\n", r[2]);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void watchShowsRefusalsEverySecondWithNothingOnStderr(Path jdk) throws Exception {
+        int port = Loopback.closedPort();
+        Thread refuser = new Thread(() -> {
+            for (int i = 0; i < 12; i++) {
+                Loopback.refuse(port, 1);
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        refuser.start();
+        String[] r = tool(jdk, "watch", "lo", "--for", "5");
+        refuser.join();
+        assertEquals("0", r[0], r[2]);
+        assertEquals("", r[2], "stderr");
+        String[] tables = r[1].split("\n\n");
+        assertTrue(tables.length >= 5, r[1]);
+        for (String t : tables) {
+            assertTrue(t.startsWith("rstwatch watch on lo at ") && t.contains(": capturing on lo (EN10MB)\n"), t);
+        }
+        String last = tables[tables.length - 1];
+        assertTrue(Pattern.compile("\n  local +" + port + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +(\\d+) +0 +no")
+                .matcher(last).find(), last);
+        assertTrue(Pattern.compile("\n  SCOPE +PORT +ADDRESS +ON +REFUSED/S").matcher(last).find(), last);
+    }
+}
