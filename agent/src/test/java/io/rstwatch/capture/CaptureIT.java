@@ -35,18 +35,6 @@ class CaptureIT {
         jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
         return jvm;
     }
-    /** A free port below the ephemeral range, as services use. */
-    private static int freeServicePort() throws IOException {
-        for (int port = 20000 + (int) (ProcessHandle.current().pid() % 5000); port < 32000; port += 7) {
-            try (ServerSocket s = new ServerSocket(port)) {
-                return port;
-            } catch (IOException busy) {
-                // try the next
-            }
-        }
-        throw new IOException("no free service port");
-    }
-
     private static String port(String scope, int port) {
         return "rstwatch:type=Port,scope=" + scope + ",port=" + port;
     }
@@ -79,7 +67,7 @@ class CaptureIT {
 
     @Test
     void abortiveClosesCountAsResetsOfTheListeningPortNotAsRefusals() throws Exception {
-        try (AgentJvm jvm = startCapturing(null); ServerSocket server = new ServerSocket(freeServicePort())) {
+        try (AgentJvm jvm = startCapturing(null); ServerSocket server = new ServerSocket(Loopback.freeServicePort())) {
             int port = server.getLocalPort();
             List<Integer> clientPorts = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {

@@ -188,6 +188,16 @@ public final class AgentJvm implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Remote JMX on 127.0.0.1:{@code port} (registry and RMI on the same port, no authentication, no TLS), as
+         * collectors that connect over JMX (Zabbix's Java gateway, Datadog's JMXFetch) expect.
+         */
+        public Builder remoteJmx(int port) {
+            return jvmArgs("-Dcom.sun.management.jmxremote.port=" + port, "-Dcom.sun.management.jmxremote.rmi.port=" + port,
+                    "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
+                    "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false");
+        }
+
         /** A command the java command runs under, e.g. setpriv to drop capabilities. */
         public Builder wrapper(String... command) {
             wrapper.addAll(Arrays.asList(command));

@@ -21,6 +21,18 @@ public final class Loopback {
         }
     }
 
+    /** A free port below the ephemeral range, as services (and tools that refuse ephemeral ports) use. */
+    public static int freeServicePort() {
+        for (int port = 20000 + (int) (ProcessHandle.current().pid() % 5000); port < 32000; port += 7) {
+            try (ServerSocket s = new ServerSocket(port)) {
+                return port;
+            } catch (IOException busy) {
+                // try the next
+            }
+        }
+        throw new IllegalStateException("no free port between 20000 and 32000");
+    }
+
     /** Connects {@code times} to host:port and expects each to be refused. */
     public static void refuse(String host, int port, int times) {
         for (int i = 0; i < times; i++) {

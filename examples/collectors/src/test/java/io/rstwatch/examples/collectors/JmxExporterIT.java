@@ -39,6 +39,8 @@ class JmxExporterIT {
             assertTrue(metrics.contains("rstwatch_connects_refused_total "), metrics);
             assertTrue(metrics.contains("# TYPE rstwatch_port_abort_resets_total counter"), metrics);
             assertTrue(metrics.contains("# TYPE rstwatch_tcp_abort_on_timeout_total counter"), metrics);
+            assertTrue(metrics.contains("\nrstwatch_agent_plugin_events_dropped_total 0.0\n"), metrics);
+            assertTrue(metrics.contains("\nrstwatch_agent_plugins_disabled 0.0\n"), metrics);
         }
     }
 
