@@ -27,13 +27,14 @@ public final class PluginHost {
     private final List<PluginJar> jars;
     private final boolean wanted;
     private final String problem;
-    /** Ports whose name was asked for already: each is asked once. */
-    private final AtomicIntegerArray asked = new AtomicIntegerArray(65536);
+    /** Ports whose name was asked for already: each is asked once. Null without plugins. */
+    private final AtomicIntegerArray asked;
 
     private PluginHost(List<PluginJar> jars, String problem) {
         this.jars = List.copyOf(jars);
         this.wanted = !jars.isEmpty();
         this.problem = problem;
+        this.asked = wanted ? new AtomicIntegerArray(65536) : null;
     }
 
     public static PluginHost none() {
