@@ -25,9 +25,17 @@ final class Answer {
         this.c = c;
     }
 
-    /** One line per part: the Agent's Status sentence, and the alert with its explanation. */
+    /** The capture's state and counts, the alert and its explanation. */
     String header() throws IOException, JMException {
         StringBuilder sb = new StringBuilder();
+        ObjectName capture = new ObjectName("rstwatch:type=Capture");
+        if (c.isRegistered(capture)) {
+            AttributeList a = c.getAttributes(capture, new String[] {"Status", "PacketsTotal", "DroppedTotal",
+                "MalformedTotal"});
+            sb.append(String.format(Locale.ROOT, "Capture: %s; %d packets, %d dropped by the kernel, %d malformed%n",
+                    a.asList().get(0).getValue(), a.asList().get(1).getValue(), a.asList().get(2).getValue(),
+                    a.asList().get(3).getValue()));
+        }
         ObjectName tcp = new ObjectName("rstwatch:type=Tcp");
         if (c.isRegistered(tcp)) {
             sb.append("Alert: ").append(c.getAttribute(tcp, "AlertLevel")).append(" since ")

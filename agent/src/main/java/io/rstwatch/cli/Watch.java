@@ -6,7 +6,6 @@ import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import javax.management.MBeanServer;
-import javax.management.ObjectName;
 
 /**
  * {@code watch [interfaces] [--for SECONDS]}: the agent's engine in this process, for hosts without a JVM
@@ -40,12 +39,11 @@ final class Watch {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         Answer answer = new Answer(server);
         boolean terminal = System.console() != null;
-        Object capture = server.getAttribute(new ObjectName("rstwatch:type=Capture"), "Status");
         long end = seconds == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + seconds * 1_000_000_000L;
         while (true) {
             StringBuilder screen = new StringBuilder(terminal ? "\033[H\033[2J" : "");
             screen.append("rstwatch watch on ").append(interfaces).append(" at ")
-                    .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(": ").append(capture).append('\n');
+                    .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append('\n');
             screen.append(answer.header()).append(answer.ports(false)).append('\n');
             out.print(screen);
             out.flush();
@@ -53,7 +51,6 @@ final class Watch {
                 return 0;
             }
             Thread.sleep(1000);
-            capture = server.getAttribute(new ObjectName("rstwatch:type=Capture"), "Status");
         }
     }
 }

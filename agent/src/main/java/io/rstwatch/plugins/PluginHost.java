@@ -87,7 +87,23 @@ public final class PluginHost {
         return wanted;
     }
 
-    /** Hands the event to every plugin jar's queue; never blocks. */
+    /**
+     * Asked before building an event: true when some plugin jar has room for it. When none has, the event counts
+     * as dropped for each jar and is not built at all: a flood then costs the capture thread no allocation.
+     */
+    public boolean admit() {
+        for (PluginJar j : jars) {
+            if (j.hasRoom()) {
+                return true;
+            }
+        }
+        for (PluginJar j : jars) {
+            j.countDropped();
+        }
+        return false;
+    }
+
+    /** Hands the event to every plugin jar's queue; never blocks. Call after {@link #admit()}. */
     public void publish(RstwatchEvent event) {
         for (PluginJar j : jars) {
             j.offer(event);

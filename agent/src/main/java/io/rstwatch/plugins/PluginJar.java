@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class PluginJar implements Runnable {
     static final int QUEUE = 4096;
     static final int FAILURES_TO_DISABLE = 5;
+    private static final int BATCH = 512;
+    private static final long BURST_PAUSE_MILLIS = 2;
     /** A call running longer than this is reported as blocked. */
     private static final long BLOCKED_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final int LOG_LINES_MAX = 100;
@@ -80,6 +82,18 @@ final class PluginJar implements Runnable {
         thread.start();
     }
 
+    /** Whether an event offered now would be queued (not disabled, queue not full). */
+    boolean hasRoom() {
+        return accepting && queue.remainingCapacity() > 0;
+    }
+
+    /** Counts an event this jar would have been offered but that was not built, since no jar had room. */
+    void countDropped() {
+        if (accepting) {
+            dropped.incrementAndGet();
+        }
+    }
+
     /** From any thread, capture threads included: never blocks. */
     void offer(RstwatchEvent event) {
         if (accepting && !queue.offer(event)) {
@@ -114,15 +128,36 @@ final class PluginJar implements Runnable {
         }
         state = "running";
         try {
+            List<RstwatchEvent> batch = new ArrayList<>(BATCH);
+            boolean unflushed = false;
             while (!disabled && !(stopping && queue.isEmpty())) {
                 Integer port = nameRequests.poll();
                 if (port != null) {
                     askNames(plugins, port);
                     continue;
                 }
-                RstwatchEvent event = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (event != null) {
-                    deliver(plugins, event);
+                batch.clear();
+                queue.drainTo(batch, BATCH);
+                for (int i = 0; i < batch.size() && !disabled; i++) {
+                    deliver(plugins, batch.get(i));
+                }
+                if (!batch.isEmpty()) {
+                    unflushed = true;
+                    // During a burst, take events in batches a few ms apart instead of waiting on the queue: a
+                    // waiting consumer must be woken by every offer, a futex call on the capture thread each time.
+                    Thread.sleep(BURST_PAUSE_MILLIS);
+                    continue;
+                }
+                if (unflushed) {
+                    for (RstwatchPlugin p : plugins) {
+                        call(p, "flush", () -> p.flush());
+                    }
+                    unflushed = false;
+                }
+                RstwatchEvent first = queue.poll(100, TimeUnit.MILLISECONDS); // idle: one wake-up per burst
+                if (first != null) {
+                    deliver(plugins, first);
+                    unflushed = true;
                 }
             }
         } catch (InterruptedException e) {

@@ -89,6 +89,8 @@ class ReportAndWatchIT {
             assertEquals("0", r[0], r[2]);
             assertTrue(out.startsWith("JVM " + jvm.pid() + ": rstwatch "), out);
             assertTrue(out.contains("\nAlert: OK since ") || out.contains("\nAlert: WARN since "), out);
+            assertTrue(Pattern.compile("\nCapture: capturing on any \\(LINUX_SLL2\\); [1-9]\\d* packets, 0 dropped by the"
+                    + " kernel, 0 malformed\n").matcher(out).find(), out);
             assertTrue(Pattern.compile("\n  local +" + port + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +3 +0 +no\n")
                     .matcher(out).find(), out);
             assertTrue(out.contains("  local " + port + ": "), out);
@@ -134,7 +136,8 @@ class ReportAndWatchIT {
         String[] tables = r[1].split("\n\n");
         assertTrue(tables.length >= 5, r[1]);
         for (String t : tables) {
-            assertTrue(t.startsWith("rstwatch watch on lo at ") && t.contains(": capturing on lo (EN10MB)\n"), t);
+            assertTrue(Pattern.compile("^rstwatch watch on lo at \\S+Z\nCapture: capturing on lo \\(EN10MB\\); \\d+ packets,"
+                    + " 0 dropped by the kernel, 0 malformed\n").matcher(t).find(), t);
         }
         String last = tables[tables.length - 1];
         assertTrue(Pattern.compile("\n  local +" + port + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +(\\d+) +0 +no")

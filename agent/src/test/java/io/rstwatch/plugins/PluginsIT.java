@@ -182,12 +182,14 @@ class PluginsIT {
         Path missing = dir.resolve("no-such-dir");
         try (AgentJvm jvm = AgentJvm.builder().agentOptions("plugins=" + missing + ",capture=off")
                 .main(io.rstwatch.testapps.Idle.class).start()) {
-            String status = (String) jvm.awaitAttribute(AGENT, "Status", v -> ((String) v).contains("no plugins"), WAIT);
+            String status = (String) jvm.awaitAttribute(AGENT, "Status", v -> ((String) v).contains("no plugins")
+                    && ((String) v).contains("connect failures in this JVM"), WAIT); // the last part to start
             assertTrue(status.contains("no plugins: plugins=" + missing + " is not a readable directory"), status);
             assertTrue(status.contains("kernel TCP counters read"), status);
             jvm.closeStdin();
             jvm.waitFor(WAIT);
-            assertEquals(1, jvm.stderr().lines().filter(l -> l.contains("is not a readable directory")).count(),
+            assertEquals(1, jvm.stderr().lines().filter(l -> l.startsWith("[rstwatch] WARN")).count(), jvm.stderr());
+            assertTrue(jvm.stderr().contains("[rstwatch] WARN plugins=" + missing + " is not a readable directory"),
                     jvm.stderr());
         }
     }

@@ -24,6 +24,15 @@ public interface RstwatchPlugin {
     }
 
     /**
+     * Called when the events queued for this plugin have all been delivered: the moment to write out anything
+     * buffered (a file, a batch to send), rather than after every event.
+     *
+     * @throws Exception counted as a failure, like one from {@link #onEvent}
+     */
+    default void flush() throws Exception {
+    }
+
+    /**
      * Names a port, for the Service attribute of its Port MBean and rows of the Listeners MBean (for example
      * 7211 -&gt; "collector-component"). Asked once per port, when the agent first needs the name; a name given
      * here comes before the one from /etc/services.

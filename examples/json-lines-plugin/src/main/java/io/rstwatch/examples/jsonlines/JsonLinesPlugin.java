@@ -19,20 +19,27 @@ import java.util.Locale;
 
 /**
  * Writes each event as one JSON object per line, for log shippers (Filebeat, Vector, Fluent Bit) to pick up.
- * Settings: {@code file} (default rstwatch-events.jsonl in the plugin directory) and {@code max.bytes}
+ * Settings: {@code file} (default rstwatch-events.jsonl in the plugin directory); {@code max.bytes}
  * (default 64 MiB): at that size the file moves to FILE.1, replacing the one before, so at most twice
- * max.bytes are ever on disk.
+ * max.bytes are ever on disk; {@code max.per.second} (default 1000): events beyond it in one second are not
+ * written but counted, in one {@code "event":"suppressed"} line when the second is over, so that a flood of
+ * 100,000 refusals a second costs neither a core nor the disk's bandwidth.
  */
 public final class JsonLinesPlugin implements RstwatchPlugin {
     private Path file;
     private long maxBytes;
     private long written;
     private Writer out;
+    private int maxPerSecond;
+    private long second;
+    private int inSecond;
+    private long suppressed;
 
     @Override
     public void start(PluginContext context) throws IOException {
         file = context.directory().resolve(context.settings().getOrDefault("file", "rstwatch-events.jsonl"));
         maxBytes = Long.parseLong(context.settings().getOrDefault("max.bytes", Long.toString(64L << 20)));
+        maxPerSecond = Integer.parseInt(context.settings().getOrDefault("max.per.second", "1000"));
         open();
         context.log("writing events to " + file);
     }
@@ -45,7 +52,16 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
 
     @Override
     public void onEvent(RstwatchEvent event) throws IOException {
-        String line = toJson(event) + "\n";
+        nextSecond(false);
+        if (++inSecond > maxPerSecond) {
+            suppressed++;
+            return;
+        }
+        write(toJson(event));
+    }
+
+    private void write(String json) throws IOException {
+        String line = json + "\n";
         int bytes = line.getBytes(StandardCharsets.UTF_8).length;
         if (written + bytes > maxBytes && written > 0) {
             out.close();
@@ -53,13 +69,36 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
             open();
         }
         out.write(line);
-        out.flush();
         written += bytes;
+    }
+
+    /** Once the queue is empty: a burst is written in large blocks, and nothing waits in the buffer afterwards. */
+    @Override
+    public void flush() throws IOException {
+        nextSecond(false);
+        out.flush();
+    }
+
+    /** When a new second has begun (or at exit): the count of its suppressed events, and a fresh budget. */
+    private void nextSecond(boolean exiting) throws IOException {
+        long now = System.currentTimeMillis() / 1000;
+        if (now == second && !exiting) {
+            return;
+        }
+        if (suppressed > 0) {
+            write(new Json().field("time", java.time.Instant.ofEpochSecond(second + 1).toString())
+                    .field("event", "suppressed").raw("count", Long.toString(suppressed))
+                    .raw("max_per_second", Integer.toString(maxPerSecond)).end());
+        }
+        second = now;
+        inSecond = 0;
+        suppressed = 0;
     }
 
     @Override
     public void stop() {
         try {
+            nextSecond(true);
             out.close();
         } catch (IOException ignored) {
             // the JVM is exiting

@@ -68,4 +68,36 @@ class ExamplePluginsIT {
         String out = Shell.run("python3", "-c", check, Integer.toString(port), previous.toString(), current.toString());
         assertEquals("30", out.trim(), "refused events for the port, every line valid JSON");
     }
+
+    @Test
+    void beyondMaxPerSecondEventsAreCountedNotWritten(@TempDir Path dir) throws Exception {
+        int port = Loopback.closedPort();
+        Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        Files.copy(Paths.get(System.getProperty("example.jar")), plugins.resolve("rstwatch-json-lines.jar"));
+        Files.writeString(plugins.resolve("rstwatch-json-lines.properties"), "file = " + dir.resolve("events.jsonl")
+                + "\nmax.per.second = 10\n");
+        try (AgentJvm jvm = AgentJvm.builder().agentOptions("plugins=" + plugins).main(Idle.class).start()) {
+            jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
+            Loopback.refuse(port, 30);
+            jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=" + port, "RefusedTotal", v -> (Long) v == 30, WAIT);
+            Thread.sleep(500); // into the plugin's queue
+            jvm.closeStdin();
+            jvm.waitFor(WAIT);
+        }
+        // Every refusal is either a line of its own or counted in a "suppressed" line (written at exit at the latest);
+        // other events (resets of the test's own JMX connections) may be counted there too, hence >=.
+        String check = "import json,sys\n"
+                + "written=suppressed=0\n"
+                + "for line in open(sys.argv[2]):\n"
+                + "  e=json.loads(line)\n"
+                + "  if e['event']=='refused' and e['service_port']==int(sys.argv[1]): written+=1\n"
+                + "  if e['event']=='suppressed': suppressed+=e['count']; assert e['max_per_second']==10\n"
+                + "print(written, suppressed)\n";
+        String[] counts = Shell.run("python3", "-c", check, Integer.toString(port), dir.resolve("events.jsonl").toString())
+                .trim().split(" ");
+        int written = Integer.parseInt(counts[0]);
+        int suppressed = Integer.parseInt(counts[1]);
+        assertTrue(written >= 10 && written < 30, "written " + written);
+        assertTrue(written + suppressed >= 30, written + " written + " + suppressed + " suppressed");
+    }
 }
