@@ -28,10 +28,6 @@ final class TextTable {
         return this;
     }
 
-    boolean isEmpty() {
-        return rows.isEmpty();
-    }
-
     String render(String indent) {
         int[] width = new int[headers.length];
         for (int i = 0; i < headers.length; i++) {

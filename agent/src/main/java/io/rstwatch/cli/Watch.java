@@ -34,8 +34,8 @@ final class Watch {
         }
         // The same engine as the agent. No log lines: the table shows the alert and the capture's status, and
         // lines between tables would break them up. A 10 s rate window: a live view follows changes within seconds.
-        AgentRuntime.start("log=off,rate.window=10,proc.interval=1,interfaces=" + interfaces, null, "watch", System.nanoTime(),
-                System.currentTimeMillis(), () -> 0);
+        AgentRuntime.start("log=off,rate.window=10,proc.interval=1,interfaces=" + interfaces, null, "watch",
+                System.nanoTime(), System.currentTimeMillis(), () -> 0);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         Answer answer = new Answer(server);
         boolean terminal = System.console() != null;

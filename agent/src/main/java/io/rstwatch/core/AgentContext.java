@@ -37,7 +37,7 @@ public final class AgentContext {
         return instrumentation;
     }
 
-    /** Where events for plugins go; {@link PluginHost#wanted()} says whether to build them. */
+    /** Where events for plugins go; {@link PluginHost#admit()} says whether to build one. */
     public PluginHost plugins() {
         return plugins;
     }

@@ -98,7 +98,8 @@ public final class AgentRuntime {
             return null;
         }
         try {
-            ConnectRecorder recorder = new ConnectRecorder(AgentRuntime.class.getClassLoader(), new ConnectEvents(capture, context.plugins()));
+            ConnectRecorder recorder = new ConnectRecorder(AgentRuntime.class.getClassLoader(),
+                    new ConnectEvents(capture, context.plugins()));
             MBeans.register(CONNECTS_MBEAN, new ConnectsView(recorder), ConnectsMXBean.class);
             String problem = ConnectInstrumentation.install(context.instrumentation(), recorder);
             context.health().set("connects", problem == null ? "connect failures in this JVM counted"

@@ -29,7 +29,7 @@ public final class ConnectEvents implements ConnectRecorder.Listener {
             e.caller = caller.toString();
         }
         e.commit();
-        if (plugins.wanted() && plugins.admit()) {
+        if (plugins.admit()) {
             plugins.publish(new ConnectFailure(Instant.now(), endpoint, ConnectFailure.Cause.valueOf(cause.name()),
                     caller.toString()));
         }

@@ -62,7 +62,8 @@ public interface PortMXBean {
             + " pid 4242 `java -jar collector.jar`, gone since 10:54:50Z; empty if no listener was seen to go.")
     String getLastListener();
 
-    @Description("The port's service name: from a plugin when one names it, else from /etc/services; empty if it has none.")
+    @Description("The port's service name: from a plugin when one names it, else from /etc/services; empty if it"
+            + " has none.")
     String getService();
 
     @Description("Connects to this port by code in this JVM that failed (any cause), seen by the instrumented"

@@ -138,7 +138,7 @@ public final class KernelTcp implements TcpMXBean {
             e.failedPerSecond = rate;
             e.message = message;
             e.commit();
-            if (plugins.wanted() && plugins.admit()) {
+            if (plugins.admit()) {
                 plugins.publish(new AlertChange(Instant.ofEpochMilli(c.sampledAtMillis()),
                         AlertChange.Level.valueOf(before.name()), AlertChange.Level.valueOf(now.name()), rate, message));
             }

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The plugins of {@code plugins=DIR}: one {@link PluginJar} per jar, in file-name order. Events go to every jar's
- * queue; a port's name comes from the first jar that names it. With no plugins, {@link #wanted()} is false and
+ * queue; a port's name comes from the first jar that names it. With no plugins, {@link #admit()} is false and
  * the capture threads build no events at all.
  */
 public final class PluginHost {
@@ -82,16 +82,14 @@ public final class PluginHost {
         return host;
     }
 
-    /** Whether anyone listens: callers build events only when true. */
-    public boolean wanted() {
-        return wanted;
-    }
-
     /**
      * Asked before building an event: true when some plugin jar has room for it. When none has, the event counts
      * as dropped for each jar and is not built at all: a flood then costs the capture thread no allocation.
      */
     public boolean admit() {
+        if (!wanted) {
+            return false;
+        }
         for (PluginJar j : jars) {
             if (j.hasRoom()) {
                 return true;

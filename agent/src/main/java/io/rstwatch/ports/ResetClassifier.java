@@ -75,7 +75,7 @@ public final class ResetClassifier {
         Scope scope = host.isLocal(svcHi, svcLo) ? Scope.LOCAL : Scope.REMOTE;
         boolean peerIsLocal = kind == ResetKind.REFUSED && host.isLocal(peerHi, peerLo);
         table.get(scope, port).record(kind, sent, svcHi, svcLo, peerHi, peerLo, peerIsLocal, ifindex, nowMillis);
-        if (plugins.wanted() && plugins.admit()) {
+        if (plugins.admit()) {
             plugins.publish(event(kind, sent, scope, new InetSocketAddress(Addresses.inet(svcHi, svcLo), port),
                     new InetSocketAddress(Addresses.inet(peerHi, peerLo), peerPort), ifindex, nowMillis));
         }
