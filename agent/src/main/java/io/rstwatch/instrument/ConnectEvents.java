@@ -18,7 +18,7 @@ public final class ConnectEvents implements ConnectRecorder.Listener {
     }
 
     @Override
-    public void failed(InetSocketAddress endpoint, ConnectRecorder.Cause cause, Callers.Caller caller) {
+    public void failed(InetSocketAddress endpoint, ConnectFailure.Cause cause, Callers.Caller caller) {
         if (ports != null) {
             ports.recordJvmFailure(endpoint, caller.toString(), true);
         }
@@ -30,7 +30,7 @@ public final class ConnectEvents implements ConnectRecorder.Listener {
         }
         e.commit();
         if (plugins.admit()) {
-            plugins.publish(new ConnectFailure(Instant.now(), endpoint, ConnectFailure.Cause.valueOf(cause.name()),
+            plugins.publish(new ConnectFailure(Instant.now(), endpoint, cause,
                     caller.toString()));
         }
     }

@@ -1,5 +1,6 @@
 package io.rstwatch.instrument;
 
+import io.rstwatch.plugin.ConnectFailure.Cause;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
@@ -27,8 +28,6 @@ public final class ConnectRecorder implements Consumer<Object[]> {
     }
 
     /** Why a connect failed. */
-    public enum Cause { REFUSED, TIMED_OUT, UNREACHABLE, OTHER }
-
     static final int MAX_ENDPOINTS = 256;
     static final int MAX_PENDING = 4096;
 

@@ -1,5 +1,6 @@
 package io.rstwatch.instrument;
 
+import io.rstwatch.plugin.ConnectFailure.Cause;
 import io.rstwatch.jmx.ConnectsMXBean;
 import io.rstwatch.jmx.EndpointRow;
 import java.util.ArrayList;
@@ -43,9 +44,9 @@ public final class ConnectsView implements ConnectsMXBean {
         List<EndpointRow> rows = new ArrayList<>();
         for (ConnectRecorder.EndpointStats s : recorder.endpoints()) {
             Callers.Caller c = s.lastCaller();
-            rows.add(new EndpointRow(s.endpoint(), s.count(ConnectRecorder.Cause.REFUSED),
-                    s.count(ConnectRecorder.Cause.TIMED_OUT), s.count(ConnectRecorder.Cause.UNREACHABLE),
-                    s.count(ConnectRecorder.Cause.OTHER), c == null ? "" : c.toString()));
+            rows.add(new EndpointRow(s.endpoint(), s.count(Cause.REFUSED),
+                    s.count(Cause.TIMED_OUT), s.count(Cause.UNREACHABLE),
+                    s.count(Cause.OTHER), c == null ? "" : c.toString()));
         }
         return rows.toArray(new EndpointRow[0]);
     }

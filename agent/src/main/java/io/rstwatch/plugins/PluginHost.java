@@ -25,16 +25,14 @@ public final class PluginHost {
     private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final List<PluginJar> jars;
-    private final boolean wanted;
     private final String problem;
     /** Ports whose name was asked for already: each is asked once. Null without plugins. */
     private final AtomicIntegerArray asked;
 
     private PluginHost(List<PluginJar> jars, String problem) {
         this.jars = List.copyOf(jars);
-        this.wanted = !jars.isEmpty();
         this.problem = problem;
-        this.asked = wanted ? new AtomicIntegerArray(65536) : null;
+        this.asked = jars.isEmpty() ? null : new AtomicIntegerArray(65536);
     }
 
     public static PluginHost none() {
@@ -87,7 +85,7 @@ public final class PluginHost {
      * as dropped for each jar and is not built at all: a flood then costs the capture thread no allocation.
      */
     public boolean admit() {
-        if (!wanted) {
+        if (jars.isEmpty()) {
             return false;
         }
         for (PluginJar j : jars) {
@@ -110,7 +108,7 @@ public final class PluginHost {
 
     /** The name a plugin gave the port, or null; the first call for a port asks the plugins (answer comes later). */
     public String portName(int port) {
-        if (!wanted || port < 0 || port > 65535) {
+        if (jars.isEmpty() || port < 0 || port > 65535) {
             return null;
         }
         for (PluginJar j : jars) {

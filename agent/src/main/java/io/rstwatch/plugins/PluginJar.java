@@ -54,7 +54,6 @@ final class PluginJar implements Runnable {
     private final AtomicLong logLines = new AtomicLong();
     private volatile List<String> pluginNames = List.of();
     private volatile String state = "starting";
-    private volatile boolean accepting = true;
     private volatile boolean disabled;
     private volatile boolean stopping;
     private volatile String lastError = "";
@@ -82,21 +81,26 @@ final class PluginJar implements Runnable {
         thread.start();
     }
 
+    /** Events and name requests are taken until the jar is disabled or the JVM exits. */
+    private boolean accepting() {
+        return !disabled && !stopping;
+    }
+
     /** Whether an event offered now would be queued (not disabled, queue not full). */
     boolean hasRoom() {
-        return accepting && queue.remainingCapacity() > 0;
+        return accepting() && queue.remainingCapacity() > 0;
     }
 
     /** Counts an event this jar would have been offered but that was not built, since no jar had room. */
     void countDropped() {
-        if (accepting) {
+        if (accepting()) {
             dropped.incrementAndGet();
         }
     }
 
     /** From any thread, capture threads included: never blocks. */
     void offer(RstwatchEvent event) {
-        if (accepting && !queue.offer(event)) {
+        if (accepting() && !queue.offer(event)) {
             dropped.incrementAndGet();
         }
     }
@@ -107,7 +111,7 @@ final class PluginJar implements Runnable {
     }
 
     void requestName(int port) {
-        if (accepting) {
+        if (accepting()) {
             nameRequests.add(port);
         }
     }
@@ -255,7 +259,6 @@ final class PluginJar implements Runnable {
 
     private void disable(String why) {
         disabled = true;
-        accepting = false;
         queue.clear();
         nameRequests.clear();
         state = "disabled: " + why;
@@ -314,7 +317,6 @@ final class PluginJar implements Runnable {
 
     /** Asks the thread to deliver what is queued, call stop, and end; waits until {@code deadlineNanos}. */
     void stop(long deadlineNanos) {
-        accepting = false;
         stopping = true;
         long left = deadlineNanos - System.nanoTime();
         if (thread != null && left > 0) {
