@@ -6,14 +6,32 @@ import java.lang.reflect.Method;
 import java.util.function.LongSupplier;
 
 /**
- * The only rstwatch class on the application's class path. It creates the agent's private class loader and hands
- * over to it on a daemon thread, so that premain returns at once and never throws.
+ * The entry point: {@code premain}, {@code agentmain} and the command line's {@code main}. With
+ * {@link AgentClassLoader}, the only rstwatch classes on the application's class path.
  *
- * <p>Written without lambdas and string concatenation on purpose: both bootstrap JDK machinery (invokedynamic)
- * that costs tens of milliseconds on first use, and premain runs on the application's clock.
+ * <p>The rules this package keeps, and why:
+ * <ul>
+ * <li><b>premain returns in milliseconds.</b> It runs on the application's main thread, before {@code main}: it
+ *     only starts the "rstwatch-start" daemon thread and registers one shutdown hook. Everything else (options,
+ *     JMX, libpcap, instrumentation) happens on that thread, inside {@code io.rstwatch.runtime.AgentRuntime}.</li>
+ * <li><b>premain throws nothing.</b> Any {@link Throwable} becomes one {@code [rstwatch] ERROR} line on stderr and
+ *     the application starts as if there were no agent. A second load of the agent is one WARN line.</li>
+ * <li><b>Nothing of ours is visible to the application.</b> This package names no other rstwatch class at
+ *     compile time (the architecture test checks it); the agent and its libraries are loaded by name from
+ *     {@code inst/} in the jar, by a loader whose parent is the platform loader. Nothing goes on the bootstrap
+ *     class path, which would make HotSpot print a CDS warning.</li>
+ * <li><b>No JDK machinery on the application's clock.</b> No lambdas and no string concatenation here: both start
+ *     invokedynamic bootstrapping, tens of milliseconds on first use. No logging framework, no JMX, no
+ *     java.util.logging: touching them this early would fix the JDK's choices before the application makes its
+ *     own (see {@code HostGate}).</li>
+ * <li><b>Short-lived applications still hear about bad options.</b> The shutdown hook reports option problems
+ *     once, unless the starting thread already did; with no options given it does nothing, so exit stays as fast
+ *     as without the agent.</li>
+ * </ul>
  */
 public final class AgentEntry {
-    private static final String RUNTIME_CLASS = "io.rstwatch.core.AgentRuntime";
+    private static final String RUNTIME_CLASS = "io.rstwatch.runtime.AgentRuntime";
+    private static final String CLI_CLASS = "io.rstwatch.cli.Cli";
 
     private static volatile boolean started;
     /** How long premain itself took, for the agent's debug log; 0 until it returned. */
@@ -32,10 +50,11 @@ public final class AgentEntry {
 
     /** The agent jar is a command-line tool too: {@code java -jar rstwatch-agent.jar report PID}. */
     public static void main(String[] args) throws Exception {
-        AgentClassLoader loader = AgentClassLoader.forJar(agentJar());
+        File jar = agentJar();
+        AgentClassLoader loader = AgentClassLoader.forJar(jar);
         Thread.currentThread().setContextClassLoader(loader);
-        Method main = loader.loadClass("io.rstwatch.cli.Cli").getMethod("main", String[].class);
-        main.invoke(null, (Object) args);
+        Method main = loader.loadClass(CLI_CLASS).getMethod("main", File.class, String[].class);
+        main.invoke(null, jar, args);
     }
 
     private static void start(String args, Instrumentation inst, String how) {

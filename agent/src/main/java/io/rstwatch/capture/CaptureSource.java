@@ -4,10 +4,11 @@ import com.sun.jna.Pointer;
 import io.rstwatch.decode.DecodedPacket;
 import io.rstwatch.decode.LinkTypes;
 import io.rstwatch.decode.PacketDecoder;
-import io.rstwatch.ports.DuplicateFilter;
+import io.rstwatch.decode.Verdict;
 import io.rstwatch.ports.HostView;
 import io.rstwatch.ports.ResetClassifier;
 import java.lang.reflect.Field;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.PcapHandle;
@@ -24,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * back-off, for as long as the JVM lives.
  */
 final class CaptureSource implements Runnable {
+    /** Where a source is: until its first handle opens or fails, reading packets, or waiting to try again. */
+    enum State {
+        STARTING, CAPTURING, RETRYING
+    }
+
+    /** Linux's pseudo-device that captures on every interface. */
+    static final String ANY = "any";
     private static final Logger LOG = LoggerFactory.getLogger(CaptureSource.class);
     private static final int TIMEOUT_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 60_000;
@@ -37,7 +45,8 @@ final class CaptureSource implements Runnable {
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong duplicateCount = new AtomicLong();
     private volatile boolean running = true;
-    private volatile String state = "starting";
+    private volatile State state = State.STARTING;
+    private volatile String clause;
     private volatile boolean active;
     private volatile int linkType = -1;
     private volatile PcapHandle handle;
@@ -51,6 +60,7 @@ final class CaptureSource implements Runnable {
         this.host = host;
         this.classifier = classifier;
         this.duplicates = duplicates;
+        this.clause = "starting on " + device;
     }
 
     String device() {
@@ -61,9 +71,13 @@ final class CaptureSource implements Runnable {
         return active;
     }
 
-    /** A clause for the Capture Status: "any (LINUX_SLL2)" or why not. */
-    String state() {
+    State state() {
         return state;
+    }
+
+    /** A clause for the Capture Status: "capturing on any (LINUX_SLL2)", or why not and how to fix it. */
+    String clause() {
+        return clause;
     }
 
     String linkTypeName() {
@@ -85,10 +99,6 @@ final class CaptureSource implements Runnable {
     /** libpcap's drop counts (kernel and interface), summed over every handle this source has opened. */
     long dropped() {
         return dropped;
-    }
-
-    void stop() {
-        running = false;
     }
 
     @Override
@@ -114,7 +124,8 @@ final class CaptureSource implements Runnable {
             if (System.currentTimeMillis() - openedAt > MAX_BACKOFF_MILLIS) {
                 backoff = 1000;
             }
-            state = "not capturing on " + device + ": " + problem + "; retrying every " + backoff / 1000 + " s";
+            clause = "not capturing on " + device + ": " + problem + "; retrying every " + backoff / 1000 + " s";
+            state = State.RETRYING;
             if (!problem.equals(lastProblem)) {
                 LOG.warn("not capturing on {}: {}; retrying with back-off, the rest of the agent keeps working",
                         device, problem);
@@ -135,7 +146,7 @@ final class CaptureSource implements Runnable {
                 .bufferSize(bufferBytes)
                 .build();
         handle = h;
-        if ("any".equals(device)) {
+        if (ANY.equals(device)) {
             try {
                 // SLL2 carries the interface index, which names the interface and tells duplicates apart.
                 h.setDlt(DataLinkType.getInstance(LinkTypes.LINUX_SLL2));
@@ -149,13 +160,14 @@ final class CaptureSource implements Runnable {
         }
         h.setFilter(CaptureFilter.forLinkType(dlt), BpfProgram.BpfCompileMode.OPTIMIZE);
         linkType = dlt;
-        int deviceIndex = "any".equals(device) ? -1 : host.interfaceIndex(device);
+        int deviceIndex = ANY.equals(device) ? -1 : host.interfaceIndex(device);
         byte[] scratch = new byte[CaptureFilter.SNAPLEN];
         DecodedPacket d = new DecodedPacket();
         PcapBatches.Sink sink = (data, caplen, micros) -> handle(data, caplen, dlt, d, deviceIndex, micros);
         try (PcapBatches batches = new PcapBatches(rawHandle(h), CaptureFilter.SNAPLEN)) {
             active = true;
-            state = "capturing on " + device + " (" + LinkTypes.name(dlt) + ")";
+            clause = "capturing on " + device + " (" + LinkTypes.name(dlt) + ")";
+            state = State.CAPTURING;
             LOG.debug("capturing on {} ({}), filter {}", device, LinkTypes.name(dlt), CaptureFilter.forLinkType(dlt));
             long lastStats = System.nanoTime();
             while (running) {
@@ -175,12 +187,12 @@ final class CaptureSource implements Runnable {
 
     private void handle(byte[] buf, int caplen, int dlt, DecodedPacket d, int deviceIndex, long micros) {
         packets.lazySet(packets.get() + 1); // one writer: an ordered store is enough, no locked add per packet
-        int what = PacketDecoder.decode(buf, caplen, dlt, d);
-        if (what == DecodedPacket.MALFORMED) {
+        Verdict what = PacketDecoder.decode(buf, caplen, dlt, d);
+        if (what == Verdict.MALFORMED) {
             malformed.lazySet(malformed.get() + 1);
             return;
         }
-        if (what == DecodedPacket.IGNORED) {
+        if (what == Verdict.IGNORED) {
             return;
         }
         int ifindex = d.ifindex >= 0 ? d.ifindex : deviceIndex;
@@ -224,7 +236,7 @@ final class CaptureSource implements Runnable {
     /** What went wrong, and how to fix it, in words. */
     static String explain(Throwable t) {
         String m = String.valueOf(t.getMessage());
-        String lower = m.toLowerCase(java.util.Locale.ROOT);
+        String lower = m.toLowerCase(Locale.ROOT);
         if (t instanceof LinkageError) {
             return "libpcap could not be used (" + m + "): install it with `apt-get install libpcap0.8`";
         }

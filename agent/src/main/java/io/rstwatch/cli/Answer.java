@@ -1,23 +1,33 @@
 package io.rstwatch.cli;
 
+import io.rstwatch.common.Rates;
+import io.rstwatch.jmx.CaptureMXBean;
+import io.rstwatch.jmx.ConnectsMXBean;
+import io.rstwatch.jmx.EndpointRow;
+import io.rstwatch.jmx.ListenerRow;
+import io.rstwatch.jmx.ListenersMXBean;
+import io.rstwatch.jmx.ObjectNames;
+import io.rstwatch.jmx.PortMXBean;
+import io.rstwatch.jmx.TcpMXBean;
+import io.rstwatch.plugin.Scope;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import javax.management.AttributeList;
-import javax.management.JMException;
+import javax.management.JMX;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
-import javax.management.openmbean.CompositeData;
 
 /**
  * What rstwatch sees, as text for a person, read from its MBeans through any MBeanServerConnection (another JVM
- * for {@code report}, this one for {@code watch}): the alert, the busiest ports, listeners, and calling code.
+ * for {@code report}, this one for {@code watch}) with proxies of the agent's own MXBean interfaces: the alert,
+ * the busiest ports, listeners, and calling code.
  */
 final class Answer {
     static final int TOP_PORTS = 15;
-    private static final String[] PORT_ATTRIBUTES = {"RefusedPerSecond", "ResetsPerSecond", "RefusedTotal",
-        "ResetsTotal", "Address", "Interfaces", "Listening", "Service", "Diagnosis", "LastListener", "JvmCallers"};
+    /** A longer command line is shown by both ends: the program, and for a JVM its main class or jar. */
+    private static final int COMMAND_SHOWN = 72;
 
     private final MBeanServerConnection c;
 
@@ -25,62 +35,90 @@ final class Answer {
         this.c = c;
     }
 
+    private <T> T proxy(ObjectName name, Class<T> type) {
+        return JMX.newMXBeanProxy(c, name, type);
+    }
+
     /** The capture's state and counts, the alert and its explanation. */
-    String header() throws IOException, JMException {
+    String header() throws IOException {
         StringBuilder sb = new StringBuilder();
-        ObjectName capture = new ObjectName("rstwatch:type=Capture");
-        if (c.isRegistered(capture)) {
-            AttributeList a = c.getAttributes(capture, new String[] {"Status", "PacketsTotal", "DroppedTotal",
-                "MalformedTotal"});
+        if (c.isRegistered(ObjectNames.CAPTURE)) {
+            CaptureMXBean capture = proxy(ObjectNames.CAPTURE, CaptureMXBean.class);
             sb.append(String.format(Locale.ROOT, "Capture: %s; %d packets, %d dropped by the kernel, %d malformed%n",
-                    a.asList().get(0).getValue(), a.asList().get(1).getValue(), a.asList().get(2).getValue(),
-                    a.asList().get(3).getValue()));
+                    capture.getStatus(), capture.getPacketsTotal(), capture.getDroppedTotal(),
+                    capture.getMalformedTotal()));
         }
-        ObjectName tcp = new ObjectName("rstwatch:type=Tcp");
-        if (c.isRegistered(tcp)) {
-            sb.append("Alert: ").append(c.getAttribute(tcp, "AlertLevel")).append(" since ")
-                    .append(c.getAttribute(tcp, "AlertSince")).append('\n');
-            sb.append("  ").append(c.getAttribute(tcp, "AlertMessage")).append('\n');
+        if (c.isRegistered(ObjectNames.TCP)) {
+            TcpMXBean tcp = proxy(ObjectNames.TCP, TcpMXBean.class);
+            sb.append("Alert: ").append(tcp.getAlertLevel()).append(" since ").append(tcp.getAlertSince())
+                    .append('\n');
+            sb.append("  ").append(tcp.getAlertMessage()).append('\n');
         }
         return sb.toString();
     }
 
-    /** The ports with refusals or resets, busiest first (per second, then totals); at most {@link #TOP_PORTS}. */
-    String ports(boolean withDetails) throws IOException, JMException {
-        List<Port> ports = new ArrayList<>();
-        for (ObjectName name : c.queryNames(new ObjectName("rstwatch:type=Port,*"), null)) {
-            AttributeList values = c.getAttributes(name, PORT_ATTRIBUTES);
-            ports.add(new Port(name, values.asList().stream().collect(java.util.stream.Collectors.toMap(
-                    a -> a.getName(), a -> a.getValue() == null ? "" : a.getValue()))));
+    /** One Port MBean's counts, read once: enough to rank it among the others. */
+    private record Ranked(ObjectName name, PortMXBean mbean, double refusedPerSecond, double resetsPerSecond,
+            long refused, long resets) {
+        static Ranked read(ObjectName name, PortMXBean p) {
+            return new Ranked(name, p, p.getRefusedPerSecond(), p.getResetsPerSecond(), p.getRefusedTotal(),
+                    p.getResetsTotal());
         }
-        ports.sort((a, b) -> {
-            int byRate = Double.compare(b.rate(), a.rate());
-            return byRate != 0 ? byRate : Long.compare(b.total(), a.total());
-        });
-        int shown = Math.min(TOP_PORTS, ports.size());
-        StringBuilder sb = new StringBuilder("Ports with refusals or resets (" + ports.size()
-                + (ports.size() > shown ? ", busiest " + shown + " shown" : "") + "):\n");
-        if (ports.isEmpty()) {
+
+        double rate() {
+            return refusedPerSecond + resetsPerSecond;
+        }
+
+        long total() {
+            return refused + resets;
+        }
+    }
+
+    /** A port that is shown: its counts and the rest of what the tables print. */
+    private record Port(Ranked counts, Scope scope, String port, String address, String[] interfaces,
+            boolean listening, String service, String diagnosis, String lastListener, String[] callers) {
+        static Port read(Ranked r) {
+            PortMXBean p = r.mbean();
+            return new Port(r, ObjectNames.scopeOf(r.name()), ObjectNames.portOf(r.name()), p.getAddress(),
+                    p.getInterfaces(), p.isListening(), p.getService(), p.getDiagnosis(), p.getLastListener(),
+                    p.getJvmCallers());
+        }
+    }
+
+    /** The ports with refusals or resets, busiest first (per second, then totals); at most {@link #TOP_PORTS}. */
+    String ports(boolean withDetails) throws IOException {
+        List<Ranked> ranked = new ArrayList<>();
+        for (ObjectName name : c.queryNames(ObjectNames.PORTS, null)) {
+            ranked.add(Ranked.read(name, proxy(name, PortMXBean.class)));
+        }
+        ranked.sort(Comparator.comparingDouble(Ranked::rate).thenComparingLong(Ranked::total).reversed());
+        int shown = Math.min(TOP_PORTS, ranked.size());
+        StringBuilder sb = new StringBuilder("Ports with refusals or resets (" + ranked.size()
+                + (ranked.size() > shown ? ", busiest " + shown + " shown" : "") + "):\n");
+        if (ranked.isEmpty()) {
             return sb.append("  none so far\n").toString();
         }
-        TextTable t = new TextTable("SCOPE", "PORT>", "ADDRESS", "ON", "REFUSED/S>", "RESETS/S>", "REFUSED>", "RESETS>",
-                "LISTENING", "SERVICE");
-        for (Port p : ports.subList(0, shown)) {
-            t.row(p.name.getKeyProperty("scope"), p.name.getKeyProperty("port"), p.v("Address"),
-                    String.join(",", (String[]) p.values.get("Interfaces")), rate(p.d("RefusedPerSecond")),
-                    rate(p.d("ResetsPerSecond")), p.v("RefusedTotal"), p.v("ResetsTotal"),
-                    "local".equals(p.name.getKeyProperty("scope")) ? ((Boolean) p.values.get("Listening") ? "yes" : "no")
-                            : "", p.v("Service"));
+        List<Port> ports = new ArrayList<>();
+        for (Ranked r : ranked.subList(0, shown)) {
+            ports.add(Port.read(r));
+        }
+        TextTable t = new TextTable("SCOPE", "PORT>", "ADDRESS", "ON", "REFUSED/S>", "RESETS/S>", "REFUSED>",
+                "RESETS>", "LISTENING", "SERVICE");
+        for (Port p : ports) {
+            t.row(p.scope().label(), p.port(), p.address(), String.join(",", p.interfaces()),
+                    Rates.format(p.counts().refusedPerSecond()), Rates.format(p.counts().resetsPerSecond()),
+                    p.counts().refused(), p.counts().resets(),
+                    p.scope() == Scope.LOCAL ? (p.listening() ? "yes" : "no") : "", p.service());
         }
         sb.append(t.render("  "));
         if (withDetails) {
-            for (Port p : ports.subList(0, shown)) {
-                sb.append("  ").append(p.name.getKeyProperty("scope")).append(' ').append(p.name.getKeyProperty("port"))
-                        .append(": ").append(p.v("Diagnosis")).append('\n');
-                if (!p.v("LastListener").isEmpty()) {
-                    sb.append("      last listener: ").append(p.v("LastListener")).append('\n');
+            for (Port p : ports) {
+                sb.append("  ").append(p.scope().label()).append(' ').append(p.port()).append(": ")
+                        .append(p.diagnosis()).append('\n');
+                if (!p.lastListener().isEmpty()) {
+                    sb.append("      last listener: ").append(p.lastListener()).append('\n');
                 }
-                for (String caller : (String[]) p.values.get("JvmCallers")) {
+                for (String caller : p.callers()) {
                     sb.append("      called from: ").append(caller).append('\n');
                 }
             }
@@ -89,41 +127,37 @@ final class Answer {
     }
 
     /** This JVM's failed connects by endpoint, with the calling code. */
-    String callers() throws IOException, JMException {
-        ObjectName connects = new ObjectName("rstwatch:type=Connects");
-        if (!c.isRegistered(connects)) {
+    String callers() throws IOException {
+        if (!c.isRegistered(ObjectNames.CONNECTS)) {
             return "";
         }
-        CompositeData[] rows = (CompositeData[]) c.getAttribute(connects, "Endpoints");
-        StringBuilder sb = new StringBuilder("Failed connects from code in this JVM (" + c.getAttribute(connects,
-                "FailedTotal") + "):\n");
+        ConnectsMXBean connects = proxy(ObjectNames.CONNECTS, ConnectsMXBean.class);
+        EndpointRow[] rows = connects.getEndpoints();
+        StringBuilder sb = new StringBuilder("Failed connects from code in this JVM (" + connects.getFailedTotal()
+                + "):\n");
         if (rows.length == 0) {
             return sb.append("  none so far\n").toString();
         }
         TextTable t = new TextTable("ENDPOINT", "REFUSED>", "TIMED OUT>", "UNREACHABLE>", "OTHER>", "CALLER");
-        for (CompositeData r : rows) {
-            t.row(r.get("endpoint"), r.get("refused"), r.get("timedOut"), r.get("unreachable"), r.get("other"),
-                    r.get("caller"));
+        for (EndpointRow r : rows) {
+            t.row(r.endpoint(), r.refused(), r.timedOut(), r.unreachable(), r.other(), r.caller());
         }
         return sb.append(t.render("  ")).toString();
     }
 
     /** The listening sockets, with owners. */
-    String listeners() throws IOException, JMException {
-        ObjectName name = new ObjectName("rstwatch:type=Listeners");
-        if (!c.isRegistered(name)) {
+    String listeners() throws IOException {
+        if (!c.isRegistered(ObjectNames.LISTENERS)) {
             return "";
         }
-        CompositeData[] rows = (CompositeData[]) c.getAttribute(name, "Listeners");
+        ListenersMXBean listeners = proxy(ObjectNames.LISTENERS, ListenersMXBean.class);
+        ListenerRow[] rows = listeners.getListeners();
         TextTable t = new TextTable("PORT>", "ADDRESS", "PID>", "QUEUE>", "SERVICE", "COMMAND");
-        for (CompositeData r : rows) {
-            String command = (String) r.get("command");
-            t.row(r.get("port"), r.get("address"), r.get("pid"), r.get("acceptQueue"), r.get("service"),
-                    command.length() > 72 ? command.substring(0, 30) + " ... " + command.substring(command.length() - 37)
-                            : command); // both ends: the program, and for a JVM its main class or jar
+        for (ListenerRow r : rows) {
+            t.row(r.port(), r.address(), r.pid(), r.acceptQueue(), r.service(), shortened(r.command()));
         }
         StringBuilder sb = new StringBuilder("Listening sockets (" + rows.length + "):\n").append(t.render("  "));
-        String[] gone = (String[]) c.getAttribute(name, "Gone");
+        String[] gone = listeners.getGone();
         if (gone.length > 0) {
             sb.append("Gone lately:\n");
             for (int i = 0; i < Math.min(5, gone.length); i++) {
@@ -133,34 +167,8 @@ final class Answer {
         return sb.toString();
     }
 
-    private static String rate(double perSecond) {
-        return String.format(Locale.ROOT, "%.2f", perSecond);
-    }
-
-    private static final class Port {
-        final ObjectName name;
-        final java.util.Map<String, Object> values;
-
-        Port(ObjectName name, java.util.Map<String, Object> values) {
-            this.name = name;
-            this.values = values;
-        }
-
-        String v(String attribute) {
-            return String.valueOf(values.getOrDefault(attribute, ""));
-        }
-
-        double d(String attribute) {
-            Object o = values.get(attribute);
-            return o instanceof Number ? ((Number) o).doubleValue() : 0;
-        }
-
-        double rate() {
-            return d("RefusedPerSecond") + d("ResetsPerSecond");
-        }
-
-        long total() {
-            return (long) (d("RefusedTotal") + d("ResetsTotal"));
-        }
+    private static String shortened(String command) {
+        return command.length() <= COMMAND_SHOWN ? command
+                : command.substring(0, 30) + " ... " + command.substring(command.length() - 37);
     }
 }

@@ -4,6 +4,7 @@ import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
+import io.rstwatch.jmx.ObjectNames;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,12 +18,11 @@ final class Attach {
     private Attach() {
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    static int run(File jar, String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length < 1 || args.length > 2 || !args[0].matches("\\d+")) {
             err.println("usage: java -jar rstwatch-agent.jar attach PID [key=value,...]");
             return 2;
         }
-        File jar = new File(Attach.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         VirtualMachine vm;
         try {
             vm = VirtualMachine.attach(args[0]);
@@ -33,7 +33,7 @@ final class Attach {
         }
         try {
             vm.loadAgent(jar.getAbsolutePath(), args.length > 1 ? args[1] : null);
-            out.println("rstwatch is loading into JVM " + args[0] + "; see rstwatch:type=Agent, or run: "
+            out.println("rstwatch is loading into JVM " + args[0] + "; see " + ObjectNames.AGENT + ", or run: "
                     + "java -jar " + jar.getName() + " report " + args[0]);
             return 0;
         } catch (AgentLoadException | AgentInitializationException e) {

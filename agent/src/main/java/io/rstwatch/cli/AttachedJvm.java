@@ -1,5 +1,6 @@
 package io.rstwatch.cli;
 
+import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import java.io.Closeable;
 import java.io.IOException;
@@ -25,7 +26,7 @@ public final class AttachedJvm implements Closeable {
         VirtualMachine vm;
         try {
             vm = VirtualMachine.attach(Long.toString(pid));
-        } catch (com.sun.tools.attach.AttachNotSupportedException e) {
+        } catch (AttachNotSupportedException e) {
             throw new IOException("cannot attach to JVM " + pid + ": " + e.getMessage()
                     + " (run as the same user as that JVM)", e);
         }

@@ -1,5 +1,7 @@
 package io.rstwatch.cli;
 
+import io.rstwatch.config.OptionKeys;
+import java.io.File;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -8,11 +10,12 @@ public final class Cli {
     private Cli() {
     }
 
-    public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+    /** Called by io.rstwatch.bootstrap.AgentEntry's main, which knows the agent jar. */
+    public static void main(File agentJar, String[] args) {
+        System.exit(run(agentJar, args, System.out, System.err));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) {
+    static int run(File agentJar, String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             usage(out);
             return args.length == 0 ? 2 : 0;
@@ -23,9 +26,12 @@ public final class Cli {
                 case "report":
                     return Report.run(rest, out, err);
                 case "attach":
-                    return Attach.run(rest, out, err);
+                    return Attach.run(agentJar, rest, out, err);
                 case "watch":
                     return Watch.run(rest, out, err);
+                case "options":
+                    out.print(OptionKeys.markdownTable());
+                    return 0;
                 default:
                     err.println("rstwatch: unknown command '" + args[0] + "'.");
                     usage(err);
@@ -42,6 +48,7 @@ public final class Cli {
         out.println("  attach PID [key=value,...]   load the agent into the running JVM PID");
         out.println("  report PID                   print what the rstwatch agent in JVM PID sees");
         out.println("  watch [INTERFACES] [--for S] capture here and show ports with refusals and resets, every second");
+        out.println("  options                      print the agent's options as a Markdown table");
         out.println("As an agent: java -javaagent:rstwatch-agent.jar[=key=value,...] -jar app.jar");
     }
 }

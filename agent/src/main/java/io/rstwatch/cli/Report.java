@@ -1,8 +1,10 @@
 package io.rstwatch.cli;
 
+import io.rstwatch.jmx.AgentMXBean;
+import io.rstwatch.jmx.ObjectNames;
 import java.io.PrintStream;
+import javax.management.JMX;
 import javax.management.MBeanServerConnection;
-import javax.management.ObjectName;
 
 /**
  * {@code report PID}: reads the rstwatch MBeans of a running JVM through the attach API and prints the answer:
@@ -19,14 +21,13 @@ final class Report {
         }
         try (AttachedJvm jvm = AttachedJvm.attach(Long.parseLong(args[0]))) {
             MBeanServerConnection c = jvm.connection();
-            ObjectName agent = new ObjectName("rstwatch:type=Agent");
-            if (!c.isRegistered(agent)) {
+            if (!c.isRegistered(ObjectNames.AGENT)) {
                 err.println("rstwatch: JVM " + args[0] + " has no rstwatch agent: start it with"
                         + " -javaagent:rstwatch-agent.jar, or load it with: java -jar rstwatch-agent.jar attach " + args[0]);
                 return 1;
             }
             Answer answer = new Answer(c);
-            out.println("JVM " + args[0] + ": " + c.getAttribute(agent, "Status"));
+            out.println("JVM " + args[0] + ": " + JMX.newMXBeanProxy(c, ObjectNames.AGENT, AgentMXBean.class).getStatus());
             out.println();
             out.print(answer.header());
             out.println();

@@ -1,6 +1,6 @@
 package io.rstwatch.cli;
 
-import io.rstwatch.core.AgentRuntime;
+import io.rstwatch.runtime.AgentRuntime;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;

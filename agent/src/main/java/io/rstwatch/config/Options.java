@@ -26,6 +26,10 @@ public final class Options {
         return v == null ? spec.defaultValue() : (T) v;
     }
 
+    private <T> String formatted(OptionSpec<T> spec) {
+        return spec.format(get(spec));
+    }
+
     /** Sentences, one per bad key or value, each saying what is wrong and what is accepted. */
     public List<String> problems() {
         return problems;
@@ -36,7 +40,7 @@ public final class Options {
         Map<String, String> out = new LinkedHashMap<>();
         for (OptionSpec<?> spec : OptionKeys.ALL) {
             String source = sources.get(spec.key());
-            out.put(spec.key(), get(spec) + (source == null ? "" : " (" + source + ")"));
+            out.put(spec.key(), formatted(spec) + (source == null ? "" : " (" + source + ")"));
         }
         return out;
     }
@@ -49,7 +53,7 @@ public final class Options {
             if (sb.length() > 0) {
                 sb.append(", ");
             }
-            sb.append(spec.key()).append('=').append(get(spec));
+            sb.append(spec.key()).append('=').append(formatted(spec));
         }
         return sb.toString();
     }

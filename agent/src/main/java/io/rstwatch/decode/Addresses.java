@@ -1,5 +1,8 @@
 package io.rstwatch.decode;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
 /** 128-bit addresses as two longs, IPv4 as IPv4-mapped IPv6: how the decoder and the tables keep them. */
 public final class Addresses {
     static final long V4_MAPPED_PREFIX = 0x0000_FFFF_0000_0000L;
@@ -40,7 +43,7 @@ public final class Addresses {
     }
 
     /** As an InetAddress: Inet4Address for IPv4-mapped addresses, else Inet6Address. */
-    public static java.net.InetAddress inet(long hi, long lo) {
+    public static InetAddress inet(long hi, long lo) {
         byte[] b;
         if (isV4(hi, lo)) {
             b = new byte[] {(byte) (lo >>> 24), (byte) (lo >>> 16), (byte) (lo >>> 8), (byte) lo};
@@ -52,8 +55,8 @@ public final class Addresses {
             }
         }
         try {
-            return java.net.InetAddress.getByAddress(b);
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByAddress(b);
+        } catch (UnknownHostException e) {
             throw new AssertionError(e); // only thrown for lengths other than 4 and 16
         }
     }

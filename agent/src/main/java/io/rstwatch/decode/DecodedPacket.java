@@ -8,12 +8,7 @@ package io.rstwatch.decode;
  * client's SYN), and {@code reporterHi/Lo} is who sent the ICMP message.
  */
 public final class DecodedPacket {
-    /** What {@link PacketDecoder#decode} found. */
-    public static final int IGNORED = 0;
-    public static final int TCP_RST = 1;
-    public static final int ICMP_PORT_UNREACHABLE = 2;
-    public static final int MALFORMED = -1;
-
+    /** TCP flag bits, as in the header's flags byte. */
     public static final int FIN = 0x01;
     public static final int SYN = 0x02;
     public static final int RST = 0x04;
@@ -21,7 +16,6 @@ public final class DecodedPacket {
 
     /** The interface index from a LINUX_SLL2 header, or -1 when the link layer does not say. */
     public int ifindex;
-    public int ipVersion;
     public long srcHi;
     public long srcLo;
     public long dstHi;
@@ -38,7 +32,6 @@ public final class DecodedPacket {
 
     void clear() {
         ifindex = -1;
-        ipVersion = 0;
         srcHi = srcLo = dstHi = dstLo = 0;
         srcPort = dstPort = 0;
         seq = ack = 0;

@@ -1,40 +1,54 @@
 package io.rstwatch.decode;
 
+import static io.rstwatch.decode.IpHeaders.PROTO_AUTHENTICATION;
+import static io.rstwatch.decode.IpHeaders.PROTO_DESTINATION_OPTIONS;
+import static io.rstwatch.decode.IpHeaders.PROTO_FRAGMENT;
+import static io.rstwatch.decode.IpHeaders.PROTO_HOP_BY_HOP;
+import static io.rstwatch.decode.IpHeaders.PROTO_ICMP;
+import static io.rstwatch.decode.IpHeaders.PROTO_ICMPV6;
+import static io.rstwatch.decode.IpHeaders.PROTO_NO_NEXT_HEADER;
+import static io.rstwatch.decode.IpHeaders.PROTO_ROUTING;
+import static io.rstwatch.decode.IpHeaders.PROTO_TCP;
+
+import io.rstwatch.decode.IpHeaders.Icmp;
+import io.rstwatch.decode.IpHeaders.Ipv4;
+import io.rstwatch.decode.IpHeaders.Ipv6;
+import io.rstwatch.decode.IpHeaders.Tcp;
+import io.rstwatch.decode.LinkHeaders.Ethernet;
+import io.rstwatch.decode.LinkHeaders.LinuxSll;
+import io.rstwatch.decode.LinkHeaders.LinuxSll2;
+import io.rstwatch.decode.LinkHeaders.Loopback;
+
 /**
  * Finds TCP resets and ICMP/ICMPv6 port-unreachable messages in raw captured bytes, without allocating. Every
  * read is checked against the captured length: a short or malformed packet is reported as
- * {@link DecodedPacket#MALFORMED}, never thrown.
+ * {@link Verdict#MALFORMED}, never thrown. The header layouts are in {@link LinkHeaders} and {@link IpHeaders}.
  */
 public final class PacketDecoder {
-    private static final int ETHERTYPE_IPV4 = 0x0800;
-    private static final int ETHERTYPE_IPV6 = 0x86DD;
-    private static final int ETHERTYPE_VLAN = 0x8100;
-    private static final int ETHERTYPE_QINQ = 0x88A8;
-    private static final int ETHERTYPE_QINQ_OLD = 0x9100;
-    private static final int PROTO_ICMP = 1;
-    private static final int PROTO_TCP = 6;
-    private static final int PROTO_ICMPV6 = 58;
-    private static final int MAX_EXTENSION_HEADERS = 8;
-    private static final int MAX_VLAN_TAGS = 4;
+    /** {@link #skipExtensions}: the headers are malformed. */
+    private static final int EXT_MALFORMED = -1;
+    /** {@link #skipExtensions}: a later fragment, or no next header: nothing to read. */
+    private static final int EXT_NOTHING = -2;
 
     private PacketDecoder() {
     }
 
     /** Decodes one packet of the given link type into {@code out}; returns what it found. */
-    public static int decode(byte[] p, int len, int linkType, DecodedPacket out) {
+    public static Verdict decode(byte[] p, int len, int linkType, DecodedPacket out) {
         out.clear();
         len = Math.min(len, p.length);
         switch (linkType) {
             case LinkTypes.EN10MB:
                 return ethernet(p, len, out);
             case LinkTypes.LINUX_SLL:
-                return len < 16 ? DecodedPacket.MALFORMED : byEthertype(p, len, 16, u16(p, 14), out);
+                return len < LinuxSll.HEADER_SIZE ? Verdict.MALFORMED
+                        : byEthertype(p, len, LinuxSll.HEADER_SIZE, u16(p, LinuxSll.PROTOCOL_OFFSET), out);
             case LinkTypes.LINUX_SLL2:
-                if (len < 20) {
-                    return DecodedPacket.MALFORMED;
+                if (len < LinuxSll2.HEADER_SIZE) {
+                    return Verdict.MALFORMED;
                 }
-                out.ifindex = s32(p, 4);
-                return byEthertype(p, len, 20, u16(p, 0), out);
+                out.ifindex = s32(p, LinuxSll2.IFINDEX_OFFSET);
+                return byEthertype(p, len, LinuxSll2.HEADER_SIZE, u16(p, LinuxSll2.PROTOCOL_OFFSET), out);
             case LinkTypes.RAW:
             case LinkTypes.RAW_OPENBSD:
             case LinkTypes.LINKTYPE_RAW:
@@ -47,226 +61,240 @@ public final class PacketDecoder {
             case LinkTypes.LOOP:
                 return loopback(p, len, linkType, out);
             default:
-                return DecodedPacket.IGNORED;
+                return Verdict.IGNORED;
         }
     }
 
-    private static int ethernet(byte[] p, int len, DecodedPacket out) {
-        if (len < 14) {
-            return DecodedPacket.MALFORMED;
+    private static Verdict ethernet(byte[] p, int len, DecodedPacket out) {
+        if (len < Ethernet.HEADER_SIZE) {
+            return Verdict.MALFORMED;
         }
-        int off = 12;
+        int off = Ethernet.TYPE_OFFSET;
         int type = u16(p, off);
-        for (int tags = 0; type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ || type == ETHERTYPE_QINQ_OLD; tags++) {
-            off += 4;
-            if (tags == MAX_VLAN_TAGS || off + 2 > len) {
-                return DecodedPacket.MALFORMED;
+        for (int tags = 0; Ethernet.isVlanTag(type); tags++) {
+            off += Ethernet.VLAN_TAG_SIZE;
+            if (tags == Ethernet.MAX_VLAN_TAGS || off + Ethernet.TYPE_SIZE > len) {
+                return Verdict.MALFORMED;
             }
             type = u16(p, off);
         }
-        return byEthertype(p, len, off + 2, type, out);
+        return byEthertype(p, len, off + Ethernet.TYPE_SIZE, type, out);
     }
 
-    private static int loopback(byte[] p, int len, int linkType, DecodedPacket out) {
-        if (len < 4) {
-            return DecodedPacket.MALFORMED;
+    private static Verdict loopback(byte[] p, int len, int linkType, DecodedPacket out) {
+        if (len < Loopback.HEADER_SIZE) {
+            return Verdict.MALFORMED;
         }
         // NULL stores the address family in the capturing host's byte order, LOOP in network order.
-        int family = linkType == LinkTypes.LOOP ? s32(p, 0)
-                : (p[0] != 0 && p[3] == 0 ? (p[0] & 0xFF) | (p[1] & 0xFF) << 8 : s32(p, 0));
-        switch (family) {
-            case 2:
-                return ipv4(p, len, 4, out);
-            case 10: case 24: case 28: case 30:
-                return ipv6(p, len, 4, out);
-            default:
-                return DecodedPacket.IGNORED;
+        int family = linkType == LinkTypes.LOOP ? s32(p, Loopback.FAMILY_OFFSET)
+                : (p[0] != 0 && p[3] == 0 ? (p[0] & 0xFF) | (p[1] & 0xFF) << 8 : s32(p, Loopback.FAMILY_OFFSET));
+        if (family == Loopback.AF_INET) {
+            return ipv4(p, len, Loopback.HEADER_SIZE, out);
         }
+        return Loopback.isInet6(family) ? ipv6(p, len, Loopback.HEADER_SIZE, out) : Verdict.IGNORED;
     }
 
-    private static int byEthertype(byte[] p, int len, int off, int type, DecodedPacket out) {
-        if (type == ETHERTYPE_IPV4) {
+    private static Verdict byEthertype(byte[] p, int len, int off, int type, DecodedPacket out) {
+        if (type == Ethernet.TYPE_IPV4) {
             return ipv4(p, len, off, out);
         }
-        if (type == ETHERTYPE_IPV6) {
+        if (type == Ethernet.TYPE_IPV6) {
             return ipv6(p, len, off, out);
         }
-        return DecodedPacket.IGNORED;
+        return Verdict.IGNORED;
     }
 
-    private static int byVersion(byte[] p, int len, int off, DecodedPacket out) {
+    private static Verdict byVersion(byte[] p, int len, int off, DecodedPacket out) {
         if (off >= len) {
-            return DecodedPacket.MALFORMED;
+            return Verdict.MALFORMED;
         }
-        int version = (p[off] & 0xFF) >>> 4;
-        return version == 4 ? ipv4(p, len, off, out) : version == 6 ? ipv6(p, len, off, out) : DecodedPacket.MALFORMED;
+        int version = version(p, off);
+        return version == Ipv4.VERSION ? ipv4(p, len, off, out)
+                : version == Ipv6.VERSION ? ipv6(p, len, off, out) : Verdict.MALFORMED;
     }
 
-    private static int ipv4(byte[] p, int len, int off, DecodedPacket out) {
-        if (off + 20 > len || (p[off] & 0xF0) != 0x40) {
-            return DecodedPacket.MALFORMED;
+    private static Verdict ipv4(byte[] p, int len, int off, DecodedPacket out) {
+        if (off + Ipv4.MIN_HEADER_SIZE > len || version(p, off) != Ipv4.VERSION) {
+            return Verdict.MALFORMED;
         }
-        int ihl = (p[off] & 0x0F) * 4;
-        if (ihl < 20 || off + ihl > len) {
-            return DecodedPacket.MALFORMED;
+        int ihl = ihl(p, off);
+        if (ihl < Ipv4.MIN_HEADER_SIZE || off + ihl > len) {
+            return Verdict.MALFORMED;
         }
-        if ((u16(p, off + 6) & 0x1FFF) != 0) {
-            return DecodedPacket.IGNORED; // a later fragment: no transport header in it
+        if ((u16(p, off + Ipv4.FLAGS_AND_FRAGMENT_OFFSET) & Ipv4.FRAGMENT_OFFSET_MASK) != 0) {
+            return Verdict.IGNORED; // a later fragment: no transport header in it
         }
-        out.ipVersion = 4;
         out.srcHi = 0;
-        out.srcLo = Addresses.v4Lo(s32(p, off + 12));
+        out.srcLo = Addresses.v4Lo(s32(p, off + Ipv4.SRC_ADDR_OFFSET));
         out.dstHi = 0;
-        out.dstLo = Addresses.v4Lo(s32(p, off + 16));
-        int proto = p[off + 9] & 0xFF;
+        out.dstLo = Addresses.v4Lo(s32(p, off + Ipv4.DST_ADDR_OFFSET));
+        int proto = u8(p, off + Ipv4.PROTOCOL_OFFSET);
         int l4 = off + ihl;
         if (proto == PROTO_TCP) {
             return tcp(p, len, l4, out, false);
         }
         if (proto == PROTO_ICMP) {
-            if (l4 + 8 > len) {
-                return DecodedPacket.MALFORMED;
+            if (l4 + Icmp.HEADER_SIZE > len) {
+                return Verdict.MALFORMED;
             }
-            if ((p[l4] & 0xFF) != 3 || (p[l4 + 1] & 0xFF) != 3) {
-                return DecodedPacket.IGNORED; // not "port unreachable"
+            if (u8(p, l4 + Icmp.TYPE_OFFSET) != Icmp.V4_DEST_UNREACHABLE
+                    || u8(p, l4 + Icmp.CODE_OFFSET) != Icmp.V4_PORT_UNREACHABLE) {
+                return Verdict.IGNORED; // not "port unreachable"
             }
             long reporterLo = out.srcLo;
-            int result = quotedIpv4(p, len, l4 + 8, out);
+            Verdict result = quotedIpv4(p, len, l4 + Icmp.HEADER_SIZE, out);
             out.reporterHi = 0;
             out.reporterLo = reporterLo;
             return result;
         }
-        return DecodedPacket.IGNORED;
+        return Verdict.IGNORED;
     }
 
-    private static int quotedIpv4(byte[] p, int len, int off, DecodedPacket out) {
-        if (off + 20 > len || (p[off] & 0xF0) != 0x40) {
-            return DecodedPacket.MALFORMED;
+    private static Verdict quotedIpv4(byte[] p, int len, int off, DecodedPacket out) {
+        if (off + Ipv4.MIN_HEADER_SIZE > len || version(p, off) != Ipv4.VERSION) {
+            return Verdict.MALFORMED;
         }
-        int ihl = (p[off] & 0x0F) * 4;
-        if (ihl < 20 || (p[off + 9] & 0xFF) != PROTO_TCP) {
-            return ihl < 20 ? DecodedPacket.MALFORMED : DecodedPacket.IGNORED;
+        int ihl = ihl(p, off);
+        if (ihl < Ipv4.MIN_HEADER_SIZE || u8(p, off + Ipv4.PROTOCOL_OFFSET) != PROTO_TCP) {
+            return ihl < Ipv4.MIN_HEADER_SIZE ? Verdict.MALFORMED : Verdict.IGNORED;
         }
-        out.srcLo = Addresses.v4Lo(s32(p, off + 12));
-        out.dstLo = Addresses.v4Lo(s32(p, off + 16));
+        out.srcLo = Addresses.v4Lo(s32(p, off + Ipv4.SRC_ADDR_OFFSET));
+        out.dstLo = Addresses.v4Lo(s32(p, off + Ipv4.DST_ADDR_OFFSET));
         return tcp(p, len, off + ihl, out, true);
     }
 
-    private static int ipv6(byte[] p, int len, int off, DecodedPacket out) {
-        if (off + 40 > len || (p[off] & 0xF0) != 0x60) {
-            return DecodedPacket.MALFORMED;
+    private static Verdict ipv6(byte[] p, int len, int off, DecodedPacket out) {
+        if (off + Ipv6.HEADER_SIZE > len || version(p, off) != Ipv6.VERSION) {
+            return Verdict.MALFORMED;
         }
-        out.ipVersion = 6;
-        out.srcHi = s64(p, off + 8);
-        out.srcLo = s64(p, off + 16);
-        out.dstHi = s64(p, off + 24);
-        out.dstLo = s64(p, off + 32);
-        int next = p[off + 6] & 0xFF;
-        int upper = skipExtensions(p, len, off + 40, next);
+        readIpv6Addresses(p, off, out);
+        int upper = skipExtensions(p, len, off + Ipv6.HEADER_SIZE, u8(p, off + Ipv6.NEXT_HEADER_OFFSET));
         if (upper < 0) {
-            return upper == -1 ? DecodedPacket.MALFORMED : DecodedPacket.IGNORED;
+            return upper == EXT_MALFORMED ? Verdict.MALFORMED : Verdict.IGNORED;
         }
-        next = upper >>> 16;
+        int next = upper >>> 16;
         int l4 = upper & 0xFFFF;
         if (next == PROTO_TCP) {
             return tcp(p, len, l4, out, false);
         }
         if (next == PROTO_ICMPV6) {
-            if (l4 + 8 > len) {
-                return DecodedPacket.MALFORMED;
+            if (l4 + Icmp.HEADER_SIZE > len) {
+                return Verdict.MALFORMED;
             }
-            if ((p[l4] & 0xFF) != 1 || (p[l4 + 1] & 0xFF) != 4) {
-                return DecodedPacket.IGNORED; // not "destination unreachable: port unreachable"
+            if (u8(p, l4 + Icmp.TYPE_OFFSET) != Icmp.V6_DEST_UNREACHABLE
+                    || u8(p, l4 + Icmp.CODE_OFFSET) != Icmp.V6_PORT_UNREACHABLE) {
+                return Verdict.IGNORED; // not "destination unreachable: port unreachable"
             }
             long reporterHi = out.srcHi;
             long reporterLo = out.srcLo;
-            int result = quotedIpv6(p, len, l4 + 8, out);
+            Verdict result = quotedIpv6(p, len, l4 + Icmp.HEADER_SIZE, out);
             out.reporterHi = reporterHi;
             out.reporterLo = reporterLo;
             return result;
         }
-        return DecodedPacket.IGNORED;
+        return Verdict.IGNORED;
     }
 
-    private static int quotedIpv6(byte[] p, int len, int off, DecodedPacket out) {
-        if (off + 40 > len || (p[off] & 0xF0) != 0x60) {
-            return DecodedPacket.MALFORMED;
+    private static Verdict quotedIpv6(byte[] p, int len, int off, DecodedPacket out) {
+        if (off + Ipv6.HEADER_SIZE > len || version(p, off) != Ipv6.VERSION) {
+            return Verdict.MALFORMED;
         }
-        out.srcHi = s64(p, off + 8);
-        out.srcLo = s64(p, off + 16);
-        out.dstHi = s64(p, off + 24);
-        out.dstLo = s64(p, off + 32);
-        int upper = skipExtensions(p, len, off + 40, p[off + 6] & 0xFF);
+        readIpv6Addresses(p, off, out);
+        int upper = skipExtensions(p, len, off + Ipv6.HEADER_SIZE, u8(p, off + Ipv6.NEXT_HEADER_OFFSET));
         if (upper < 0) {
-            return upper == -1 ? DecodedPacket.MALFORMED : DecodedPacket.IGNORED;
+            return upper == EXT_MALFORMED ? Verdict.MALFORMED : Verdict.IGNORED;
         }
-        return upper >>> 16 == PROTO_TCP ? tcp(p, len, upper & 0xFFFF, out, true) : DecodedPacket.IGNORED;
+        return upper >>> 16 == PROTO_TCP ? tcp(p, len, upper & 0xFFFF, out, true) : Verdict.IGNORED;
+    }
+
+    private static void readIpv6Addresses(byte[] p, int off, DecodedPacket out) {
+        out.srcHi = s64(p, off + Ipv6.SRC_ADDR_OFFSET);
+        out.srcLo = s64(p, off + Ipv6.SRC_ADDR_OFFSET + 8);
+        out.dstHi = s64(p, off + Ipv6.DST_ADDR_OFFSET);
+        out.dstLo = s64(p, off + Ipv6.DST_ADDR_OFFSET + 8);
     }
 
     /**
      * Walks the IPv6 extension headers. Returns the upper-layer protocol in bits 16-23 and its header's offset in
-     * bits 0-15 (packets here are short), -1 when malformed, -2 for a non-first fragment or no next header.
+     * bits 0-15 (packets here are short), {@link #EXT_MALFORMED}, or {@link #EXT_NOTHING} for a non-first
+     * fragment or no next header.
      */
     private static int skipExtensions(byte[] p, int len, int off, int next) {
-        for (int i = 0; i <= MAX_EXTENSION_HEADERS; i++) {
+        for (int i = 0; i <= Ipv6.MAX_EXTENSION_HEADERS; i++) {
             switch (next) {
-                case 0: case 43: case 60: // hop-by-hop, routing, destination options
-                    if (off + 8 > len) {
-                        return -1;
+                case PROTO_HOP_BY_HOP:
+                case PROTO_ROUTING:
+                case PROTO_DESTINATION_OPTIONS:
+                    if (off + Ipv6.EXT_MIN_SIZE > len) {
+                        return EXT_MALFORMED;
                     }
-                    next = p[off] & 0xFF;
-                    off += ((p[off + 1] & 0xFF) + 1) * 8;
+                    next = u8(p, off + Ipv6.EXT_NEXT_HEADER_OFFSET);
+                    off += (u8(p, off + Ipv6.EXT_LENGTH_OFFSET) + 1) * Ipv6.EXT_LENGTH_UNIT;
                     break;
-                case 44: // fragment
-                    if (off + 8 > len) {
-                        return -1;
+                case PROTO_FRAGMENT:
+                    if (off + Ipv6.EXT_MIN_SIZE > len) {
+                        return EXT_MALFORMED;
                     }
-                    if ((u16(p, off + 2) & 0xFFF8) != 0) {
-                        return -2;
+                    if ((u16(p, off + Ipv6.FRAGMENT_OFFSET_OFFSET) & Ipv6.FRAGMENT_OFFSET_MASK) != 0) {
+                        return EXT_NOTHING;
                     }
-                    next = p[off] & 0xFF;
-                    off += 8;
+                    next = u8(p, off + Ipv6.EXT_NEXT_HEADER_OFFSET);
+                    off += Ipv6.EXT_MIN_SIZE;
                     break;
-                case 51: // authentication header
-                    if (off + 8 > len) {
-                        return -1;
+                case PROTO_AUTHENTICATION:
+                    if (off + Ipv6.EXT_MIN_SIZE > len) {
+                        return EXT_MALFORMED;
                     }
-                    next = p[off] & 0xFF;
-                    off += ((p[off + 1] & 0xFF) + 2) * 4;
+                    next = u8(p, off + Ipv6.EXT_NEXT_HEADER_OFFSET);
+                    off += (u8(p, off + Ipv6.EXT_LENGTH_OFFSET) + Ipv6.AH_LENGTH_BIAS) * Ipv6.AH_LENGTH_UNIT;
                     break;
-                case 59: // no next header
-                    return -2;
+                case PROTO_NO_NEXT_HEADER:
+                    return EXT_NOTHING;
                 default:
-                    return off > 0xFFFF ? -1 : next << 16 | off;
+                    return off > 0xFFFF ? EXT_MALFORMED : next << 16 | off;
             }
         }
-        return -1;
+        return EXT_MALFORMED;
     }
 
-    private static int tcp(byte[] p, int len, int off, DecodedPacket out, boolean quoted) {
-        if (off + 8 > len) {
-            return DecodedPacket.MALFORMED;
+    private static Verdict tcp(byte[] p, int len, int off, DecodedPacket out, boolean quoted) {
+        if (off + Tcp.THROUGH_SEQ > len) {
+            return Verdict.MALFORMED;
         }
-        out.srcPort = u16(p, off);
-        out.dstPort = u16(p, off + 2);
-        out.seq = s32(p, off + 4) & 0xFFFF_FFFFL;
+        out.srcPort = u16(p, off + Tcp.SRC_PORT_OFFSET);
+        out.dstPort = u16(p, off + Tcp.DST_PORT_OFFSET);
+        out.seq = s32(p, off + Tcp.SEQ_OFFSET) & 0xFFFF_FFFFL;
         if (quoted) {
             // RFC 792 guarantees only 8 quoted bytes; Linux quotes more, and then the flags show a SYN.
-            out.tcpFlags = off + 14 <= len ? p[off + 13] & 0xFF : -1;
+            out.tcpFlags = off + Tcp.THROUGH_FLAGS <= len ? u8(p, off + Tcp.FLAGS_OFFSET) : -1;
             if (out.tcpFlags >= 0) {
-                out.ack = s32(p, off + 8) & 0xFFFF_FFFFL;
+                out.ack = s32(p, off + Tcp.ACK_OFFSET) & 0xFFFF_FFFFL;
                 if ((out.tcpFlags & DecodedPacket.SYN) == 0 || (out.tcpFlags & DecodedPacket.ACK) != 0) {
-                    return DecodedPacket.IGNORED; // an answer to something other than a connection attempt
+                    return Verdict.IGNORED; // an answer to something other than a connection attempt
                 }
             }
-            return DecodedPacket.ICMP_PORT_UNREACHABLE;
+            return Verdict.ICMP_PORT_UNREACHABLE;
         }
-        if (off + 14 > len) {
-            return DecodedPacket.MALFORMED;
+        if (off + Tcp.THROUGH_FLAGS > len) {
+            return Verdict.MALFORMED;
         }
-        out.ack = s32(p, off + 8) & 0xFFFF_FFFFL;
-        out.tcpFlags = p[off + 13] & 0xFF;
-        return (out.tcpFlags & DecodedPacket.RST) != 0 ? DecodedPacket.TCP_RST : DecodedPacket.IGNORED;
+        out.ack = s32(p, off + Tcp.ACK_OFFSET) & 0xFFFF_FFFFL;
+        out.tcpFlags = u8(p, off + Tcp.FLAGS_OFFSET);
+        return (out.tcpFlags & DecodedPacket.RST) != 0 ? Verdict.TCP_RST : Verdict.IGNORED;
+    }
+
+    /** The IP version nibble, the same place in IPv4 and IPv6. */
+    private static int version(byte[] p, int off) {
+        return u8(p, off) >>> 4;
+    }
+
+    /** The IPv4 header length in bytes. */
+    private static int ihl(byte[] p, int off) {
+        return (u8(p, off + Ipv4.VERSION_AND_IHL_OFFSET) & 0x0F) * 4;
+    }
+
+    private static int u8(byte[] p, int off) {
+        return p[off] & 0xFF;
     }
 
     private static int u16(byte[] p, int off) {

@@ -1,21 +1,15 @@
 package io.rstwatch.instrument;
 
 import io.rstwatch.instrument.bridge.ConnectHook;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
-import java.util.function.Consumer;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Advice inlined into the JDK's connect methods. It only hands what happened to {@link ConnectHook#sink} and
- * never throws into the application (suppress = Throwable.class); all work happens in the agent.
+ * Advice inlined into the JDK's connect and bind methods. It only hands what happened to {@link ConnectHook}, one
+ * typed call per event, and never throws into the application (suppress = Throwable.class).
  */
 final class ConnectAdvice {
-    static final String SOCKET = "socket";
-    static final String CHANNEL = "channel";
-    static final String FINISH = "finish";
-    static final String HTTP_SEND = "httpsend";
-    static final String BIND = "bind";
-
     private ConnectAdvice() {
     }
 
@@ -25,10 +19,7 @@ final class ConnectAdvice {
         static void exit(@Advice.This Object socket, @Advice.Argument(0) SocketAddress address,
                 @Advice.Thrown Throwable thrown) {
             if (thrown != null) {
-                Consumer<Object[]> sink = ConnectHook.sink;
-                if (sink != null) {
-                    sink.accept(new Object[] {"socket", socket, address, thrown, null});
-                }
+                ConnectHook.connectFailed(socket, address, thrown);
             }
         }
     }
@@ -39,10 +30,7 @@ final class ConnectAdvice {
         static void exit(@Advice.This Object channel, @Advice.Argument(0) SocketAddress address,
                 @Advice.Return boolean connected, @Advice.Thrown Throwable thrown) {
             if (thrown != null || !connected) {
-                Consumer<Object[]> sink = ConnectHook.sink;
-                if (sink != null) {
-                    sink.accept(new Object[] {"channel", channel, address, thrown, Boolean.valueOf(connected)});
-                }
+                ConnectHook.channelConnect(channel, address, thrown, connected);
             }
         }
     }
@@ -53,10 +41,7 @@ final class ConnectAdvice {
         static void exit(@Advice.This Object channel, @Advice.Argument(0) SocketAddress address,
                 @Advice.Thrown Throwable thrown) {
             if (thrown != null) {
-                Consumer<Object[]> sink = ConnectHook.sink;
-                if (sink != null) {
-                    sink.accept(new Object[] {"channel", channel, address, thrown, Boolean.FALSE});
-                }
+                ConnectHook.channelConnect(channel, address, thrown, false);
             }
         }
     }
@@ -67,10 +52,7 @@ final class ConnectAdvice {
         static void exit(@Advice.This Object channel, @Advice.FieldValue("remoteAddress") SocketAddress address,
                 @Advice.Return boolean connected, @Advice.Thrown Throwable thrown) {
             if (thrown != null || connected) {
-                Consumer<Object[]> sink = ConnectHook.sink;
-                if (sink != null) {
-                    sink.accept(new Object[] {"finish", channel, address, thrown, Boolean.valueOf(connected)});
-                }
+                ConnectHook.finishConnect(channel, address, thrown, connected);
             }
         }
     }
@@ -81,13 +63,9 @@ final class ConnectAdvice {
      */
     static final class HttpSend {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object client, @Advice.Argument(0) Object request,
-                @Advice.Thrown Throwable thrown) {
+        static void exit(@Advice.Argument(0) Object request, @Advice.Thrown Throwable thrown) {
             if (thrown != null) {
-                Consumer<Object[]> sink = ConnectHook.sink;
-                if (sink != null) {
-                    sink.accept(new Object[] {"httpsend", client, request, thrown, null});
-                }
+                ConnectHook.httpSendFailed(request, thrown);
             }
         }
     }
@@ -95,14 +73,10 @@ final class ConnectAdvice {
     /** ServerSocket.bind(SocketAddress, int): this JVM's listeners, with the backlog they asked for. */
     static final class ServerSocketBind {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This java.net.ServerSocket socket, @Advice.Argument(1) int backlog,
+        static void exit(@Advice.This ServerSocket socket, @Advice.Argument(1) int backlog,
                 @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
-                Consumer<Object[]> sink = ConnectHook.sink;
-                if (sink != null) {
-                    sink.accept(new Object[] {"bind", socket, socket.getLocalSocketAddress(), null,
-                        Integer.valueOf(backlog)});
-                }
+                ConnectHook.bound(socket.getLocalSocketAddress(), backlog);
             }
         }
     }
@@ -110,13 +84,10 @@ final class ConnectAdvice {
     /** ServerSocketChannelImpl.bind(SocketAddress, int): the same for NIO servers (Netty, Undertow, ...). */
     static final class ChannelBind {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.FieldValue("localAddress") SocketAddress local,
-                @Advice.Argument(1) int backlog, @Advice.Thrown Throwable thrown) {
+        static void exit(@Advice.FieldValue("localAddress") SocketAddress local, @Advice.Argument(1) int backlog,
+                @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
-                Consumer<Object[]> sink = ConnectHook.sink;
-                if (sink != null) {
-                    sink.accept(new Object[] {"bind", channel, local, null, Integer.valueOf(backlog)});
-                }
+                ConnectHook.bound(local, backlog);
             }
         }
     }

@@ -4,61 +4,109 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.rstwatch.common.AgentContext;
+import io.rstwatch.common.Part;
 import io.rstwatch.instrument.bridge.ConnectHook;
+import io.rstwatch.jmx.ConnectsMXBean;
+import io.rstwatch.jmx.MBeans;
+import io.rstwatch.jmx.ObjectNames;
+import io.rstwatch.listeners.ListenBacklogs;
+import io.rstwatch.ports.PortRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.scaffold.InstrumentedType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.pool.TypePool;
-import java.lang.instrument.ClassFileTransformer;
-import java.security.ProtectionDomain;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.commons.ClassRemapper;
 import net.bytebuddy.jar.asm.commons.SimpleRemapper;
+import net.bytebuddy.pool.TypePool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Instruments the JDK's TCP connect paths: java.net.Socket.connect (JDBC drivers, Apache HttpClient, OkHttp)
- * and sun.nio.ch.SocketChannelImpl connect/blockingConnect/finishConnect (java.net.http.HttpClient, Netty NIO),
- * plus java.net.http's HttpClientImpl.send, to name the caller of connects that client makes on its own threads.
+ * The in-JVM connects part. Instruments the JDK's TCP connect paths: java.net.Socket.connect (JDBC drivers,
+ * Apache HttpClient, OkHttp) and sun.nio.ch.SocketChannelImpl connect/blockingConnect/finishConnect
+ * (java.net.http.HttpClient, Netty NIO), java.net.http's HttpClientImpl.send (to name the caller of connects that
+ * client makes on its own threads), and the server sockets' bind (this JVM's listen backlogs).
  *
  * <p>The inlined advice can only see classes of java.base, so the bridge class is renamed into java.net and
  * defined there through a private lookup (the agent opens java.net to itself with its Instrumentation): nothing
  * is appended to the bootstrap class path, so no CDS warning.
  */
-public final class ConnectInstrumentation {
+public final class ConnectInstrumentation implements Part {
     static final String BRIDGE = "java.net.RstwatchConnectHook";
     private static final String SOCKET = "java/net/Socket";
     private static final String CHANNEL_IMPL = "sun/nio/ch/SocketChannelImpl";
     private static final String HTTP_CLIENT = "jdk/internal/net/http/HttpClientImpl";
+    private static final String SERVER_SOCKET = "java/net/ServerSocket";
+    private static final String SERVER_CHANNEL_IMPL = "sun/nio/ch/ServerSocketChannelImpl";
     private static final Logger LOG = LoggerFactory.getLogger(ConnectInstrumentation.class);
     private static final String BRIDGE_SOURCE = ConnectHook.class.getName().replace('.', '/');
 
-    private ConnectInstrumentation() {
+    private final PortRegistry ports;
+    private final ListenBacklogs backlogs;
+    private volatile String status = "connect instrumentation not started";
+
+    public ConnectInstrumentation(PortRegistry ports, ListenBacklogs backlogs) {
+        this.ports = ports;
+        this.backlogs = backlogs;
     }
 
-    /** Installs the advice and points the bridge at {@code sink}; returns null, or why it could not. */
-    public static String install(Instrumentation inst, Consumer<Object[]> sink) {
+    @Override
+    public String name() {
+        return "connect instrumentation";
+    }
+
+    /** Off the application's main thread, like everything here; a failure leaves the other parts running. */
+    @Override
+    public void start(AgentContext context) {
+        Instrumentation inst = context.instrumentation();
         if (inst == null) {
-            return "no Instrumentation (not started as an agent)";
+            status = "no in-JVM connects (standalone)";
+            return;
         }
+        ConnectRecorder recorder = new ConnectRecorder(ConnectInstrumentation.class.getClassLoader(),
+                new ConnectEvents(ports, context.events()), backlogs);
+        MBeans.register(ObjectNames.CONNECTS, new ConnectsView(recorder), ConnectsMXBean.class);
+        String problem = install(inst, recorder);
+        status = problem == null ? "connect failures in this JVM counted"
+                : "connect failures in this JVM not counted: " + problem;
+        if (problem != null) {
+            LOG.warn("cannot instrument the JDK's connect methods ({}); in-JVM connect failures are not"
+                    + " counted, the rest keeps working", problem);
+        }
+    }
+
+    @Override
+    public String status() {
+        return status;
+    }
+
+    /** Installs the advice and points the bridge at {@code recorder}; returns null, or why it could not. */
+    static String install(Instrumentation inst, ConnectRecorder recorder) {
         try {
             Class<?> bridge = defineBridge(inst);
-            bridge.getField("sink").set(null, sink);
+            MethodHandle[] handles = recorder.handles();
+            bridge.getMethod("install", MethodHandle.class, MethodHandle.class, MethodHandle.class,
+                    MethodHandle.class, MethodHandle.class).invoke(null, (Object[]) handles);
             TypePool advicePool = TypePool.Default.of(new RemappingLocator());
             AsmVisitorWrapper socket = advice(advicePool, ConnectAdvice.SocketConnect.class)
                     .on(named("connect").and(takesArguments(SocketAddress.class, int.class)));
@@ -76,10 +124,10 @@ public final class ConnectInstrumentation {
             AsmVisitorWrapper serverChannel = advice(advicePool, ConnectAdvice.ChannelBind.class)
                     .on(named("bind").and(takesArguments(SocketAddress.class, int.class)));
             Map<String, AsmVisitorWrapper> byClass = Map.of(SOCKET, socket, CHANNEL_IMPL, channel, HTTP_CLIENT, http,
-                    "java/net/ServerSocket", serverSocket, "sun/nio/ch/ServerSocketChannelImpl", serverChannel);
+                    SERVER_SOCKET, serverSocket, SERVER_CHANNEL_IMPL, serverChannel);
             inst.addTransformer(new Transformer(byClass), true);
             // Those already loaded are rewritten now; the others when they load.
-            java.util.List<Class<?>> loaded = new java.util.ArrayList<>();
+            List<Class<?>> loaded = new ArrayList<>();
             for (Class<?> c : inst.getAllLoadedClasses()) {
                 if (byClass.containsKey(c.getName().replace('.', '/')) && isJdk(c.getClassLoader())) {
                     loaded.add(c);
@@ -87,8 +135,7 @@ public final class ConnectInstrumentation {
             }
             inst.retransformClasses(loaded.toArray(new Class<?>[0]));
             return null;
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError
-                | java.lang.instrument.UnmodifiableClassException e) {
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError | UnmodifiableClassException e) {
             return e.toString();
         }
     }
@@ -103,7 +150,7 @@ public final class ConnectInstrumentation {
     }
 
     /**
-     * Rewrites the two JDK classes with the advice inlined, method bodies only (no new members: classes that are
+     * Rewrites the instrumented JDK classes with the advice inlined, method bodies only (no new members: classes that are
      * already loaded can only be retransformed so). Byte Buddy's AgentBuilder would do the same, but creating it
      * touches sun.misc.Unsafe, which JDK 24+ reports on the application's stderr.
      */

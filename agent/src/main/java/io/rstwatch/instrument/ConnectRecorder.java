@@ -1,10 +1,18 @@
 package io.rstwatch.instrument;
 
+import io.rstwatch.listeners.ListenBacklogs;
 import io.rstwatch.plugin.ConnectFailure.Cause;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
+import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,29 +20,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * Receives what the connect advice saw (on the application's thread: quick, never throws), classifies failures
  * by cause, finds the calling code, and counts per endpoint in bounded tables.
  */
-public final class ConnectRecorder implements Consumer<Object[]> {
-    /** Where each counted failure goes besides the endpoint table (Port MBeans, JFR). */
-    public interface Listener {
+final class ConnectRecorder {
+    /** Where each counted failure goes besides the endpoint table (Port MBeans, JFR, plugins). */
+    interface Listener {
         void failed(InetSocketAddress endpoint, Cause cause, Callers.Caller caller);
 
         /** A failure already counted is now known to come from this caller. */
         void attributed(InetSocketAddress endpoint, Callers.Caller caller);
     }
 
-    /** Why a connect failed. */
+    /** Endpoints with a row of their own; further ones share the overflow row. */
     static final int MAX_ENDPOINTS = 256;
+    /** Non-blocking connects in flight whose caller is remembered. */
     static final int MAX_PENDING = 4096;
 
-    final AtomicLong refused = new AtomicLong();
-    final AtomicLong timedOut = new AtomicLong();
-    final AtomicLong unreachable = new AtomicLong();
-    final AtomicLong other = new AtomicLong();
     private final Map<String, EndpointStats> endpoints = new LinkedHashMap<>();
     private final EndpointStats overflow = new EndpointStats("other endpoints");
     /** Non-blocking connects in flight: the caller is only on the stack when the connect starts. */
@@ -46,85 +50,93 @@ public final class ConnectRecorder implements Consumer<Object[]> {
     };
     private final Callers callers;
     private final Listener listener;
+    private final ListenBacklogs backlogs;
 
-    public ConnectRecorder(ClassLoader agentLoader, Listener listener) {
+    ConnectRecorder(ClassLoader agentLoader, Listener listener, ListenBacklogs backlogs) {
         this.callers = new Callers(agentLoader);
         this.listener = listener;
+        this.backlogs = backlogs;
     }
 
-    @Override
-    public void accept(Object[] event) {
+    /** The bridge's handles, bound to this recorder, in the order of its install method. */
+    MethodHandle[] handles() throws ReflectiveOperationException {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        MethodType connect = MethodType.methodType(void.class, Object.class, SocketAddress.class, Throwable.class);
+        MethodType pendingConnect = connect.appendParameterTypes(boolean.class);
+        return new MethodHandle[] {
+            lookup.findVirtual(ConnectRecorder.class, "connectFailed", connect).bindTo(this),
+            lookup.findVirtual(ConnectRecorder.class, "channelConnect", pendingConnect).bindTo(this),
+            lookup.findVirtual(ConnectRecorder.class, "finishConnect", pendingConnect).bindTo(this),
+            lookup.findVirtual(ConnectRecorder.class, "httpSendFailed",
+                    MethodType.methodType(void.class, Object.class, Throwable.class)).bindTo(this),
+            lookup.findVirtual(ConnectRecorder.class, "bound",
+                    MethodType.methodType(void.class, SocketAddress.class, int.class)).bindTo(this)
+        };
+    }
+
+    /** java.net.Socket.connect threw. */
+    void connectFailed(Object socket, SocketAddress remote, Throwable thrown) {
         try {
-            if (ConnectAdvice.BIND.equals(event[0])) {
-                bound(event[2], (Integer) event[4]);
-                return;
-            }
-            handle((String) event[0], event[1], event[2], (Throwable) event[3], (Boolean) event[4]);
+            failure(remote, thrown, callers.find());
         } catch (RuntimeException | LinkageError e) {
             // never into the application
         }
     }
 
-    private void handle(String kind, Object source, Object address, Throwable thrown, Boolean connected) {
-        if (ConnectAdvice.HTTP_SEND.equals(kind)) {
-            attributeHttp((java.net.http.HttpRequest) address, thrown);
-            return;
-        }
-        if (ConnectAdvice.FINISH.equals(kind)) {
-            Callers.Caller started;
-            synchronized (pending) {
-                started = pending.remove(source);
+    /** A channel's connect threw, or left the connect pending (its caller is remembered for finishConnect). */
+    void channelConnect(Object channel, SocketAddress remote, Throwable thrown, boolean connected) {
+        try {
+            Callers.Caller caller = callers.find();
+            if (caller == null) {
+                return; // the agent's own, or JMX tooling's
             }
             if (thrown != null) {
-                failure(address, thrown, started != null ? started : callers.find());
-            }
-            return;
-        }
-        Callers.Caller caller = callers.find();
-        if (caller == null) {
-            return; // the agent's own, or JMX tooling's
-        }
-        if (thrown == null) {
-            if (Boolean.FALSE.equals(connected) && ConnectAdvice.CHANNEL.equals(kind)) {
+                failure(remote, thrown, caller);
+            } else if (!connected) {
                 synchronized (pending) {
-                    pending.put(source, caller);
+                    pending.put(channel, caller);
                 }
             }
-            return;
+        } catch (RuntimeException | LinkageError e) {
+            // never into the application
         }
-        failure(address, thrown, caller);
     }
 
-    /** The backlogs this JVM's listeners asked for, by port (bounded). */
-    private final Map<Integer, Integer> backlogs = new LinkedHashMap<Integer, Integer>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Integer> eldest) {
-            return size() > MAX_ENDPOINTS;
-        }
-    };
-
-    private void bound(Object local, Integer backlog) {
-        if (local instanceof InetSocketAddress) {
-            synchronized (backlogs) {
-                // 0 or less means the JDK's default of 50 (the kernel caps it at net.core.somaxconn)
-                backlogs.put(((InetSocketAddress) local).getPort(), backlog < 1 ? 50 : backlog);
+    /** A pending connect ended: counted with the caller that started it when it failed. */
+    void finishConnect(Object channel, SocketAddress remote, Throwable thrown, boolean connected) {
+        try {
+            Callers.Caller started;
+            synchronized (pending) {
+                started = pending.remove(channel);
             }
-        }
-    }
-
-    /** The backlog a listener of this JVM on the port asked for, or 0 when unknown. */
-    public int backlog(int port) {
-        synchronized (backlogs) {
-            return backlogs.getOrDefault(port, 0);
+            if (thrown != null) {
+                failure(remote, thrown, started != null ? started : callers.find());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // never into the application
         }
     }
 
     /** send() rethrew a connect failure on the application's thread: name the caller the worker could not. */
-    private void attributeHttp(java.net.http.HttpRequest request, Throwable thrown) {
-        if (!(thrown instanceof ConnectException || thrown instanceof java.net.http.HttpConnectTimeoutException)) {
-            return;
+    void httpSendFailed(Object request, Throwable thrown) {
+        try {
+            if (request instanceof HttpRequest
+                    && (thrown instanceof ConnectException || thrown instanceof HttpConnectTimeoutException)) {
+                attributeHttp(((HttpRequest) request).uri());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // never into the application
         }
-        java.net.URI uri = request.uri();
+    }
+
+    /** A server socket of this JVM was bound. */
+    void bound(SocketAddress local, int backlog) {
+        if (local instanceof InetSocketAddress) {
+            backlogs.bound(((InetSocketAddress) local).getPort(), backlog);
+        }
+    }
+
+    private void attributeHttp(URI uri) {
         int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
         Callers.Caller caller = callers.find();
         if (caller == null || uri.getHost() == null) {
@@ -142,30 +154,17 @@ public final class ConnectRecorder implements Consumer<Object[]> {
         listener.attributed(endpoint, caller);
     }
 
-    private void failure(Object address, Throwable thrown, Callers.Caller caller) {
+    private void failure(SocketAddress address, Throwable thrown, Callers.Caller caller) {
         if (caller == null || !(address instanceof InetSocketAddress) || thrown instanceof ClosedChannelException) {
             return; // not the application's, not TCP/IP, or follow-up noise after a failure already counted
         }
         Cause cause = cause(thrown);
-        switch (cause) {
-            case REFUSED:
-                refused.incrementAndGet();
-                break;
-            case TIMED_OUT:
-                timedOut.incrementAndGet();
-                break;
-            case UNREACHABLE:
-                unreachable.incrementAndGet();
-                break;
-            default:
-                other.incrementAndGet();
-                break;
-        }
         InetSocketAddress endpoint = (InetSocketAddress) address;
         endpointStats(endpoint).record(cause, caller);
         listener.failed(endpoint, cause, caller);
     }
 
+    /** Why a connect failed, from what it threw. */
     static Cause cause(Throwable t) {
         String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
         if (t instanceof SocketTimeoutException || m.contains("timed out")) {
@@ -196,7 +195,7 @@ public final class ConnectRecorder implements Consumer<Object[]> {
     }
 
     /** The endpoints with most failures first, then the overflow entry if used. */
-    public List<EndpointStats> endpoints() {
+    List<EndpointStats> endpoints() {
         List<EndpointStats> out;
         synchronized (endpoints) {
             out = new ArrayList<>(endpoints.values());
@@ -208,14 +207,26 @@ public final class ConnectRecorder implements Consumer<Object[]> {
         return out;
     }
 
+    /** Failures of one cause over every endpoint (the overflow row included): the rows are the one count. */
+    long total(Cause cause) {
+        long sum = 0;
+        for (EndpointStats s : endpoints()) {
+            sum += s.count(cause);
+        }
+        return sum;
+    }
+
     /** Counts for one endpoint, and the code that called last. */
-    public static final class EndpointStats {
-        final String endpoint;
-        final AtomicLong[] byCause = {new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong()};
-        volatile Callers.Caller lastCaller;
+    static final class EndpointStats {
+        private final String endpoint;
+        private final AtomicLong[] byCause = new AtomicLong[Cause.values().length];
+        private volatile Callers.Caller lastCaller;
 
         EndpointStats(String endpoint) {
             this.endpoint = endpoint;
+            for (int i = 0; i < byCause.length; i++) {
+                byCause[i] = new AtomicLong();
+            }
         }
 
         void record(Cause cause, Callers.Caller caller) {
@@ -223,15 +234,15 @@ public final class ConnectRecorder implements Consumer<Object[]> {
             lastCaller = caller;
         }
 
-        public String endpoint() {
+        String endpoint() {
             return endpoint;
         }
 
-        public long count(Cause cause) {
+        long count(Cause cause) {
             return byCause[cause.ordinal()].get();
         }
 
-        public long total() {
+        long total() {
             long t = 0;
             for (AtomicLong c : byCause) {
                 t += c.get();
@@ -239,7 +250,7 @@ public final class ConnectRecorder implements Consumer<Object[]> {
             return t;
         }
 
-        public Callers.Caller lastCaller() {
+        Callers.Caller lastCaller() {
             return lastCaller;
         }
     }

@@ -1,16 +1,16 @@
 package io.rstwatch.instrument;
 
-import io.rstwatch.plugin.ConnectFailure.Cause;
 import io.rstwatch.jmx.ConnectsMXBean;
 import io.rstwatch.jmx.EndpointRow;
+import io.rstwatch.plugin.ConnectFailure.Cause;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Backs rstwatch:type=Connects from the recorder's counters. */
-public final class ConnectsView implements ConnectsMXBean {
+/** Backs the Connects MBean from the recorder's endpoint rows. */
+final class ConnectsView implements ConnectsMXBean {
     private final ConnectRecorder recorder;
 
-    public ConnectsView(ConnectRecorder recorder) {
+    ConnectsView(ConnectRecorder recorder) {
         this.recorder = recorder;
     }
 
@@ -21,22 +21,22 @@ public final class ConnectsView implements ConnectsMXBean {
 
     @Override
     public long getRefusedTotal() {
-        return recorder.refused.get();
+        return recorder.total(Cause.REFUSED);
     }
 
     @Override
     public long getTimedOutTotal() {
-        return recorder.timedOut.get();
+        return recorder.total(Cause.TIMED_OUT);
     }
 
     @Override
     public long getUnreachableTotal() {
-        return recorder.unreachable.get();
+        return recorder.total(Cause.UNREACHABLE);
     }
 
     @Override
     public long getOtherTotal() {
-        return recorder.other.get();
+        return recorder.total(Cause.OTHER);
     }
 
     @Override
@@ -44,9 +44,8 @@ public final class ConnectsView implements ConnectsMXBean {
         List<EndpointRow> rows = new ArrayList<>();
         for (ConnectRecorder.EndpointStats s : recorder.endpoints()) {
             Callers.Caller c = s.lastCaller();
-            rows.add(new EndpointRow(s.endpoint(), s.count(Cause.REFUSED),
-                    s.count(Cause.TIMED_OUT), s.count(Cause.UNREACHABLE),
-                    s.count(Cause.OTHER), c == null ? "" : c.toString()));
+            rows.add(new EndpointRow(s.endpoint(), s.count(Cause.REFUSED), s.count(Cause.TIMED_OUT),
+                    s.count(Cause.UNREACHABLE), s.count(Cause.OTHER), c == null ? "" : c.toString()));
         }
         return rows.toArray(new EndpointRow[0]);
     }

@@ -8,16 +8,15 @@ import javax.management.StandardMBean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Registers and unregisters the agent's MBeans in the platform MBean server, where collectors look. */
+/** Registers the agent's MBeans in the platform MBean server, where collectors look. */
 public final class MBeans {
-    public static final String DOMAIN = "rstwatch";
     private static final Logger LOG = LoggerFactory.getLogger(MBeans.class);
 
     private MBeans() {
     }
 
     /** Registers (replacing an earlier registration of the same name); false, with one warning, on failure. */
-    public static <T> boolean register(String name, T implementation, Class<T> type) {
+    public static <T> boolean register(ObjectName name, T implementation, Class<T> type) {
         try {
             return register(name, new DescribedMBean<>(implementation, type));
         } catch (JMException e) {
@@ -27,30 +26,17 @@ public final class MBeans {
     }
 
     /** Registers a ready-made MBean (for those that also send notifications). */
-    public static boolean register(String name, StandardMBean mbean) {
+    public static boolean register(ObjectName name, StandardMBean mbean) {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName objectName = new ObjectName(name);
-            if (server.isRegistered(objectName)) {
-                server.unregisterMBean(objectName);
+            if (server.isRegistered(name)) {
+                server.unregisterMBean(name);
             }
-            server.registerMBean(mbean, objectName);
+            server.registerMBean(mbean, name);
             return true;
         } catch (JMException e) {
             LOG.warn("cannot register MBean {}; the other MBeans keep working", name, e);
             return false;
-        }
-    }
-
-    public static void unregister(String name) {
-        try {
-            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-            ObjectName objectName = new ObjectName(name);
-            if (server.isRegistered(objectName)) {
-                server.unregisterMBean(objectName);
-            }
-        } catch (JMException e) {
-            LOG.debug("cannot unregister MBean {}", name, e);
         }
     }
 }

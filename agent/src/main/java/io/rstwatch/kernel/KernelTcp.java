@@ -1,23 +1,24 @@
 package io.rstwatch.kernel;
 
-import io.rstwatch.core.ProcFiles;
-import io.rstwatch.capture.CaptureEngine;
+import io.rstwatch.common.AgentContext;
+import io.rstwatch.common.EventSink;
+import io.rstwatch.common.Part;
+import io.rstwatch.common.ProcFiles;
+import io.rstwatch.common.Rates;
+import io.rstwatch.common.Times;
 import io.rstwatch.config.OptionKeys;
-import io.rstwatch.core.AgentContext;
-import io.rstwatch.plugin.AlertChange;
-import io.rstwatch.plugins.PluginHost;
-import java.time.Instant;
-import io.rstwatch.core.Times;
 import io.rstwatch.jmx.DescribedEmitterMBean;
 import io.rstwatch.jmx.MBeans;
+import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.jmx.TcpMXBean;
-import io.rstwatch.ports.PortView;
+import io.rstwatch.plugin.AlertChange;
+import io.rstwatch.ports.PacketSource;
+import io.rstwatch.ports.PortRegistry;
 import io.rstwatch.ports.RateWindow;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.AttributeChangeNotification;
@@ -27,24 +28,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * rstwatch:type=Tcp: samples the kernel's TCP counters every proc.interval seconds, keeps the rates, and raises
- * the failed-connection alert, explained with what the capture saw. Getters serve the last sample.
+ * The Tcp MBean: samples the kernel's TCP counters every proc.interval seconds, keeps the rates, and raises the
+ * failed-connection alert, explained with what the port registry saw. Getters serve the last sample.
  */
-public final class KernelTcp implements TcpMXBean {
-    public static final String TCP_MBEAN = "rstwatch:type=Tcp";
+public final class KernelTcp implements Part, TcpMXBean {
     private static final Logger LOG = LoggerFactory.getLogger(KernelTcp.class);
     /** How many refused ports the alert message names. */
     private static final int PORTS_IN_MESSAGE = 3;
 
     private final Path proc;
     private final String hostName;
-    private final double warn;
-    private final double critical;
-    private final CaptureEngine capture;
-    private final PluginHost plugins;
-    private final RateWindow failed;
-    private final RateWindow resetsSent;
-    private final RateWindow overflows;
+    private final PortRegistry ports;
+    private double warn;
+    private double critical;
+    private EventSink events = EventSink.NONE;
+    private RateWindow failed;
+    private RateWindow resetsSent;
+    private RateWindow overflows;
     private final NotificationBroadcasterSupport notifications = new NotificationBroadcasterSupport(
             new MBeanNotificationInfo(new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
                     AttributeChangeNotification.class.getName(), "AlertLevel changed"));
@@ -55,30 +55,36 @@ public final class KernelTcp implements TcpMXBean {
     private volatile String message = "";
     private volatile String readProblem;
 
-    KernelTcp(Path proc, String hostName, double warn, double critical, int window, int interval,
-            CaptureEngine capture, PluginHost plugins) {
-        this.plugins = plugins;
+    public KernelTcp(Path proc, PortRegistry ports) {
         this.proc = proc;
-        this.hostName = hostName;
-        this.warn = warn;
-        this.critical = critical;
-        this.capture = capture;
+        this.hostName = hostName(proc);
+        this.ports = ports;
+    }
+
+    @Override
+    public String name() {
+        return "kernel TCP counters";
+    }
+
+    /** Takes its settings, samples once and registers the Tcp MBean, then samples every proc.interval. */
+    @Override
+    public void start(AgentContext context) {
+        int interval = context.options().get(OptionKeys.PROC_INTERVAL);
+        configure(context.options().get(OptionKeys.ALERT_WARN), context.options().get(OptionKeys.ALERT_CRITICAL),
+                context.options().get(OptionKeys.RATE_WINDOW), interval, context.events());
+        sample();
+        MBeans.register(ObjectNames.TCP, new DescribedEmitterMBean<>(this, TcpMXBean.class, notifications));
+        context.scheduler().scheduleWithFixedDelay(this::sample, interval, interval, TimeUnit.SECONDS);
+    }
+
+    /** The alert's thresholds and the rate window, in samples of {@code interval} seconds. */
+    void configure(double warnAt, double criticalAt, int window, int interval, EventSink sink) {
+        this.warn = warnAt;
+        this.critical = criticalAt;
+        this.events = sink;
         this.failed = RateWindow.ofRunningTotal(window, interval);
         this.resetsSent = RateWindow.ofRunningTotal(window, interval);
         this.overflows = RateWindow.ofRunningTotal(window, interval);
-    }
-
-    /** Starts sampling and registers rstwatch:type=Tcp; {@code capture} may be null. Never throws. */
-    public static KernelTcp start(AgentContext context, CaptureEngine capture) {
-        int interval = context.options().get(OptionKeys.PROC_INTERVAL);
-        Path proc = Paths.get("/proc");
-        KernelTcp tcp = new KernelTcp(proc, hostName(proc), context.options().get(OptionKeys.ALERT_WARN),
-                context.options().get(OptionKeys.ALERT_CRITICAL), context.options().get(OptionKeys.RATE_WINDOW),
-                interval, capture, context.plugins());
-        tcp.sample();
-        MBeans.register(TCP_MBEAN, new DescribedEmitterMBean<>(tcp, TcpMXBean.class, tcp.notifications));
-        context.scheduler().scheduleWithFixedDelay(tcp::sample, interval, interval, TimeUnit.SECONDS);
-        return tcp;
     }
 
     /** Where AttributeChangeNotifications for AlertLevel come from. */
@@ -86,7 +92,7 @@ public final class KernelTcp implements TcpMXBean {
         return notifications;
     }
 
-    /** The clause for the Agent's Status. */
+    @Override
     public String status() {
         String problem = readProblem;
         return problem != null ? "kernel TCP counters unreadable: " + problem
@@ -108,9 +114,9 @@ public final class KernelTcp implements TcpMXBean {
                     ProcFiles.read(proc.resolve("net/netstat"))), System.currentTimeMillis());
             readProblem = null;
             last = c;
-            failed.sample(c.attemptFails());
-            resetsSent.sample(c.outRsts());
-            overflows.sample(c.listenOverflows());
+            failed.sample(c.get(TcpCounter.ATTEMPT_FAILS));
+            resetsSent.sample(c.get(TcpCounter.OUT_RSTS));
+            overflows.sample(c.get(TcpCounter.LISTEN_OVERFLOWS));
             evaluate(c);
         } catch (IOException | RuntimeException e) {
             readProblem = e.toString() + " (rstwatch needs read access to /proc/net/snmp and /proc/net/netstat)";
@@ -129,7 +135,7 @@ public final class KernelTcp implements TcpMXBean {
         message = compose(rate, now);
         if (now != before) {
             LOG.warn("failed-connection alert {} -> {}: {}", before, now, message);
-            AttributeChangeNotification n = new AttributeChangeNotification(TCP_MBEAN, sequence.incrementAndGet(),
+            AttributeChangeNotification n = new AttributeChangeNotification(ObjectNames.TCP, sequence.incrementAndGet(),
                     c.sampledAtMillis(), message, "AlertLevel", String.class.getName(), before.name(), now.name());
             notifications.sendNotification(n);
             AlertChangedEvent e = new AlertChangedEvent();
@@ -138,16 +144,16 @@ public final class KernelTcp implements TcpMXBean {
             e.failedPerSecond = rate;
             e.message = message;
             e.commit();
-            if (plugins.admit()) {
-                plugins.publish(new AlertChange(Instant.ofEpochMilli(c.sampledAtMillis()),
+            if (events.admit()) {
+                events.publish(new AlertChange(Instant.ofEpochMilli(c.sampledAtMillis()),
                         AlertChange.Level.valueOf(before.name()), AlertChange.Level.valueOf(now.name()), rate, message));
             }
         }
         TcpCountersEvent e = new TcpCountersEvent();
-        e.attemptFails = c.attemptFails();
-        e.estabResets = c.get("Tcp.EstabResets");
-        e.outRsts = c.outRsts();
-        e.listenOverflows = c.listenOverflows();
+        e.attemptFails = c.get(TcpCounter.ATTEMPT_FAILS);
+        e.estabResets = c.get(TcpCounter.ESTAB_RESETS);
+        e.outRsts = c.get(TcpCounter.OUT_RSTS);
+        e.listenOverflows = c.get(TcpCounter.LISTEN_OVERFLOWS);
         e.failedPerSecond = rate;
         e.alertLevel = now.name();
         e.commit();
@@ -158,28 +164,29 @@ public final class KernelTcp implements TcpMXBean {
      * 127.0.0.1:7211 on lo, where nothing listens; the captured refusals explain 100% of it."
      */
     String compose(double rate, AlertLevel now) {
-        StringBuilder sb = new StringBuilder(hostName).append(": ").append(rate(rate))
+        StringBuilder sb = new StringBuilder(hostName).append(": ").append(Rates.format(rate))
                 .append(" failed TCP connections/s (").append(now).append(") since ")
                 .append(Times.timeOfDay(levelSince));
         if (rate <= 0) {
             return sb.append('.').toString();
         }
+        PacketSource capture = ports.packetSource();
         if (capture == null || !capture.isActive()) {
             return sb.append("; the capture is not running, so the ports are unknown (")
                     .append(capture == null ? "capture=off" : capture.getStatus()).append(").").toString();
         }
-        List<PortView> ports = capture.localClientRefusals();
+        List<PortRegistry.LocalRefusal> refusals = ports.localClientRefusals();
         double explained = 0;
-        for (PortView p : ports) {
-            explained += p.stats().refusedLocalClientsPerSecond();
+        for (PortRegistry.LocalRefusal r : refusals) {
+            explained += r.perSecond();
         }
-        for (int i = 0; i < Math.min(PORTS_IN_MESSAGE, ports.size()); i++) {
-            sb.append("; ").append(ports.get(i).refusalClause());
+        for (int i = 0; i < Math.min(PORTS_IN_MESSAGE, refusals.size()); i++) {
+            sb.append("; ").append(refusals.get(i).clause());
         }
-        if (ports.size() > PORTS_IN_MESSAGE) {
-            sb.append("; and ").append(ports.size() - PORTS_IN_MESSAGE).append(" more ports");
+        if (refusals.size() > PORTS_IN_MESSAGE) {
+            sb.append("; and ").append(refusals.size() - PORTS_IN_MESSAGE).append(" more ports");
         }
-        if (ports.isEmpty()) {
+        if (refusals.isEmpty()) {
             sb.append("; no refused connection was captured: the failures are connections that timed out or were"
                     + " reset during the handshake (see TCPSynRetransTotal and the resets on the Port MBeans)");
         } else {
@@ -189,88 +196,84 @@ public final class KernelTcp implements TcpMXBean {
         return sb.append('.').toString();
     }
 
-    private static String rate(double v) {
-        return String.format(Locale.ROOT, "%.2f", v);
-    }
-
     @Override
     public long getAttemptFailsTotal() {
-        return last.attemptFails();
+        return last.get(TcpCounter.ATTEMPT_FAILS);
     }
 
     @Override
     public long getEstabResetsTotal() {
-        return last.get("Tcp.EstabResets");
+        return last.get(TcpCounter.ESTAB_RESETS);
     }
 
     @Override
     public long getOutRstsTotal() {
-        return last.outRsts();
+        return last.get(TcpCounter.OUT_RSTS);
     }
 
     @Override
     public long getInErrsTotal() {
-        return last.get("Tcp.InErrs");
+        return last.get(TcpCounter.IN_ERRS);
     }
 
     @Override
     public long getRetransSegsTotal() {
-        return last.get("Tcp.RetransSegs");
+        return last.get(TcpCounter.RETRANS_SEGS);
     }
 
     @Override
     public long getActiveOpensTotal() {
-        return last.get("Tcp.ActiveOpens");
+        return last.get(TcpCounter.ACTIVE_OPENS);
     }
 
     @Override
     public long getPassiveOpensTotal() {
-        return last.get("Tcp.PassiveOpens");
+        return last.get(TcpCounter.PASSIVE_OPENS);
     }
 
     @Override
     public long getCurrEstab() {
-        return last.get("Tcp.CurrEstab");
+        return last.get(TcpCounter.CURR_ESTAB);
     }
 
     @Override
     public long getListenOverflowsTotal() {
-        return last.listenOverflows();
+        return last.get(TcpCounter.LISTEN_OVERFLOWS);
     }
 
     @Override
     public long getListenDropsTotal() {
-        return last.get("TcpExt.ListenDrops");
+        return last.get(TcpCounter.LISTEN_DROPS);
     }
 
     @Override
     public long getTCPAbortOnDataTotal() {
-        return last.get("TcpExt.TCPAbortOnData");
+        return last.get(TcpCounter.ABORT_ON_DATA);
     }
 
     @Override
     public long getTCPAbortOnCloseTotal() {
-        return last.get("TcpExt.TCPAbortOnClose");
+        return last.get(TcpCounter.ABORT_ON_CLOSE);
     }
 
     @Override
     public long getTCPAbortOnTimeoutTotal() {
-        return last.get("TcpExt.TCPAbortOnTimeout");
+        return last.get(TcpCounter.ABORT_ON_TIMEOUT);
     }
 
     @Override
     public long getTCPSynRetransTotal() {
-        return last.get("TcpExt.TCPSynRetrans");
+        return last.get(TcpCounter.SYN_RETRANS);
     }
 
     @Override
     public long getTCPReqQFullDropTotal() {
-        return last.get("TcpExt.TCPReqQFullDrop");
+        return last.get(TcpCounter.REQ_Q_FULL_DROP);
     }
 
     @Override
     public long getSyncookiesSentTotal() {
-        return last.get("TcpExt.SyncookiesSent");
+        return last.get(TcpCounter.SYNCOOKIES_SENT);
     }
 
     @Override

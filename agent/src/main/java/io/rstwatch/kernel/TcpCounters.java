@@ -3,39 +3,26 @@ package io.rstwatch.kernel;
 import java.util.Map;
 
 /** One sample of the kernel's TCP counters that rstwatch publishes; a counter the kernel lacks reads 0. */
-public final class TcpCounters {
-    public static final TcpCounters NONE = new TcpCounters(Map.of(), 0);
+final class TcpCounters {
+    static final TcpCounters NONE = new TcpCounters(Map.of(), 0);
 
-    private final Map<String, Long> values;
+    private final long[] values = new long[TcpCounter.values().length];
     private final long sampledAtMillis;
 
-    public TcpCounters(Map<String, Long> values, long sampledAtMillis) {
-        this.values = Map.copyOf(values);
+    /** @param parsed what {@link ProcNetParser} read, by "Section.Name" */
+    TcpCounters(Map<String, Long> parsed, long sampledAtMillis) {
+        for (TcpCounter c : TcpCounter.values()) {
+            Long v = parsed.get(c.key());
+            values[c.ordinal()] = v == null ? 0 : v;
+        }
         this.sampledAtMillis = sampledAtMillis;
     }
 
-    public long get(String key) {
-        Long v = values.get(key);
-        return v == null ? 0 : v;
+    long get(TcpCounter counter) {
+        return values[counter.ordinal()];
     }
 
-    public boolean has(String key) {
-        return values.containsKey(key);
-    }
-
-    public long sampledAtMillis() {
+    long sampledAtMillis() {
         return sampledAtMillis;
-    }
-
-    public long attemptFails() {
-        return get("Tcp.AttemptFails");
-    }
-
-    public long outRsts() {
-        return get("Tcp.OutRsts");
-    }
-
-    public long listenOverflows() {
-        return get("TcpExt.ListenOverflows");
     }
 }

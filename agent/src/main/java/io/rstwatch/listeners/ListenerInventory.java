@@ -1,7 +1,8 @@
 package io.rstwatch.listeners;
 
-import io.rstwatch.core.ProcFiles;
+import io.rstwatch.common.ProcFiles;
 import io.rstwatch.decode.Addresses;
+import io.rstwatch.ports.ListenerLookup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Every LISTEN socket of the JVM's network namespace (/proc/net/tcp and tcp6), its owner found through the
@@ -22,10 +24,15 @@ import java.util.Set;
  * readers get immutable snapshots. Owner lookup is incremental: only new inodes are looked for, and one refresh
  * reads at most {@link #MAX_FD_LINKS_PER_REFRESH} fd links, so a host with many processes costs bounded work.
  */
-public final class ListenerInventory {
+public final class ListenerInventory implements ListenerLookup {
     static final int MAX_HISTORY = 1024;
     static final int MAX_FD_LINKS_PER_REFRESH = 50_000;
+    /** How long a port that stopped listening still counts as a listening port for the reset rules. */
+    static final long RECENT_MILLIS = 300_000;
     private static final int MAX_COMMAND = 200;
+    /** The "st" column of /proc/net/tcp{,6} for a socket in LISTEN (include/net/tcp_states.h: TCP_LISTEN = 10). */
+    private static final String STATE_LISTEN = "0A";
+    private static final int PORTS = 65536;
 
     private final Path proc;
     private final long ownPid = ProcessHandle.current().pid();
@@ -33,7 +40,8 @@ public final class ListenerInventory {
     /** The same listeners by port (one per port), for the Port MBeans' once-a-second lookups. */
     private volatile Map<Integer, Listener> byPort = Map.of();
     private volatile long refreshedAt;
-    private volatile long[] listeningBits = new long[1024];
+    /** Ports listening now or gone within {@link #RECENT_MILLIS}, as a 65536-bit set: read per packet. */
+    private volatile long[] recentBits = new long[PORTS / 64];
     private final Map<Integer, GoneListener> gone = Collections.synchronizedMap(
             new LinkedHashMap<Integer, GoneListener>(64, 0.75f, false) {
                 @Override
@@ -64,8 +72,16 @@ public final class ListenerInventory {
         }
     }
 
+    private final LongSupplier clock;
+
     public ListenerInventory(Path proc) {
+        this(proc, System::currentTimeMillis);
+    }
+
+    /** @param clock milliseconds since the epoch; tests move it */
+    ListenerInventory(Path proc, LongSupplier clock) {
         this.proc = proc;
+        this.clock = clock;
     }
 
     /** Reads the LISTEN sockets, resolves new owners, records the ones that went. One thread only. */
@@ -90,8 +106,8 @@ public final class ListenerInventory {
             return;
         }
         resolveOwners(seen);
-        long now = System.currentTimeMillis();
-        long[] bits = new long[1024];
+        long now = clock.getAsLong();
+        long[] bits = new long[PORTS / 64];
         Map<Integer, Listener> onPort = new HashMap<>();
         for (Listener l : seen.values()) {
             bits[l.port >>> 6] |= 1L << (l.port & 63);
@@ -106,29 +122,38 @@ public final class ListenerInventory {
         }
         byInode.clear();
         byInode.putAll(seen);
-        listeningBits = bits;
+        synchronized (gone) {
+            for (GoneListener g : gone.values()) {
+                if (now - g.goneAtMillis <= RECENT_MILLIS) {
+                    bits[g.listener.port >>> 6] |= 1L << (g.listener.port & 63);
+                }
+            }
+        }
+        recentBits = bits;
         current = List.copyOf(seen.values());
         byPort = Map.copyOf(onPort);
         refreshedAt = now;
     }
 
-    /** Listening ports as a 65536-bit set, for the classifier. */
-    public long[] listeningBits() {
-        return listeningBits;
+    @Override
+    public boolean listensOrListenedRecently(int port) {
+        return (recentBits[port >>> 6] & 1L << (port & 63)) != 0;
+    }
+
+    @Override
+    public String ownerOn(int port) {
+        Listener l = byPort.get(port);
+        return l == null ? null : l.owner();
+    }
+
+    @Override
+    public Departure lastOn(int port) {
+        GoneListener g = gone.get(port); // insertion-ordered: a get does not reorder the history
+        return g == null ? null : new Departure(g.listener.owner(), g.goneAtMillis);
     }
 
     public List<Listener> current() {
         return current;
-    }
-
-    /** Who listens on the port now (on any address), or null. */
-    public Listener listenerOn(int port) {
-        return byPort.get(port);
-    }
-
-    /** Who listened on the port last, and when it went, or null if no listener was seen to go. */
-    public GoneListener lastOn(int port) {
-        return gone.get(port); // insertion-ordered: a get does not reorder the history
     }
 
     /** The listeners that went away, most recent first, at most {@code limit}. */
@@ -148,7 +173,7 @@ public final class ListenerInventory {
     /** A LISTEN line of /proc/net/tcp{,6}, or null for any other line. */
     static Listener parse(String line) {
         String[] f = line.trim().split("\\s+");
-        if (f.length < 10 || !"0A".equals(f[3])) {
+        if (f.length < 10 || !STATE_LISTEN.equals(f[3])) {
             return null;
         }
         int colon = f[1].indexOf(':');

@@ -1,47 +1,51 @@
 package io.rstwatch.listeners;
 
-import io.rstwatch.core.ProcFiles;
-import io.rstwatch.core.Times;
+import io.rstwatch.common.ProcFiles;
+import io.rstwatch.common.Times;
 import io.rstwatch.jmx.ListenerRow;
 import io.rstwatch.jmx.ListenersMXBean;
+import io.rstwatch.ports.Services;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
-/** Backs rstwatch:type=Listeners from the inventory's snapshots. */
-public final class ListenersView implements ListenersMXBean {
+/** Backs the Listeners MBean from the inventory's snapshots. */
+final class ListenersView implements ListenersMXBean {
     private static final int GONE_SHOWN = 20;
 
     private final ListenerInventory inventory;
     private final Services services;
-
-    private final java.util.function.IntUnaryOperator ownBacklog;
+    private final ListenBacklogs backlogs;
     private final long ownPid = ProcessHandle.current().pid();
     /** The kernel's cap on any listen backlog. */
-    private final int somaxconn = readSomaxconn();
+    private final int somaxconn;
 
-    private static int readSomaxconn() {
-        try {
-            return Integer.parseInt(ProcFiles.read(java.nio.file.Paths.get("/proc/sys/net/core/somaxconn")).trim());
-        } catch (java.io.IOException | RuntimeException e) {
-            return Integer.MAX_VALUE;
-        }
-    }
-
-    /** @param ownBacklog the backlog this JVM's listener on a port asked for, 0 when unknown */
-    public ListenersView(ListenerInventory inventory, Services services, java.util.function.IntUnaryOperator ownBacklog) {
+    ListenersView(ListenerInventory inventory, Services services, ListenBacklogs backlogs, Path proc) {
         this.inventory = inventory;
         this.services = services;
-        this.ownBacklog = ownBacklog;
+        this.backlogs = backlogs;
+        this.somaxconn = readSomaxconn(proc);
+    }
+
+    private static int readSomaxconn(Path proc) {
+        try {
+            return Integer.parseInt(ProcFiles.read(proc.resolve("sys/net/core/somaxconn")).trim());
+        } catch (IOException | RuntimeException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     @Override
     public ListenerRow[] getListeners() {
         List<ListenerRow> rows = new ArrayList<>();
         for (Listener l : inventory.current()) {
+            int backlog = l.pid() == ownPid ? Math.min(somaxconn, backlogs.backlog(l.port())) : 0;
             rows.add(new ListenerRow(l.port(), l.address(), l.pid(), l.command(), l.acceptQueue(),
-                    services.name(l.port()), l.pid() == ownPid ? Math.min(somaxconn, ownBacklog.applyAsInt(l.port())) : 0));
+                    services.name(l.port()), backlog));
         }
-        rows.sort((a, b) -> Integer.compare(a.getPort(), b.getPort()));
+        rows.sort(Comparator.comparingInt(ListenerRow::port));
         return rows.toArray(new ListenerRow[0]);
     }
 

@@ -1,5 +1,6 @@
 package io.rstwatch.plugins;
 
+import io.rstwatch.common.EventSink;
 import io.rstwatch.jmx.PluginRow;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
@@ -19,7 +20,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * queue; a port's name comes from the first jar that names it. With no plugins, {@link #admit()} is false and
  * the capture threads build no events at all.
  */
-public final class PluginHost {
+public final class PluginHost implements EventSink {
     /** At most this many jars are loaded from the directory, so a wrong directory cannot start hundreds of threads. */
     static final int MAX_JARS = 16;
     private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -84,6 +85,7 @@ public final class PluginHost {
      * Asked before building an event: true when some plugin jar has room for it. When none has, the event counts
      * as dropped for each jar and is not built at all: a flood then costs the capture thread no allocation.
      */
+    @Override
     public boolean admit() {
         if (jars.isEmpty()) {
             return false;
@@ -100,6 +102,7 @@ public final class PluginHost {
     }
 
     /** Hands the event to every plugin jar's queue; never blocks. Call after {@link #admit()}. */
+    @Override
     public void publish(RstwatchEvent event) {
         for (PluginJar j : jars) {
             j.offer(event);

@@ -1,6 +1,6 @@
 package io.rstwatch.plugins;
 
-import io.rstwatch.core.Version;
+import io.rstwatch.common.Version;
 import io.rstwatch.jmx.PluginRow;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
@@ -30,12 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One plugin jar: its class loader, its plugins, and the one daemon thread that makes every call into them, fed
  * by a bounded queue. The capture threads only ever offer to the queue; when it is full the event is dropped and
- * counted. The jar is disabled when its plugins fail to load or start, or fail {@link #FAILURES_TO_DISABLE} calls
+ * counted. The jar is disabled when its plugins fail to load or start, or fail {@link FailureStreak#LIMIT} calls
  * in a row.
  */
 final class PluginJar implements Runnable {
     static final int QUEUE = 4096;
-    static final int FAILURES_TO_DISABLE = 5;
     private static final int BATCH = 512;
     private static final long BURST_PAUSE_MILLIS = 2;
     /** A call running longer than this is reported as blocked. */
@@ -53,15 +53,18 @@ final class PluginJar implements Runnable {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicLong logLines = new AtomicLong();
     private volatile List<String> pluginNames = List.of();
-    private volatile String state = "starting";
-    private volatile boolean disabled;
+    /** Where the jar is; its row shows it in lower case, with why when disabled, or "blocked" during a long call. */
+    private enum State {
+        STARTING, RUNNING, DISABLED
+    }
+
+    private volatile State state = State.STARTING;
+    private volatile String disabledBecause = "";
     private volatile boolean stopping;
     private volatile String lastError = "";
     private volatile long callStartedNanos;
     private volatile String callName = "";
-    /** Failures in a row of one method: calls of another method in between (port names) do not break a streak. */
-    private int failuresInARow;
-    private String failingMethod = "";
+    private final FailureStreak streak = new FailureStreak();
     private Thread thread;
 
     PluginJar(Path jar, ClassLoader apiLoader) {
@@ -83,7 +86,7 @@ final class PluginJar implements Runnable {
 
     /** Events and name requests are taken until the jar is disabled or the JVM exits. */
     private boolean accepting() {
-        return !disabled && !stopping;
+        return !disabled() && !stopping;
     }
 
     /** Whether an event offered now would be queued (not disabled, queue not full). */
@@ -117,7 +120,7 @@ final class PluginJar implements Runnable {
     }
 
     boolean disabled() {
-        return disabled;
+        return state == State.DISABLED;
     }
 
     long dropped() {
@@ -130,11 +133,11 @@ final class PluginJar implements Runnable {
         if (plugins == null) {
             return;
         }
-        state = "running";
+        state = State.RUNNING;
         try {
             List<RstwatchEvent> batch = new ArrayList<>(BATCH);
             boolean unflushed = false;
-            while (!disabled && !(stopping && queue.isEmpty())) {
+            while (!disabled() && !(stopping && queue.isEmpty())) {
                 Integer port = nameRequests.poll();
                 if (port != null) {
                     askNames(plugins, port);
@@ -142,7 +145,7 @@ final class PluginJar implements Runnable {
                 }
                 batch.clear();
                 queue.drainTo(batch, BATCH);
-                for (int i = 0; i < batch.size() && !disabled; i++) {
+                for (int i = 0; i < batch.size() && !disabled(); i++) {
                     deliver(plugins, batch.get(i));
                 }
                 if (!batch.isEmpty()) {
@@ -167,7 +170,7 @@ final class PluginJar implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!disabled) {
+        if (!disabled()) {
             for (RstwatchPlugin p : plugins) {
                 call(p, "stop", () -> p.stop());
             }
@@ -238,17 +241,13 @@ final class PluginJar implements Runnable {
         callStartedNanos = System.nanoTime();
         try {
             c.run();
-            if (method.equals(failingMethod)) {
-                failuresInARow = 0;
-            }
+            streak.succeeded(method);
             return true;
         } catch (Throwable t) {
             failures.incrementAndGet();
             lastError = p.getClass().getSimpleName() + "." + method + ": " + t;
-            failuresInARow = method.equals(failingMethod) ? failuresInARow + 1 : 1;
-            failingMethod = method;
-            if (failuresInARow >= FAILURES_TO_DISABLE && !"start".equals(method)) {
-                disable("failed " + FAILURES_TO_DISABLE + " calls in a row, the last with " + lastError
+            if (streak.failed(method)) {
+                disable("failed " + FailureStreak.LIMIT + " calls in a row, the last with " + lastError
                         + "; fix the plugin, then restart the JVM");
             }
             return false;
@@ -258,10 +257,10 @@ final class PluginJar implements Runnable {
     }
 
     private void disable(String why) {
-        disabled = true;
+        disabledBecause = why;
+        state = State.DISABLED;
         queue.clear();
         nameRequests.clear();
-        state = "disabled: " + why;
         AgentLog.write(LogLevel.WARN, "plugin " + jar.getFileName() + " is disabled: it " + why
                 + "; the agent keeps working without it", null);
     }
@@ -330,7 +329,8 @@ final class PluginJar implements Runnable {
 
     PluginRow row() {
         long started = callStartedNanos;
-        String now = state;
+        State at = state;
+        String now = at == State.DISABLED ? "disabled: " + disabledBecause : at.name().toLowerCase(Locale.ROOT);
         if (started != 0 && System.nanoTime() - started > BLOCKED_NANOS) {
             now = "blocked: in " + callName + " for " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)
                     + " s (events are dropped meanwhile)";

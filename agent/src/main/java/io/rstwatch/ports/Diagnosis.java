@@ -1,20 +1,20 @@
 package io.rstwatch.ports;
 
-import io.rstwatch.plugin.Scope;
-import io.rstwatch.core.Times;
+import io.rstwatch.common.Rates;
+import io.rstwatch.common.Times;
 import io.rstwatch.decode.Addresses;
-import io.rstwatch.listeners.Listener;
-import io.rstwatch.listeners.ListenerInventory;
-import java.util.Locale;
 
 /** The one sentence on a Port MBean that says what happens on the port, for a person about to act on it. */
 final class Diagnosis {
     private Diagnosis() {
     }
 
-    static String of(PortStats s, String interfaces, Listener listener, ListenerInventory.GoneListener last,
-            int window) {
-        String where = s.port() == PortStats.OTHER ? "ports beyond ports.max (" + s.scope().label() + ")"
+    /**
+     * @param listener who listens on the port now, or null
+     * @param last who listened there last, or null
+     */
+    static String of(PortStats s, String interfaces, String listener, ListenerLookup.Departure last, int window) {
+        String where = s.isOther() ? "ports beyond ports.max (" + s.scope().label() + ")"
                 : s.firstSeen() == 0 ? "port " + s.port() // no packet yet, so no address
                 : Addresses.endpoint(s.serviceHi(), s.serviceLo(), s.port());
         String on = interfaces.isEmpty() ? "" : " (" + interfaces + ")";
@@ -23,22 +23,22 @@ final class Diagnosis {
         StringBuilder sb = new StringBuilder();
         String over = " over the last " + window + " s";
         if (refused > 0) {
-            sb.append(rate(refused)).append(" refused/s").append(over).append(" on ").append(where).append(on);
-            if (s.port() != PortStats.OTHER && s.scope() == Scope.LOCAL) {
+            sb.append(Rates.format(refused)).append(" refused/s").append(over).append(" on ").append(where).append(on);
+            if (s.isNamedLocalPort()) {
                 if (listener != null) {
-                    sb.append("; ").append(listener.owner()).append(" listens there now, so the refusals may have stopped");
+                    sb.append("; ").append(listener).append(" listens there now, so the refusals may have stopped");
                 } else if (last != null) {
                     sb.append("; nothing listens there since ").append(Times.timeOfDay(last.goneAtMillis()))
-                            .append("; it was ").append(last.listener().owner());
+                            .append("; it was ").append(last.owner());
                 } else {
                     sb.append("; nothing listens there: a client keeps connecting to a service that is not running");
                 }
-            } else if (s.port() != PortStats.OTHER) {
+            } else if (!s.isOther()) {
                 sb.append("; that host refuses: nothing listens there, or a firewall rejects");
             }
         }
         if (resets > 0) {
-            sb.append(sb.length() == 0 ? "" : "; ").append(rate(resets)).append(" resets/s").append(over)
+            sb.append(sb.length() == 0 ? "" : "; ").append(Rates.format(resets)).append(" resets/s").append(over)
                     .append(" on ").append(where).append(on)
                     .append(": ").append(s.abortTotal()).append(" live connections torn down (abort), ")
                     .append(s.staleTotal()).append(" for connections the sender did not know (stale) in all");
@@ -56,9 +56,5 @@ final class Diagnosis {
                 .append(" resets since ").append(Times.timeOfDay(s.firstSeen()))
                 .append(", last at ").append(Times.timeOfDay(s.lastSeen())).append('.');
         return sb.toString();
-    }
-
-    static String rate(double perSecond) {
-        return String.format(Locale.ROOT, "%.2f", perSecond);
     }
 }

@@ -1,6 +1,6 @@
 package io.rstwatch.ports;
 
-import io.rstwatch.core.ProcFiles;
+import io.rstwatch.common.ProcFiles;
 import io.rstwatch.decode.Addresses;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,20 +15,12 @@ import java.util.Map;
 
 /**
  * What the classifier needs to know about this host, refreshed in the background and read without locks or
- * allocation on the capture thread: its addresses, its listening TCP ports (told by the listener inventory),
- * its ephemeral port range and the names of its interfaces. All of it is of the JVM's network namespace.
+ * allocation on the capture thread: its addresses, its ephemeral port range and the names of its interfaces.
+ * All of it is of the JVM's network namespace. Who listens where is the listener inventory's to say.
  */
 public final class HostView {
     private final Path proc;
     private volatile long[] localAddresses = new long[0];
-    private volatile long[] listening = new long[1024];
-    /**
-     * Ports that listened at some refresh in the last {@link #RECENT_SECONDS}: resets often come just after a
-     * service died (its clients' connections are torn down), when its port no longer shows as listening.
-     */
-    private final int[] lastListenedSecond = new int[65536];
-    private final long bornNanos = System.nanoTime();
-    private static final int RECENT_SECONDS = 300;
     private volatile int ephemeralLow = 32768;
     private volatile int ephemeralHigh = 60999;
     private volatile Map<Integer, String> interfaceNames = Collections.emptyMap();
@@ -60,24 +52,6 @@ public final class HostView {
             }
         }
         return false;
-    }
-
-    /** Whether some socket in this namespace listens on the TCP port, on any address. */
-    public boolean isListening(int port) {
-        return (listening[port >>> 6] & 1L << (port & 63)) != 0;
-    }
-
-    /** Listening now, or at any refresh in the last five minutes. */
-    public boolean listensOrListenedRecently(int port) {
-        if (isListening(port)) {
-            return true;
-        }
-        int last = lastListenedSecond[port];
-        return last != 0 && nowSecond() - last <= RECENT_SECONDS;
-    }
-
-    private int nowSecond() {
-        return 1 + (int) ((System.nanoTime() - bornNanos) / 1_000_000_000L);
     }
 
     public boolean isEphemeral(int port) {
@@ -119,20 +93,6 @@ public final class HostView {
         }
         localAddresses = flat;
         interfaceNames = Collections.unmodifiableMap(names);
-    }
-
-    /** The listening ports (a 65536-bit set), from the listener inventory. */
-    public void setListening(long[] bits) {
-        if (bits == listening) {
-            return; // the inventory has not refreshed since: nothing new to remember
-        }
-        listening = bits;
-        int now = nowSecond();
-        for (int i = 0; i < bits.length; i++) {
-            for (long w = bits[i]; w != 0; w &= w - 1) {
-                lastListenedSecond[i << 6 | Long.numberOfTrailingZeros(w)] = now;
-            }
-        }
     }
 
     private void refreshEphemeralRange() {

@@ -1,7 +1,9 @@
 package io.rstwatch.ports;
 
+import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.plugin.Scope;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,7 +34,7 @@ public final class PortStats {
     private final TopPeers peers = new TopPeers(16);
     final AtomicLong jvmFailures = new AtomicLong();
     /** The distinct code locations in this JVM whose connects to the port failed, most recent last; bounded. */
-    private final java.util.LinkedHashSet<String> jvmCallers = new java.util.LinkedHashSet<>();
+    private final LinkedHashSet<String> jvmCallers = new LinkedHashSet<>();
     private static final int MAX_JVM_CALLERS = 5;
     final RateWindow refusedRate;
     final RateWindow refusedLocalClientsRate;
@@ -105,6 +107,21 @@ public final class PortStats {
 
     public Scope scope() {
         return scope;
+    }
+
+    /** A port of this host with an entry of its own (not the catch-all): one where something can listen. */
+    public boolean isNamedLocalPort() {
+        return port != OTHER && scope == Scope.LOCAL;
+    }
+
+    /** The port's key in its MBean name: the number, or "other" for the catch-all. */
+    public String portKey() {
+        return isOther() ? ObjectNames.OTHER_PORT : Integer.toString(port);
+    }
+
+    /** Whether this is the scope's catch-all entry for ports beyond {@code ports.max}. */
+    public boolean isOther() {
+        return port == OTHER;
     }
 
     /** The port number, or {@link #OTHER}. */

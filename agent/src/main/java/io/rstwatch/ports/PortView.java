@@ -1,20 +1,19 @@
 package io.rstwatch.ports;
 
-import io.rstwatch.plugin.Scope;
-import io.rstwatch.core.Times;
+import io.rstwatch.common.Rates;
+import io.rstwatch.common.Times;
 import io.rstwatch.decode.Addresses;
+import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.jmx.PortMXBean;
-import io.rstwatch.listeners.Listener;
-import io.rstwatch.listeners.ListenerInventory;
-import io.rstwatch.listeners.Services;
 import java.util.ArrayList;
 import java.util.List;
+import javax.management.ObjectName;
 
 /**
- * Backs one rstwatch:type=Port MBean. Totals are read from the live counters; everything that needs formatting
- * is cached by {@link #refresh} once a second, so getters do no work.
+ * Backs one Port MBean. Totals are read from the live counters; everything that needs formatting is cached by
+ * {@link #refresh} once a second, so getters do no work.
  */
-public final class PortView implements PortMXBean {
+final class PortView implements PortMXBean {
     private static final int PEERS_SHOWN = 10;
 
     private final PortStats stats;
@@ -28,22 +27,20 @@ public final class PortView implements PortMXBean {
     private volatile String service = "";
     private volatile String[] jvmCallers = new String[0];
 
-    public PortView(PortStats stats) {
+    PortView(PortStats stats) {
         this.stats = stats;
     }
 
-    public PortStats stats() {
+    PortStats stats() {
         return stats;
     }
 
-    /** "rstwatch:type=Port,scope=local,port=7211" (port=other for the catch-all). */
-    public String objectName() {
-        return "rstwatch:type=Port,scope=" + stats.scope().label() + ",port="
-                + (stats.port() == PortStats.OTHER ? "other" : Integer.toString(stats.port()));
+    ObjectName objectName() {
+        return ObjectNames.port(stats.scope(), stats.portKey());
     }
 
     /** Once a second, on the publisher's thread. */
-    public void refresh(HostView host, ListenerInventory inventory, Services services, int window) {
+    void refresh(HostView host, ListenerLookup listeners, Services services, int window) {
         List<String> names = new ArrayList<>();
         for (int ifindex : stats.interfaceIndexes()) {
             names.add(ifindex < 0 ? "any" : host.interfaceName(ifindex));
@@ -51,29 +48,28 @@ public final class PortView implements PortMXBean {
         interfaces = names.toArray(new String[0]);
         topPeers = stats.topPeers(PEERS_SHOWN).toArray(new String[0]);
         address = stats.firstSeen() == 0 ? "" : Addresses.format(stats.serviceHi(), stats.serviceLo());
-        boolean local = stats.port() != PortStats.OTHER && stats.scope() == Scope.LOCAL;
-        Listener now = local ? inventory.listenerOn(stats.port()) : null;
-        ListenerInventory.GoneListener last = local ? inventory.lastOn(stats.port()) : null;
+        boolean local = stats.isNamedLocalPort();
+        String now = local ? listeners.ownerOn(stats.port()) : null;
+        ListenerLookup.Departure last = local ? listeners.lastOn(stats.port()) : null;
         listening = now != null;
-        listener = now == null ? "" : now.owner();
-        lastListener = last == null ? ""
-                : last.listener().owner() + ", gone since " + Times.timeOfDay(last.goneAtMillis());
-        service = stats.port() == PortStats.OTHER ? "" : services.name(stats.port());
+        listener = now == null ? "" : now;
+        lastListener = last == null ? "" : last.owner() + ", gone since " + Times.timeOfDay(last.goneAtMillis());
+        service = stats.isOther() ? "" : services.name(stats.port());
         jvmCallers = stats.jvmCallers().toArray(new String[0]);
         diagnosis = Diagnosis.of(stats, String.join(", ", names), now, last, window);
     }
 
     /** For the alert: "2.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens". */
-    public String refusalClause() {
-        StringBuilder sb = new StringBuilder(Diagnosis.rate(stats.refusedLocalClientsPerSecond()))
+    String refusalClause() {
+        StringBuilder sb = new StringBuilder(Rates.format(stats.refusedLocalClientsPerSecond()))
                 .append("/s are refused connections to ")
-                .append(stats.port() == PortStats.OTHER ? "other " + stats.scope().label() + " ports"
+                .append(stats.isOther() ? "other " + stats.scope().label() + " ports"
                         : Addresses.endpoint(stats.serviceHi(), stats.serviceLo(), stats.port()));
         String on = String.join(", ", interfaces);
         if (!on.isEmpty()) {
             sb.append(" on ").append(on);
         }
-        if (stats.port() != PortStats.OTHER && stats.scope() == Scope.LOCAL) {
+        if (stats.isNamedLocalPort()) {
             sb.append(listening ? ", where something listens now" : ", where nothing listens");
         }
         return sb.toString();
@@ -176,6 +172,6 @@ public final class PortView implements PortMXBean {
 
     @Override
     public String[] getJvmCallers() {
-        return jvmCallers;
+        return jvmCallers.clone();
     }
 }

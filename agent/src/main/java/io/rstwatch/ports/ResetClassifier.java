@@ -1,12 +1,13 @@
 package io.rstwatch.ports;
 
-import io.rstwatch.plugin.Scope;
+import io.rstwatch.common.EventSink;
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.decode.DecodedPacket;
+import io.rstwatch.decode.Verdict;
 import io.rstwatch.plugin.ConnectionReset;
 import io.rstwatch.plugin.RefusedConnection;
 import io.rstwatch.plugin.RstwatchEvent;
-import io.rstwatch.plugins.PluginHost;
+import io.rstwatch.plugin.Scope;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 
@@ -23,24 +24,26 @@ import java.time.Instant;
  */
 public final class ResetClassifier {
     private final HostView host;
+    private final ListenerLookup listeners;
     private final PortTable table;
-    private final PluginHost plugins;
+    private final EventSink events;
 
-    public ResetClassifier(HostView host, PortTable table, PluginHost plugins) {
+    ResetClassifier(HostView host, ListenerLookup listeners, PortTable table, EventSink events) {
         this.host = host;
+        this.listeners = listeners;
         this.table = table;
-        this.plugins = plugins;
+        this.events = events;
     }
 
-    /** Counts the packet; {@code what} is the decoder's result. */
-    public void count(int what, DecodedPacket d, int ifindex, long nowMillis) {
-        if (what == DecodedPacket.ICMP_PORT_UNREACHABLE) {
+    /** Counts the packet; {@code what} is the decoder's verdict on it. */
+    public void count(Verdict what, DecodedPacket d, int ifindex, long nowMillis) {
+        if (what == Verdict.ICMP_PORT_UNREACHABLE) {
             // The quoted segment is the client's SYN: its destination refused.
             boolean sent = host.isLocal(d.reporterHi, d.reporterLo);
             record(ResetKind.REFUSED, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, d.srcPort, ifindex, nowMillis);
             return;
         }
-        if (what != DecodedPacket.TCP_RST) {
+        if (what != Verdict.TCP_RST) {
             return;
         }
         boolean sent = host.isLocal(d.srcHi, d.srcLo);
@@ -57,8 +60,8 @@ public final class ResetClassifier {
     }
 
     private boolean serviceIsSource(DecodedPacket d) {
-        boolean srcListens = host.isLocal(d.srcHi, d.srcLo) && host.listensOrListenedRecently(d.srcPort);
-        boolean dstListens = host.isLocal(d.dstHi, d.dstLo) && host.listensOrListenedRecently(d.dstPort);
+        boolean srcListens = host.isLocal(d.srcHi, d.srcLo) && listeners.listensOrListenedRecently(d.srcPort);
+        boolean dstListens = host.isLocal(d.dstHi, d.dstLo) && listeners.listensOrListenedRecently(d.dstPort);
         if (srcListens != dstListens) {
             return srcListens;
         }
@@ -75,8 +78,8 @@ public final class ResetClassifier {
         Scope scope = host.isLocal(svcHi, svcLo) ? Scope.LOCAL : Scope.REMOTE;
         boolean peerIsLocal = kind == ResetKind.REFUSED && host.isLocal(peerHi, peerLo);
         table.get(scope, port).record(kind, sent, svcHi, svcLo, peerHi, peerLo, peerIsLocal, ifindex, nowMillis);
-        if (plugins.admit()) {
-            plugins.publish(event(kind, sent, scope, new InetSocketAddress(Addresses.inet(svcHi, svcLo), port),
+        if (events.admit()) {
+            events.publish(event(kind, sent, scope, new InetSocketAddress(Addresses.inet(svcHi, svcLo), port),
                     new InetSocketAddress(Addresses.inet(peerHi, peerLo), peerPort), ifindex, nowMillis));
         }
     }

@@ -2,6 +2,7 @@ package io.rstwatch.ports;
 
 import io.rstwatch.decode.Addresses;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -53,7 +54,7 @@ public final class TopPeers {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Long.compare(count[b], count[a]));
+        Arrays.sort(order, (a, b) -> Long.compare(count[b], count[a]));
         List<String> out = new ArrayList<>();
         for (int i = 0; i < Math.min(limit, n); i++) {
             int s = order[i];

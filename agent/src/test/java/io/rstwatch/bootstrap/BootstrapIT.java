@@ -38,10 +38,7 @@ class BootstrapIT {
                 .main(Idle.class).start()) {
             String status = (String) jvm.attribute("rstwatch:type=Agent", "Status", Duration.ofSeconds(60));
             assertTrue(status.startsWith("rstwatch "), status);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!jvm.stderr().contains("\n") && System.nanoTime() < deadline) {
-                Thread.sleep(50); // the line comes once every part has started
-            }
+            jvm.awaitStderr(" is running", Duration.ofSeconds(60)); // the line comes once every part has started
             jvm.closeStdin();
             assertEquals(0, jvm.waitFor(Duration.ofSeconds(30)), "the agent's threads must not keep the JVM alive");
             assertEquals("ready\n", jvm.stdout());
@@ -54,7 +51,7 @@ class BootstrapIT {
     @ParameterizedTest
     @MethodSource("jdks")
     void noAgentOrLibraryClassIsVisibleToTheApplication(Path jdk) throws Exception {
-        String[] names = {"io.rstwatch.core.AgentRuntime", "net.bytebuddy.ByteBuddy", "org.pcap4j.core.Pcaps",
+        String[] names = {"io.rstwatch.runtime.AgentRuntime", "net.bytebuddy.ByteBuddy", "org.pcap4j.core.Pcaps",
             "com.sun.jna.Native", "org.slf4j.LoggerFactory"};
         try (AgentJvm jvm = AgentJvm.builder().javaHome(jdk).agentOptions("log=warn")
                 .jvmArgs("-Dstay.ms=3000").main(ClassVisibility.class, names).start()) {

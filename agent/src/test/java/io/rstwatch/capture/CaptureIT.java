@@ -48,7 +48,7 @@ class CaptureIT {
             Loopback.refuse("::1", v6, 17);
             jvm.awaitAttribute(port("local", v4), "RefusedTotal", v -> (Long) v >= 25, WAIT);
             jvm.awaitAttribute(port("local", v6), "RefusedTotal", v -> (Long) v >= 17, WAIT);
-            Thread.sleep(1500); // anything counted twice would show by now
+            jvm.awaitCaptureCaughtUp(WAIT); // anything counted twice is counted by now
             assertEquals(25L, jvm.attribute(port("local", v4), "RefusedTotal", WAIT));
             assertEquals(17L, jvm.attribute(port("local", v6), "RefusedTotal", WAIT));
             assertEquals(0L, jvm.attribute(port("local", v4), "ResetsTotal", WAIT));
@@ -77,7 +77,7 @@ class CaptureIT {
                 }
             }
             jvm.awaitAttribute(port("local", port), "AbortResetsTotal", v -> (Long) v >= 5, WAIT);
-            Thread.sleep(1500);
+            jvm.awaitCaptureCaughtUp(WAIT);
             assertEquals(5L, jvm.attribute(port("local", port), "ResetsTotal", WAIT));
             assertEquals(5L, jvm.attribute(port("local", port), "AbortResetsTotal", WAIT));
             assertEquals(0L, jvm.attribute(port("local", port), "RefusedTotal", WAIT));
@@ -95,7 +95,7 @@ class CaptureIT {
             int port = 7211;
             Loopback.refuse(other.address(), port, 9);
             jvm.awaitAttribute(port("remote", port), "RefusedTotal", v -> (Long) v >= 9, WAIT);
-            Thread.sleep(1500);
+            jvm.awaitCaptureCaughtUp(WAIT);
             assertEquals(9L, jvm.attribute(port("remote", port), "RefusedTotal", WAIT));
             assertEquals(other.address(), jvm.attribute(port("remote", port), "Address", WAIT));
             String[] interfaces = (String[]) jvm.attribute(port("remote", port), "Interfaces", WAIT);
@@ -148,7 +148,7 @@ class CaptureIT {
     }
 
     private static void assertStderrIsOneWarningAboutIt(AgentJvm jvm, String topic) throws InterruptedException {
-        Thread.sleep(500);
+        jvm.awaitStderr(" is running", WAIT); // the start-up line comes once every part has started or failed
         String[] lines = jvm.stderr().split("\n");
         long warnings = Arrays.stream(lines).filter(l -> l.startsWith("[rstwatch] WARN")).count();
         assertEquals(1, warnings, jvm.stderr());

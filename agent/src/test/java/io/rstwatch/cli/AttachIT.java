@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Idle;
 import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Await;
 import io.rstwatch.testing.Jdks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,10 +30,7 @@ class AttachIT {
         String[] flags = Runtime.version().feature() >= 21 || !jdk.equals(Jdks.current())
                 ? new String[] {"-XX:+EnableDynamicAgentLoading"} : new String[0];
         try (AgentJvm jvm = AgentJvm.builder().javaHome(jdk).withoutAgent().jvmArgs(flags).main(Idle.class).start()) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!jvm.stdout().contains("ready") && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            Await.until("the target to be ready", Duration.ofSeconds(30), () -> jvm.stdout().contains("ready"));
             Process cli = new ProcessBuilder(Jdks.current().resolve("bin/java").toString(), "-jar",
                     AgentJvm.agentJar().toString(), "attach", Long.toString(jvm.pid()), "log=warn,rate.window=7")
                     .redirectErrorStream(true).start();
@@ -43,7 +41,8 @@ class AttachIT {
             String[] options = (String[]) jvm.attribute("rstwatch:type=Agent", "Options", Duration.ofSeconds(60));
             List<String> list = Arrays.asList(options);
             assertTrue(list.contains("rate.window=7 (agent argument)"), list.toString());
-            Thread.sleep(1000);
+            jvm.awaitAttribute("rstwatch:type=Agent", "Status",
+                    v -> ((String) v).contains("connect failures in this JVM"), Duration.ofSeconds(30)); // the last part
             assertEquals("", jvm.stderr(), "nothing on the target's stderr at log=warn");
         }
     }

@@ -1,6 +1,8 @@
 package io.rstwatch.decode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Inet4Address;
@@ -81,7 +83,7 @@ class PacketDecoderTest {
                 .srcAddr(src).dstAddr(dst).payloadBuilder(payload).correctLengthAtBuild(true);
     }
 
-    private static DecodedPacket decode(byte[] raw, int linkType, int expected) {
+    private static DecodedPacket decode(byte[] raw, int linkType, Verdict expected) {
         DecodedPacket d = new DecodedPacket();
         assertEquals(expected, PacketDecoder.decode(raw, raw.length, linkType, d), "decode result");
         return d;
@@ -109,9 +111,9 @@ class PacketDecoderTest {
     void ethernetIpv4WithOptions() {
         byte[] raw = ethernet(EtherType.IPV4, ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP,
                 rst(V4_SERVER, V4_CLIENT, true, 0), true)).build().getRawData();
-        DecodedPacket d = decode(raw, LinkTypes.EN10MB, DecodedPacket.TCP_RST);
+        DecodedPacket d = decode(raw, LinkTypes.EN10MB, Verdict.TCP_RST);
         assertSeedRst(d, V4_SERVER, V4_CLIENT);
-        assertEquals(4, d.ipVersion);
+        assertTrue(Addresses.isV4(d.srcHi, d.srcLo) && Addresses.isV4(d.dstHi, d.dstLo));
         assertEquals(-1, d.ifindex);
     }
 
@@ -123,7 +125,7 @@ class PacketDecoderTest {
         Dot1qVlanTagPacket.Builder outer = new Dot1qVlanTagPacket.Builder().priority((byte) 0).cfi(false)
                 .vid((short) 10).type(EtherType.DOT1Q_VLAN_TAGGED_FRAMES).payloadBuilder(inner);
         byte[] raw = ethernet(EtherType.DOT1Q_VLAN_TAGGED_FRAMES, outer).build().getRawData();
-        assertSeedRst(decode(raw, LinkTypes.EN10MB, DecodedPacket.TCP_RST), V4_SERVER, V4_CLIENT);
+        assertSeedRst(decode(raw, LinkTypes.EN10MB, Verdict.TCP_RST), V4_SERVER, V4_CLIENT);
     }
 
     @Test
@@ -134,8 +136,8 @@ class PacketDecoderTest {
                         .data(new byte[4]).dataLen((byte) 4).correctLengthAtBuild(true).build()))
                 .payloadBuilder(rst(V6_SERVER, V6_CLIENT, false, 12345));
         byte[] raw = ethernet(EtherType.IPV6, ipv6(V6_SERVER, V6_CLIENT, IpNumber.IPV6_HOPOPT, hop)).build().getRawData();
-        DecodedPacket d = decode(raw, LinkTypes.EN10MB, DecodedPacket.TCP_RST);
-        assertEquals(6, d.ipVersion);
+        DecodedPacket d = decode(raw, LinkTypes.EN10MB, Verdict.TCP_RST);
+        assertFalse(Addresses.isV4(d.srcHi, d.srcLo) || Addresses.isV4(d.dstHi, d.dstLo));
         assertEquals(12345, d.seq);
         assertTrue(d.has(DecodedPacket.RST) && !d.has(DecodedPacket.ACK));
         assertEquals(7211, d.srcPort);
@@ -149,7 +151,7 @@ class PacketDecoderTest {
                 .protocol(EtherType.IPV6)
                 .payloadBuilder(ipv6(V6_SERVER, V6_CLIENT, IpNumber.TCP, rst(V6_SERVER, V6_CLIENT, true, 0)))
                 .build().getRawData();
-        DecodedPacket d = decode(raw, LinkTypes.LINUX_SLL, DecodedPacket.TCP_RST);
+        DecodedPacket d = decode(raw, LinkTypes.LINUX_SLL, Verdict.TCP_RST);
         assertSeedRst(d, V6_SERVER, V6_CLIENT);
         assertEquals("::1", Addresses.format(d.srcHi, d.srcLo));
     }
@@ -160,7 +162,7 @@ class PacketDecoderTest {
         ByteBuffer b = ByteBuffer.allocate(20 + ip.length).order(ByteOrder.BIG_ENDIAN);
         b.putShort((short) 0x0800).putShort((short) 0).putInt(7).putShort((short) 772).put((byte) 0).put((byte) 6)
                 .put(new byte[8]).put(ip);
-        DecodedPacket d = decode(b.array(), LinkTypes.LINUX_SLL2, DecodedPacket.TCP_RST);
+        DecodedPacket d = decode(b.array(), LinkTypes.LINUX_SLL2, Verdict.TCP_RST);
         assertSeedRst(d, V4_SERVER, V4_CLIENT);
         assertEquals(7, d.ifindex);
     }
@@ -169,27 +171,27 @@ class PacketDecoderTest {
     @ValueSource(ints = {LinkTypes.RAW, LinkTypes.LINKTYPE_RAW, LinkTypes.IPV4})
     void rawIpv4(int linkType) {
         byte[] raw = ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP, rst(V4_SERVER, V4_CLIENT, true, 0), true).build().getRawData();
-        assertSeedRst(decode(raw, linkType, DecodedPacket.TCP_RST), V4_SERVER, V4_CLIENT);
+        assertSeedRst(decode(raw, linkType, Verdict.TCP_RST), V4_SERVER, V4_CLIENT);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {LinkTypes.RAW, LinkTypes.IPV6})
     void rawIpv6(int linkType) {
         byte[] raw = ipv6(V6_SERVER, V6_CLIENT, IpNumber.TCP, rst(V6_SERVER, V6_CLIENT, true, 0)).build().getRawData();
-        assertSeedRst(decode(raw, linkType, DecodedPacket.TCP_RST), V6_SERVER, V6_CLIENT);
+        assertSeedRst(decode(raw, linkType, Verdict.TCP_RST), V6_SERVER, V6_CLIENT);
     }
 
     @Test
     void nullInHostOrderAndLoopInNetworkOrder() {
         byte[] ip4 = ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP, rst(V4_SERVER, V4_CLIENT, true, 0), false).build().getRawData();
         byte[] ip6 = ipv6(V6_SERVER, V6_CLIENT, IpNumber.TCP, rst(V6_SERVER, V6_CLIENT, true, 0)).build().getRawData();
-        assertSeedRst(decode(withFamily(2, ByteOrder.LITTLE_ENDIAN, ip4), LinkTypes.NULL, DecodedPacket.TCP_RST),
+        assertSeedRst(decode(withFamily(2, ByteOrder.LITTLE_ENDIAN, ip4), LinkTypes.NULL, Verdict.TCP_RST),
                 V4_SERVER, V4_CLIENT);
-        assertSeedRst(decode(withFamily(10, ByteOrder.LITTLE_ENDIAN, ip6), LinkTypes.NULL, DecodedPacket.TCP_RST),
+        assertSeedRst(decode(withFamily(10, ByteOrder.LITTLE_ENDIAN, ip6), LinkTypes.NULL, Verdict.TCP_RST),
                 V6_SERVER, V6_CLIENT);
-        assertSeedRst(decode(withFamily(2, ByteOrder.BIG_ENDIAN, ip4), LinkTypes.LOOP, DecodedPacket.TCP_RST),
+        assertSeedRst(decode(withFamily(2, ByteOrder.BIG_ENDIAN, ip4), LinkTypes.LOOP, Verdict.TCP_RST),
                 V4_SERVER, V4_CLIENT);
-        assertSeedRst(decode(withFamily(30, ByteOrder.BIG_ENDIAN, ip6), LinkTypes.LOOP, DecodedPacket.TCP_RST),
+        assertSeedRst(decode(withFamily(30, ByteOrder.BIG_ENDIAN, ip6), LinkTypes.LOOP, Verdict.TCP_RST),
                 V6_SERVER, V6_CLIENT);
     }
 
@@ -213,7 +215,7 @@ class PacketDecoderTest {
                 .payloadBuilder(new IcmpV4DestinationUnreachablePacket.Builder().payload(quoted))
                 .correctChecksumAtBuild(true);
         byte[] raw = ethernet(EtherType.IPV4, ipv4(router, V4_CLIENT, IpNumber.ICMPV4, icmp, false)).build().getRawData();
-        DecodedPacket d = decode(raw, LinkTypes.EN10MB, DecodedPacket.ICMP_PORT_UNREACHABLE);
+        DecodedPacket d = decode(raw, LinkTypes.EN10MB, Verdict.ICMP_PORT_UNREACHABLE);
         assertEquals(7211, d.dstPort);
         assertEquals(Addresses.lo(V4_SERVER.getAddress()), d.dstLo);
         assertEquals(Addresses.lo(router.getAddress()), d.reporterLo);
@@ -229,7 +231,7 @@ class PacketDecoderTest {
                 .payloadBuilder(new IcmpV6DestinationUnreachablePacket.Builder().payload(quoted))
                 .correctChecksumAtBuild(true);
         byte[] raw = ipv6(V6_SERVER, V6_CLIENT, IpNumber.ICMPV6, icmp).build().getRawData();
-        DecodedPacket d = decode(raw, LinkTypes.RAW, DecodedPacket.ICMP_PORT_UNREACHABLE);
+        DecodedPacket d = decode(raw, LinkTypes.RAW, Verdict.ICMP_PORT_UNREACHABLE);
         assertEquals(7211, d.dstPort);
         assertEquals(41838, d.srcPort);
         assertEquals(Addresses.lo(V6_SERVER.getAddress()), d.dstLo);
@@ -238,7 +240,7 @@ class PacketDecoderTest {
     @Test
     void aSegmentWithoutRstIsIgnored() {
         byte[] raw = ipv4(V4_CLIENT, V4_SERVER, IpNumber.TCP, syn(V4_CLIENT, V4_SERVER), false).build().getRawData();
-        decode(raw, LinkTypes.RAW, DecodedPacket.IGNORED);
+        decode(raw, LinkTypes.RAW, Verdict.IGNORED);
     }
 
     @Test
@@ -248,7 +250,7 @@ class PacketDecoderTest {
         DecodedPacket d = new DecodedPacket();
         int headers = 14 + 24 + 14;
         for (int len = 0; len < headers; len++) {
-            assertEquals(DecodedPacket.MALFORMED, PacketDecoder.decode(Arrays.copyOf(full, len), len, LinkTypes.EN10MB, d),
+            assertEquals(Verdict.MALFORMED, PacketDecoder.decode(Arrays.copyOf(full, len), len, LinkTypes.EN10MB, d),
                     "length " + len);
         }
     }
@@ -266,8 +268,7 @@ class PacketDecoderTest {
                 buf[0] = (byte) (random.nextBoolean() ? 0x45 : 0x60); // make IP paths likelier for RAW
             }
             int len = random.nextInt(buf.length + 1);
-            int r = PacketDecoder.decode(buf, len, linkTypes[i % linkTypes.length], d);
-            assertTrue(r >= DecodedPacket.MALFORMED && r <= DecodedPacket.ICMP_PORT_UNREACHABLE);
+            assertNotNull(PacketDecoder.decode(buf, len, linkTypes[i % linkTypes.length], d));
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Connector;
 import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Await;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Jdks;
 import io.rstwatch.testing.TestHost;
@@ -80,17 +81,16 @@ class ConnectsIT {
             // This JVM's own listener shows its accept queue against the backlog it asked for.
             int listening = Loopback.closedPort();
             jvm.send("listen 0.0.0.0 " + listening);
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            CompositeData mine = null;
-            while (mine == null && System.nanoTime() < deadline) {
+            CompositeData[] row = new CompositeData[1];
+            Await.until("a listener row for this JVM's port " + listening, WAIT, () -> {
                 for (CompositeData r : (CompositeData[]) jvm.attribute("rstwatch:type=Listeners", "Listeners", WAIT)) {
                     if (Integer.valueOf(listening).equals(r.get("port")) && (Integer) r.get("pid") == jvm.pid()) {
-                        mine = r;
+                        row[0] = r;
                     }
                 }
-                Thread.sleep(200);
-            }
-            assertTrue(mine != null, "no listener row for this JVM's port " + listening);
+                return row[0] != null;
+            });
+            CompositeData mine = row[0];
             assertEquals(7, mine.get("backlog"));
 
             for (String line : jvm.stderr().split("\n")) {

@@ -3,6 +3,11 @@ package io.rstwatch.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstwatch.common.EventSink;
+import io.rstwatch.ports.HostView;
+import io.rstwatch.ports.ListenerLookup;
+import io.rstwatch.ports.PortRegistry;
+import io.rstwatch.ports.Services;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +30,13 @@ class KernelTcpTest {
     @Test
     void levelFollowsTheRateWithANotificationOnEachChange(@TempDir Path proc) throws Exception {
         Files.createDirectories(proc.resolve("net"));
+        Files.createDirectories(proc.resolve("sys/kernel"));
+        Files.writeString(proc.resolve("sys/kernel/hostname"), "labutil01\n");
         counters(proc, 1000);
-        KernelTcp tcp = new KernelTcp(proc, "labutil01", 1.0, 10.0, 5, 1, null, io.rstwatch.plugins.PluginHost.none());
+        PortRegistry ports = new PortRegistry(new HostView(proc), 16, 5, ListenerLookup.NONE,
+                Services.read(proc.resolve("no-services")), EventSink.NONE);
+        KernelTcp tcp = new KernelTcp(proc, ports);
+        tcp.configure(1.0, 10.0, 5, 1, EventSink.NONE);
         List<Notification> seen = new ArrayList<>();
         tcp.notificationEmitter().addNotificationListener((n, h) -> seen.add(n), null, null);
         tcp.sample();

@@ -29,37 +29,39 @@ class ProcNetParserTest {
     @Test
     void linux618() throws IOException {
         TcpCounters c = new TcpCounters(read("linux-6.18"), 1);
-        assertEquals(303, c.attemptFails());
-        assertEquals(40, c.get("Tcp.EstabResets"));
-        assertEquals(10457519, c.outRsts());
-        assertEquals(-1, c.get("Tcp.MaxConn"));
-        assertEquals(57, c.get("TcpExt.TCPAbortOnData"));
-        assertEquals(0, c.listenOverflows());
+        assertEquals(303, c.get(TcpCounter.ATTEMPT_FAILS));
+        assertEquals(40, c.get(TcpCounter.ESTAB_RESETS));
+        assertEquals(10457519, c.get(TcpCounter.OUT_RSTS));
+        assertEquals(-1L, read("linux-6.18").get("Tcp.MaxConn"), "a negative column is kept");
+        assertEquals(57, c.get(TcpCounter.ABORT_ON_DATA));
+        assertEquals(0, c.get(TcpCounter.LISTEN_OVERFLOWS));
     }
 
     @Test
     void linux310WithoutNewerColumns() throws IOException {
         TcpCounters c = new TcpCounters(read("linux-3.10"), 1);
-        assertEquals(7216, c.attemptFails());
-        assertEquals(9120, c.outRsts());
-        assertEquals(77, c.listenOverflows());
-        assertEquals(81, c.get("TcpExt.ListenDrops"));
-        assertEquals(2877, c.get("TcpExt.TCPSynRetrans"));
-        assertEquals(3, c.get("TcpExt.TCPReqQFullDrop"));
-        assertFalse(c.has("Tcp.InCsumErrors"));
-        assertEquals(0, c.get("Tcp.InCsumErrors"), "a column this kernel lacks reads 0");
+        assertEquals(7216, c.get(TcpCounter.ATTEMPT_FAILS));
+        assertEquals(9120, c.get(TcpCounter.OUT_RSTS));
+        assertEquals(77, c.get(TcpCounter.LISTEN_OVERFLOWS));
+        assertEquals(81, c.get(TcpCounter.LISTEN_DROPS));
+        assertEquals(2877, c.get(TcpCounter.SYN_RETRANS));
+        assertEquals(3, c.get(TcpCounter.REQ_Q_FULL_DROP));
+        assertFalse(read("linux-3.10").containsKey("Tcp.InCsumErrors"));
+        TcpCounters sparse = new TcpCounters(Map.of(TcpCounter.ATTEMPT_FAILS.key(), 5L), 1);
+        assertEquals(5, sparse.get(TcpCounter.ATTEMPT_FAILS));
+        assertEquals(0, sparse.get(TcpCounter.SYN_RETRANS), "a counter the kernel lacks reads 0");
     }
 
     @Test
     void reorderedAndUnknownColumnsAreFoundByName() throws IOException {
         TcpCounters c = new TcpCounters(read("linux-future"), 1);
-        assertEquals(21, c.attemptFails());
-        assertEquals(33, c.outRsts());
-        assertEquals(6, c.get("Tcp.CurrEstab"));
-        assertEquals(7, c.listenOverflows());
-        assertEquals(8, c.get("TcpExt.ListenDrops"));
-        assertEquals(5, c.get("TcpExt.TCPAbortOnTimeout"));
-        assertEquals(1, c.get("TcpExt.TCPReqQFullDrop"));
-        assertTrue(c.has("TcpExt.TCPNewFutureThing"));
+        assertEquals(21, c.get(TcpCounter.ATTEMPT_FAILS));
+        assertEquals(33, c.get(TcpCounter.OUT_RSTS));
+        assertEquals(6, c.get(TcpCounter.CURR_ESTAB));
+        assertEquals(7, c.get(TcpCounter.LISTEN_OVERFLOWS));
+        assertEquals(8, c.get(TcpCounter.LISTEN_DROPS));
+        assertEquals(5, c.get(TcpCounter.ABORT_ON_TIMEOUT));
+        assertEquals(1, c.get(TcpCounter.REQ_Q_FULL_DROP));
+        assertTrue(read("linux-future").containsKey("TcpExt.TCPNewFutureThing"));
     }
 }

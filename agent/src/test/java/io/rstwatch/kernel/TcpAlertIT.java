@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Idle;
 import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Await;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
 import java.net.ServerSocket;
@@ -53,10 +54,7 @@ class TcpAlertIT {
             jvm.awaitAttribute(TCP, "AttemptFailsTotal", v -> (Long) v - before >= sent, Duration.ofSeconds(5));
 
             jvm.awaitAttribute(TCP, "AlertLevel", "OK"::equals, Duration.ofSeconds(20));
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (changes.size() < 2 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            Await.until("two AlertLevel notifications", Duration.ofSeconds(5), () -> changes.size() >= 2);
             assertEquals("OK", changes.get(0).getOldValue());
             assertEquals("WARN", changes.get(0).getNewValue());
             assertEquals("OK", changes.get(changes.size() - 1).getNewValue());

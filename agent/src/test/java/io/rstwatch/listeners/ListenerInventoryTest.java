@@ -1,9 +1,11 @@
 package io.rstwatch.listeners;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstwatch.ports.ListenerLookup;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -31,25 +33,39 @@ class ListenerInventoryTest {
         Files.createSymbolicLink(pid.resolve("4"), Paths.get("/dev/null"));
         Files.write(proc.resolve("4242/cmdline"), "java\0-jar\0collector.jar\0".getBytes());
 
-        ListenerInventory inventory = new ListenerInventory(proc);
+        long[] now = {1_000_000};
+        ListenerInventory inventory = new ListenerInventory(proc, () -> now[0]);
         inventory.refresh();
         assertEquals(2, inventory.current().size());
-        Listener l = inventory.listenerOn(7211);
+        Listener l = listenerOn(inventory, 7211);
         assertEquals("127.0.0.1", l.address());
         assertEquals(3, l.acceptQueue());
-        assertEquals("pid 4242 `java -jar collector.jar`", l.owner());
-        assertEquals("::1", inventory.listenerOn(8080).address());
-        assertEquals("an unknown process", inventory.listenerOn(8080).owner());
-        assertTrue((inventory.listeningBits()[7211 >>> 6] & 1L << (7211 & 63)) != 0);
+        assertEquals("pid 4242 `java -jar collector.jar`", inventory.ownerOn(7211));
+        assertEquals("::1", listenerOn(inventory, 8080).address());
+        assertEquals("an unknown process", inventory.ownerOn(8080));
+        assertTrue(inventory.listensOrListenedRecently(7211));
+        assertFalse(inventory.listensOrListenedRecently(7212), "an established socket's port does not listen");
 
         Files.writeString(proc.resolve("net/tcp"), HEADER);
-        long before = System.currentTimeMillis();
+        now[0] += 2000;
         inventory.refresh();
-        assertNull(inventory.listenerOn(7211));
-        ListenerInventory.GoneListener gone = inventory.lastOn(7211);
-        assertEquals("pid 4242 `java -jar collector.jar`", gone.listener().owner());
-        assertTrue(gone.goneAtMillis() >= before);
+        assertNull(inventory.ownerOn(7211));
+        ListenerLookup.Departure gone = inventory.lastOn(7211);
+        assertEquals(new ListenerLookup.Departure("pid 4242 `java -jar collector.jar`", now[0]), gone);
         assertEquals(1, inventory.gone(20).size());
+        assertTrue(inventory.listensOrListenedRecently(7211), "a service that just died still owns its resets");
+
+        now[0] += ListenerInventory.RECENT_MILLIS;
+        inventory.refresh();
+        assertTrue(inventory.listensOrListenedRecently(7211), "five minutes to the millisecond: still recent");
+        now[0] += 1;
+        inventory.refresh();
+        assertFalse(inventory.listensOrListenedRecently(7211), "gone for longer than five minutes");
+        assertEquals(gone, inventory.lastOn(7211), "the history itself is kept");
+    }
+
+    private static Listener listenerOn(ListenerInventory inventory, int port) {
+        return inventory.current().stream().filter(l -> l.port() == port).findFirst().orElseThrow();
     }
 
     @Test

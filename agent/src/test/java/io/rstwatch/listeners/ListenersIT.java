@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Idle;
 import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Await;
 import io.rstwatch.testing.Requirements;
 import io.rstwatch.testing.Shell;
 import java.io.BufferedReader;
@@ -15,8 +16,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
-import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,9 @@ class ListenersIT {
 
             listener.destroy();
             listener.waitFor(10, TimeUnit.SECONDS);
-            Thread.sleep(3000); // a listeners.interval (2 s) and more
+            String goneRow = port + " on 127.0.0.1: pid " + listener.pid();
+            jvm.awaitAttribute("rstwatch:type=Listeners", "Gone",
+                    v -> Arrays.stream((String[]) v).anyMatch(g -> g.startsWith(goneRow)), WAIT);
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
                 throw new AssertionError("still listening");
@@ -73,17 +76,15 @@ class ListenersIT {
     }
 
     private static CompositeData awaitRow(AgentJvm jvm, int port) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Object rows = jvm.attribute("rstwatch:type=Listeners", "Listeners", WAIT);
-            for (CompositeData row : (CompositeData[]) rows) {
+        CompositeData[] found = new CompositeData[1];
+        Await.until("a listener row for port " + port + " with an owner", WAIT, () -> {
+            for (CompositeData row : (CompositeData[]) jvm.attribute("rstwatch:type=Listeners", "Listeners", WAIT)) {
                 if (Integer.valueOf(port).equals(row.get("port")) && (Integer) row.get("pid") > 0) {
-                    return row;
+                    found[0] = row;
                 }
             }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("no listener row for port " + port + " with an owner; stderr: " + jvm.stderr()
-                + new ObjectName("rstwatch:type=Listeners"));
+            return found[0] != null;
+        });
+        return found[0];
     }
 }

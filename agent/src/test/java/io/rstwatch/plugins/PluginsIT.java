@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Connector;
 import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Await;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
 import java.io.IOException;
@@ -90,11 +91,8 @@ class PluginsIT {
             jvm.awaitStdout("done", 1, WAIT);
             jvm.awaitAttribute(portMBean, "RefusedTotal", v -> (Long) v == 20, WAIT);
             jvm.awaitAttribute(portMBean, "Service", "test-component"::equals, WAIT);
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while ((lines(events, "RefusedConnection[") < 21 || lines(events, "ConnectFailure[") < 1)
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            Await.until("21 refusals and a connect failure in the recorder's file", WAIT,
+                    () -> lines(events, "RefusedConnection[") >= 21 && lines(events, "ConnectFailure[") >= 1);
             assertEquals(20, lines(events, "service=/127.0.0.1:" + port + ", client="));
             assertEquals(1, lines(events, "service=/127.0.0.1:" + jvmPort + ", client="));
             assertEquals(1, lines(events, "ConnectFailure[") , Files.readString(events));
@@ -123,7 +121,7 @@ class PluginsIT {
             int burst = 6000;
             Loopback.refuse(port, burst);
             jvm.awaitAttribute(portMBean, "RefusedTotal", v -> (Long) v == 20 + burst, WAIT);
-            Thread.sleep(1500);
+            jvm.awaitCaptureCaughtUp(WAIT);
             assertEquals(20L + burst, jvm.attribute(portMBean, "RefusedTotal", WAIT));
             assertEquals(0L, jvm.attribute("rstwatch:type=Capture", "DroppedTotal", WAIT));
             jvm.awaitAttribute(AGENT, "Plugins", v -> ((String) rowsOf(v).get("c-blocking.jar").get("state"))

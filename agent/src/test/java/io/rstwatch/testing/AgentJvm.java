@@ -103,6 +103,22 @@ public final class AgentJvm implements AutoCloseable {
                 + (lastError == null ? "" : "; last error " + lastError) + "; child stderr:\n" + stderr());
     }
 
+    /**
+     * Refuses one connect on loopback to a fresh closed port and waits until capture counted it: the capture
+     * thread handles packets in order, so everything sent before it has been counted (or double-counted) by then.
+     */
+    public void awaitCaptureCaughtUp(Duration timeout) throws Exception {
+        int marker = Loopback.closedPort();
+        Loopback.refuse(marker, 1);
+        awaitAttribute("rstwatch:type=Port,scope=local,port=" + marker, "RefusedTotal", v -> (Long) v >= 1, timeout);
+    }
+
+    /** Waits until the child's stderr holds a line containing {@code text}. */
+    public void awaitStderr(String text, Duration timeout) throws InterruptedException {
+        Await.until("a line with '" + text + "' on the child's stderr", timeout,
+                () -> stderr().lines().anyMatch(l -> l.contains(text)));
+    }
+
     /** Waits for the child to exit by itself. */
     public int waitFor(Duration timeout) throws Exception {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -121,15 +137,8 @@ public final class AgentJvm implements AutoCloseable {
 
     /** Waits until the child's stdout holds {@code count} lines starting with {@code prefix}. */
     public void awaitStdout(String prefix, int count, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (java.util.Arrays.stream(stdout().split("\n")).filter(l -> l.startsWith(prefix)).count() >= count) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no " + count + " lines starting with '" + prefix + "' in stdout:\n" + stdout()
-                + "\nstderr:\n" + stderr());
+        Await.until(count + " lines starting with '" + prefix + "' on the child's stdout (stderr: " + stderr() + ")",
+                timeout, () -> stdout().lines().filter(l -> l.startsWith(prefix)).count() >= count);
     }
 
     /** Closes stdin, which the test apps take as "exit now". */

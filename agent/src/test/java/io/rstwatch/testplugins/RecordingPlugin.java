@@ -19,7 +19,7 @@ public final class RecordingPlugin implements RstwatchPlugin {
         this.context = context;
         out = Files.newBufferedWriter(Paths.get(context.settings().get("out")), StandardCharsets.UTF_8);
         context.log("sees slf4j: " + sees("org.slf4j.Logger") + ", sees the agent: "
-                + sees("io.rstwatch.core.AgentRuntime") + ", sees byte-buddy: " + sees("net.bytebuddy.ByteBuddy"));
+                + sees("io.rstwatch.runtime.AgentRuntime") + ", sees byte-buddy: " + sees("net.bytebuddy.ByteBuddy"));
     }
 
     private boolean sees(String className) {

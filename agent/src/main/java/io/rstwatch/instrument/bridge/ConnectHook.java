@@ -1,17 +1,106 @@
 package io.rstwatch.instrument.bridge;
 
-import java.util.function.Consumer;
+import java.lang.invoke.MethodHandle;
+import java.net.SocketAddress;
 
 /**
  * The one place where the JDK's connect code (instrumented) meets the agent. Its bytes are renamed to
- * {@code java.net.RstwatchConnectHook} and defined in java.base, so that code inlined into java.net.Socket and
- * sun.nio.ch.SocketChannelImpl can see it; its only field holds the agent's recorder, a JDK type. Not loaded
- * under this name at run time.
+ * {@code java.net.RstwatchConnectHook} and defined in java.base, so that advice inlined into java.net.Socket,
+ * sun.nio.ch.SocketChannelImpl and the HTTP client can call it; it is never loaded under this name.
+ *
+ * <p>Each method is one typed event. It forwards to a method handle the agent installs once, bound to its
+ * recorder: a JDK type whose target cannot be reached by reflection from outside java.base. Nothing here ever
+ * throws into the application.
  */
 public final class ConnectHook {
-    /** Gets {kind, socket or channel, address, thrown, returned}; null until the agent sets it. */
-    public static volatile Consumer<Object[]> sink;
+    private static volatile MethodHandle connectFailed;
+    private static volatile MethodHandle channelConnect;
+    private static volatile MethodHandle finishConnect;
+    private static volatile MethodHandle httpSendFailed;
+    private static volatile MethodHandle bound;
 
     private ConnectHook() {
+    }
+
+    /**
+     * Installs the handles, once: later calls change nothing and return false.
+     *
+     * @param onConnectFailed (Object socket, SocketAddress remote, Throwable thrown)void
+     * @param onChannelConnect (Object channel, SocketAddress remote, Throwable thrown, boolean connected)void
+     * @param onFinishConnect (Object channel, SocketAddress remote, Throwable thrown, boolean connected)void
+     * @param onHttpSendFailed (Object request, Throwable thrown)void
+     * @param onBound (SocketAddress local, int backlog)void
+     */
+    public static synchronized boolean install(MethodHandle onConnectFailed, MethodHandle onChannelConnect,
+            MethodHandle onFinishConnect, MethodHandle onHttpSendFailed, MethodHandle onBound) {
+        if (bound != null) {
+            return false;
+        }
+        connectFailed = onConnectFailed;
+        channelConnect = onChannelConnect;
+        finishConnect = onFinishConnect;
+        httpSendFailed = onHttpSendFailed;
+        bound = onBound; // last: it marks the hook installed
+        return true;
+    }
+
+    /** java.net.Socket.connect threw. */
+    public static void connectFailed(Object socket, SocketAddress remote, Throwable thrown) {
+        MethodHandle h = connectFailed;
+        if (h != null) {
+            try {
+                h.invokeExact(socket, remote, thrown);
+            } catch (Throwable ignored) {
+                // never into the application
+            }
+        }
+    }
+
+    /** A channel's connect threw, or returned with the connect still pending. */
+    public static void channelConnect(Object channel, SocketAddress remote, Throwable thrown, boolean connected) {
+        MethodHandle h = channelConnect;
+        if (h != null) {
+            try {
+                h.invokeExact(channel, remote, thrown, connected);
+            } catch (Throwable ignored) {
+                // never into the application
+            }
+        }
+    }
+
+    /** A pending connect ended: finishConnect threw or returned true. */
+    public static void finishConnect(Object channel, SocketAddress remote, Throwable thrown, boolean connected) {
+        MethodHandle h = finishConnect;
+        if (h != null) {
+            try {
+                h.invokeExact(channel, remote, thrown, connected);
+            } catch (Throwable ignored) {
+                // never into the application
+            }
+        }
+    }
+
+    /** java.net.http's send threw on the application's thread; {@code request} is its HttpRequest. */
+    public static void httpSendFailed(Object request, Throwable thrown) {
+        MethodHandle h = httpSendFailed;
+        if (h != null) {
+            try {
+                h.invokeExact(request, thrown);
+            } catch (Throwable ignored) {
+                // never into the application
+            }
+        }
+    }
+
+    /** A server socket of this JVM was bound, asking for {@code backlog}. */
+    public static void bound(SocketAddress local, int backlog) {
+        MethodHandle h = bound;
+        if (h != null) {
+            try {
+                h.invokeExact(local, backlog);
+            } catch (Throwable ignored) {
+                // never into the application
+            }
+        }
     }
 }

@@ -80,7 +80,7 @@ class ExamplePluginsIT {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
             Loopback.refuse(port, 30);
             jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=" + port, "RefusedTotal", v -> (Long) v == 30, WAIT);
-            Thread.sleep(500); // into the plugin's queue
+            jvm.awaitCaptureCaughtUp(WAIT); // every refusal before the marker was offered to the plugin
             jvm.closeStdin();
             jvm.waitFor(WAIT);
         }

@@ -1,4 +1,4 @@
-package io.rstwatch.core;
+package io.rstwatch.common;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

@@ -1,4 +1,4 @@
-package io.rstwatch.core;
+package io.rstwatch.runtime;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;

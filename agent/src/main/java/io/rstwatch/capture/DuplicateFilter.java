@@ -1,4 +1,4 @@
-package io.rstwatch.ports;
+package io.rstwatch.capture;
 
 import io.rstwatch.decode.DecodedPacket;
 
@@ -8,7 +8,7 @@ import io.rstwatch.decode.DecodedPacket;
  * packet again and is not counted twice; the same segment twice on one interface is two packets. A fixed-size
  * table: nothing grows with traffic.
  */
-public final class DuplicateFilter {
+final class DuplicateFilter {
     private static final int SLOTS = 4096;
     private static final long WINDOW_MICROS = 20_000;
 
@@ -18,12 +18,12 @@ public final class DuplicateFilter {
     private final boolean shared;
 
     /** @param shared whether several capture threads use this filter */
-    public DuplicateFilter(boolean shared) {
+    DuplicateFilter(boolean shared) {
         this.shared = shared;
     }
 
     /** True when this packet is a copy of one already counted. */
-    public boolean isDuplicate(DecodedPacket d, int ifindex, long timestampMicros) {
+    boolean isDuplicate(DecodedPacket d, int ifindex, long timestampMicros) {
         if (shared) {
             synchronized (this) {
                 return check(d, ifindex, timestampMicros);

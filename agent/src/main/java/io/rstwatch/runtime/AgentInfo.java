@@ -1,12 +1,14 @@
-package io.rstwatch.core;
+package io.rstwatch.runtime;
 
+import io.rstwatch.common.Times;
+import io.rstwatch.common.Version;
 import io.rstwatch.config.Options;
 import io.rstwatch.jmx.AgentMXBean;
 import io.rstwatch.jmx.PluginRow;
 import io.rstwatch.plugins.PluginHost;
 import java.util.Map;
 
-/** Backs rstwatch:type=Agent. Everything here is fixed at start or cached in {@link Health}. */
+/** Backs the Agent MBean. Everything here is fixed at start or cached in {@link Health}. */
 final class AgentInfo implements AgentMXBean {
     private final String startedAt;
     private final String[] options;

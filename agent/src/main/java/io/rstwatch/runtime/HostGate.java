@@ -1,4 +1,4 @@
-package io.rstwatch.core;
+package io.rstwatch.runtime;
 
 import java.util.concurrent.TimeUnit;
 

@@ -1,4 +1,4 @@
-package io.rstwatch.listeners;
+package io.rstwatch.ports;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

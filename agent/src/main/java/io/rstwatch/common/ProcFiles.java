@@ -1,4 +1,4 @@
-package io.rstwatch.core;
+package io.rstwatch.common;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

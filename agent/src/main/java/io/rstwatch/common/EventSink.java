@@ -1,0 +1,27 @@
+package io.rstwatch.common;
+
+import io.rstwatch.plugin.RstwatchEvent;
+
+/**
+ * Where events for plugins go. Callers on hot paths ask {@link #admit()} first and build the event only when it
+ * says yes, so that with no plugin, or none with room, nothing is allocated.
+ */
+public interface EventSink {
+    /** A sink that takes nothing: no plugins. */
+    EventSink NONE = new EventSink() {
+        @Override
+        public boolean admit() {
+            return false;
+        }
+
+        @Override
+        public void publish(RstwatchEvent event) {
+        }
+    };
+
+    /** True when an event built now would be delivered to some plugin; false counts it as dropped. */
+    boolean admit();
+
+    /** Hands the event on; never blocks. Call after {@link #admit()} said yes. */
+    void publish(RstwatchEvent event);
+}

@@ -1,0 +1,13 @@
+package io.rstwatch.decode;
+
+/** What {@link PacketDecoder#decode} found in one packet. */
+public enum Verdict {
+    /** Not a packet rstwatch counts: another protocol, a later fragment, an ICMP type of no interest. */
+    IGNORED,
+    /** A TCP segment with the RST flag. */
+    TCP_RST,
+    /** An ICMP or ICMPv6 port unreachable quoting a TCP connection attempt. */
+    ICMP_PORT_UNREACHABLE,
+    /** Too short, or a header that contradicts itself: counted as malformed and otherwise ignored. */
+    MALFORMED
+}

@@ -1,0 +1,35 @@
+package io.rstwatch.kernel;
+
+/**
+ * The kernel TCP counters rstwatch publishes, each with its section and name in /proc/net/snmp ("Tcp") or
+ * /proc/net/netstat ("TcpExt"), as {@link ProcNetParser} keys them.
+ */
+enum TcpCounter {
+    ATTEMPT_FAILS("Tcp", "AttemptFails"),
+    ESTAB_RESETS("Tcp", "EstabResets"),
+    OUT_RSTS("Tcp", "OutRsts"),
+    IN_ERRS("Tcp", "InErrs"),
+    RETRANS_SEGS("Tcp", "RetransSegs"),
+    ACTIVE_OPENS("Tcp", "ActiveOpens"),
+    PASSIVE_OPENS("Tcp", "PassiveOpens"),
+    CURR_ESTAB("Tcp", "CurrEstab"),
+    LISTEN_OVERFLOWS("TcpExt", "ListenOverflows"),
+    LISTEN_DROPS("TcpExt", "ListenDrops"),
+    ABORT_ON_DATA("TcpExt", "TCPAbortOnData"),
+    ABORT_ON_CLOSE("TcpExt", "TCPAbortOnClose"),
+    ABORT_ON_TIMEOUT("TcpExt", "TCPAbortOnTimeout"),
+    SYN_RETRANS("TcpExt", "TCPSynRetrans"),
+    REQ_Q_FULL_DROP("TcpExt", "TCPReqQFullDrop"),
+    SYNCOOKIES_SENT("TcpExt", "SyncookiesSent");
+
+    private final String key;
+
+    TcpCounter(String section, String name) {
+        this.key = section + "." + name;
+    }
+
+    /** "Tcp.AttemptFails": the parser's key. */
+    String key() {
+        return key;
+    }
+}

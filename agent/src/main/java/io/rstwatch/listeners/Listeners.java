@@ -1,0 +1,57 @@
+package io.rstwatch.listeners;
+
+import io.rstwatch.common.AgentContext;
+import io.rstwatch.common.Part;
+import io.rstwatch.config.OptionKeys;
+import io.rstwatch.jmx.ListenersMXBean;
+import io.rstwatch.jmx.MBeans;
+import io.rstwatch.jmx.ObjectNames;
+import io.rstwatch.ports.Services;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The listener part: reads the inventory once at start (so that the reset rules know the listening ports before
+ * the first packet), then every {@code listeners.interval} seconds, and publishes the Listeners MBean.
+ */
+public final class Listeners implements Part {
+    private final ListenerInventory inventory;
+    private final ListenBacklogs backlogs = new ListenBacklogs();
+    private final Services services;
+    private final Path proc;
+
+    public Listeners(Path proc, Services services) {
+        this.proc = proc;
+        this.inventory = new ListenerInventory(proc);
+        this.services = services;
+    }
+
+    /** Who listens where, for the Port entries and the reset rules. */
+    public ListenerInventory inventory() {
+        return inventory;
+    }
+
+    /** Where the connect instrumentation tells the backlogs this JVM's listeners ask for. */
+    public ListenBacklogs backlogs() {
+        return backlogs;
+    }
+
+    @Override
+    public String name() {
+        return "listener inventory";
+    }
+
+    @Override
+    public void start(AgentContext context) {
+        inventory.refresh();
+        int interval = context.options().get(OptionKeys.LISTENERS_INTERVAL);
+        context.scheduler().scheduleWithFixedDelay(inventory::refresh, interval, interval, TimeUnit.SECONDS);
+        MBeans.register(ObjectNames.LISTENERS, new ListenersView(inventory, services, backlogs, proc),
+                ListenersMXBean.class);
+    }
+
+    @Override
+    public String status() {
+        return ""; // the Listeners MBean says what there is; RefreshedAt says when
+    }
+}

@@ -1,0 +1,165 @@
+package io.rstwatch.ports;
+
+import io.rstwatch.common.AgentContext;
+import io.rstwatch.common.EventSink;
+import io.rstwatch.common.Part;
+import io.rstwatch.decode.Addresses;
+import io.rstwatch.jmx.MBeans;
+import io.rstwatch.jmx.PortMXBean;
+import io.rstwatch.plugin.Scope;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Port as a service: the one place that owns the bounded port table, creates, publishes and refreshes the
+ * Port MBeans, takes classified packets from the capture ({@link #classifier()}) and this JVM's failed connects
+ * ({@link #recordJvmFailure}), and answers the alert's question: which refused ports explain AttemptFails.
+ * It works with or without capture: in-JVM failures get their Port entries either way.
+ */
+public final class PortRegistry implements Part {
+    private static final Logger LOG = LoggerFactory.getLogger(PortRegistry.class);
+    private static final long HOST_REFRESH_SECONDS = 2;
+
+    /** A refused port whose clients are on this host, for the alert: its rate and its clause. */
+    public record LocalRefusal(double perSecond, String clause) {
+    }
+
+    private final HostView host;
+    private final ListenerLookup listeners;
+    private final Services services;
+    private final int window;
+    private final PortTable table;
+    private final ResetClassifier classifier;
+    private final Map<PortStats, PortView> views = new ConcurrentHashMap<>();
+    /** The scheduler, once started: new entries are published on it, never on the thread that created them. */
+    private volatile Executor publisher;
+    private volatile PacketSource packetSource;
+
+    /**
+     * @param maxPorts {@code ports.max}
+     * @param window {@code rate.window}, seconds
+     */
+    public PortRegistry(HostView host, int maxPorts, int window, ListenerLookup listeners, Services services,
+            EventSink events) {
+        this.host = host;
+        this.listeners = listeners;
+        this.services = services;
+        this.window = window;
+        this.table = new PortTable(maxPorts, window, this::published);
+        this.classifier = new ResetClassifier(host, listeners, table, events);
+    }
+
+    @Override
+    public String name() {
+        return "port registry";
+    }
+
+    @Override
+    public void start(AgentContext context) {
+        publisher = context.scheduler();
+        for (PortStats s : table.entries()) {
+            published(s); // entries made before start: in-JVM failures while the parts were starting
+        }
+        context.scheduler().scheduleWithFixedDelay(this::everySecond, 1, 1, TimeUnit.SECONDS);
+        context.scheduler().scheduleWithFixedDelay(host::refresh, HOST_REFRESH_SECONDS, HOST_REFRESH_SECONDS,
+                TimeUnit.SECONDS);
+    }
+
+    @Override
+    public String status() {
+        return ""; // nothing to say: its MBeans are the Port MBeans
+    }
+
+    /** This host's addresses and interfaces, as the capture needs them. */
+    public HostView host() {
+        return host;
+    }
+
+    /** Where the capture threads hand each decoded packet. */
+    public ResetClassifier classifier() {
+        return classifier;
+    }
+
+    /** Tells the registry what feeds it from the wire, for the alert's explanation. */
+    public void packetsFrom(PacketSource source) {
+        this.packetSource = source;
+    }
+
+    /** What feeds the registry from the wire, or null when capture did not start. */
+    public PacketSource packetSource() {
+        return packetSource;
+    }
+
+    /**
+     * Counts a failed connect seen inside this JVM on its Port entry (which it creates, capture or not), so the
+     * Port MBean shows the calling code beside what capture saw. On the application's thread: no I/O.
+     *
+     * @param count false when the failure was counted already and only its caller is now known
+     */
+    public void recordJvmFailure(InetSocketAddress endpoint, String caller, boolean count) {
+        InetAddress a = endpoint.getAddress();
+        if (a == null) {
+            return; // unresolved: no address to scope
+        }
+        byte[] b = a.getAddress();
+        Scope scope = host.isLocal(Addresses.hi(b), Addresses.lo(b)) ? Scope.LOCAL : Scope.REMOTE;
+        table.get(scope, endpoint.getPort()).recordJvmFailure(caller, count);
+    }
+
+    /**
+     * The ports whose refusals have clients on this host, most first: the refusals that appear in this
+     * namespace's AttemptFails counter.
+     */
+    public List<LocalRefusal> localClientRefusals() {
+        List<PortView> refusing = new ArrayList<>();
+        for (PortView v : views.values()) {
+            if (v.stats().refusedLocalClientsPerSecond() > 0) {
+                refusing.add(v);
+            }
+        }
+        refusing.sort((a, b) -> Double.compare(b.stats().refusedLocalClientsPerSecond(),
+                a.stats().refusedLocalClientsPerSecond()));
+        List<LocalRefusal> out = new ArrayList<>(refusing.size());
+        for (PortView v : refusing) {
+            out.add(new LocalRefusal(v.stats().refusedLocalClientsPerSecond(), v.refusalClause()));
+        }
+        return out;
+    }
+
+    /** Told about each new entry on the thread that made it (a capture or application thread): hands it on. */
+    private void published(PortStats stats) {
+        Executor e = publisher;
+        if (e != null) {
+            e.execute(() -> publish(stats));
+        }
+    }
+
+    private void publish(PortStats stats) {
+        if (views.containsKey(stats)) {
+            return;
+        }
+        PortView view = new PortView(stats);
+        view.refresh(host, listeners, services, window);
+        views.put(stats, view);
+        MBeans.register(view.objectName(), view, PortMXBean.class);
+    }
+
+    private void everySecond() {
+        try {
+            table.sampleRates();
+            for (PortView view : views.values()) {
+                view.refresh(host, listeners, services, window);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("refreshing the port MBeans failed", e);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.rstwatch.architecture;
+
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's package structure, as docs/architecture.md draws it, checked on the compiled main classes. From
+ * the bottom up:
+ * <ol>
+ * <li>foundation: {@code common} (context, parts, /proc, time), {@code config}, {@code log}, {@code jmx} (the
+ *     published contract: MXBean interfaces, rows, ObjectNames), {@code decode} (bytes to header fields);</li>
+ * <li>{@code ports}: the Port as a service;</li>
+ * <li>{@code listeners}: who listens where (implements the ports' lookup);</li>
+ * <li>the sources {@code capture}, {@code kernel}, {@code instrument}, which feed ports and never use each
+ *     other;</li>
+ * <li>{@code plugins}, then the composition root {@code runtime}, then {@code cli};</li>
+ * <li>{@code bootstrap} stands apart: on the application's class path, it uses no other package of ours.</li>
+ * </ol>
+ */
+class ArchitectureTest {
+    private static final String ROOT = "io.rstwatch";
+    private static final List<String> SOURCES = List.of("capture", "kernel", "instrument");
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importMainClasses() {
+        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS).importPackages(ROOT);
+    }
+
+    private static String pkg(String name) {
+        return ROOT + "." + name + "..";
+    }
+
+    @Test
+    void noPackageCycles() {
+        slices().matching(ROOT + ".(**)").should().beFreeOfCycles().check(classes);
+    }
+
+    @Test
+    void layersOnlyReachDown() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("Foundation").definedBy(pkg("common"), pkg("config"), pkg("log"), pkg("jmx"), pkg("decode"))
+                .layer("Ports").definedBy(pkg("ports"))
+                .layer("Listeners").definedBy(pkg("listeners"))
+                .layer("Sources").definedBy(pkg("capture"), pkg("kernel"), pkg("instrument"))
+                .layer("Plugins").definedBy(pkg("plugins"))
+                .layer("Root").definedBy(pkg("runtime"))
+                .layer("Cli").definedBy(pkg("cli"))
+                .layer("Bootstrap").definedBy(pkg("bootstrap"))
+                .whereLayer("Bootstrap").mayNotBeAccessedByAnyLayer()
+                .whereLayer("Cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("Root").mayOnlyBeAccessedByLayers("Cli")
+                .whereLayer("Plugins").mayOnlyBeAccessedByLayers("Root")
+                .whereLayer("Sources").mayOnlyBeAccessedByLayers("Root")
+                .whereLayer("Listeners").mayOnlyBeAccessedByLayers("Sources", "Root")
+                .whereLayer("Ports").mayOnlyBeAccessedByLayers("Listeners", "Sources", "Root")
+                .check(classes);
+    }
+
+    @Test
+    void sourcesNeverUseEachOther() {
+        for (String source : SOURCES) {
+            String[] others = SOURCES.stream().filter(s -> !s.equals(source)).map(ArchitectureTest::pkg)
+                    .toArray(String[]::new);
+            noClasses().that().resideInAPackage(pkg(source)).should().dependOnClassesThat()
+                    .resideInAnyPackage(others).check(classes);
+        }
+    }
+
+    @Test
+    void theBootstrapUsesNothingOfOursButItself() {
+        // It finds the runtime and the command line by name, in the agent's own class loader.
+        classes().that().resideInAPackage(pkg("bootstrap")).should()
+                .onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAPackage(pkg("bootstrap"))))
+                .check(classes);
+    }
+
+    @Test
+    void theConnectBridgeSeesOnlyTheJdk() {
+        // Renamed into java.net and defined in java.base: anything else it named could not be resolved there.
+        classes().that().resideInAPackage(pkg("instrument.bridge")).should().onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", pkg("instrument.bridge")).check(classes);
+    }
+}

@@ -1,0 +1,81 @@
+package io.rstwatch.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.rstwatch.listeners.ListenBacklogs;
+import io.rstwatch.plugin.ConnectFailure.Cause;
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.SocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpConnectTimeoutException;
+import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Failed connects by cause, per endpoint, through the same typed handles the bridge calls. */
+class ConnectRecorderTest {
+    private final List<String> failed = new ArrayList<>();
+    private final ListenBacklogs backlogs = new ListenBacklogs();
+    /** A loader other than the test's: every frame here counts as the application's. */
+    private final ConnectRecorder recorder = new ConnectRecorder(new ClassLoader(null) {
+    }, new ConnectRecorder.Listener() {
+        @Override
+        public void failed(InetSocketAddress endpoint, Cause cause, Callers.Caller caller) {
+            failed.add(endpoint.getPort() + " " + cause);
+        }
+
+        @Override
+        public void attributed(InetSocketAddress endpoint, Callers.Caller caller) {
+        }
+    }, backlogs);
+
+    @Test
+    void causesFromWhatTheJdkThrows() {
+        assertEquals(Cause.REFUSED, ConnectRecorder.cause(new ConnectException("Connection refused")));
+        assertEquals(Cause.TIMED_OUT, ConnectRecorder.cause(new SocketTimeoutException("Connect timed out")));
+        assertEquals(Cause.TIMED_OUT, ConnectRecorder.cause(new ConnectException("Connection timed out")));
+        assertEquals(Cause.TIMED_OUT, ConnectRecorder.cause(new HttpConnectTimeoutException("HTTP connect timed out")));
+        assertEquals(Cause.UNREACHABLE, ConnectRecorder.cause(new NoRouteToHostException("No route to host")));
+        assertEquals(Cause.UNREACHABLE, ConnectRecorder.cause(new SocketException("Network is unreachable")));
+        assertEquals(Cause.OTHER, ConnectRecorder.cause(new ConnectException(null)));
+        assertEquals(Cause.OTHER, ConnectRecorder.cause(new IOException("Too many open files")));
+    }
+
+    @Test
+    void theBridgeHandlesCountFailuresAndPendingConnects() throws Throwable {
+        MethodHandle[] h = recorder.handles();
+        InetSocketAddress a = new InetSocketAddress("127.0.0.1", 7211);
+        Object channel = new Object();
+        h[0].invokeExact((Object) new Object(), (SocketAddress) a,
+                (Throwable) new ConnectException("Connection refused"));
+        h[1].invokeExact(channel, (SocketAddress) a, (Throwable) null, false); // pending
+        h[2].invokeExact(channel, (SocketAddress) a, (Throwable) new SocketTimeoutException("timed out"),
+                false);
+        h[2].invokeExact(new Object(), (SocketAddress) a, (Throwable) new ClosedChannelException(), false);
+        h[4].invokeExact((SocketAddress) new InetSocketAddress(8080), 0);
+        assertEquals(List.of("7211 REFUSED", "7211 TIMED_OUT"), failed, "the ClosedChannelException is noise");
+        assertEquals(1, recorder.total(Cause.REFUSED));
+        assertEquals(1, recorder.total(Cause.TIMED_OUT));
+        assertEquals(50, backlogs.backlog(8080), "0 asks for the JDK default");
+    }
+
+    @Test
+    void endpointsAreBoundedAndTheRestShareOneRow() {
+        for (int port = 1; port <= ConnectRecorder.MAX_ENDPOINTS + 10; port++) {
+            recorder.connectFailed(new Object(), new InetSocketAddress("127.0.0.1", port),
+                    new ConnectException("Connection refused"));
+        }
+        List<ConnectRecorder.EndpointStats> rows = recorder.endpoints();
+        assertEquals(ConnectRecorder.MAX_ENDPOINTS + 1, rows.size());
+        ConnectRecorder.EndpointStats overflow = rows.get(rows.size() - 1);
+        assertEquals("other endpoints", overflow.endpoint());
+        assertEquals(10, overflow.count(Cause.REFUSED));
+        assertEquals(ConnectRecorder.MAX_ENDPOINTS + 10, recorder.total(Cause.REFUSED), "no failure is lost");
+    }
+}
