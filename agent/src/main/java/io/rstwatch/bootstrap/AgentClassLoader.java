@@ -135,7 +135,9 @@ final class AgentClassLoader extends ClassLoader {
     @Override
     protected Enumeration<URL> findResources(String name) {
         URL url = findResource(name);
-        return url == null ? Collections.<URL>emptyEnumeration() : Collections.enumeration(Collections.singletonList(url));
+        return url == null
+                ? Collections.<URL>emptyEnumeration()
+                : Collections.enumeration(Collections.singletonList(url));
     }
 
     private URL url(JarEntry entry) {

@@ -37,8 +37,7 @@ public final class AgentEntry {
     /** How long premain itself took, for the agent's debug log; 0 until it returned. */
     private static volatile long premainDurationNanos;
 
-    private AgentEntry() {
-    }
+    private AgentEntry() {}
 
     public static void premain(String args, Instrumentation inst) {
         start(args, inst, "premain");
@@ -63,7 +62,8 @@ public final class AgentEntry {
         try {
             synchronized (AgentEntry.class) {
                 if (started) {
-                    System.err.println("[rstwatch] WARN the agent is already loaded in this JVM; the second load is ignored.");
+                    System.err.println(
+                            "[rstwatch] WARN the agent is already loaded in this JVM; the second load is ignored.");
                     return;
                 }
                 started = true;
@@ -80,13 +80,19 @@ public final class AgentEntry {
     }
 
     static File agentJar() throws Exception {
-        return new File(AgentEntry.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return new File(AgentEntry.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
     }
 
     static void report(Throwable t) {
         try {
-            System.err.println(new StringBuilder("[rstwatch] ERROR the agent could not start and is inactive; the application runs unaffected: ")
-                    .append(t).toString());
+            System.err.println(new StringBuilder(
+                            "[rstwatch] ERROR the agent could not start and is inactive; the application runs unaffected: ")
+                    .append(t)
+                    .toString());
         } catch (Throwable ignored) {
             // Nothing may escape into the application.
         }
@@ -126,7 +132,9 @@ public final class AgentEntry {
                     return; // defaults only: nothing can be wrong, and exit stays as fast as without the agent
                 }
                 AgentClassLoader loader = AgentClassLoader.forJar(agentJar());
-                loader.loadClass(RUNTIME_CLASS).getMethod("reportOptionProblems", String.class).invoke(null, args);
+                loader.loadClass(RUNTIME_CLASS)
+                        .getMethod("reportOptionProblems", String.class)
+                        .invoke(null, args);
             } catch (Throwable ignored) {
                 // Exiting: nothing more to say.
             }
@@ -154,9 +162,22 @@ public final class AgentEntry {
             try {
                 AgentClassLoader loader = AgentClassLoader.forJar(agentJar());
                 Thread.currentThread().setContextClassLoader(loader);
-                Method start = loader.loadClass(RUNTIME_CLASS).getMethod("start", String.class,
-                        Instrumentation.class, String.class, long.class, long.class, LongSupplier.class);
-                start.invoke(null, args, inst, how, Long.valueOf(premainStart), Long.valueOf(startedAtMillis),
+                Method start = loader.loadClass(RUNTIME_CLASS)
+                        .getMethod(
+                                "start",
+                                String.class,
+                                Instrumentation.class,
+                                String.class,
+                                long.class,
+                                long.class,
+                                LongSupplier.class);
+                start.invoke(
+                        null,
+                        args,
+                        inst,
+                        how,
+                        Long.valueOf(premainStart),
+                        Long.valueOf(startedAtMillis),
                         new PremainDuration());
             } catch (Throwable t) {
                 report(t);

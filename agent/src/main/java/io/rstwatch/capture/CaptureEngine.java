@@ -57,8 +57,7 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
         List<String> devices = context.options().get(OptionKeys.INTERFACES);
         DuplicateFilter duplicates = new DuplicateFilter(devices.size() > 1);
         for (String device : devices) {
-            CaptureSource source = new CaptureSource(device, bufferBytes, ports.host(), ports.classifier(),
-                    duplicates);
+            CaptureSource source = new CaptureSource(device, bufferBytes, ports.host(), ports.classifier(), duplicates);
             sources.add(source);
             DaemonThreads.start("rstwatch-capture-" + device, source);
         }
@@ -98,7 +97,10 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
 
     @Override
     public String[] getLinkTypes() {
-        return sources.stream().filter(CaptureSource::active).map(CaptureSource::linkTypeName).toArray(String[]::new);
+        return sources.stream()
+                .filter(CaptureSource::active)
+                .map(CaptureSource::linkTypeName)
+                .toArray(String[]::new);
     }
 
     @Override

@@ -17,8 +17,7 @@ final class CaptureFilter {
             + " or (icmp and icmp[0] == 3 and icmp[1] == 3)"
             + " or (ip6 and ip6[6] == 58 and ip6[40] == 1 and ip6[41] == 4)";
 
-    private CaptureFilter() {
-    }
+    private CaptureFilter() {}
 
     static String forLinkType(int linkType) {
         if (linkType == LinkTypes.EN10MB) {

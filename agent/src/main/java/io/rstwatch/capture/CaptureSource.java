@@ -27,11 +27,14 @@ import org.slf4j.LoggerFactory;
 final class CaptureSource implements Runnable {
     /** Where a source is: until its first handle opens or fails, reading packets, or waiting to try again. */
     enum State {
-        STARTING, CAPTURING, RETRYING
+        STARTING,
+        CAPTURING,
+        RETRYING
     }
 
     /** Linux's pseudo-device that captures on every interface. */
     static final String ANY = "any";
+
     private static final Logger LOG = LoggerFactory.getLogger(CaptureSource.class);
     private static final int TIMEOUT_MILLIS = 100;
     private static final long MAX_BACKOFF_MILLIS = 60_000;
@@ -53,8 +56,8 @@ final class CaptureSource implements Runnable {
     private long droppedBefore;
     private volatile long dropped;
 
-    CaptureSource(String device, int bufferBytes, HostView host, ResetClassifier classifier,
-            DuplicateFilter duplicates) {
+    CaptureSource(
+            String device, int bufferBytes, HostView host, ResetClassifier classifier, DuplicateFilter duplicates) {
         this.device = device;
         this.bufferBytes = bufferBytes;
         this.host = host;
@@ -127,8 +130,10 @@ final class CaptureSource implements Runnable {
             clause = "not capturing on " + device + ": " + problem + "; retrying every " + backoff / 1000 + " s";
             state = State.RETRYING;
             if (!problem.equals(lastProblem)) {
-                LOG.warn("not capturing on {}: {}; retrying with back-off, the rest of the agent keeps working",
-                        device, problem);
+                LOG.warn(
+                        "not capturing on {}: {}; retrying with back-off, the rest of the agent keeps working",
+                        device,
+                        problem);
             } else {
                 LOG.debug("still not capturing on {}: {}", device, problem);
             }

@@ -35,7 +35,8 @@ final class DuplicateFilter {
     private boolean check(DecodedPacket d, int ifindex, long timestampMicros) {
         long key = hash(d);
         int slot = (int) (key ^ key >>> 32) & (SLOTS - 1);
-        boolean duplicate = keys[slot] == key && ifindexes[slot] != ifindex
+        boolean duplicate = keys[slot] == key
+                && ifindexes[slot] != ifindex
                 && Math.abs(timestampMicros - times[slot]) <= WINDOW_MICROS;
         if (!duplicate) {
             keys[slot] = key;

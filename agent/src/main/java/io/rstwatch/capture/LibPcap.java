@@ -10,8 +10,7 @@ final class LibPcap {
     /** The same property pcap4j reads. */
     private static final String NAME_PROPERTY = "org.pcap4j.core.pcapLibName";
 
-    private LibPcap() {
-    }
+    private LibPcap() {}
 
     static String name() {
         return System.getProperty(NAME_PROPERTY, "pcap");

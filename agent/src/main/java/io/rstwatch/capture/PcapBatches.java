@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 final class PcapBatches implements AutoCloseable {
     /** Records per batch: each is at most 16 + SNAPLEN bytes, so a batch always fits the buffer. */
     static final int BATCH = 2048;
+
     private static final int FILE_HEADER = 24;
     private static final int RECORD_HEADER = 16;
     private static final int SEEK_SET = 0;
@@ -89,8 +90,7 @@ final class PcapBatches implements AutoCloseable {
             Native.register(Direct.class, NativeLibrary.getInstance(LibPcap.name()));
         }
 
-        private Direct() {
-        }
+        private Direct() {}
 
         static native int pcap_dispatch(Pointer pcap, int count, Pointer callback, Pointer user);
 
@@ -109,8 +109,7 @@ final class PcapBatches implements AutoCloseable {
             Native.register(LibC.class, NativeLibrary.getInstance("c"));
         }
 
-        private LibC() {
-        }
+        private LibC() {}
 
         static native Pointer fmemopen(Pointer buffer, long size, String mode);
 

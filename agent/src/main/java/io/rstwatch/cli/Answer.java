@@ -44,13 +44,20 @@ final class Answer {
         StringBuilder sb = new StringBuilder();
         if (c.isRegistered(ObjectNames.CAPTURE)) {
             CaptureMXBean capture = proxy(ObjectNames.CAPTURE, CaptureMXBean.class);
-            sb.append(String.format(Locale.ROOT, "Capture: %s; %d packets, %d dropped by the kernel, %d malformed%n",
-                    capture.getStatus(), capture.getPacketsTotal(), capture.getDroppedTotal(),
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "Capture: %s; %d packets, %d dropped by the kernel, %d malformed%n",
+                    capture.getStatus(),
+                    capture.getPacketsTotal(),
+                    capture.getDroppedTotal(),
                     capture.getMalformedTotal()));
         }
         if (c.isRegistered(ObjectNames.TCP)) {
             TcpMXBean tcp = proxy(ObjectNames.TCP, TcpMXBean.class);
-            sb.append("Alert: ").append(tcp.getAlertLevel()).append(" since ").append(tcp.getAlertSince())
+            sb.append("Alert: ")
+                    .append(tcp.getAlertLevel())
+                    .append(" since ")
+                    .append(tcp.getAlertSince())
                     .append('\n');
             sb.append("  ").append(tcp.getAlertMessage()).append('\n');
         }
@@ -58,11 +65,16 @@ final class Answer {
     }
 
     /** One Port MBean's counts, read once: enough to rank it among the others. */
-    private record Ranked(ObjectName name, PortMXBean mbean, double refusedPerSecond, double resetsPerSecond,
-            long refused, long resets) {
+    private record Ranked(
+            ObjectName name,
+            PortMXBean mbean,
+            double refusedPerSecond,
+            double resetsPerSecond,
+            long refused,
+            long resets) {
         static Ranked read(ObjectName name, PortMXBean p) {
-            return new Ranked(name, p, p.getRefusedPerSecond(), p.getResetsPerSecond(), p.getRefusedTotal(),
-                    p.getResetsTotal());
+            return new Ranked(
+                    name, p, p.getRefusedPerSecond(), p.getResetsPerSecond(), p.getRefusedTotal(), p.getResetsTotal());
         }
 
         double rate() {
@@ -75,12 +87,29 @@ final class Answer {
     }
 
     /** A port that is shown: its counts and the rest of what the tables print. */
-    private record Port(Ranked counts, Scope scope, String port, String address, String[] interfaces,
-            boolean listening, String service, String diagnosis, String lastListener, String[] callers) {
+    private record Port(
+            Ranked counts,
+            Scope scope,
+            String port,
+            String address,
+            String[] interfaces,
+            boolean listening,
+            String service,
+            String diagnosis,
+            String lastListener,
+            String[] callers) {
         static Port read(Ranked r) {
             PortMXBean p = r.mbean();
-            return new Port(r, ObjectNames.scopeOf(r.name()), ObjectNames.portOf(r.name()), p.getAddress(),
-                    p.getInterfaces(), p.isListening(), p.getService(), p.getDiagnosis(), p.getLastListener(),
+            return new Port(
+                    r,
+                    ObjectNames.scopeOf(r.name()),
+                    ObjectNames.portOf(r.name()),
+                    p.getAddress(),
+                    p.getInterfaces(),
+                    p.isListening(),
+                    p.getService(),
+                    p.getDiagnosis(),
+                    p.getLastListener(),
                     p.getJvmCallers());
         }
     }
@@ -91,7 +120,9 @@ final class Answer {
         for (ObjectName name : c.queryNames(ObjectNames.PORTS, null)) {
             ranked.add(Ranked.read(name, proxy(name, PortMXBean.class)));
         }
-        ranked.sort(Comparator.comparingDouble(Ranked::rate).thenComparingLong(Ranked::total).reversed());
+        ranked.sort(Comparator.comparingDouble(Ranked::rate)
+                .thenComparingLong(Ranked::total)
+                .reversed());
         int shown = Math.min(TOP_PORTS, ranked.size());
         StringBuilder sb = new StringBuilder("Ports with refusals or resets (" + ranked.size()
                 + (ranked.size() > shown ? ", busiest " + shown + " shown" : "") + "):\n");
@@ -102,19 +133,40 @@ final class Answer {
         for (Ranked r : ranked.subList(0, shown)) {
             ports.add(Port.read(r));
         }
-        TextTable t = new TextTable("SCOPE", "PORT>", "ADDRESS", "ON", "REFUSED/S>", "RESETS/S>", "REFUSED>",
-                "RESETS>", "LISTENING", "SERVICE");
+        TextTable t = new TextTable(
+                "SCOPE",
+                "PORT>",
+                "ADDRESS",
+                "ON",
+                "REFUSED/S>",
+                "RESETS/S>",
+                "REFUSED>",
+                "RESETS>",
+                "LISTENING",
+                "SERVICE");
         for (Port p : ports) {
-            t.row(p.scope().label(), p.port(), p.address(), String.join(",", p.interfaces()),
-                    Rates.format(p.counts().refusedPerSecond()), Rates.format(p.counts().resetsPerSecond()),
-                    p.counts().refused(), p.counts().resets(),
-                    p.scope() == Scope.LOCAL ? (p.listening() ? "yes" : "no") : "", p.service());
+            t.row(
+                    p.scope().label(),
+                    p.port(),
+                    p.address(),
+                    String.join(",", p.interfaces()),
+                    Rates.format(p.counts().refusedPerSecond()),
+                    Rates.format(p.counts().resetsPerSecond()),
+                    p.counts().refused(),
+                    p.counts().resets(),
+                    p.scope() == Scope.LOCAL ? (p.listening() ? "yes" : "no") : "",
+                    p.service());
         }
         sb.append(t.render("  "));
         if (withDetails) {
             for (Port p : ports) {
-                sb.append("  ").append(p.scope().label()).append(' ').append(p.port()).append(": ")
-                        .append(p.diagnosis()).append('\n');
+                sb.append("  ")
+                        .append(p.scope().label())
+                        .append(' ')
+                        .append(p.port())
+                        .append(": ")
+                        .append(p.diagnosis())
+                        .append('\n');
                 if (!p.lastListener().isEmpty()) {
                     sb.append("      last listener: ").append(p.lastListener()).append('\n');
                 }
@@ -133,8 +185,8 @@ final class Answer {
         }
         ConnectsMXBean connects = proxy(ObjectNames.CONNECTS, ConnectsMXBean.class);
         EndpointRow[] rows = connects.getEndpoints();
-        StringBuilder sb = new StringBuilder("Failed connects from code in this JVM (" + connects.getFailedTotal()
-                + "):\n");
+        StringBuilder sb =
+                new StringBuilder("Failed connects from code in this JVM (" + connects.getFailedTotal() + "):\n");
         if (rows.length == 0) {
             return sb.append("  none so far\n").toString();
         }
@@ -168,7 +220,8 @@ final class Answer {
     }
 
     private static String shortened(String command) {
-        return command.length() <= COMMAND_SHOWN ? command
+        return command.length() <= COMMAND_SHOWN
+                ? command
                 : command.substring(0, 30) + " ... " + command.substring(command.length() - 37);
     }
 }

@@ -1,7 +1,7 @@
 package io.rstwatch.cli;
 
-import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import io.rstwatch.jmx.ObjectNames;
@@ -15,8 +15,7 @@ import java.io.PrintStream;
  * that warning is the JVM's, on the target's stderr, and starting with -javaagent avoids it.
  */
 final class Attach {
-    private Attach() {
-    }
+    private Attach() {}
 
     static int run(File jar, String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length < 1 || args.length > 2 || !args[0].matches("\\d+")) {

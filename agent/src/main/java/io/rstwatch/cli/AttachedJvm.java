@@ -27,8 +27,8 @@ public final class AttachedJvm implements Closeable {
         try {
             vm = VirtualMachine.attach(Long.toString(pid));
         } catch (AttachNotSupportedException e) {
-            throw new IOException("cannot attach to JVM " + pid + ": " + e.getMessage()
-                    + " (run as the same user as that JVM)", e);
+            throw new IOException(
+                    "cannot attach to JVM " + pid + ": " + e.getMessage() + " (run as the same user as that JVM)", e);
         }
         try {
             String url = vm.startLocalManagementAgent();

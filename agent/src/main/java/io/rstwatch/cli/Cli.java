@@ -7,8 +7,7 @@ import java.util.Arrays;
 
 /** The agent jar's command line: {@code java -jar rstwatch-agent.jar COMMAND ...}. */
 public final class Cli {
-    private Cli() {
-    }
+    private Cli() {}
 
     /** Called by io.rstwatch.bootstrap.AgentEntry's main, which knows the agent jar. */
     public static void main(File agentJar, String[] args) {
@@ -47,7 +46,8 @@ public final class Cli {
         out.println("usage: java -jar rstwatch-agent.jar COMMAND");
         out.println("  attach PID [key=value,...]   load the agent into the running JVM PID");
         out.println("  report PID                   print what the rstwatch agent in JVM PID sees");
-        out.println("  watch [INTERFACES] [--for S] capture here and show ports with refusals and resets, every second");
+        out.println(
+                "  watch [INTERFACES] [--for S] capture here and show ports with refusals and resets, every second");
         out.println("  options                      print the agent's options as a Markdown table");
         out.println("As an agent: java -javaagent:rstwatch-agent.jar[=key=value,...] -jar app.jar");
     }

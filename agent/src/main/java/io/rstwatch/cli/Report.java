@@ -11,8 +11,7 @@ import javax.management.MBeanServerConnection;
  * the agent's status, the alert, the busiest ports with their diagnoses, this JVM's failing callers, listeners.
  */
 final class Report {
-    private Report() {
-    }
+    private Report() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         if (args.length != 1 || !args[0].matches("\\d+")) {
@@ -23,11 +22,14 @@ final class Report {
             MBeanServerConnection c = jvm.connection();
             if (!c.isRegistered(ObjectNames.AGENT)) {
                 err.println("rstwatch: JVM " + args[0] + " has no rstwatch agent: start it with"
-                        + " -javaagent:rstwatch-agent.jar, or load it with: java -jar rstwatch-agent.jar attach " + args[0]);
+                        + " -javaagent:rstwatch-agent.jar, or load it with: java -jar rstwatch-agent.jar attach "
+                        + args[0]);
                 return 1;
             }
             Answer answer = new Answer(c);
-            out.println("JVM " + args[0] + ": " + JMX.newMXBeanProxy(c, ObjectNames.AGENT, AgentMXBean.class).getStatus());
+            out.println("JVM " + args[0] + ": "
+                    + JMX.newMXBeanProxy(c, ObjectNames.AGENT, AgentMXBean.class)
+                            .getStatus());
             out.println();
             out.print(answer.header());
             out.println();

@@ -48,7 +48,8 @@ final class TextTable {
         StringBuilder l = new StringBuilder(indent);
         for (int i = 0; i < cells.length; i++) {
             String pad = " ".repeat(width[i] - cells[i].length());
-            l.append(i == 0 ? "" : "  ").append(right[i] ? pad + cells[i] : cells[i] + (i == cells.length - 1 ? "" : pad));
+            l.append(i == 0 ? "" : "  ")
+                    .append(right[i] ? pad + cells[i] : cells[i] + (i == cells.length - 1 ? "" : pad));
         }
         sb.append(l.toString().stripTrailing()).append('\n');
     }

@@ -16,8 +16,7 @@ final class Watch {
     private static final String USAGE = "usage: java -jar rstwatch-agent.jar watch [INTERFACES] [--for SECONDS]"
             + "   (INTERFACES: any, or a list such as lo,eth0; runs until Ctrl-C unless --for is given)";
 
-    private Watch() {
-    }
+    private Watch() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         String interfaces = "any";
@@ -34,16 +33,24 @@ final class Watch {
         }
         // The same engine as the agent. No log lines: the table shows the alert and the capture's status, and
         // lines between tables would break them up. A 10 s rate window: a live view follows changes within seconds.
-        AgentRuntime.start("log=off,rate.window=10,proc.interval=1,interfaces=" + interfaces, null, "watch",
-                System.nanoTime(), System.currentTimeMillis(), () -> 0);
+        AgentRuntime.start(
+                "log=off,rate.window=10,proc.interval=1,interfaces=" + interfaces,
+                null,
+                "watch",
+                System.nanoTime(),
+                System.currentTimeMillis(),
+                () -> 0);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         Answer answer = new Answer(server);
         boolean terminal = System.console() != null;
         long end = seconds == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + seconds * 1_000_000_000L;
         while (true) {
             StringBuilder screen = new StringBuilder(terminal ? "\033[H\033[2J" : "");
-            screen.append("rstwatch watch on ").append(interfaces).append(" at ")
-                    .append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append('\n');
+            screen.append("rstwatch watch on ")
+                    .append(interfaces)
+                    .append(" at ")
+                    .append(Instant.now().truncatedTo(ChronoUnit.SECONDS))
+                    .append('\n');
             screen.append(answer.header()).append(answer.ports(false)).append('\n');
             out.print(screen);
             out.flush();

@@ -5,8 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Daemon threads named "rstwatch-...", so they never keep the application alive and are easy to spot. */
 public final class DaemonThreads {
-    private DaemonThreads() {
-    }
+    private DaemonThreads() {}
 
     /** Threads named {@code name}, then {@code name-1}, {@code name-2}, ... */
     public static ThreadFactory named(String name) {

@@ -15,8 +15,7 @@ public interface EventSink {
         }
 
         @Override
-        public void publish(RstwatchEvent event) {
-        }
+        public void publish(RstwatchEvent event) {}
     };
 
     /** True when an event built now would be delivered to some plugin; false counts it as dropped. */

@@ -13,8 +13,7 @@ import java.nio.file.Path;
  * "4096" came back as "4". Reading from offset 0 into a large buffer avoids that.
  */
 public final class ProcFiles {
-    private ProcFiles() {
-    }
+    private ProcFiles() {}
 
     public static String read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {

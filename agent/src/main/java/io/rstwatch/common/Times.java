@@ -5,11 +5,14 @@ import java.time.temporal.ChronoUnit;
 
 /** How the agent writes points in time: ISO-8601 in UTC, to the second. */
 public final class Times {
-    private Times() {
-    }
+    private Times() {}
 
     public static String iso(long epochMillis) {
-        return epochMillis <= 0 ? "" : Instant.ofEpochMilli(epochMillis).truncatedTo(ChronoUnit.SECONDS).toString();
+        return epochMillis <= 0
+                ? ""
+                : Instant.ofEpochMilli(epochMillis)
+                        .truncatedTo(ChronoUnit.SECONDS)
+                        .toString();
     }
 
     /** The time of day alone, "10:54:50Z", for sentences. */

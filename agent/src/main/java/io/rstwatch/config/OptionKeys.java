@@ -8,50 +8,87 @@ import java.util.List;
  * printed by {@code java -jar rstwatch-agent.jar options}). Adding a feature's option means adding it here.
  */
 public final class OptionKeys {
-    private OptionKeys() {
-    }
+    private OptionKeys() {}
 
-    public static final OptionSpec<LogLevel> LOG = OptionSpec.oneOf("log", LogLevel.INFO,
+    public static final OptionSpec<LogLevel> LOG = OptionSpec.oneOf(
+            "log",
+            LogLevel.INFO,
             "what the agent writes to stderr: `debug`, `info`, `warn` or `off`",
-            LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.OFF);
+            LogLevel.DEBUG,
+            LogLevel.INFO,
+            LogLevel.WARN,
+            LogLevel.OFF);
 
-    public static final OptionSpec<String> CONFIG = OptionSpec.text("config", "",
-            "the path of a readable .properties file", "a properties file with more options");
+    public static final OptionSpec<String> CONFIG = OptionSpec.text(
+            "config", "", "the path of a readable .properties file", "a properties file with more options");
 
-    public static final OptionSpec<Integer> RATE_WINDOW = OptionSpec.integer("rate.window", 60, 1, 3600, "seconds",
-            "seconds over which every `...PerSecond` attribute is averaged");
+    public static final OptionSpec<Integer> RATE_WINDOW = OptionSpec.integer(
+            "rate.window", 60, 1, 3600, "seconds", "seconds over which every `...PerSecond` attribute is averaged");
 
-    public static final OptionSpec<Boolean> CAPTURE = OptionSpec.onOff("capture", true,
-            "`off` disables packet capture (the other parts keep working)");
+    public static final OptionSpec<Boolean> CAPTURE =
+            OptionSpec.onOff("capture", true, "`off` disables packet capture (the other parts keep working)");
 
-    public static final OptionSpec<List<String>> INTERFACES = OptionSpec.names("interfaces", List.of("any"),
+    public static final OptionSpec<List<String>> INTERFACES = OptionSpec.names(
+            "interfaces",
+            List.of("any"),
             "\"any\" or a comma-separated list of interface names",
             "`any` (every interface of the JVM's network namespace, `lo` included) or a list: `interfaces=lo,eth0`");
 
-    public static final OptionSpec<Integer> PORTS_MAX = OptionSpec.integer("ports.max", 256, 1, 65536, "ports",
+    public static final OptionSpec<Integer> PORTS_MAX = OptionSpec.integer(
+            "ports.max",
+            256,
+            1,
+            65536,
+            "ports",
             "at most this many Port MBeans; further ports are counted under `port=other` of their scope");
 
-    public static final OptionSpec<Integer> CAPTURE_BUFFER = OptionSpec.integer("capture.buffer", 16, 1, 1024, "MiB",
+    public static final OptionSpec<Integer> CAPTURE_BUFFER = OptionSpec.integer(
+            "capture.buffer",
+            16,
+            1,
+            1024,
+            "MiB",
             "kernel buffer per capture, MiB; larger rides out longer bursts without drops");
 
-    public static final OptionSpec<Integer> PROC_INTERVAL = OptionSpec.integer("proc.interval", 5, 1, 3600, "seconds",
-            "seconds between reads of /proc/net/snmp and /proc/net/netstat");
+    public static final OptionSpec<Integer> PROC_INTERVAL = OptionSpec.integer(
+            "proc.interval", 5, 1, 3600, "seconds", "seconds between reads of /proc/net/snmp and /proc/net/netstat");
 
-    public static final OptionSpec<Double> ALERT_WARN = OptionSpec.positive("alert.warn", 1.0,
+    public static final OptionSpec<Double> ALERT_WARN = OptionSpec.positive(
+            "alert.warn",
+            1.0,
             "failed connections per second",
             "failed connections per second (AttemptFails) at which `AlertLevel` becomes WARN");
 
-    public static final OptionSpec<Double> ALERT_CRITICAL = OptionSpec.positive("alert.critical", 10.0,
-            "failed connections per second", "failed connections per second at which `AlertLevel` becomes CRITICAL");
+    public static final OptionSpec<Double> ALERT_CRITICAL = OptionSpec.positive(
+            "alert.critical",
+            10.0,
+            "failed connections per second",
+            "failed connections per second at which `AlertLevel` becomes CRITICAL");
 
-    public static final OptionSpec<Integer> LISTENERS_INTERVAL = OptionSpec.integer("listeners.interval", 2, 1, 3600,
-            "seconds", "seconds between reads of the listening sockets and their owners");
+    public static final OptionSpec<Integer> LISTENERS_INTERVAL = OptionSpec.integer(
+            "listeners.interval",
+            2,
+            1,
+            3600,
+            "seconds",
+            "seconds between reads of the listening sockets and their owners");
 
-    public static final OptionSpec<String> PLUGINS = OptionSpec.text("plugins", "",
-            "the path of a directory of plugin jars", "a directory of plugin jars (see Plugins)");
+    public static final OptionSpec<String> PLUGINS = OptionSpec.text(
+            "plugins", "", "the path of a directory of plugin jars", "a directory of plugin jars (see Plugins)");
 
-    public static final List<OptionSpec<?>> ALL = List.of(LOG, CONFIG, RATE_WINDOW, CAPTURE, INTERFACES, PORTS_MAX,
-            CAPTURE_BUFFER, PROC_INTERVAL, ALERT_WARN, ALERT_CRITICAL, LISTENERS_INTERVAL, PLUGINS);
+    public static final List<OptionSpec<?>> ALL = List.of(
+            LOG,
+            CONFIG,
+            RATE_WINDOW,
+            CAPTURE,
+            INTERFACES,
+            PORTS_MAX,
+            CAPTURE_BUFFER,
+            PROC_INTERVAL,
+            ALERT_WARN,
+            ALERT_CRITICAL,
+            LISTENERS_INTERVAL,
+            PLUGINS);
 
     public static String knownKeys() {
         StringBuilder sb = new StringBuilder();
@@ -68,8 +105,13 @@ public final class OptionKeys {
     public static String markdownTable() {
         StringBuilder sb = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
         for (OptionSpec<?> spec : ALL) {
-            sb.append("| `").append(spec.key()).append("` | ").append(defaultText(spec)).append(" | ")
-                    .append(spec.help()).append(" |\n");
+            sb.append("| `")
+                    .append(spec.key())
+                    .append("` | ")
+                    .append(defaultText(spec))
+                    .append(" | ")
+                    .append(spec.help())
+                    .append(" |\n");
         }
         return sb.toString();
     }

@@ -20,7 +20,12 @@ public final class OptionSpec<T> {
     private final Function<String, T> parser;
     private final Function<T, String> formatter;
 
-    private OptionSpec(String key, T defaultValue, String accepts, String help, Function<String, T> parser,
+    private OptionSpec(
+            String key,
+            T defaultValue,
+            String accepts,
+            String help,
+            Function<String, T> parser,
             Function<T, String> formatter) {
         this.key = key;
         this.defaultValue = defaultValue;
@@ -33,35 +38,53 @@ public final class OptionSpec<T> {
     /** A whole number from min to max. */
     public static OptionSpec<Integer> integer(String key, int def, int min, int max, String unit, String help) {
         String accepts = "a whole number of " + unit + " from " + min + " to " + max;
-        return new OptionSpec<>(key, def, accepts, help, s -> {
-            int v = Integer.parseInt(s.trim());
-            if (v < min || v > max) {
-                throw new IllegalArgumentException();
-            }
-            return v;
-        }, String::valueOf);
+        return new OptionSpec<>(
+                key,
+                def,
+                accepts,
+                help,
+                s -> {
+                    int v = Integer.parseInt(s.trim());
+                    if (v < min || v > max) {
+                        throw new IllegalArgumentException();
+                    }
+                    return v;
+                },
+                String::valueOf);
     }
 
     /** A decimal number greater than zero. */
     public static OptionSpec<Double> positive(String key, double def, String unit, String help) {
-        return new OptionSpec<>(key, def, "a number greater than 0 (" + unit + ")", help, s -> {
-            double v = Double.parseDouble(s.trim());
-            if (!(v > 0) || Double.isInfinite(v)) {
-                throw new IllegalArgumentException();
-            }
-            return v;
-        }, String::valueOf);
+        return new OptionSpec<>(
+                key,
+                def,
+                "a number greater than 0 (" + unit + ")",
+                help,
+                s -> {
+                    double v = Double.parseDouble(s.trim());
+                    if (!(v > 0) || Double.isInfinite(v)) {
+                        throw new IllegalArgumentException();
+                    }
+                    return v;
+                },
+                String::valueOf);
     }
 
     /** A switch written {@code on} or {@code off}, case-insensitive. */
     public static OptionSpec<Boolean> onOff(String key, boolean def, String help) {
-        return new OptionSpec<>(key, def, "one of on, off", help, s -> {
-            String v = s.trim().toLowerCase(Locale.ROOT);
-            if (!v.equals("on") && !v.equals("off")) {
-                throw new IllegalArgumentException();
-            }
-            return v.equals("on");
-        }, v -> v ? "on" : "off");
+        return new OptionSpec<>(
+                key,
+                def,
+                "one of on, off",
+                help,
+                s -> {
+                    String v = s.trim().toLowerCase(Locale.ROOT);
+                    if (!v.equals("on") && !v.equals("off")) {
+                        throw new IllegalArgumentException();
+                    }
+                    return v.equals("on");
+                },
+                v -> v ? "on" : "off");
     }
 
     /** One of the given constants, written in lower case, case-insensitive. */
@@ -69,32 +92,44 @@ public final class OptionSpec<T> {
     public static <E extends Enum<E>> OptionSpec<E> oneOf(String key, E def, String help, E... values) {
         List<E> allowed = List.of(values);
         String words = allowed.stream().map(OptionSpec::word).collect(Collectors.joining(", "));
-        return new OptionSpec<>(key, def, "one of " + words, help, s -> {
-            for (E v : allowed) {
-                if (word(v).equalsIgnoreCase(s.trim())) {
-                    return v;
-                }
-            }
-            throw new IllegalArgumentException();
-        }, OptionSpec::word);
+        return new OptionSpec<>(
+                key,
+                def,
+                "one of " + words,
+                help,
+                s -> {
+                    for (E v : allowed) {
+                        if (word(v).equalsIgnoreCase(s.trim())) {
+                            return v;
+                        }
+                    }
+                    throw new IllegalArgumentException();
+                },
+                OptionSpec::word);
     }
 
     /**
      * A list of names separated by commas (or semicolons, colons, spaces), in order, each once; never empty.
      */
     public static OptionSpec<List<String>> names(String key, List<String> def, String accepts, String help) {
-        return new OptionSpec<>(key, List.copyOf(def), accepts, help, s -> {
-            List<String> out = new ArrayList<>();
-            for (String name : s.trim().split("[,;:\\s]+")) {
-                if (!name.isEmpty() && !out.contains(name)) {
-                    out.add(name);
-                }
-            }
-            if (out.isEmpty()) {
-                throw new IllegalArgumentException();
-            }
-            return List.copyOf(out);
-        }, v -> String.join(",", v));
+        return new OptionSpec<>(
+                key,
+                List.copyOf(def),
+                accepts,
+                help,
+                s -> {
+                    List<String> out = new ArrayList<>();
+                    for (String name : s.trim().split("[,;:\\s]+")) {
+                        if (!name.isEmpty() && !out.contains(name)) {
+                            out.add(name);
+                        }
+                    }
+                    if (out.isEmpty()) {
+                        throw new IllegalArgumentException();
+                    }
+                    return List.copyOf(out);
+                },
+                v -> String.join(",", v));
     }
 
     /** Free text; an empty value means "not set". */

@@ -20,8 +20,7 @@ import java.util.Properties;
 public final class OptionsLoader {
     public static final String SYSTEM_PREFIX = "rstwatch.";
 
-    private OptionsLoader() {
-    }
+    private OptionsLoader() {}
 
     public static Options load(String agentArgs, Properties system) {
         List<String> problems = new ArrayList<>();
@@ -33,8 +32,8 @@ public final class OptionsLoader {
             }
         }
         String configPath = fromArgs.getOrDefault(OptionKeys.CONFIG.key(), fromSystem.get(OptionKeys.CONFIG.key()));
-        Map<String, String> fromFile = configPath == null || configPath.isBlank()
-                ? Map.of() : readFile(configPath.trim(), problems);
+        Map<String, String> fromFile =
+                configPath == null || configPath.isBlank() ? Map.of() : readFile(configPath.trim(), problems);
 
         // Lowest precedence first, so that later sources overwrite.
         Map<String, String> raw = new LinkedHashMap<>();
@@ -65,7 +64,8 @@ public final class OptionsLoader {
         return new Options(values, sources, problems);
     }
 
-    private static void put(Map<String, String> raw, Map<String, String> rawSource, Map<String, String> from, String source) {
+    private static void put(
+            Map<String, String> raw, Map<String, String> rawSource, Map<String, String> from, String source) {
         for (Map.Entry<String, String> e : from.entrySet()) {
             raw.put(e.getKey(), e.getValue());
             rawSource.put(e.getKey(), source);
@@ -113,7 +113,9 @@ public final class OptionsLoader {
     private static List<String> splitArgs(String args) {
         List<String> parts = new ArrayList<>();
         for (String piece : args.split(",", -1)) {
-            if (!parts.isEmpty() && piece.indexOf('=') < 0 && !piece.isBlank()
+            if (!parts.isEmpty()
+                    && piece.indexOf('=') < 0
+                    && !piece.isBlank()
                     && parts.get(parts.size() - 1).indexOf('=') > 0) {
                 parts.set(parts.size() - 1, parts.get(parts.size() - 1) + "," + piece);
             } else {
@@ -129,8 +131,9 @@ public final class OptionsLoader {
         try (InputStream in = Files.newInputStream(file)) {
             props.load(in);
         } catch (IOException | RuntimeException e) {
-            problems.add("config file " + path + " cannot be read (" + e.getClass().getSimpleName()
-                    + "): options from it are ignored; name a readable .properties file with config=.");
+            problems.add(
+                    "config file " + path + " cannot be read (" + e.getClass().getSimpleName()
+                            + "): options from it are ignored; name a readable .properties file with config=.");
             return Map.of();
         }
         Map<String, String> out = new LinkedHashMap<>();

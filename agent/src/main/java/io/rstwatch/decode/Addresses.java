@@ -7,8 +7,7 @@ import java.net.UnknownHostException;
 public final class Addresses {
     static final long V4_MAPPED_PREFIX = 0x0000_FFFF_0000_0000L;
 
-    private Addresses() {
-    }
+    private Addresses() {}
 
     public static long v4Lo(int ipv4) {
         return V4_MAPPED_PREFIX | (ipv4 & 0xFFFF_FFFFL);
@@ -29,7 +28,10 @@ public final class Addresses {
 
     public static long lo(byte[] address) {
         if (address.length == 4) {
-            return v4Lo((address[0] & 0xFF) << 24 | (address[1] & 0xFF) << 16 | (address[2] & 0xFF) << 8 | address[3] & 0xFF);
+            return v4Lo((address[0] & 0xFF) << 24
+                    | (address[1] & 0xFF) << 16
+                    | (address[2] & 0xFF) << 8
+                    | address[3] & 0xFF);
         }
         return bytesToLong(address, 8);
     }

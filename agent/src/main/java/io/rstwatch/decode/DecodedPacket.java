@@ -10,12 +10,14 @@ package io.rstwatch.decode;
 public final class DecodedPacket {
     /** TCP flag bits, as in the header's flags byte. */
     public static final int FIN = 0x01;
+
     public static final int SYN = 0x02;
     public static final int RST = 0x04;
     public static final int ACK = 0x10;
 
     /** The interface index from a LINUX_SLL2 header, or -1 when the link layer does not say. */
     public int ifindex;
+
     public long srcHi;
     public long srcLo;
     public long dstHi;
@@ -24,9 +26,11 @@ public final class DecodedPacket {
     public int dstPort;
     /** Unsigned 32-bit values. */
     public long seq;
+
     public long ack;
     /** TCP flags, or -1 when an ICMP message quoted too little of the segment to show them. */
     public int tcpFlags;
+
     public long reporterHi;
     public long reporterLo;
 

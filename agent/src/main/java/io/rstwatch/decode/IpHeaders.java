@@ -4,6 +4,7 @@ package io.rstwatch.decode;
 final class IpHeaders {
     /** IP protocol numbers (IPv4 Protocol, IPv6 Next Header), IANA's registry. */
     static final int PROTO_HOP_BY_HOP = 0;
+
     static final int PROTO_ICMP = 1;
     static final int PROTO_TCP = 6;
     static final int PROTO_ROUTING = 43;
@@ -13,8 +14,7 @@ final class IpHeaders {
     static final int PROTO_NO_NEXT_HEADER = 59;
     static final int PROTO_DESTINATION_OPTIONS = 60;
 
-    private IpHeaders() {
-    }
+    private IpHeaders() {}
 
     /**
      * IPv4 (RFC 791).
@@ -64,8 +64,7 @@ final class IpHeaders {
         /** The fragment offset's 13 bits: non-zero in every fragment but the first. */
         static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
 
-        private Ipv4() {
-        }
+        private Ipv4() {}
     }
 
     /**
@@ -109,6 +108,7 @@ final class IpHeaders {
 
         /** In every extension header. */
         static final int EXT_NEXT_HEADER_OFFSET = 0;
+
         static final int EXT_NEXT_HEADER_SIZE = 1;
         static final int EXT_LENGTH_OFFSET = EXT_NEXT_HEADER_OFFSET + EXT_NEXT_HEADER_SIZE;
         static final int EXT_LENGTH_SIZE = 1;
@@ -118,15 +118,16 @@ final class IpHeaders {
         static final int EXT_LENGTH_UNIT = 8;
         /** Authentication header: the length counts 4-byte units, minus 2. */
         static final int AH_LENGTH_UNIT = 4;
+
         static final int AH_LENGTH_BIAS = 2;
         /** Fragment header: offset in 8-byte units in the top 13 bits; non-zero in all but the first fragment. */
         static final int FRAGMENT_OFFSET_OFFSET = EXT_LENGTH_OFFSET + EXT_LENGTH_SIZE;
+
         static final int FRAGMENT_OFFSET_MASK = 0xFFF8;
         /** Enough extension headers for any real packet; more is a loop or an attack. */
         static final int MAX_EXTENSION_HEADERS = 8;
 
-        private Ipv6() {
-        }
+        private Ipv6() {}
     }
 
     /**
@@ -165,8 +166,7 @@ final class IpHeaders {
         /** What an ICMP error is sure to quote (RFC 792): ports and sequence number. */
         static final int THROUGH_SEQ = SEQ_OFFSET + SEQ_SIZE;
 
-        private Tcp() {
-        }
+        private Tcp() {}
     }
 
     /**
@@ -201,7 +201,6 @@ final class IpHeaders {
         static final int V6_DEST_UNREACHABLE = 1;
         static final int V6_PORT_UNREACHABLE = 4;
 
-        private Icmp() {
-        }
+        private Icmp() {}
     }
 }

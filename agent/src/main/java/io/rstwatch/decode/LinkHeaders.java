@@ -5,8 +5,7 @@ package io.rstwatch.decode;
  * is the previous one's plus its size, so the layout reads top to bottom like the header itself.
  */
 final class LinkHeaders {
-    private LinkHeaders() {
-    }
+    private LinkHeaders() {}
 
     /**
      * Ethernet II (EN10MB), with any number of 802.1Q / 802.1ad tags between the source and the EtherType.
@@ -29,6 +28,7 @@ final class LinkHeaders {
         static final int HEADER_SIZE = TYPE_OFFSET + TYPE_SIZE;
         /** TPID + TCI: the next EtherType is this much further on. */
         static final int VLAN_TAG_SIZE = 4;
+
         static final int MAX_VLAN_TAGS = 4;
 
         static final int TYPE_IPV4 = 0x0800;
@@ -37,8 +37,7 @@ final class LinkHeaders {
         static final int TYPE_QINQ = 0x88A8;
         static final int TYPE_QINQ_OLD = 0x9100;
 
-        private Ethernet() {
-        }
+        private Ethernet() {}
 
         static boolean isVlanTag(int type) {
             return type == TYPE_VLAN || type == TYPE_QINQ || type == TYPE_QINQ_OLD;
@@ -71,8 +70,7 @@ final class LinkHeaders {
         static final int PROTOCOL_SIZE = 2;
         static final int HEADER_SIZE = PROTOCOL_OFFSET + PROTOCOL_SIZE;
 
-        private LinuxSll() {
-        }
+        private LinuxSll() {}
     }
 
     /**
@@ -107,8 +105,7 @@ final class LinkHeaders {
         static final int ADDR_SIZE = 8;
         static final int HEADER_SIZE = ADDR_OFFSET + ADDR_SIZE;
 
-        private LinuxSll2() {
-        }
+        private LinuxSll2() {}
     }
 
     /**
@@ -132,11 +129,12 @@ final class LinkHeaders {
         static final int AF_INET6_FREEBSD = 28;
         static final int AF_INET6_DARWIN = 30;
 
-        private Loopback() {
-        }
+        private Loopback() {}
 
         static boolean isInet6(int family) {
-            return family == AF_INET6_LINUX || family == AF_INET6_BSD || family == AF_INET6_FREEBSD
+            return family == AF_INET6_LINUX
+                    || family == AF_INET6_BSD
+                    || family == AF_INET6_FREEBSD
                     || family == AF_INET6_DARWIN;
         }
     }

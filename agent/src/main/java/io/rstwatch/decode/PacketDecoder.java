@@ -30,8 +30,7 @@ public final class PacketDecoder {
     /** {@link #skipExtensions}: a later fragment, or no next header: nothing to read. */
     private static final int EXT_NOTHING = -2;
 
-    private PacketDecoder() {
-    }
+    private PacketDecoder() {}
 
     /** Decodes one packet of the given link type into {@code out}; returns what it found. */
     public static Verdict decode(byte[] p, int len, int linkType, DecodedPacket out) {
@@ -41,7 +40,8 @@ public final class PacketDecoder {
             case LinkTypes.EN10MB:
                 return ethernet(p, len, out);
             case LinkTypes.LINUX_SLL:
-                return len < LinuxSll.HEADER_SIZE ? Verdict.MALFORMED
+                return len < LinuxSll.HEADER_SIZE
+                        ? Verdict.MALFORMED
                         : byEthertype(p, len, LinuxSll.HEADER_SIZE, u16(p, LinuxSll.PROTOCOL_OFFSET), out);
             case LinkTypes.LINUX_SLL2:
                 if (len < LinuxSll2.HEADER_SIZE) {
@@ -86,7 +86,8 @@ public final class PacketDecoder {
             return Verdict.MALFORMED;
         }
         // NULL stores the address family in the capturing host's byte order, LOOP in network order.
-        int family = linkType == LinkTypes.LOOP ? s32(p, Loopback.FAMILY_OFFSET)
+        int family = linkType == LinkTypes.LOOP
+                ? s32(p, Loopback.FAMILY_OFFSET)
                 : (p[0] != 0 && p[3] == 0 ? (p[0] & 0xFF) | (p[1] & 0xFF) << 8 : s32(p, Loopback.FAMILY_OFFSET));
         if (family == Loopback.AF_INET) {
             return ipv4(p, len, Loopback.HEADER_SIZE, out);
@@ -109,7 +110,8 @@ public final class PacketDecoder {
             return Verdict.MALFORMED;
         }
         int version = version(p, off);
-        return version == Ipv4.VERSION ? ipv4(p, len, off, out)
+        return version == Ipv4.VERSION
+                ? ipv4(p, len, off, out)
                 : version == Ipv6.VERSION ? ipv6(p, len, off, out) : Verdict.MALFORMED;
     }
 

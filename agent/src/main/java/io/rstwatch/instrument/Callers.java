@@ -46,7 +46,8 @@ public final class Callers {
 
     /** The caller of the connect on this thread, or null when it is not the application's. */
     Caller find() {
-        List<StackWalker.StackFrame> frames = walker.walk(s -> s.limit(MAX_FRAMES).collect(Collectors.toList()));
+        List<StackWalker.StackFrame> frames =
+                walker.walk(s -> s.limit(MAX_FRAMES).collect(Collectors.toList()));
         StackWalker.StackFrame first = null;
         boolean recorder = true; // the top frames are the agent's recorder itself
         for (StackWalker.StackFrame f : frames) {
@@ -56,7 +57,9 @@ public final class Callers {
                 continue;
             }
             recorder = false;
-            if (c.getClassLoader() == agentLoader || n.startsWith("sun.rmi.") || n.startsWith("javax.management.remote.")
+            if (c.getClassLoader() == agentLoader
+                    || n.startsWith("sun.rmi.")
+                    || n.startsWith("javax.management.remote.")
                     || n.startsWith("com.sun.jmx.")) {
                 return null;
             }
@@ -79,12 +82,16 @@ public final class Callers {
     private static boolean sameCode(Class<?> a, Class<?> b) {
         CodeSource x = a.getProtectionDomain().getCodeSource();
         CodeSource y = b.getProtectionDomain().getCodeSource();
-        return x != null && y != null && x.getLocation() != null && x.getLocation().equals(y.getLocation());
+        return x != null
+                && y != null
+                && x.getLocation() != null
+                && x.getLocation().equals(y.getLocation());
     }
 
     static String render(StackWalker.StackFrame f) {
         String file = f.getFileName();
-        return f.getClassName() + "." + f.getMethodName() + "(" + (file == null ? "Unknown Source"
-                : file + (f.getLineNumber() > 0 ? ":" + f.getLineNumber() : "")) + ")";
+        return f.getClassName() + "." + f.getMethodName() + "("
+                + (file == null ? "Unknown Source" : file + (f.getLineNumber() > 0 ? ":" + f.getLineNumber() : ""))
+                + ")";
     }
 }

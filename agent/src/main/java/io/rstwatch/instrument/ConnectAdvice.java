@@ -10,13 +10,14 @@ import net.bytebuddy.asm.Advice;
  * typed call per event, and never throws into the application (suppress = Throwable.class).
  */
 final class ConnectAdvice {
-    private ConnectAdvice() {
-    }
+    private ConnectAdvice() {}
 
     /** java.net.Socket.connect(SocketAddress, int): failures only. */
     static final class SocketConnect {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object socket, @Advice.Argument(0) SocketAddress address,
+        static void exit(
+                @Advice.This Object socket,
+                @Advice.Argument(0) SocketAddress address,
                 @Advice.Thrown Throwable thrown) {
             if (thrown != null) {
                 ConnectHook.connectFailed(socket, address, thrown);
@@ -27,8 +28,11 @@ final class ConnectAdvice {
     /** SocketChannelImpl.connect(SocketAddress): failures, and non-blocking connects left pending. */
     static final class ChannelConnect {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Argument(0) SocketAddress address,
-                @Advice.Return boolean connected, @Advice.Thrown Throwable thrown) {
+        static void exit(
+                @Advice.This Object channel,
+                @Advice.Argument(0) SocketAddress address,
+                @Advice.Return boolean connected,
+                @Advice.Thrown Throwable thrown) {
             if (thrown != null || !connected) {
                 ConnectHook.channelConnect(channel, address, thrown, connected);
             }
@@ -38,7 +42,9 @@ final class ConnectAdvice {
     /** SocketChannelImpl.blockingConnect(SocketAddress, long), behind the socket adaptor: failures only. */
     static final class BlockingConnect {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.Argument(0) SocketAddress address,
+        static void exit(
+                @Advice.This Object channel,
+                @Advice.Argument(0) SocketAddress address,
                 @Advice.Thrown Throwable thrown) {
             if (thrown != null) {
                 ConnectHook.channelConnect(channel, address, thrown, false);
@@ -49,8 +55,11 @@ final class ConnectAdvice {
     /** SocketChannelImpl.finishConnect(): the end of a pending connect, failed or done. */
     static final class FinishConnect {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This Object channel, @Advice.FieldValue("remoteAddress") SocketAddress address,
-                @Advice.Return boolean connected, @Advice.Thrown Throwable thrown) {
+        static void exit(
+                @Advice.This Object channel,
+                @Advice.FieldValue("remoteAddress") SocketAddress address,
+                @Advice.Return boolean connected,
+                @Advice.Thrown Throwable thrown) {
             if (thrown != null || connected) {
                 ConnectHook.finishConnect(channel, address, thrown, connected);
             }
@@ -73,8 +82,8 @@ final class ConnectAdvice {
     /** ServerSocket.bind(SocketAddress, int): this JVM's listeners, with the backlog they asked for. */
     static final class ServerSocketBind {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.This ServerSocket socket, @Advice.Argument(1) int backlog,
-                @Advice.Thrown Throwable thrown) {
+        static void exit(
+                @Advice.This ServerSocket socket, @Advice.Argument(1) int backlog, @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
                 ConnectHook.bound(socket.getLocalSocketAddress(), backlog);
             }
@@ -84,7 +93,9 @@ final class ConnectAdvice {
     /** ServerSocketChannelImpl.bind(SocketAddress, int): the same for NIO servers (Netty, Undertow, ...). */
     static final class ChannelBind {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.FieldValue("localAddress") SocketAddress local, @Advice.Argument(1) int backlog,
+        static void exit(
+                @Advice.FieldValue("localAddress") SocketAddress local,
+                @Advice.Argument(1) int backlog,
                 @Advice.Thrown Throwable thrown) {
             if (thrown == null) {
                 ConnectHook.bound(local, backlog);

@@ -83,15 +83,18 @@ public final class ConnectInstrumentation implements Part {
             status = "no in-JVM connects (standalone)";
             return;
         }
-        ConnectRecorder recorder = new ConnectRecorder(ConnectInstrumentation.class.getClassLoader(),
-                new ConnectEvents(ports, context.events()), backlogs);
+        ConnectRecorder recorder = new ConnectRecorder(
+                ConnectInstrumentation.class.getClassLoader(), new ConnectEvents(ports, context.events()), backlogs);
         MBeans.register(ObjectNames.CONNECTS, new ConnectsView(recorder), ConnectsMXBean.class);
         String problem = install(inst, recorder);
-        status = problem == null ? "connect failures in this JVM counted"
+        status = problem == null
+                ? "connect failures in this JVM counted"
                 : "connect failures in this JVM not counted: " + problem;
         if (problem != null) {
-            LOG.warn("cannot instrument the JDK's connect methods ({}); in-JVM connect failures are not"
-                    + " counted, the rest keeps working", problem);
+            LOG.warn(
+                    "cannot instrument the JDK's connect methods ({}); in-JVM connect failures are not"
+                            + " counted, the rest keeps working",
+                    problem);
         }
     }
 
@@ -105,8 +108,14 @@ public final class ConnectInstrumentation implements Part {
         try {
             Class<?> bridge = defineBridge(inst);
             MethodHandle[] handles = recorder.handles();
-            bridge.getMethod("install", MethodHandle.class, MethodHandle.class, MethodHandle.class,
-                    MethodHandle.class, MethodHandle.class).invoke(null, (Object[]) handles);
+            bridge.getMethod(
+                            "install",
+                            MethodHandle.class,
+                            MethodHandle.class,
+                            MethodHandle.class,
+                            MethodHandle.class,
+                            MethodHandle.class)
+                    .invoke(null, (Object[]) handles);
             TypePool advicePool = TypePool.Default.of(new RemappingLocator());
             AsmVisitorWrapper socket = advice(advicePool, ConnectAdvice.SocketConnect.class)
                     .on(named("connect").and(takesArguments(SocketAddress.class, int.class)));
@@ -123,8 +132,17 @@ public final class ConnectInstrumentation implements Part {
                     .on(named("bind").and(takesArguments(SocketAddress.class, int.class)));
             AsmVisitorWrapper serverChannel = advice(advicePool, ConnectAdvice.ChannelBind.class)
                     .on(named("bind").and(takesArguments(SocketAddress.class, int.class)));
-            Map<String, AsmVisitorWrapper> byClass = Map.of(SOCKET, socket, CHANNEL_IMPL, channel, HTTP_CLIENT, http,
-                    SERVER_SOCKET, serverSocket, SERVER_CHANNEL_IMPL, serverChannel);
+            Map<String, AsmVisitorWrapper> byClass = Map.of(
+                    SOCKET,
+                    socket,
+                    CHANNEL_IMPL,
+                    channel,
+                    HTTP_CLIENT,
+                    http,
+                    SERVER_SOCKET,
+                    serverSocket,
+                    SERVER_CHANNEL_IMPL,
+                    serverChannel);
             inst.addTransformer(new Transformer(byClass), true);
             // Those already loaded are rewritten now; the others when they load.
             List<Class<?>> loaded = new ArrayList<>();
@@ -150,9 +168,9 @@ public final class ConnectInstrumentation implements Part {
     }
 
     /**
-     * Rewrites the instrumented JDK classes with the advice inlined, method bodies only (no new members: classes that are
-     * already loaded can only be retransformed so). Byte Buddy's AgentBuilder would do the same, but creating it
-     * touches sun.misc.Unsafe, which JDK 24+ reports on the application's stderr.
+     * Rewrites the instrumented JDK classes with the advice inlined, method bodies only (no new members: classes
+     * that are already loaded can only be retransformed so). Byte Buddy's AgentBuilder would do the same, but
+     * creating it touches sun.misc.Unsafe, which JDK 24+ reports on the application's stderr.
      */
     private static final class Transformer implements ClassFileTransformer {
         private final Map<String, AsmVisitorWrapper> byClass;
@@ -162,16 +180,23 @@ public final class ConnectInstrumentation implements Part {
         }
 
         @Override
-        public byte[] transform(Module module, ClassLoader loader, String className, Class<?> redefined,
-                ProtectionDomain domain, byte[] classFile) {
+        public byte[] transform(
+                Module module,
+                ClassLoader loader,
+                String className,
+                Class<?> redefined,
+                ProtectionDomain domain,
+                byte[] classFile) {
             AsmVisitorWrapper visitor = className == null || !isJdk(loader) ? null : byClass.get(className);
             if (visitor == null) {
                 return null;
             }
             try {
                 String name = className.replace('/', '.');
-                ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
-                        loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
+                ClassFileLocator locator = new ClassFileLocator.Compound(
+                        ClassFileLocator.Simple.of(name, classFile),
+                        loader == null
+                                ? ClassFileLocator.ForClassLoader.ofBootLoader()
                                 : ClassFileLocator.ForClassLoader.of(loader));
                 return new ByteBuddy()
                         .with(TypeValidation.DISABLED)
@@ -194,8 +219,13 @@ public final class ConnectInstrumentation implements Part {
             return Class.forName(BRIDGE, false, null);
         } catch (ClassNotFoundException notYet) {
             Module agent = ConnectInstrumentation.class.getModule();
-            inst.redefineModule(Socket.class.getModule(), Set.of(), Map.of(), Map.of("java.net", Set.of(agent)),
-                    Set.of(), Map.of());
+            inst.redefineModule(
+                    Socket.class.getModule(),
+                    Set.of(),
+                    Map.of(),
+                    Map.of("java.net", Set.of(agent)),
+                    Set.of(),
+                    Map.of());
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(Socket.class, MethodHandles.lookup());
             try {
                 return lookup.defineClass(remap(read(BRIDGE_SOURCE)));
@@ -206,8 +236,8 @@ public final class ConnectInstrumentation implements Part {
     }
 
     static byte[] read(String internalName) throws IOException {
-        try (InputStream in = ConnectInstrumentation.class.getClassLoader()
-                .getResourceAsStream(internalName + ".class")) {
+        try (InputStream in =
+                ConnectInstrumentation.class.getClassLoader().getResourceAsStream(internalName + ".class")) {
             if (in == null) {
                 throw new IOException("no class file for " + internalName);
             }
@@ -240,7 +270,6 @@ public final class ConnectInstrumentation implements Part {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

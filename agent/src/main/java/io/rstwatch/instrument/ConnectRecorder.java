@@ -48,6 +48,7 @@ final class ConnectRecorder {
             return size() > MAX_PENDING;
         }
     };
+
     private final Callers callers;
     private final Listener listener;
     private final ListenBacklogs backlogs;
@@ -65,12 +66,20 @@ final class ConnectRecorder {
         MethodType pendingConnect = connect.appendParameterTypes(boolean.class);
         return new MethodHandle[] {
             lookup.findVirtual(ConnectRecorder.class, "connectFailed", connect).bindTo(this),
-            lookup.findVirtual(ConnectRecorder.class, "channelConnect", pendingConnect).bindTo(this),
-            lookup.findVirtual(ConnectRecorder.class, "finishConnect", pendingConnect).bindTo(this),
-            lookup.findVirtual(ConnectRecorder.class, "httpSendFailed",
-                    MethodType.methodType(void.class, Object.class, Throwable.class)).bindTo(this),
-            lookup.findVirtual(ConnectRecorder.class, "bound",
-                    MethodType.methodType(void.class, SocketAddress.class, int.class)).bindTo(this)
+            lookup.findVirtual(ConnectRecorder.class, "channelConnect", pendingConnect)
+                    .bindTo(this),
+            lookup.findVirtual(ConnectRecorder.class, "finishConnect", pendingConnect)
+                    .bindTo(this),
+            lookup.findVirtual(
+                            ConnectRecorder.class,
+                            "httpSendFailed",
+                            MethodType.methodType(void.class, Object.class, Throwable.class))
+                    .bindTo(this),
+            lookup.findVirtual(
+                            ConnectRecorder.class,
+                            "bound",
+                            MethodType.methodType(void.class, SocketAddress.class, int.class))
+                    .bindTo(this)
         };
     }
 

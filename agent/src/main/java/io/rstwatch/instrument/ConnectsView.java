@@ -44,8 +44,13 @@ final class ConnectsView implements ConnectsMXBean {
         List<EndpointRow> rows = new ArrayList<>();
         for (ConnectRecorder.EndpointStats s : recorder.endpoints()) {
             Callers.Caller c = s.lastCaller();
-            rows.add(new EndpointRow(s.endpoint(), s.count(Cause.REFUSED), s.count(Cause.TIMED_OUT),
-                    s.count(Cause.UNREACHABLE), s.count(Cause.OTHER), c == null ? "" : c.toString()));
+            rows.add(new EndpointRow(
+                    s.endpoint(),
+                    s.count(Cause.REFUSED),
+                    s.count(Cause.TIMED_OUT),
+                    s.count(Cause.UNREACHABLE),
+                    s.count(Cause.OTHER),
+                    c == null ? "" : c.toString()));
         }
         return rows.toArray(new EndpointRow[0]);
     }

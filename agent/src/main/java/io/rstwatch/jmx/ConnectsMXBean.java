@@ -1,7 +1,8 @@
 package io.rstwatch.jmx;
 
 @Description("TCP connects made by this JVM's application code that failed, seen inside the JVM (java.net.Socket"
-        + " and NIO SocketChannel, so JDBC, HTTP clients and Netty alike): by cause, by endpoint, with the calling code."
+        + " and NIO SocketChannel, so JDBC, HTTP clients and Netty alike): by cause, by endpoint, with the calling"
+        + " code."
         + " Works without capture privileges; the agent's and JMX tooling's own connections are not counted.")
 public interface ConnectsMXBean {
     @Description("Failed connects in all, since the agent started.")

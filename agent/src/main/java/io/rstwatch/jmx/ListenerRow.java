@@ -5,5 +5,4 @@ package io.rstwatch.jmx;
  * accept queue now, the service name, and for this JVM's own listeners the backlog asked for (0 when unknown).
  */
 public record ListenerRow(
-        int port, String address, int pid, String command, int acceptQueue, String service, int backlog) {
-}
+        int port, String address, int pid, String command, int acceptQueue, String service, int backlog) {}

@@ -4,7 +4,8 @@ package io.rstwatch.jmx;
         + " (through the socket inode in /proc/PID/fd), and the ones that went away.")
 public interface ListenersMXBean {
     @Description("Every LISTEN socket now: port, address, owner pid and command line (pid 0 and unknown when"
-            + " /proc does not say), connections waiting in the accept queue, the service name, and for this JVM's own listeners the backlog the"
+            + " /proc does not say), connections waiting in the accept queue, the service name, and for this JVM's"
+            + " own listeners the backlog the"
             + " queue is measured against (0 when unknown).")
     ListenerRow[] getListeners();
 

@@ -12,8 +12,7 @@ import org.slf4j.LoggerFactory;
 public final class MBeans {
     private static final Logger LOG = LoggerFactory.getLogger(MBeans.class);
 
-    private MBeans() {
-    }
+    private MBeans() {}
 
     /** Registers (replacing an earlier registration of the same name); false, with one warning, on failure. */
     public static <T> boolean register(ObjectName name, T implementation, Class<T> type) {

@@ -12,6 +12,7 @@ public final class ObjectNames {
     public static final String DOMAIN = "rstwatch";
     /** Every rstwatch MBean, as a pattern: "rstwatch:type=*" in sentences, {@link #ALL} for queries. */
     public static final String ALL_TEXT = DOMAIN + ":type=*";
+
     public static final ObjectName ALL = of(DOMAIN + ":type=*,*");
     public static final ObjectName AGENT = of(DOMAIN + ":type=Agent");
     public static final ObjectName CAPTURE = of(DOMAIN + ":type=Capture");
@@ -23,8 +24,7 @@ public final class ObjectNames {
     /** The port key of the catch-all entry for ports beyond ports.max. */
     public static final String OTHER_PORT = "other";
 
-    private ObjectNames() {
-    }
+    private ObjectNames() {}
 
     /** "rstwatch:type=Port,scope=local,port=7211"; {@code port} is a number or {@link #OTHER_PORT}. */
     public static ObjectName port(Scope scope, String port) {

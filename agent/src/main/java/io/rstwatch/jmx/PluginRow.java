@@ -5,5 +5,4 @@ package io.rstwatch.jmx;
  * failed calls and the last error.
  */
 public record PluginRow(
-        String jar, String plugins, String state, long delivered, long dropped, long failures, String lastError) {
-}
+        String jar, String plugins, String state, long delivered, long dropped, long failures, String lastError) {}

@@ -45,9 +45,11 @@ public final class KernelTcp implements Part, TcpMXBean {
     private RateWindow failed;
     private RateWindow resetsSent;
     private RateWindow overflows;
-    private final NotificationBroadcasterSupport notifications = new NotificationBroadcasterSupport(
-            new MBeanNotificationInfo(new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
-                    AttributeChangeNotification.class.getName(), "AlertLevel changed"));
+    private final NotificationBroadcasterSupport notifications =
+            new NotificationBroadcasterSupport(new MBeanNotificationInfo(
+                    new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
+                    AttributeChangeNotification.class.getName(),
+                    "AlertLevel changed"));
     private final AtomicLong sequence = new AtomicLong();
     private volatile TcpCounters last = TcpCounters.NONE;
     private volatile AlertLevel level = AlertLevel.OK;
@@ -70,8 +72,12 @@ public final class KernelTcp implements Part, TcpMXBean {
     @Override
     public void start(AgentContext context) {
         int interval = context.options().get(OptionKeys.PROC_INTERVAL);
-        configure(context.options().get(OptionKeys.ALERT_WARN), context.options().get(OptionKeys.ALERT_CRITICAL),
-                context.options().get(OptionKeys.RATE_WINDOW), interval, context.events());
+        configure(
+                context.options().get(OptionKeys.ALERT_WARN),
+                context.options().get(OptionKeys.ALERT_CRITICAL),
+                context.options().get(OptionKeys.RATE_WINDOW),
+                interval,
+                context.events());
         sample();
         MBeans.register(ObjectNames.TCP, new DescribedEmitterMBean<>(this, TcpMXBean.class, notifications));
         context.scheduler().scheduleWithFixedDelay(this::sample, interval, interval, TimeUnit.SECONDS);
@@ -95,7 +101,8 @@ public final class KernelTcp implements Part, TcpMXBean {
     @Override
     public String status() {
         String problem = readProblem;
-        return problem != null ? "kernel TCP counters unreadable: " + problem
+        return problem != null
+                ? "kernel TCP counters unreadable: " + problem
                 : "kernel TCP counters read, failed-connection alert " + level;
     }
 
@@ -110,8 +117,10 @@ public final class KernelTcp implements Part, TcpMXBean {
     /** Reads the counters, updates rates and the alert. On the scheduler's thread. */
     void sample() {
         try {
-            TcpCounters c = new TcpCounters(ProcNetParser.parse(ProcFiles.read(proc.resolve("net/snmp")),
-                    ProcFiles.read(proc.resolve("net/netstat"))), System.currentTimeMillis());
+            TcpCounters c = new TcpCounters(
+                    ProcNetParser.parse(
+                            ProcFiles.read(proc.resolve("net/snmp")), ProcFiles.read(proc.resolve("net/netstat"))),
+                    System.currentTimeMillis());
             readProblem = null;
             last = c;
             failed.sample(c.get(TcpCounter.ATTEMPT_FAILS));
@@ -135,8 +144,15 @@ public final class KernelTcp implements Part, TcpMXBean {
         message = compose(rate, now);
         if (now != before) {
             LOG.warn("failed-connection alert {} -> {}: {}", before, now, message);
-            AttributeChangeNotification n = new AttributeChangeNotification(ObjectNames.TCP, sequence.incrementAndGet(),
-                    c.sampledAtMillis(), message, "AlertLevel", String.class.getName(), before.name(), now.name());
+            AttributeChangeNotification n = new AttributeChangeNotification(
+                    ObjectNames.TCP,
+                    sequence.incrementAndGet(),
+                    c.sampledAtMillis(),
+                    message,
+                    "AlertLevel",
+                    String.class.getName(),
+                    before.name(),
+                    now.name());
             notifications.sendNotification(n);
             AlertChangedEvent e = new AlertChangedEvent();
             e.previous = before.name();
@@ -145,8 +161,12 @@ public final class KernelTcp implements Part, TcpMXBean {
             e.message = message;
             e.commit();
             if (events.admit()) {
-                events.publish(new AlertChange(Instant.ofEpochMilli(c.sampledAtMillis()),
-                        AlertChange.Level.valueOf(before.name()), AlertChange.Level.valueOf(now.name()), rate, message));
+                events.publish(new AlertChange(
+                        Instant.ofEpochMilli(c.sampledAtMillis()),
+                        AlertChange.Level.valueOf(before.name()),
+                        AlertChange.Level.valueOf(now.name()),
+                        rate,
+                        message));
             }
         }
         TcpCountersEvent e = new TcpCountersEvent();
@@ -164,8 +184,12 @@ public final class KernelTcp implements Part, TcpMXBean {
      * 127.0.0.1:7211 on lo, where nothing listens; the captured refusals explain 100% of it."
      */
     String compose(double rate, AlertLevel now) {
-        StringBuilder sb = new StringBuilder(hostName).append(": ").append(Rates.format(rate))
-                .append(" failed TCP connections/s (").append(now).append(") since ")
+        StringBuilder sb = new StringBuilder(hostName)
+                .append(": ")
+                .append(Rates.format(rate))
+                .append(" failed TCP connections/s (")
+                .append(now)
+                .append(") since ")
                 .append(Times.timeOfDay(levelSince));
         if (rate <= 0) {
             return sb.append('.').toString();
@@ -173,7 +197,9 @@ public final class KernelTcp implements Part, TcpMXBean {
         PacketSource capture = ports.packetSource();
         if (capture == null || !capture.isActive()) {
             return sb.append("; the capture is not running, so the ports are unknown (")
-                    .append(capture == null ? "capture=off" : capture.getStatus()).append(").").toString();
+                    .append(capture == null ? "capture=off" : capture.getStatus())
+                    .append(").")
+                    .toString();
         }
         List<PortRegistry.LocalRefusal> refusals = ports.localClientRefusals();
         double explained = 0;

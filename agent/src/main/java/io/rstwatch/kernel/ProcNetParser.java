@@ -9,8 +9,7 @@ import java.util.Map;
  * are kept but never needed. Keys are "Section.Name", e.g. "Tcp.AttemptFails", "TcpExt.ListenOverflows".
  */
 public final class ProcNetParser {
-    private ProcNetParser() {
-    }
+    private ProcNetParser() {}
 
     public static Map<String, Long> parse(String text, Map<String, Long> into) {
         String[] lines = text.split("\n");

@@ -29,9 +29,11 @@ public final class ListenerInventory implements ListenerLookup {
     static final int MAX_FD_LINKS_PER_REFRESH = 50_000;
     /** How long a port that stopped listening still counts as a listening port for the reset rules. */
     static final long RECENT_MILLIS = 300_000;
+
     private static final int MAX_COMMAND = 200;
     /** The "st" column of /proc/net/tcp{,6} for a socket in LISTEN (include/net/tcp_states.h: TCP_LISTEN = 10). */
     private static final String STATE_LISTEN = "0A";
+
     private static final int PORTS = 65536;
 
     private final Path proc;
@@ -39,11 +41,13 @@ public final class ListenerInventory implements ListenerLookup {
     private volatile List<Listener> current = List.of();
     /** The same listeners by port (one per port), for the Port MBeans' once-a-second lookups. */
     private volatile Map<Integer, Listener> byPort = Map.of();
+
     private volatile long refreshedAt;
     /** Ports listening now or gone within {@link #RECENT_MILLIS}, as a 65536-bit set: read per packet. */
     private volatile long[] recentBits = new long[PORTS / 64];
-    private final Map<Integer, GoneListener> gone = Collections.synchronizedMap(
-            new LinkedHashMap<Integer, GoneListener>(64, 0.75f, false) {
+
+    private final Map<Integer, GoneListener> gone =
+            Collections.synchronizedMap(new LinkedHashMap<Integer, GoneListener>(64, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<Integer, GoneListener> eldest) {
                     return size() > MAX_HISTORY;

@@ -46,8 +46,8 @@ public final class Listeners implements Part {
         inventory.refresh();
         int interval = context.options().get(OptionKeys.LISTENERS_INTERVAL);
         context.scheduler().scheduleWithFixedDelay(inventory::refresh, interval, interval, TimeUnit.SECONDS);
-        MBeans.register(ObjectNames.LISTENERS, new ListenersView(inventory, services, backlogs, proc),
-                ListenersMXBean.class);
+        MBeans.register(
+                ObjectNames.LISTENERS, new ListenersView(inventory, services, backlogs, proc), ListenersMXBean.class);
     }
 
     @Override

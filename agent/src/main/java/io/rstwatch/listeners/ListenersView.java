@@ -31,7 +31,8 @@ final class ListenersView implements ListenersMXBean {
 
     private static int readSomaxconn(Path proc) {
         try {
-            return Integer.parseInt(ProcFiles.read(proc.resolve("sys/net/core/somaxconn")).trim());
+            return Integer.parseInt(
+                    ProcFiles.read(proc.resolve("sys/net/core/somaxconn")).trim());
         } catch (IOException | RuntimeException e) {
             return Integer.MAX_VALUE;
         }
@@ -42,8 +43,8 @@ final class ListenersView implements ListenersMXBean {
         List<ListenerRow> rows = new ArrayList<>();
         for (Listener l : inventory.current()) {
             int backlog = l.pid() == ownPid ? Math.min(somaxconn, backlogs.backlog(l.port())) : 0;
-            rows.add(new ListenerRow(l.port(), l.address(), l.pid(), l.command(), l.acceptQueue(),
-                    services.name(l.port()), backlog));
+            rows.add(new ListenerRow(
+                    l.port(), l.address(), l.pid(), l.command(), l.acceptQueue(), services.name(l.port()), backlog));
         }
         rows.sort(Comparator.comparingInt(ListenerRow::port));
         return rows.toArray(new ListenerRow[0]);

@@ -9,8 +9,7 @@ import java.io.PrintStream;
 public final class AgentLog {
     private static volatile LogLevel level = LogLevel.INFO;
 
-    private AgentLog() {
-    }
+    private AgentLog() {}
 
     public static void setLevel(LogLevel newLevel) {
         level = newLevel;
@@ -41,6 +40,8 @@ public final class AgentLog {
     }
 
     private static String oneLine(String s) {
-        return s.indexOf('\n') < 0 && s.indexOf('\r') < 0 ? s : s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+        return s.indexOf('\n') < 0 && s.indexOf('\r') < 0
+                ? s
+                : s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
     }
 }

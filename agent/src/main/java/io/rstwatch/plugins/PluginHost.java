@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 public final class PluginHost implements EventSink {
     /** At most this many jars are loaded from the directory, so a wrong directory cannot start hundreds of threads. */
     static final int MAX_JARS = 16;
+
     private static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final List<PluginJar> jars;

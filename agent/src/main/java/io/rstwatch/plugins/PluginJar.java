@@ -40,6 +40,7 @@ final class PluginJar implements Runnable {
     private static final long BURST_PAUSE_MILLIS = 2;
     /** A call running longer than this is reported as blocked. */
     private static final long BLOCKED_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     private static final int LOG_LINES_MAX = 100;
 
     private final Path jar;
@@ -55,7 +56,9 @@ final class PluginJar implements Runnable {
     private volatile List<String> pluginNames = List.of();
     /** Where the jar is; its row shows it in lower case, with why when disabled, or "blocked" during a long call. */
     private enum State {
-        STARTING, RUNNING, DISABLED
+        STARTING,
+        RUNNING,
+        DISABLED
     }
 
     private volatile State state = State.STARTING;
@@ -181,8 +184,8 @@ final class PluginJar implements Runnable {
     private List<RstwatchPlugin> load() {
         List<RstwatchPlugin> plugins = new ArrayList<>();
         try {
-            URLClassLoader loader = new URLClassLoader("rstwatch-plugin-" + name, new URL[] {jar.toUri().toURL()},
-                    apiLoader);
+            URLClassLoader loader = new URLClassLoader(
+                    "rstwatch-plugin-" + name, new URL[] {jar.toUri().toURL()}, apiLoader);
             for (RstwatchPlugin p : ServiceLoader.load(RstwatchPlugin.class, loader)) {
                 if (p.getClass().getClassLoader() == loader) {
                     plugins.add(p);
@@ -261,8 +264,10 @@ final class PluginJar implements Runnable {
         state = State.DISABLED;
         queue.clear();
         nameRequests.clear();
-        AgentLog.write(LogLevel.WARN, "plugin " + jar.getFileName() + " is disabled: it " + why
-                + "; the agent keeps working without it", null);
+        AgentLog.write(
+                LogLevel.WARN,
+                "plugin " + jar.getFileName() + " is disabled: it " + why + "; the agent keeps working without it",
+                null);
     }
 
     private PluginContext context() {
@@ -288,8 +293,11 @@ final class PluginJar implements Runnable {
             public void log(String sentence) {
                 long n = logLines.incrementAndGet();
                 if (n <= LOG_LINES_MAX) {
-                    AgentLog.write(LogLevel.INFO, "plugin " + name + ": " + sentence
-                            + (n == LOG_LINES_MAX ? " (its further lines are not shown)" : ""), null);
+                    AgentLog.write(
+                            LogLevel.INFO,
+                            "plugin " + name + ": " + sentence
+                                    + (n == LOG_LINES_MAX ? " (its further lines are not shown)" : ""),
+                            null);
                 }
             }
         };
@@ -304,8 +312,11 @@ final class PluginJar implements Runnable {
             try (InputStream in = Files.newInputStream(file)) {
                 p.load(in);
             } catch (IOException e) {
-                AgentLog.write(LogLevel.WARN, "cannot read " + file + " (" + e.getMessage()
-                        + "); plugin " + name + " starts without settings", null);
+                AgentLog.write(
+                        LogLevel.WARN,
+                        "cannot read " + file + " (" + e.getMessage() + "); plugin " + name
+                                + " starts without settings",
+                        null);
             }
             for (String key : p.stringPropertyNames()) {
                 out.put(key, p.getProperty(key));
@@ -330,12 +341,20 @@ final class PluginJar implements Runnable {
     PluginRow row() {
         long started = callStartedNanos;
         State at = state;
-        String now = at == State.DISABLED ? "disabled: " + disabledBecause : at.name().toLowerCase(Locale.ROOT);
+        String now = at == State.DISABLED
+                ? "disabled: " + disabledBecause
+                : at.name().toLowerCase(Locale.ROOT);
         if (started != 0 && System.nanoTime() - started > BLOCKED_NANOS) {
             now = "blocked: in " + callName + " for " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)
                     + " s (events are dropped meanwhile)";
         }
-        return new PluginRow(jar.getFileName().toString(), String.join(", ", pluginNames), now, delivered.get(),
-                dropped.get(), failures.get(), lastError);
+        return new PluginRow(
+                jar.getFileName().toString(),
+                String.join(", ", pluginNames),
+                now,
+                delivered.get(),
+                dropped.get(),
+                failures.get(),
+                lastError);
     }
 }

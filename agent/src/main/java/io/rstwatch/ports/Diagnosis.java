@@ -6,30 +6,38 @@ import io.rstwatch.decode.Addresses;
 
 /** The one sentence on a Port MBean that says what happens on the port, for a person about to act on it. */
 final class Diagnosis {
-    private Diagnosis() {
-    }
+    private Diagnosis() {}
 
     /**
      * @param listener who listens on the port now, or null
      * @param last who listened there last, or null
      */
     static String of(PortStats s, String interfaces, String listener, ListenerLookup.Departure last, int window) {
-        String where = s.isOther() ? "ports beyond ports.max (" + s.scope().label() + ")"
-                : s.firstSeen() == 0 ? "port " + s.port() // no packet yet, so no address
-                : Addresses.endpoint(s.serviceHi(), s.serviceLo(), s.port());
+        String where = s.isOther()
+                ? "ports beyond ports.max (" + s.scope().label() + ")"
+                : s.firstSeen() == 0
+                        ? "port " + s.port() // no packet yet, so no address
+                        : Addresses.endpoint(s.serviceHi(), s.serviceLo(), s.port());
         String on = interfaces.isEmpty() ? "" : " (" + interfaces + ")";
         double refused = s.refusedPerSecond();
         double resets = s.resetsPerSecond();
         StringBuilder sb = new StringBuilder();
         String over = " over the last " + window + " s";
         if (refused > 0) {
-            sb.append(Rates.format(refused)).append(" refused/s").append(over).append(" on ").append(where).append(on);
+            sb.append(Rates.format(refused))
+                    .append(" refused/s")
+                    .append(over)
+                    .append(" on ")
+                    .append(where)
+                    .append(on);
             if (s.isNamedLocalPort()) {
                 if (listener != null) {
                     sb.append("; ").append(listener).append(" listens there now, so the refusals may have stopped");
                 } else if (last != null) {
-                    sb.append("; nothing listens there since ").append(Times.timeOfDay(last.goneAtMillis()))
-                            .append("; it was ").append(last.owner());
+                    sb.append("; nothing listens there since ")
+                            .append(Times.timeOfDay(last.goneAtMillis()))
+                            .append("; it was ")
+                            .append(last.owner());
                 } else {
                     sb.append("; nothing listens there: a client keeps connecting to a service that is not running");
                 }
@@ -38,23 +46,43 @@ final class Diagnosis {
             }
         }
         if (resets > 0) {
-            sb.append(sb.length() == 0 ? "" : "; ").append(Rates.format(resets)).append(" resets/s").append(over)
-                    .append(" on ").append(where).append(on)
-                    .append(": ").append(s.abortTotal()).append(" live connections torn down (abort), ")
-                    .append(s.staleTotal()).append(" for connections the sender did not know (stale) in all");
+            sb.append(sb.length() == 0 ? "" : "; ")
+                    .append(Rates.format(resets))
+                    .append(" resets/s")
+                    .append(over)
+                    .append(" on ")
+                    .append(where)
+                    .append(on)
+                    .append(": ")
+                    .append(s.abortTotal())
+                    .append(" live connections torn down (abort), ")
+                    .append(s.staleTotal())
+                    .append(" for connections the sender did not know (stale) in all");
         }
         if (sb.length() == 0) {
-            sb.append("No refusals or resets on ").append(where).append(on).append(" in the last ").append(window)
+            sb.append("No refusals or resets on ")
+                    .append(where)
+                    .append(on)
+                    .append(" in the last ")
+                    .append(window)
                     .append(" s");
         }
         if (s.firstSeen() == 0) {
             // Created for this JVM's failed connects only: capture saw nothing (yet, or it is off).
-            return sb.append("; none captured so far, and ").append(s.jvmFailuresTotal())
-                    .append(" failed connects from this JVM.").toString();
+            return sb.append("; none captured so far, and ")
+                    .append(s.jvmFailuresTotal())
+                    .append(" failed connects from this JVM.")
+                    .toString();
         }
-        sb.append("; ").append(s.refusedTotal()).append(" refused and ").append(s.resetsTotal())
-                .append(" resets since ").append(Times.timeOfDay(s.firstSeen()))
-                .append(", last at ").append(Times.timeOfDay(s.lastSeen())).append('.');
+        sb.append("; ")
+                .append(s.refusedTotal())
+                .append(" refused and ")
+                .append(s.resetsTotal())
+                .append(" resets since ")
+                .append(Times.timeOfDay(s.firstSeen()))
+                .append(", last at ")
+                .append(Times.timeOfDay(s.lastSeen()))
+                .append('.');
         return sb.toString();
     }
 }

@@ -97,7 +97,9 @@ public final class HostView {
 
     private void refreshEphemeralRange() {
         try {
-            String[] range = ProcFiles.read(proc.resolve("sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+            String[] range = ProcFiles.read(proc.resolve("sys/net/ipv4/ip_local_port_range"))
+                    .trim()
+                    .split("\\s+");
             ephemeralLow = Integer.parseInt(range[0]);
             ephemeralHigh = Integer.parseInt(range[1]);
         } catch (IOException | RuntimeException e) {

@@ -25,8 +25,7 @@ public interface ListenerLookup {
     };
 
     /** A listener that went away: who it was ("pid 4242 `java -jar collector.jar`") and when it went. */
-    record Departure(String owner, long goneAtMillis) {
-    }
+    record Departure(String owner, long goneAtMillis) {}
 
     /** Who listens on the port now, on any address ("pid 4242 `java -jar collector.jar`"), or null. */
     String ownerOn(int port);

@@ -29,8 +29,7 @@ public final class PortRegistry implements Part {
     private static final long HOST_REFRESH_SECONDS = 2;
 
     /** A refused port whose clients are on this host, for the alert: its rate and its clause. */
-    public record LocalRefusal(double perSecond, String clause) {
-    }
+    public record LocalRefusal(double perSecond, String clause) {}
 
     private final HostView host;
     private final ListenerLookup listeners;
@@ -41,14 +40,15 @@ public final class PortRegistry implements Part {
     private final Map<PortStats, PortView> views = new ConcurrentHashMap<>();
     /** The scheduler, once started: new entries are published on it, never on the thread that created them. */
     private volatile Executor publisher;
+
     private volatile PacketSource packetSource;
 
     /**
      * @param maxPorts {@code ports.max}
      * @param window {@code rate.window}, seconds
      */
-    public PortRegistry(HostView host, int maxPorts, int window, ListenerLookup listeners, Services services,
-            EventSink events) {
+    public PortRegistry(
+            HostView host, int maxPorts, int window, ListenerLookup listeners, Services services, EventSink events) {
         this.host = host;
         this.listeners = listeners;
         this.services = services;
@@ -69,8 +69,8 @@ public final class PortRegistry implements Part {
             published(s); // entries made before start: in-JVM failures while the parts were starting
         }
         context.scheduler().scheduleWithFixedDelay(this::everySecond, 1, 1, TimeUnit.SECONDS);
-        context.scheduler().scheduleWithFixedDelay(host::refresh, HOST_REFRESH_SECONDS, HOST_REFRESH_SECONDS,
-                TimeUnit.SECONDS);
+        context.scheduler()
+                .scheduleWithFixedDelay(host::refresh, HOST_REFRESH_SECONDS, HOST_REFRESH_SECONDS, TimeUnit.SECONDS);
     }
 
     @Override
@@ -125,8 +125,8 @@ public final class PortRegistry implements Part {
                 refusing.add(v);
             }
         }
-        refusing.sort((a, b) -> Double.compare(b.stats().refusedLocalClientsPerSecond(),
-                a.stats().refusedLocalClientsPerSecond()));
+        refusing.sort((a, b) -> Double.compare(
+                b.stats().refusedLocalClientsPerSecond(), a.stats().refusedLocalClientsPerSecond()));
         List<LocalRefusal> out = new ArrayList<>(refusing.size());
         for (PortView v : refusing) {
             out.add(new LocalRefusal(v.stats().refusedLocalClientsPerSecond(), v.refusalClause()));

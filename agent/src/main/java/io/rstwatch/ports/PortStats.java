@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PortStats {
     /** The port number of the catch-all entry that takes ports beyond {@code ports.max}. */
     public static final int OTHER = -1;
+
     private static final int MAX_INTERFACES = 8;
 
     private final Scope scope;
@@ -21,6 +22,7 @@ public final class PortStats {
     final AtomicLong refused = new AtomicLong();
     /** Refusals whose client is on this host: these are the ones in this namespace's AttemptFails. */
     final AtomicLong refusedLocalClients = new AtomicLong();
+
     final AtomicLong stale = new AtomicLong();
     final AtomicLong abort = new AtomicLong();
     final AtomicLong resetsSent = new AtomicLong();
@@ -35,6 +37,7 @@ public final class PortStats {
     final AtomicLong jvmFailures = new AtomicLong();
     /** The distinct code locations in this JVM whose connects to the port failed, most recent last; bounded. */
     private final LinkedHashSet<String> jvmCallers = new LinkedHashSet<>();
+
     private static final int MAX_JVM_CALLERS = 5;
     final RateWindow refusedRate;
     final RateWindow refusedLocalClientsRate;
@@ -49,8 +52,16 @@ public final class PortStats {
     }
 
     /** Counts one event. {@code ifindex} is -1 when the link layer does not tell. */
-    void record(ResetKind kind, boolean sentByThisHost, long svcHi, long svcLo, long peerHi, long peerLo,
-            boolean peerIsLocal, int ifindex, long nowMillis) {
+    void record(
+            ResetKind kind,
+            boolean sentByThisHost,
+            long svcHi,
+            long svcLo,
+            long peerHi,
+            long peerLo,
+            boolean peerIsLocal,
+            int ifindex,
+            long nowMillis) {
         switch (kind) {
             case REFUSED:
                 refused.incrementAndGet();

@@ -63,8 +63,10 @@ final class PortView implements PortMXBean {
     String refusalClause() {
         StringBuilder sb = new StringBuilder(Rates.format(stats.refusedLocalClientsPerSecond()))
                 .append("/s are refused connections to ")
-                .append(stats.isOther() ? "other " + stats.scope().label() + " ports"
-                        : Addresses.endpoint(stats.serviceHi(), stats.serviceLo(), stats.port()));
+                .append(
+                        stats.isOther()
+                                ? "other " + stats.scope().label() + " ports"
+                                : Addresses.endpoint(stats.serviceHi(), stats.serviceLo(), stats.port()));
         String on = String.join(", ", interfaces);
         if (!on.isEmpty()) {
             sb.append(" on ").append(on);

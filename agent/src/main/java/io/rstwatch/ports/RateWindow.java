@@ -11,6 +11,7 @@ public final class RateWindow {
     private int filled;
     /** False until the first sample for totals that did not start at zero (the kernel's). */
     private boolean primed;
+
     private volatile double perSecond;
 
     /**

@@ -17,8 +17,8 @@ import java.time.Instant;
  * <li>refused: RST+ACK with seq 0 — the answer to a SYN where nothing listens — or ICMP port unreachable
  *     quoting a SYN. The service port is the refusing one (the RST's source port).</li>
  * <li>reset, stale: RST without ACK. Reset, abort: RST+ACK with seq != 0. The service port is the side that is
- *     a local listening port (now or in the last five minutes), else the side outside the ephemeral range, else the lower port: never an
- *     ephemeral port when there is a better choice.</li>
+ *     a local listening port (now or in the last five minutes), else the side outside the ephemeral range, else
+ *     the lower port: never an ephemeral port when there is a better choice.</li>
  * </ul>
  * Scope is local when the service address belongs to this host. Used by the capture threads: allocates nothing.
  */
@@ -40,7 +40,17 @@ public final class ResetClassifier {
         if (what == Verdict.ICMP_PORT_UNREACHABLE) {
             // The quoted segment is the client's SYN: its destination refused.
             boolean sent = host.isLocal(d.reporterHi, d.reporterLo);
-            record(ResetKind.REFUSED, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, d.srcPort, ifindex, nowMillis);
+            record(
+                    ResetKind.REFUSED,
+                    sent,
+                    d.dstHi,
+                    d.dstLo,
+                    d.dstPort,
+                    d.srcHi,
+                    d.srcLo,
+                    d.srcPort,
+                    ifindex,
+                    nowMillis);
             return;
         }
         if (what != Verdict.TCP_RST) {
@@ -48,7 +58,17 @@ public final class ResetClassifier {
         }
         boolean sent = host.isLocal(d.srcHi, d.srcLo);
         if (d.has(DecodedPacket.ACK) && d.seq == 0) {
-            record(ResetKind.REFUSED, sent, d.srcHi, d.srcLo, d.srcPort, d.dstHi, d.dstLo, d.dstPort, ifindex, nowMillis);
+            record(
+                    ResetKind.REFUSED,
+                    sent,
+                    d.srcHi,
+                    d.srcLo,
+                    d.srcPort,
+                    d.dstHi,
+                    d.dstLo,
+                    d.dstPort,
+                    ifindex,
+                    nowMillis);
             return;
         }
         ResetKind kind = d.has(DecodedPacket.ACK) ? ResetKind.ABORT : ResetKind.STALE;
@@ -73,26 +93,53 @@ public final class ResetClassifier {
         return d.srcPort < d.dstPort;
     }
 
-    private void record(ResetKind kind, boolean sent, long svcHi, long svcLo, int port, long peerHi, long peerLo,
-            int peerPort, int ifindex, long nowMillis) {
+    private void record(
+            ResetKind kind,
+            boolean sent,
+            long svcHi,
+            long svcLo,
+            int port,
+            long peerHi,
+            long peerLo,
+            int peerPort,
+            int ifindex,
+            long nowMillis) {
         Scope scope = host.isLocal(svcHi, svcLo) ? Scope.LOCAL : Scope.REMOTE;
         boolean peerIsLocal = kind == ResetKind.REFUSED && host.isLocal(peerHi, peerLo);
         table.get(scope, port).record(kind, sent, svcHi, svcLo, peerHi, peerLo, peerIsLocal, ifindex, nowMillis);
         if (events.admit()) {
-            events.publish(event(kind, sent, scope, new InetSocketAddress(Addresses.inet(svcHi, svcLo), port),
-                    new InetSocketAddress(Addresses.inet(peerHi, peerLo), peerPort), ifindex, nowMillis));
+            events.publish(event(
+                    kind,
+                    sent,
+                    scope,
+                    new InetSocketAddress(Addresses.inet(svcHi, svcLo), port),
+                    new InetSocketAddress(Addresses.inet(peerHi, peerLo), peerPort),
+                    ifindex,
+                    nowMillis));
         }
     }
 
     /** Only built when a plugin is loaded: the one place capture allocates per packet. */
-    private RstwatchEvent event(ResetKind kind, boolean sent, Scope scope, InetSocketAddress service,
-            InetSocketAddress peer, int ifindex, long nowMillis) {
+    private RstwatchEvent event(
+            ResetKind kind,
+            boolean sent,
+            Scope scope,
+            InetSocketAddress service,
+            InetSocketAddress peer,
+            int ifindex,
+            long nowMillis) {
         Instant time = Instant.ofEpochMilli(nowMillis);
         String on = ifindex < 0 ? "any" : host.interfaceName(ifindex);
         if (kind == ResetKind.REFUSED) {
             return new RefusedConnection(time, scope, service, peer, on, sent);
         }
-        return new ConnectionReset(time, scope, kind == ResetKind.ABORT ? ConnectionReset.Kind.ABORT
-                : ConnectionReset.Kind.STALE, service, peer, on, sent);
+        return new ConnectionReset(
+                time,
+                scope,
+                kind == ResetKind.ABORT ? ConnectionReset.Kind.ABORT : ConnectionReset.Kind.STALE,
+                service,
+                peer,
+                on,
+                sent);
     }
 }

@@ -38,14 +38,18 @@ public final class AgentRuntime {
     private static final Path SERVICES = Paths.get("/etc/services");
     private static final AtomicBoolean OPTIONS_REPORTED = new AtomicBoolean();
 
-    private AgentRuntime() {
-    }
+    private AgentRuntime() {}
 
     /**
      * Called reflectively by io.rstwatch.bootstrap.AgentEntry, and by {@code watch} with no instrumentation;
      * returns when every part has started or failed.
      */
-    public static void start(String args, Instrumentation inst, String how, long premainNanos, long startedAtMillis,
+    public static void start(
+            String args,
+            Instrumentation inst,
+            String how,
+            long premainNanos,
+            long startedAtMillis,
             LongSupplier premainDuration) {
         Options options = reportOptionProblems(args);
         Logger log = LoggerFactory.getLogger(AgentRuntime.class);
@@ -57,17 +61,26 @@ public final class AgentRuntime {
             Health health = new Health();
             PluginHost plugins = PluginHost.start(options.get(OptionKeys.PLUGINS), AgentRuntime.class.getClassLoader());
             AgentContext context = new AgentContext(options, inst, plugins);
-            MBeans.register(ObjectNames.AGENT, new AgentInfo(startedAtMillis, options, health, plugins),
-                    AgentMXBean.class);
+            MBeans.register(
+                    ObjectNames.AGENT, new AgentInfo(startedAtMillis, options, health, plugins), AgentMXBean.class);
             health.set("jmx", "MBeans under " + ObjectNames.ALL_TEXT);
             health.set("plugins", plugins::status);
             isolateJna(inst, log);
 
             Services services = Services.read(SERVICES).withNames(plugins::portName);
             Listeners listeners = new Listeners(PROC, services);
-            PortRegistry ports = new PortRegistry(HostView.ofThisHost(), options.get(OptionKeys.PORTS_MAX),
-                    options.get(OptionKeys.RATE_WINDOW), listeners.inventory(), services, plugins);
-            List<Part> parts = List.of(listeners, ports, new CaptureEngine(ports), new KernelTcp(PROC, ports),
+            PortRegistry ports = new PortRegistry(
+                    HostView.ofThisHost(),
+                    options.get(OptionKeys.PORTS_MAX),
+                    options.get(OptionKeys.RATE_WINDOW),
+                    listeners.inventory(),
+                    services,
+                    plugins);
+            List<Part> parts = List.of(
+                    listeners,
+                    ports,
+                    new CaptureEngine(ports),
+                    new KernelTcp(PROC, ports),
                     new ConnectInstrumentation(ports, listeners.backlogs()));
             for (Part part : parts) {
                 start(part, context, health, log);

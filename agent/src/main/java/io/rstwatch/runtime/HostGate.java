@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 final class HostGate {
     private static final long MAX_WAIT_MILLIS = TimeUnit.SECONDS.toMillis(60);
 
-    private HostGate() {
-    }
+    private HostGate() {}
 
     /** Whether the JVM was started by JBoss Modules, which sets java.util.logging.manager from its main. */
     static boolean needsLogManager() {

@@ -2,12 +2,12 @@ package io.rstwatch.runtime;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
 import java.lang.module.Configuration;
 import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +28,13 @@ final class NativeAccess {
     private static final Set<String> JNA_PACKAGES =
             Set.of("com.sun.jna", "com.sun.jna.ptr", "com.sun.jna.win32", "com.sun.jna.internal");
 
-    private NativeAccess() {
-    }
+    private NativeAccess() {}
 
     /** Returns null when done, else what went wrong (JNA then stays in the unnamed module and may warn). */
     static String isolateJna(ClassLoader agentLoader, Instrumentation inst) {
         try {
-            ModuleDescriptor.Builder builder = ModuleDescriptor.newOpenModule(JNA_MODULE).requires("java.logging");
+            ModuleDescriptor.Builder builder =
+                    ModuleDescriptor.newOpenModule(JNA_MODULE).requires("java.logging");
             if (ModuleLayer.boot().findModule("java.desktop").isPresent()) {
                 builder.requires("java.desktop"); // JNA's AWT helpers name AWT types
             }
@@ -42,17 +42,23 @@ final class NativeAccess {
                 builder.exports(p);
             }
             ModuleDescriptor descriptor = builder.packages(JNA_PACKAGES).build();
-            Configuration cf = ModuleLayer.boot().configuration()
+            Configuration cf = ModuleLayer.boot()
+                    .configuration()
                     .resolve(new SingleModuleFinder(descriptor), ModuleFinder.of(), Set.of(JNA_MODULE));
-            ModuleLayer.Controller controller = ModuleLayer.defineModules(cf, List.of(ModuleLayer.boot()),
-                    name -> agentLoader);
+            ModuleLayer.Controller controller =
+                    ModuleLayer.defineModules(cf, List.of(ModuleLayer.boot()), name -> agentLoader);
             Module jna = controller.layer().findModule(JNA_MODULE).orElseThrow();
             // JNA reflects on and binds natives for pcap4j's and the agent's classes, in the loader's unnamed module.
             controller.addReads(jna, agentLoader.getUnnamedModule());
             if (Runtime.version().feature() >= 22) {
                 Module agent = NativeAccess.class.getModule();
-                inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(), Map.of("java.lang", Set.of(agent)),
-                        Set.of(), Map.of());
+                inst.redefineModule(
+                        Object.class.getModule(),
+                        Set.of(),
+                        Map.of(),
+                        Map.of("java.lang", Set.of(agent)),
+                        Set.of(),
+                        Map.of());
                 Method grant = Module.class.getDeclaredMethod("implAddEnableNativeAccess");
                 grant.setAccessible(true);
                 grant.invoke(jna);
@@ -83,8 +89,7 @@ final class NativeAccess {
                         }
 
                         @Override
-                        public void close() throws IOException {
-                        }
+                        public void close() throws IOException {}
                     };
                 }
             };

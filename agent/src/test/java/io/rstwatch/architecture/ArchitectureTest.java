@@ -35,8 +35,10 @@ class ArchitectureTest {
 
     @BeforeAll
     static void importMainClasses() {
-        classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS).importPackages(ROOT);
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages(ROOT);
     }
 
     private static String pkg(String name) {
@@ -50,39 +52,65 @@ class ArchitectureTest {
 
     @Test
     void layersOnlyReachDown() {
-        layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Foundation").definedBy(pkg("common"), pkg("config"), pkg("log"), pkg("jmx"), pkg("decode"))
-                .layer("Ports").definedBy(pkg("ports"))
-                .layer("Listeners").definedBy(pkg("listeners"))
-                .layer("Sources").definedBy(pkg("capture"), pkg("kernel"), pkg("instrument"))
-                .layer("Plugins").definedBy(pkg("plugins"))
-                .layer("Root").definedBy(pkg("runtime"))
-                .layer("Cli").definedBy(pkg("cli"))
-                .layer("Bootstrap").definedBy(pkg("bootstrap"))
-                .whereLayer("Bootstrap").mayNotBeAccessedByAnyLayer()
-                .whereLayer("Cli").mayNotBeAccessedByAnyLayer()
-                .whereLayer("Root").mayOnlyBeAccessedByLayers("Cli")
-                .whereLayer("Plugins").mayOnlyBeAccessedByLayers("Root")
-                .whereLayer("Sources").mayOnlyBeAccessedByLayers("Root")
-                .whereLayer("Listeners").mayOnlyBeAccessedByLayers("Sources", "Root")
-                .whereLayer("Ports").mayOnlyBeAccessedByLayers("Listeners", "Sources", "Root")
+        layeredArchitecture()
+                .consideringOnlyDependenciesInLayers()
+                .layer("Foundation")
+                .definedBy(pkg("common"), pkg("config"), pkg("log"), pkg("jmx"), pkg("decode"))
+                .layer("Ports")
+                .definedBy(pkg("ports"))
+                .layer("Listeners")
+                .definedBy(pkg("listeners"))
+                .layer("Sources")
+                .definedBy(pkg("capture"), pkg("kernel"), pkg("instrument"))
+                .layer("Plugins")
+                .definedBy(pkg("plugins"))
+                .layer("Root")
+                .definedBy(pkg("runtime"))
+                .layer("Cli")
+                .definedBy(pkg("cli"))
+                .layer("Bootstrap")
+                .definedBy(pkg("bootstrap"))
+                .whereLayer("Bootstrap")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("Cli")
+                .mayNotBeAccessedByAnyLayer()
+                .whereLayer("Root")
+                .mayOnlyBeAccessedByLayers("Cli")
+                .whereLayer("Plugins")
+                .mayOnlyBeAccessedByLayers("Root")
+                .whereLayer("Sources")
+                .mayOnlyBeAccessedByLayers("Root")
+                .whereLayer("Listeners")
+                .mayOnlyBeAccessedByLayers("Sources", "Root")
+                .whereLayer("Ports")
+                .mayOnlyBeAccessedByLayers("Listeners", "Sources", "Root")
                 .check(classes);
     }
 
     @Test
     void sourcesNeverUseEachOther() {
         for (String source : SOURCES) {
-            String[] others = SOURCES.stream().filter(s -> !s.equals(source)).map(ArchitectureTest::pkg)
+            String[] others = SOURCES.stream()
+                    .filter(s -> !s.equals(source))
+                    .map(ArchitectureTest::pkg)
                     .toArray(String[]::new);
-            noClasses().that().resideInAPackage(pkg(source)).should().dependOnClassesThat()
-                    .resideInAnyPackage(others).check(classes);
+            noClasses()
+                    .that()
+                    .resideInAPackage(pkg(source))
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage(others)
+                    .check(classes);
         }
     }
 
     @Test
     void theBootstrapUsesNothingOfOursButItself() {
         // It finds the runtime and the command line by name, in the agent's own class loader.
-        classes().that().resideInAPackage(pkg("bootstrap")).should()
+        classes()
+                .that()
+                .resideInAPackage(pkg("bootstrap"))
+                .should()
                 .onlyDependOnClassesThat(resideOutsideOfPackage(ROOT + "..").or(resideInAPackage(pkg("bootstrap"))))
                 .check(classes);
     }
@@ -90,7 +118,12 @@ class ArchitectureTest {
     @Test
     void theConnectBridgeSeesOnlyTheJdk() {
         // Renamed into java.net and defined in java.base: anything else it named could not be resolved there.
-        classes().that().resideInAPackage(pkg("instrument.bridge")).should().onlyDependOnClassesThat()
-                .resideInAnyPackage("java..", pkg("instrument.bridge")).check(classes);
+        classes()
+                .that()
+                .resideInAPackage(pkg("instrument.bridge"))
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", pkg("instrument.bridge"))
+                .check(classes);
     }
 }

@@ -23,7 +23,11 @@ class BootstrapIT {
     @ParameterizedTest
     @MethodSource("jdks")
     void quietAgentLeavesOutputAndExitCodeExactlyAsTheyAre(Path jdk) throws Exception {
-        try (AgentJvm jvm = AgentJvm.builder().javaHome(jdk).agentOptions("log=warn").main(HelloWorld.class, "3").start()) {
+        try (AgentJvm jvm = AgentJvm.builder()
+                .javaHome(jdk)
+                .agentOptions("log=warn")
+                .main(HelloWorld.class, "3")
+                .start()) {
             assertEquals(3, jvm.waitFor(Duration.ofSeconds(60)));
             assertEquals("hello from the application\n", jvm.stdout());
             assertEquals("", jvm.stderr(), "stderr must stay empty at log=warn");
@@ -34,8 +38,11 @@ class BootstrapIT {
     @MethodSource("jdks")
     void startsOnADaemonThreadAndSaysWhatIsActiveInOneLine(Path jdk) throws Exception {
         // Alert thresholds out of reach: other tests' refused connects must not add an alert line here.
-        try (AgentJvm jvm = AgentJvm.builder().javaHome(jdk).agentOptions("alert.warn=100000,alert.critical=200000")
-                .main(Idle.class).start()) {
+        try (AgentJvm jvm = AgentJvm.builder()
+                .javaHome(jdk)
+                .agentOptions("alert.warn=100000,alert.critical=200000")
+                .main(Idle.class)
+                .start()) {
             String status = (String) jvm.attribute("rstwatch:type=Agent", "Status", Duration.ofSeconds(60));
             assertTrue(status.startsWith("rstwatch "), status);
             jvm.awaitStderr(" is running", Duration.ofSeconds(60)); // the line comes once every part has started
@@ -51,10 +58,19 @@ class BootstrapIT {
     @ParameterizedTest
     @MethodSource("jdks")
     void noAgentOrLibraryClassIsVisibleToTheApplication(Path jdk) throws Exception {
-        String[] names = {"io.rstwatch.runtime.AgentRuntime", "net.bytebuddy.ByteBuddy", "org.pcap4j.core.Pcaps",
-            "com.sun.jna.Native", "org.slf4j.LoggerFactory"};
-        try (AgentJvm jvm = AgentJvm.builder().javaHome(jdk).agentOptions("log=warn")
-                .jvmArgs("-Dstay.ms=3000").main(ClassVisibility.class, names).start()) {
+        String[] names = {
+            "io.rstwatch.runtime.AgentRuntime",
+            "net.bytebuddy.ByteBuddy",
+            "org.pcap4j.core.Pcaps",
+            "com.sun.jna.Native",
+            "org.slf4j.LoggerFactory"
+        };
+        try (AgentJvm jvm = AgentJvm.builder()
+                .javaHome(jdk)
+                .agentOptions("log=warn")
+                .jvmArgs("-Dstay.ms=3000")
+                .main(ClassVisibility.class, names)
+                .start()) {
             assertEquals(0, jvm.waitFor(Duration.ofSeconds(60)));
             for (String name : names) {
                 assertTrue(jvm.stdout().contains(name + " loads=false resource=false"), jvm.stdout());

@@ -11,7 +11,6 @@ import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
 import io.rstwatch.testing.Shell;
 import io.rstwatch.testing.TestHost;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -35,6 +34,7 @@ class CaptureIT {
         jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
         return jvm;
     }
+
     private static String port(String scope, int port) {
         return "rstwatch:type=Port,scope=" + scope + ",port=" + port;
     }
@@ -56,8 +56,8 @@ class CaptureIT {
             assertEquals("::1", jvm.attribute(port("local", v6), "Address", WAIT));
             String[] peers = (String[]) jvm.attribute(port("local", v4), "TopPeers", WAIT);
             assertArrayEquals(new String[] {"127.0.0.1 (25)"}, peers);
-            String diagnosis = (String) jvm.awaitAttribute(port("local", v4), "Diagnosis",
-                    v -> ((String) v).contains("refused/s"), WAIT);
+            String diagnosis = (String)
+                    jvm.awaitAttribute(port("local", v4), "Diagnosis", v -> ((String) v).contains("refused/s"), WAIT);
             assertTrue(diagnosis.contains("127.0.0.1:" + v4 + " (lo); nothing listens there"), diagnosis);
             double rate = (Double) jvm.attribute(port("local", v4), "RefusedPerSecond", WAIT);
             assertTrue(rate > 0, "rate " + rate);
@@ -67,11 +67,13 @@ class CaptureIT {
 
     @Test
     void abortiveClosesCountAsResetsOfTheListeningPortNotAsRefusals() throws Exception {
-        try (AgentJvm jvm = startCapturing(null); ServerSocket server = new ServerSocket(Loopback.freeServicePort())) {
+        try (AgentJvm jvm = startCapturing(null);
+                ServerSocket server = new ServerSocket(Loopback.freeServicePort())) {
             int port = server.getLocalPort();
             List<Integer> clientPorts = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                try (Socket client = new Socket("127.0.0.1", port); Socket accepted = server.accept()) {
+                try (Socket client = new Socket("127.0.0.1", port);
+                        Socket accepted = server.accept()) {
                     clientPorts.add(client.getLocalPort());
                     client.setSoLinger(true, 0); // close() sends RST instead of FIN
                 }
@@ -83,7 +85,8 @@ class CaptureIT {
             assertEquals(0L, jvm.attribute(port("local", port), "RefusedTotal", WAIT));
             assertEquals(5L, jvm.attribute(port("local", port), "ResetsSentTotal", WAIT));
             for (int clientPort : clientPorts) {
-                assertFalse(jvm.jmx().isRegistered(new ObjectName(port("local", clientPort))),
+                assertFalse(
+                        jvm.jmx().isRegistered(new ObjectName(port("local", clientPort))),
                         "counted under the client's ephemeral port " + clientPort);
             }
         }
@@ -91,7 +94,8 @@ class CaptureIT {
 
     @Test
     void aRefusalFromAnotherHostCountsAsRemote() throws Exception {
-        try (TestHost other = TestHost.create(); AgentJvm jvm = startCapturing(null)) {
+        try (TestHost other = TestHost.create();
+                AgentJvm jvm = startCapturing(null)) {
             int port = 7211;
             Loopback.refuse(other.address(), port, 9);
             jvm.awaitAttribute(port("remote", port), "RefusedTotal", v -> (Long) v >= 9, WAIT);
@@ -108,9 +112,10 @@ class CaptureIT {
         Requirements.require(Shell.available("setpriv"), "setpriv (util-linux)");
         try (AgentJvm jvm = AgentJvm.builder()
                 .wrapper("setpriv", "--bounding-set=-net_raw,-net_admin", "--inh-caps=-net_raw,-net_admin", "--")
-                .main(Idle.class).start()) {
-            String status = (String) jvm.awaitAttribute("rstwatch:type=Capture", "Status",
-                    v -> ((String) v).startsWith("not capturing"), WAIT);
+                .main(Idle.class)
+                .start()) {
+            String status = (String) jvm.awaitAttribute(
+                    "rstwatch:type=Capture", "Status", v -> ((String) v).startsWith("not capturing"), WAIT);
             assertTrue(status.contains("CAP_NET_RAW") && status.contains("setcap cap_net_raw"), status);
             assertFalse((Boolean) jvm.attribute("rstwatch:type=Capture", "Active", WAIT));
             String agent = (String) jvm.attribute("rstwatch:type=Agent", "Status", WAIT);
@@ -121,11 +126,14 @@ class CaptureIT {
 
     @Test
     void withoutLibpcapCaptureSaysHowToInstallIt() throws Exception {
-        try (AgentJvm jvm = AgentJvm.builder().jvmArgs("-Dorg.pcap4j.core.pcapLibName=/nonexistent/libpcap.so.0.8")
-                .main(Idle.class).start()) {
-            String status = (String) jvm.awaitAttribute("rstwatch:type=Capture", "Status",
-                    v -> ((String) v).startsWith("not capturing"), WAIT);
-            assertTrue(status.contains("libpcap is not installed: install it with `apt-get install libpcap0.8`"), status);
+        try (AgentJvm jvm = AgentJvm.builder()
+                .jvmArgs("-Dorg.pcap4j.core.pcapLibName=/nonexistent/libpcap.so.0.8")
+                .main(Idle.class)
+                .start()) {
+            String status = (String) jvm.awaitAttribute(
+                    "rstwatch:type=Capture", "Status", v -> ((String) v).startsWith("not capturing"), WAIT);
+            assertTrue(
+                    status.contains("libpcap is not installed: install it with `apt-get install libpcap0.8`"), status);
             assertStderrIsOneWarningAboutIt(jvm, "libpcap");
         }
     }
@@ -134,14 +142,18 @@ class CaptureIT {
     void anInterfaceThatIsNotThereIsReportedAndCaptureStartsWhenItAppears() throws Exception {
         Requirements.require(Shell.available("ip"), "iproute2");
         String name = "rstwd" + ProcessHandle.current().pid() % 100000;
-        try (AgentJvm jvm = AgentJvm.builder().agentOptions("interfaces=" + name).main(Idle.class).start()) {
-            String status = (String) jvm.awaitAttribute("rstwatch:type=Capture", "Status",
-                    v -> ((String) v).startsWith("not capturing"), WAIT);
+        try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions("interfaces=" + name)
+                .main(Idle.class)
+                .start()) {
+            String status = (String) jvm.awaitAttribute(
+                    "rstwatch:type=Capture", "Status", v -> ((String) v).startsWith("not capturing"), WAIT);
             assertTrue(status.contains("the interface is not there"), status);
             Shell.run("ip", "link", "add", name, "type", "veth", "peer", "name", name + "p");
             Shell.run("ip", "link", "set", name, "up");
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, Duration.ofSeconds(40));
-            assertArrayEquals(new String[] {"EN10MB"}, (String[]) jvm.attribute("rstwatch:type=Capture", "LinkTypes", WAIT));
+            assertArrayEquals(
+                    new String[] {"EN10MB"}, (String[]) jvm.attribute("rstwatch:type=Capture", "LinkTypes", WAIT));
         } finally {
             Shell.quietly("ip", "link", "del", name);
         }
@@ -150,7 +162,9 @@ class CaptureIT {
     private static void assertStderrIsOneWarningAboutIt(AgentJvm jvm, String topic) throws InterruptedException {
         jvm.awaitStderr(" is running", WAIT); // the start-up line comes once every part has started or failed
         String[] lines = jvm.stderr().split("\n");
-        long warnings = Arrays.stream(lines).filter(l -> l.startsWith("[rstwatch] WARN")).count();
+        long warnings = Arrays.stream(lines)
+                .filter(l -> l.startsWith("[rstwatch] WARN"))
+                .count();
         assertEquals(1, warnings, jvm.stderr());
         for (String line : lines) {
             assertTrue(line.startsWith("[rstwatch] "), "unexpected stderr: " + line);

@@ -28,12 +28,25 @@ class AttachIT {
     void attachLoadsTheAgentWithItsOptions(Path jdk) throws Exception {
         // JDK 21+ warns about agents loaded into a running JVM unless it allows them up front.
         String[] flags = Runtime.version().feature() >= 21 || !jdk.equals(Jdks.current())
-                ? new String[] {"-XX:+EnableDynamicAgentLoading"} : new String[0];
-        try (AgentJvm jvm = AgentJvm.builder().javaHome(jdk).withoutAgent().jvmArgs(flags).main(Idle.class).start()) {
-            Await.until("the target to be ready", Duration.ofSeconds(30), () -> jvm.stdout().contains("ready"));
-            Process cli = new ProcessBuilder(Jdks.current().resolve("bin/java").toString(), "-jar",
-                    AgentJvm.agentJar().toString(), "attach", Long.toString(jvm.pid()), "log=warn,rate.window=7")
-                    .redirectErrorStream(true).start();
+                ? new String[] {"-XX:+EnableDynamicAgentLoading"}
+                : new String[0];
+        try (AgentJvm jvm = AgentJvm.builder()
+                .javaHome(jdk)
+                .withoutAgent()
+                .jvmArgs(flags)
+                .main(Idle.class)
+                .start()) {
+            Await.until("the target to be ready", Duration.ofSeconds(30), () -> jvm.stdout()
+                    .contains("ready"));
+            Process cli = new ProcessBuilder(
+                            Jdks.current().resolve("bin/java").toString(),
+                            "-jar",
+                            AgentJvm.agentJar().toString(),
+                            "attach",
+                            Long.toString(jvm.pid()),
+                            "log=warn,rate.window=7")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(cli.waitFor(60, TimeUnit.SECONDS));
             assertEquals(0, cli.exitValue(), out);
@@ -41,8 +54,11 @@ class AttachIT {
             String[] options = (String[]) jvm.attribute("rstwatch:type=Agent", "Options", Duration.ofSeconds(60));
             List<String> list = Arrays.asList(options);
             assertTrue(list.contains("rate.window=7 (agent argument)"), list.toString());
-            jvm.awaitAttribute("rstwatch:type=Agent", "Status",
-                    v -> ((String) v).contains("connect failures in this JVM"), Duration.ofSeconds(30)); // the last part
+            jvm.awaitAttribute(
+                    "rstwatch:type=Agent",
+                    "Status",
+                    v -> ((String) v).contains("connect failures in this JVM"),
+                    Duration.ofSeconds(30)); // the last part
             assertEquals("", jvm.stderr(), "nothing on the target's stderr at log=warn");
         }
     }

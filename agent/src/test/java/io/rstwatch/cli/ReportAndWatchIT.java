@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rstwatch.testapps.Connector;
 import io.rstwatch.testapps.Idle;
 import io.rstwatch.testing.AgentJvm;
-import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Jdks;
+import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -67,21 +67,30 @@ class ReportAndWatchIT {
         try (AgentJvm jvm = AgentJvm.builder().main(Connector.class).start()) {
             jvm.awaitStdout("ready", 1, WAIT);
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
-            jvm.awaitAttribute("rstwatch:type=Agent", "Status", v -> ((String) v).contains("connect failures in this"
-                    + " JVM counted"), WAIT);
+            jvm.awaitAttribute(
+                    "rstwatch:type=Agent",
+                    "Status",
+                    v -> ((String) v).contains("connect failures in this" + " JVM counted"),
+                    WAIT);
             jvm.send("listen 0.0.0.0 0");
             for (int i = 0; i < 3; i++) {
                 jvm.send("socket 127.0.0.1 " + port);
             }
             jvm.awaitStdout("done", 3, WAIT);
-            jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=" + port, "JvmFailuresTotal", v -> (Long) v == 3,
-                    WAIT);
+            jvm.awaitAttribute(
+                    "rstwatch:type=Port,scope=local,port=" + port, "JvmFailuresTotal", v -> (Long) v == 3, WAIT);
             jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=" + port, "RefusedTotal", v -> (Long) v == 3, WAIT);
             // The report shows what the MBeans cache: diagnoses refresh every second, listeners every 2 s.
-            jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=" + port, "Diagnosis",
-                    v -> ((String) v).contains("refused/s"), WAIT);
-            jvm.awaitAttribute("rstwatch:type=Listeners", "Listeners", v -> java.util.Arrays.stream(
-                    (javax.management.openmbean.CompositeData[]) v).anyMatch(l -> (Integer) l.get("pid") == jvm.pid()),
+            jvm.awaitAttribute(
+                    "rstwatch:type=Port,scope=local,port=" + port,
+                    "Diagnosis",
+                    v -> ((String) v).contains("refused/s"),
+                    WAIT);
+            jvm.awaitAttribute(
+                    "rstwatch:type=Listeners",
+                    "Listeners",
+                    v -> java.util.Arrays.stream((javax.management.openmbean.CompositeData[]) v)
+                            .anyMatch(l -> (Integer) l.get("pid") == jvm.pid()),
                     WAIT);
 
             String[] r = tool(Jdks.current(), "report", Long.toString(jvm.pid()));
@@ -89,16 +98,31 @@ class ReportAndWatchIT {
             assertEquals("0", r[0], r[2]);
             assertTrue(out.startsWith("JVM " + jvm.pid() + ": rstwatch "), out);
             assertTrue(out.contains("\nAlert: OK since ") || out.contains("\nAlert: WARN since "), out);
-            assertTrue(Pattern.compile("\nCapture: capturing on any \\(LINUX_SLL2\\); [1-9]\\d* packets, 0 dropped by the"
-                    + " kernel, 0 malformed\n").matcher(out).find(), out);
-            assertTrue(Pattern.compile("\n  local +" + port + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +3 +0 +no\n")
-                    .matcher(out).find(), out);
+            assertTrue(
+                    Pattern.compile("\nCapture: capturing on any \\(LINUX_SLL2\\); [1-9]\\d* packets, 0 dropped by the"
+                                    + " kernel, 0 malformed\n")
+                            .matcher(out)
+                            .find(),
+                    out);
+            assertTrue(
+                    Pattern.compile("\n  local +" + port + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +3 +0 +no\n")
+                            .matcher(out)
+                            .find(),
+                    out);
             assertTrue(out.contains("  local " + port + ": "), out);
-            assertTrue(out.contains("      called from: io.rstwatch.testapps.Connector.viaSocket(Connector.java:"), out);
-            assertTrue(Pattern.compile("\n  127\\.0\\.0\\.1:" + port + " +3 +0 +0 +0 +io\\.rstwatch\\.testapps"
-                    + "\\.Connector\\.viaSocket\\(").matcher(out).find(), out);
-            assertTrue(Pattern.compile("\n +\\d+ +:: +" + jvm.pid() + " +0 +/.*io\\.rstwatch\\.testapps\\.Connector\n")
-                    .matcher(out).find(), "this JVM's listener with its pid: " + out);
+            assertTrue(
+                    out.contains("      called from: io.rstwatch.testapps.Connector.viaSocket(Connector.java:"), out);
+            assertTrue(
+                    Pattern.compile("\n  127\\.0\\.0\\.1:" + port + " +3 +0 +0 +0 +io\\.rstwatch\\.testapps"
+                                    + "\\.Connector\\.viaSocket\\(")
+                            .matcher(out)
+                            .find(),
+                    out);
+            assertTrue(
+                    Pattern.compile("\n +\\d+ +:: +" + jvm.pid() + " +0 +/.*io\\.rstwatch\\.testapps\\.Connector\n")
+                            .matcher(out)
+                            .find(),
+                    "this JVM's listener with its pid: " + out);
         }
     }
 
@@ -108,9 +132,11 @@ class ReportAndWatchIT {
             jvm.awaitStdout("ready", 1, WAIT);
             String[] r = tool(Jdks.current(), "report", Long.toString(jvm.pid()));
             assertEquals("1", r[0]);
-            assertEquals("rstwatch: JVM " + jvm.pid() + " has no rstwatch agent: start it with"
-                    + " -javaagent:rstwatch-agent.jar, or load it with: java -jar rstwatch-agent.jar attach "
-                    + jvm.pid() + "\n", r[2]);
+            assertEquals(
+                    "rstwatch: JVM " + jvm.pid() + " has no rstwatch agent: start it with"
+                            + " -javaagent:rstwatch-agent.jar, or load it with: java -jar rstwatch-agent.jar attach "
+                            + jvm.pid() + "\n",
+                    r[2]);
         }
     }
 
@@ -136,12 +162,24 @@ class ReportAndWatchIT {
         String[] tables = r[1].split("\n\n");
         assertTrue(tables.length >= 5, r[1]);
         for (String t : tables) {
-            assertTrue(Pattern.compile("^rstwatch watch on lo at \\S+Z\nCapture: capturing on lo \\(EN10MB\\); \\d+ packets,"
-                    + " 0 dropped by the kernel, 0 malformed\n").matcher(t).find(), t);
+            assertTrue(
+                    Pattern.compile(
+                                    "^rstwatch watch on lo at \\S+Z\nCapture: capturing on lo \\(EN10MB\\); \\d+ packets,"
+                                            + " 0 dropped by the kernel, 0 malformed\n")
+                            .matcher(t)
+                            .find(),
+                    t);
         }
         String last = tables[tables.length - 1];
-        assertTrue(Pattern.compile("\n  local +" + port + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +(\\d+) +0 +no")
-                .matcher(last).find(), last);
-        assertTrue(Pattern.compile("\n  SCOPE +PORT +ADDRESS +ON +REFUSED/S").matcher(last).find(), last);
+        assertTrue(
+                Pattern.compile("\n  local +" + port + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +(\\d+) +0 +no")
+                        .matcher(last)
+                        .find(),
+                last);
+        assertTrue(
+                Pattern.compile("\n  SCOPE +PORT +ADDRESS +ON +REFUSED/S")
+                        .matcher(last)
+                        .find(),
+                last);
     }
 }

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 class OptionsIT {
     @Test
     void badKeysAndValuesGiveOneLineEachAndTheApplicationRunsAsUsual() throws Exception {
-        try (AgentJvm jvm = AgentJvm.builder().agentOptions("log=warn,colour=blue,rate.window=often")
-                .main(HelloWorld.class).start()) {
+        try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions("log=warn,colour=blue,rate.window=often")
+                .main(HelloWorld.class)
+                .start()) {
             assertEquals(0, jvm.waitFor(Duration.ofSeconds(60)));
             assertEquals("hello from the application\n", jvm.stdout());
             List<String> lines = Arrays.asList(jvm.stderr().split("\n"));
@@ -24,14 +26,19 @@ class OptionsIT {
             assertTrue(lines.get(0).startsWith("[rstwatch] WARN unknown option 'colour'"), lines.get(0));
             assertTrue(lines.get(0).contains("known options are log, config, rate.window"), lines.get(0));
             assertTrue(lines.get(1).startsWith("[rstwatch] WARN option rate.window=often"), lines.get(1));
-            assertTrue(lines.get(1).contains("a whole number of seconds from 1 to 3600; using the default 60"), lines.get(1));
+            assertTrue(
+                    lines.get(1).contains("a whole number of seconds from 1 to 3600; using the default 60"),
+                    lines.get(1));
         }
     }
 
     @Test
     void effectiveOptionsAreShownWithTheirSource() throws Exception {
-        try (AgentJvm jvm = AgentJvm.builder().agentOptions("rate.window=oops,log=warn")
-                .jvmArgs("-Drstwatch.rate.window=15").main(Idle.class).start()) {
+        try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions("rate.window=oops,log=warn")
+                .jvmArgs("-Drstwatch.rate.window=15")
+                .main(Idle.class)
+                .start()) {
             String[] options = (String[]) jvm.attribute("rstwatch:type=Agent", "Options", Duration.ofSeconds(60));
             List<String> list = Arrays.asList(options);
             // The bad agent argument is reported and falls back to the default, not to a lower source.

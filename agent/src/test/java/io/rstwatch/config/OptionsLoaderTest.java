@@ -50,8 +50,10 @@ class OptionsLoaderTest {
 
     @Test
     void listValuesKeepTheirCommas() {
-        assertEquals("lo,eth0", OptionsLoader.parseArgs("interfaces=lo,eth0,log=warn", new ArrayList<>())
-                .get("interfaces"));
+        assertEquals(
+                "lo,eth0",
+                OptionsLoader.parseArgs("interfaces=lo,eth0,log=warn", new ArrayList<>())
+                        .get("interfaces"));
         Options options = OptionsLoader.load("interfaces=lo,eth0,lo,log=warn", new Properties());
         assertEquals(List.of("lo", "eth0"), options.get(OptionKeys.INTERFACES), "each interface once, in order");
         assertEquals(LogLevel.WARN, options.get(OptionKeys.LOG));
@@ -75,18 +77,22 @@ class OptionsLoaderTest {
         assertEquals(true, options.get(OptionKeys.CAPTURE));
         assertEquals(List.of("any"), options.get(OptionKeys.INTERFACES));
         assertEquals(LogLevel.INFO, options.get(OptionKeys.LOG));
-        assertEquals(List.of(
-                "option capture=maybe (agent argument) is not valid: it takes one of on, off; using the default on.",
-                "option interfaces= (agent argument) is not valid: it takes \"any\" or a comma-separated list of"
-                        + " interface names; using the default any.",
-                "option log=trace (agent argument) is not valid: it takes one of debug, info, warn, off; using the"
-                        + " default info."), options.problems());
+        assertEquals(
+                List.of(
+                        "option capture=maybe (agent argument) is not valid: it takes one of on, off; using the default on.",
+                        "option interfaces= (agent argument) is not valid: it takes \"any\" or a comma-separated list of"
+                                + " interface names; using the default any.",
+                        "option log=trace (agent argument) is not valid: it takes one of debug, info, warn, off; using the"
+                                + " default info."),
+                options.problems());
     }
 
     @Test
     void anUnreadableConfigFileIsOneProblem(@TempDir Path dir) {
         Options options = OptionsLoader.load("config=" + dir.resolve("missing.properties"), new Properties());
         assertEquals(1, options.problems().size());
-        assertTrue(options.problems().get(0).contains("cannot be read"), options.problems().get(0));
+        assertTrue(
+                options.problems().get(0).contains("cannot be read"),
+                options.problems().get(0));
     }
 }

@@ -16,7 +16,10 @@ class OptionsTableTest {
 
     @Test
     void readmeShowsExactlyTheOptionsTheAgentHas() throws Exception {
-        Path readme = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().getParent().resolve("README.md");
+        Path readme = Paths.get(System.getProperty("basedir", "."))
+                .toAbsolutePath()
+                .getParent()
+                .resolve("README.md");
         List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
         int start = lines.indexOf(HEADER);
         assertTrue(start >= 0, "README.md has no options table starting with " + HEADER);
@@ -24,7 +27,9 @@ class OptionsTableTest {
         for (int i = start; i < lines.size() && lines.get(i).startsWith("|"); i++) {
             table.append(lines.get(i)).append('\n');
         }
-        assertEquals(OptionKeys.markdownTable(), table.toString(),
+        assertEquals(
+                OptionKeys.markdownTable(),
+                table.toString(),
                 "README's options table differs from `java -jar rstwatch-agent.jar options`: paste its output");
     }
 

@@ -56,31 +56,54 @@ class PacketDecoderTest {
     // The seed: 127.0.0.1.7211 > 127.0.0.1.41838: Flags [R.], seq 0, ack N, win 0
     private static TcpPacket.Builder rst(InetAddress src, InetAddress dst, boolean ack, long seq) {
         return new TcpPacket.Builder()
-                .srcAddr(src).dstAddr(dst)
-                .srcPort(TcpPort.getInstance((short) 7211)).dstPort(TcpPort.getInstance((short) 41838))
-                .sequenceNumber((int) seq).acknowledgmentNumber(ack ? 0x8000_0001 : 0)
-                .dataOffset((byte) 5).rst(true).ack(ack).window((short) 0)
-                .correctChecksumAtBuild(true).correctLengthAtBuild(true);
+                .srcAddr(src)
+                .dstAddr(dst)
+                .srcPort(TcpPort.getInstance((short) 7211))
+                .dstPort(TcpPort.getInstance((short) 41838))
+                .sequenceNumber((int) seq)
+                .acknowledgmentNumber(ack ? 0x8000_0001 : 0)
+                .dataOffset((byte) 5)
+                .rst(true)
+                .ack(ack)
+                .window((short) 0)
+                .correctChecksumAtBuild(true)
+                .correctLengthAtBuild(true);
     }
 
-    private static IpV4Packet.Builder ipv4(Inet4Address src, Inet4Address dst, IpNumber proto, Packet.Builder payload,
-            boolean withOptions) {
-        IpV4Packet.Builder b = new IpV4Packet.Builder().version(IpVersion.IPV4)
-                .tos(IpV4Rfc791Tos.newInstance((byte) 0)).ttl((byte) 64).protocol(proto)
-                .srcAddr(src).dstAddr(dst).payloadBuilder(payload)
-                .correctChecksumAtBuild(true).correctLengthAtBuild(true).paddingAtBuild(true);
+    private static IpV4Packet.Builder ipv4(
+            Inet4Address src, Inet4Address dst, IpNumber proto, Packet.Builder payload, boolean withOptions) {
+        IpV4Packet.Builder b = new IpV4Packet.Builder()
+                .version(IpVersion.IPV4)
+                .tos(IpV4Rfc791Tos.newInstance((byte) 0))
+                .ttl((byte) 64)
+                .protocol(proto)
+                .srcAddr(src)
+                .dstAddr(dst)
+                .payloadBuilder(payload)
+                .correctChecksumAtBuild(true)
+                .correctLengthAtBuild(true)
+                .paddingAtBuild(true);
         if (withOptions) {
-            b.options(List.of(IpV4NoOperationOption.getInstance(), IpV4NoOperationOption.getInstance(),
-                    IpV4NoOperationOption.getInstance(), IpV4NoOperationOption.getInstance()));
+            b.options(List.of(
+                    IpV4NoOperationOption.getInstance(),
+                    IpV4NoOperationOption.getInstance(),
+                    IpV4NoOperationOption.getInstance(),
+                    IpV4NoOperationOption.getInstance()));
         }
         return b;
     }
 
     private static IpV6Packet.Builder ipv6(Inet6Address src, Inet6Address dst, IpNumber next, Packet.Builder payload) {
-        return new IpV6Packet.Builder().version(IpVersion.IPV6)
+        return new IpV6Packet.Builder()
+                .version(IpVersion.IPV6)
                 .trafficClass(IpV6SimpleTrafficClass.newInstance((byte) 0))
-                .flowLabel(IpV6SimpleFlowLabel.newInstance(0)).nextHeader(next).hopLimit((byte) 64)
-                .srcAddr(src).dstAddr(dst).payloadBuilder(payload).correctLengthAtBuild(true);
+                .flowLabel(IpV6SimpleFlowLabel.newInstance(0))
+                .nextHeader(next)
+                .hopLimit((byte) 64)
+                .srcAddr(src)
+                .dstAddr(dst)
+                .payloadBuilder(payload)
+                .correctLengthAtBuild(true);
     }
 
     private static DecodedPacket decode(byte[] raw, int linkType, Verdict expected) {
@@ -102,15 +125,21 @@ class PacketDecoderTest {
     }
 
     private static EthernetPacket.Builder ethernet(EtherType type, Packet.Builder payload) {
-        return new EthernetPacket.Builder().srcAddr(MacAddress.getByName("02:00:00:00:00:01"))
-                .dstAddr(MacAddress.getByName("02:00:00:00:00:02")).type(type).payloadBuilder(payload)
+        return new EthernetPacket.Builder()
+                .srcAddr(MacAddress.getByName("02:00:00:00:00:01"))
+                .dstAddr(MacAddress.getByName("02:00:00:00:00:02"))
+                .type(type)
+                .payloadBuilder(payload)
                 .paddingAtBuild(true);
     }
 
     @Test
     void ethernetIpv4WithOptions() {
-        byte[] raw = ethernet(EtherType.IPV4, ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP,
-                rst(V4_SERVER, V4_CLIENT, true, 0), true)).build().getRawData();
+        byte[] raw = ethernet(
+                        EtherType.IPV4,
+                        ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP, rst(V4_SERVER, V4_CLIENT, true, 0), true))
+                .build()
+                .getRawData();
         DecodedPacket d = decode(raw, LinkTypes.EN10MB, Verdict.TCP_RST);
         assertSeedRst(d, V4_SERVER, V4_CLIENT);
         assertTrue(Addresses.isV4(d.srcHi, d.srcLo) && Addresses.isV4(d.dstHi, d.dstLo));
@@ -120,10 +149,18 @@ class PacketDecoderTest {
     @Test
     void ethernetWithQinQTags() {
         Packet.Builder ip = ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP, rst(V4_SERVER, V4_CLIENT, true, 0), false);
-        Dot1qVlanTagPacket.Builder inner = new Dot1qVlanTagPacket.Builder().priority((byte) 0).cfi(false)
-                .vid((short) 20).type(EtherType.IPV4).payloadBuilder(ip);
-        Dot1qVlanTagPacket.Builder outer = new Dot1qVlanTagPacket.Builder().priority((byte) 0).cfi(false)
-                .vid((short) 10).type(EtherType.DOT1Q_VLAN_TAGGED_FRAMES).payloadBuilder(inner);
+        Dot1qVlanTagPacket.Builder inner = new Dot1qVlanTagPacket.Builder()
+                .priority((byte) 0)
+                .cfi(false)
+                .vid((short) 20)
+                .type(EtherType.IPV4)
+                .payloadBuilder(ip);
+        Dot1qVlanTagPacket.Builder outer = new Dot1qVlanTagPacket.Builder()
+                .priority((byte) 0)
+                .cfi(false)
+                .vid((short) 10)
+                .type(EtherType.DOT1Q_VLAN_TAGGED_FRAMES)
+                .payloadBuilder(inner);
         byte[] raw = ethernet(EtherType.DOT1Q_VLAN_TAGGED_FRAMES, outer).build().getRawData();
         assertSeedRst(decode(raw, LinkTypes.EN10MB, Verdict.TCP_RST), V4_SERVER, V4_CLIENT);
     }
@@ -131,11 +168,17 @@ class PacketDecoderTest {
     @Test
     void ethernetIpv6WithHopByHopExtension() {
         IpV6ExtHopByHopOptionsPacket.Builder hop = new IpV6ExtHopByHopOptionsPacket.Builder()
-                .nextHeader(IpNumber.TCP).hdrExtLen((byte) 0)
+                .nextHeader(IpNumber.TCP)
+                .hdrExtLen((byte) 0)
                 .options(List.<IpV6ExtOptionsPacket.IpV6Option>of(new IpV6PadNOption.Builder()
-                        .data(new byte[4]).dataLen((byte) 4).correctLengthAtBuild(true).build()))
+                        .data(new byte[4])
+                        .dataLen((byte) 4)
+                        .correctLengthAtBuild(true)
+                        .build()))
                 .payloadBuilder(rst(V6_SERVER, V6_CLIENT, false, 12345));
-        byte[] raw = ethernet(EtherType.IPV6, ipv6(V6_SERVER, V6_CLIENT, IpNumber.IPV6_HOPOPT, hop)).build().getRawData();
+        byte[] raw = ethernet(EtherType.IPV6, ipv6(V6_SERVER, V6_CLIENT, IpNumber.IPV6_HOPOPT, hop))
+                .build()
+                .getRawData();
         DecodedPacket d = decode(raw, LinkTypes.EN10MB, Verdict.TCP_RST);
         assertFalse(Addresses.isV4(d.srcHi, d.srcLo) || Addresses.isV4(d.dstHi, d.dstLo));
         assertEquals(12345, d.seq);
@@ -146,11 +189,15 @@ class PacketDecoderTest {
 
     @Test
     void linuxSllIpv6() {
-        byte[] raw = new LinuxSllPacket.Builder().packetType(LinuxSllPacketType.LINUX_SLL_HOST)
-                .addressType(ArpHardwareType.ETHERNET).addressLength((short) 6).address(new byte[8])
+        byte[] raw = new LinuxSllPacket.Builder()
+                .packetType(LinuxSllPacketType.LINUX_SLL_HOST)
+                .addressType(ArpHardwareType.ETHERNET)
+                .addressLength((short) 6)
+                .address(new byte[8])
                 .protocol(EtherType.IPV6)
                 .payloadBuilder(ipv6(V6_SERVER, V6_CLIENT, IpNumber.TCP, rst(V6_SERVER, V6_CLIENT, true, 0)))
-                .build().getRawData();
+                .build()
+                .getRawData();
         DecodedPacket d = decode(raw, LinkTypes.LINUX_SLL, Verdict.TCP_RST);
         assertSeedRst(d, V6_SERVER, V6_CLIENT);
         assertEquals("::1", Addresses.format(d.srcHi, d.srcLo));
@@ -158,10 +205,18 @@ class PacketDecoderTest {
 
     @Test
     void linuxSll2CarriesTheInterfaceIndex() {
-        byte[] ip = ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP, rst(V4_SERVER, V4_CLIENT, true, 0), false).build().getRawData();
+        byte[] ip = ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP, rst(V4_SERVER, V4_CLIENT, true, 0), false)
+                .build()
+                .getRawData();
         ByteBuffer b = ByteBuffer.allocate(20 + ip.length).order(ByteOrder.BIG_ENDIAN);
-        b.putShort((short) 0x0800).putShort((short) 0).putInt(7).putShort((short) 772).put((byte) 0).put((byte) 6)
-                .put(new byte[8]).put(ip);
+        b.putShort((short) 0x0800)
+                .putShort((short) 0)
+                .putInt(7)
+                .putShort((short) 772)
+                .put((byte) 0)
+                .put((byte) 6)
+                .put(new byte[8])
+                .put(ip);
         DecodedPacket d = decode(b.array(), LinkTypes.LINUX_SLL2, Verdict.TCP_RST);
         assertSeedRst(d, V4_SERVER, V4_CLIENT);
         assertEquals(7, d.ifindex);
@@ -170,51 +225,82 @@ class PacketDecoderTest {
     @ParameterizedTest
     @ValueSource(ints = {LinkTypes.RAW, LinkTypes.LINKTYPE_RAW, LinkTypes.IPV4})
     void rawIpv4(int linkType) {
-        byte[] raw = ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP, rst(V4_SERVER, V4_CLIENT, true, 0), true).build().getRawData();
+        byte[] raw = ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP, rst(V4_SERVER, V4_CLIENT, true, 0), true)
+                .build()
+                .getRawData();
         assertSeedRst(decode(raw, linkType, Verdict.TCP_RST), V4_SERVER, V4_CLIENT);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {LinkTypes.RAW, LinkTypes.IPV6})
     void rawIpv6(int linkType) {
-        byte[] raw = ipv6(V6_SERVER, V6_CLIENT, IpNumber.TCP, rst(V6_SERVER, V6_CLIENT, true, 0)).build().getRawData();
+        byte[] raw = ipv6(V6_SERVER, V6_CLIENT, IpNumber.TCP, rst(V6_SERVER, V6_CLIENT, true, 0))
+                .build()
+                .getRawData();
         assertSeedRst(decode(raw, linkType, Verdict.TCP_RST), V6_SERVER, V6_CLIENT);
     }
 
     @Test
     void nullInHostOrderAndLoopInNetworkOrder() {
-        byte[] ip4 = ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP, rst(V4_SERVER, V4_CLIENT, true, 0), false).build().getRawData();
-        byte[] ip6 = ipv6(V6_SERVER, V6_CLIENT, IpNumber.TCP, rst(V6_SERVER, V6_CLIENT, true, 0)).build().getRawData();
-        assertSeedRst(decode(withFamily(2, ByteOrder.LITTLE_ENDIAN, ip4), LinkTypes.NULL, Verdict.TCP_RST),
-                V4_SERVER, V4_CLIENT);
-        assertSeedRst(decode(withFamily(10, ByteOrder.LITTLE_ENDIAN, ip6), LinkTypes.NULL, Verdict.TCP_RST),
-                V6_SERVER, V6_CLIENT);
-        assertSeedRst(decode(withFamily(2, ByteOrder.BIG_ENDIAN, ip4), LinkTypes.LOOP, Verdict.TCP_RST),
-                V4_SERVER, V4_CLIENT);
-        assertSeedRst(decode(withFamily(30, ByteOrder.BIG_ENDIAN, ip6), LinkTypes.LOOP, Verdict.TCP_RST),
-                V6_SERVER, V6_CLIENT);
+        byte[] ip4 = ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP, rst(V4_SERVER, V4_CLIENT, true, 0), false)
+                .build()
+                .getRawData();
+        byte[] ip6 = ipv6(V6_SERVER, V6_CLIENT, IpNumber.TCP, rst(V6_SERVER, V6_CLIENT, true, 0))
+                .build()
+                .getRawData();
+        assertSeedRst(
+                decode(withFamily(2, ByteOrder.LITTLE_ENDIAN, ip4), LinkTypes.NULL, Verdict.TCP_RST),
+                V4_SERVER,
+                V4_CLIENT);
+        assertSeedRst(
+                decode(withFamily(10, ByteOrder.LITTLE_ENDIAN, ip6), LinkTypes.NULL, Verdict.TCP_RST),
+                V6_SERVER,
+                V6_CLIENT);
+        assertSeedRst(
+                decode(withFamily(2, ByteOrder.BIG_ENDIAN, ip4), LinkTypes.LOOP, Verdict.TCP_RST),
+                V4_SERVER,
+                V4_CLIENT);
+        assertSeedRst(
+                decode(withFamily(30, ByteOrder.BIG_ENDIAN, ip6), LinkTypes.LOOP, Verdict.TCP_RST),
+                V6_SERVER,
+                V6_CLIENT);
     }
 
     private static byte[] withFamily(int family, ByteOrder order, byte[] ip) {
-        return ByteBuffer.allocate(4 + ip.length).order(order).putInt(family).put(ip).array();
+        return ByteBuffer.allocate(4 + ip.length)
+                .order(order)
+                .putInt(family)
+                .put(ip)
+                .array();
     }
 
     private static TcpPacket.Builder syn(InetAddress src, InetAddress dst) {
-        return new TcpPacket.Builder().srcAddr(src).dstAddr(dst)
-                .srcPort(TcpPort.getInstance((short) 41838)).dstPort(TcpPort.getInstance((short) 7211))
-                .sequenceNumber(99).dataOffset((byte) 5).syn(true).window((short) 1024)
-                .correctChecksumAtBuild(true).correctLengthAtBuild(true);
+        return new TcpPacket.Builder()
+                .srcAddr(src)
+                .dstAddr(dst)
+                .srcPort(TcpPort.getInstance((short) 41838))
+                .dstPort(TcpPort.getInstance((short) 7211))
+                .sequenceNumber(99)
+                .dataOffset((byte) 5)
+                .syn(true)
+                .window((short) 1024)
+                .correctChecksumAtBuild(true)
+                .correctLengthAtBuild(true);
     }
 
     @Test
     void icmpPortUnreachableQuotingASynIsARefusalOfTheQuotedDestination() {
         Inet4Address router = v4("192.0.2.9");
-        IpV4Packet quoted = ipv4(V4_CLIENT, V4_SERVER, IpNumber.TCP, syn(V4_CLIENT, V4_SERVER), false).build();
-        IcmpV4CommonPacket.Builder icmp = new IcmpV4CommonPacket.Builder().type(IcmpV4Type.DESTINATION_UNREACHABLE)
+        IpV4Packet quoted = ipv4(V4_CLIENT, V4_SERVER, IpNumber.TCP, syn(V4_CLIENT, V4_SERVER), false)
+                .build();
+        IcmpV4CommonPacket.Builder icmp = new IcmpV4CommonPacket.Builder()
+                .type(IcmpV4Type.DESTINATION_UNREACHABLE)
                 .code(IcmpV4Code.PORT_UNREACHABLE)
                 .payloadBuilder(new IcmpV4DestinationUnreachablePacket.Builder().payload(quoted))
                 .correctChecksumAtBuild(true);
-        byte[] raw = ethernet(EtherType.IPV4, ipv4(router, V4_CLIENT, IpNumber.ICMPV4, icmp, false)).build().getRawData();
+        byte[] raw = ethernet(EtherType.IPV4, ipv4(router, V4_CLIENT, IpNumber.ICMPV4, icmp, false))
+                .build()
+                .getRawData();
         DecodedPacket d = decode(raw, LinkTypes.EN10MB, Verdict.ICMP_PORT_UNREACHABLE);
         assertEquals(7211, d.dstPort);
         assertEquals(Addresses.lo(V4_SERVER.getAddress()), d.dstLo);
@@ -224,10 +310,13 @@ class PacketDecoderTest {
 
     @Test
     void icmpv6PortUnreachable() {
-        IpV6Packet quoted = ipv6(V6_CLIENT, V6_SERVER, IpNumber.TCP, syn(V6_CLIENT, V6_SERVER)).build();
+        IpV6Packet quoted = ipv6(V6_CLIENT, V6_SERVER, IpNumber.TCP, syn(V6_CLIENT, V6_SERVER))
+                .build();
         IcmpV6CommonPacket.Builder icmp = new IcmpV6CommonPacket.Builder()
-                .srcAddr(V6_SERVER).dstAddr(V6_CLIENT)
-                .type(IcmpV6Type.DESTINATION_UNREACHABLE).code(IcmpV6Code.PORT_UNREACHABLE)
+                .srcAddr(V6_SERVER)
+                .dstAddr(V6_CLIENT)
+                .type(IcmpV6Type.DESTINATION_UNREACHABLE)
+                .code(IcmpV6Code.PORT_UNREACHABLE)
                 .payloadBuilder(new IcmpV6DestinationUnreachablePacket.Builder().payload(quoted))
                 .correctChecksumAtBuild(true);
         byte[] raw = ipv6(V6_SERVER, V6_CLIENT, IpNumber.ICMPV6, icmp).build().getRawData();
@@ -239,18 +328,25 @@ class PacketDecoderTest {
 
     @Test
     void aSegmentWithoutRstIsIgnored() {
-        byte[] raw = ipv4(V4_CLIENT, V4_SERVER, IpNumber.TCP, syn(V4_CLIENT, V4_SERVER), false).build().getRawData();
+        byte[] raw = ipv4(V4_CLIENT, V4_SERVER, IpNumber.TCP, syn(V4_CLIENT, V4_SERVER), false)
+                .build()
+                .getRawData();
         decode(raw, LinkTypes.RAW, Verdict.IGNORED);
     }
 
     @Test
     void everyTruncationIsMalformedNeverThrown() {
-        byte[] full = ethernet(EtherType.IPV4, ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP,
-                rst(V4_SERVER, V4_CLIENT, true, 0), true)).build().getRawData();
+        byte[] full = ethernet(
+                        EtherType.IPV4,
+                        ipv4(V4_SERVER, V4_CLIENT, IpNumber.TCP, rst(V4_SERVER, V4_CLIENT, true, 0), true))
+                .build()
+                .getRawData();
         DecodedPacket d = new DecodedPacket();
         int headers = 14 + 24 + 14;
         for (int len = 0; len < headers; len++) {
-            assertEquals(Verdict.MALFORMED, PacketDecoder.decode(Arrays.copyOf(full, len), len, LinkTypes.EN10MB, d),
+            assertEquals(
+                    Verdict.MALFORMED,
+                    PacketDecoder.decode(Arrays.copyOf(full, len), len, LinkTypes.EN10MB, d),
                     "length " + len);
         }
     }
@@ -259,8 +355,18 @@ class PacketDecoderTest {
     void randomBytesNeverThrow() {
         Random random = new Random(42);
         DecodedPacket d = new DecodedPacket();
-        int[] linkTypes = {LinkTypes.NULL, LinkTypes.EN10MB, LinkTypes.RAW, LinkTypes.LOOP, LinkTypes.LINUX_SLL,
-            LinkTypes.LINUX_SLL2, LinkTypes.IPV4, LinkTypes.IPV6, LinkTypes.LINKTYPE_RAW, 9999};
+        int[] linkTypes = {
+            LinkTypes.NULL,
+            LinkTypes.EN10MB,
+            LinkTypes.RAW,
+            LinkTypes.LOOP,
+            LinkTypes.LINUX_SLL,
+            LinkTypes.LINUX_SLL2,
+            LinkTypes.IPV4,
+            LinkTypes.IPV6,
+            LinkTypes.LINKTYPE_RAW,
+            9999
+        };
         byte[] buf = new byte[192];
         for (int i = 0; i < 200_000; i++) {
             random.nextBytes(buf);

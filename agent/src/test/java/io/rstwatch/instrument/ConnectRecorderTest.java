@@ -23,17 +23,18 @@ class ConnectRecorderTest {
     private final List<String> failed = new ArrayList<>();
     private final ListenBacklogs backlogs = new ListenBacklogs();
     /** A loader other than the test's: every frame here counts as the application's. */
-    private final ConnectRecorder recorder = new ConnectRecorder(new ClassLoader(null) {
-    }, new ConnectRecorder.Listener() {
-        @Override
-        public void failed(InetSocketAddress endpoint, Cause cause, Callers.Caller caller) {
-            failed.add(endpoint.getPort() + " " + cause);
-        }
+    private final ConnectRecorder recorder = new ConnectRecorder(
+            new ClassLoader(null) {},
+            new ConnectRecorder.Listener() {
+                @Override
+                public void failed(InetSocketAddress endpoint, Cause cause, Callers.Caller caller) {
+                    failed.add(endpoint.getPort() + " " + cause);
+                }
 
-        @Override
-        public void attributed(InetSocketAddress endpoint, Callers.Caller caller) {
-        }
-    }, backlogs);
+                @Override
+                public void attributed(InetSocketAddress endpoint, Callers.Caller caller) {}
+            },
+            backlogs);
 
     @Test
     void causesFromWhatTheJdkThrows() {
@@ -52,11 +53,10 @@ class ConnectRecorderTest {
         MethodHandle[] h = recorder.handles();
         InetSocketAddress a = new InetSocketAddress("127.0.0.1", 7211);
         Object channel = new Object();
-        h[0].invokeExact((Object) new Object(), (SocketAddress) a,
-                (Throwable) new ConnectException("Connection refused"));
+        h[0].invokeExact(
+                (Object) new Object(), (SocketAddress) a, (Throwable) new ConnectException("Connection refused"));
         h[1].invokeExact(channel, (SocketAddress) a, (Throwable) null, false); // pending
-        h[2].invokeExact(channel, (SocketAddress) a, (Throwable) new SocketTimeoutException("timed out"),
-                false);
+        h[2].invokeExact(channel, (SocketAddress) a, (Throwable) new SocketTimeoutException("timed out"), false);
         h[2].invokeExact(new Object(), (SocketAddress) a, (Throwable) new ClosedChannelException(), false);
         h[4].invokeExact((SocketAddress) new InetSocketAddress(8080), 0);
         assertEquals(List.of("7211 REFUSED", "7211 TIMED_OUT"), failed, "the ClosedChannelException is noise");
@@ -68,8 +68,8 @@ class ConnectRecorderTest {
     @Test
     void endpointsAreBoundedAndTheRestShareOneRow() {
         for (int port = 1; port <= ConnectRecorder.MAX_ENDPOINTS + 10; port++) {
-            recorder.connectFailed(new Object(), new InetSocketAddress("127.0.0.1", port),
-                    new ConnectException("Connection refused"));
+            recorder.connectFailed(
+                    new Object(), new InetSocketAddress("127.0.0.1", port), new ConnectException("Connection refused"));
         }
         List<ConnectRecorder.EndpointStats> rows = recorder.endpoints();
         assertEquals(ConnectRecorder.MAX_ENDPOINTS + 1, rows.size());

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rstwatch.testapps.Connector;
 import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Await;
-import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Jdks;
+import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.TestHost;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,11 +39,18 @@ class ConnectsIT {
     void everyConnectPathIsCountedWithItsCaller(Path jdk) throws Exception {
         // capture=off: the in-JVM counts need no capture privilege at all
         try (TestHost silent = TestHost.create();
-                AgentJvm jvm = AgentJvm.builder().javaHome(jdk).agentOptions("capture=off").main(Connector.class).start()) {
+                AgentJvm jvm = AgentJvm.builder()
+                        .javaHome(jdk)
+                        .agentOptions("capture=off")
+                        .main(Connector.class)
+                        .start()) {
             silent.silence();
             jvm.awaitStdout("ready", 1, WAIT);
-            jvm.awaitAttribute("rstwatch:type=Agent", "Status",
-                    s -> ((String) s).contains("connect failures in this JVM counted"), WAIT);
+            jvm.awaitAttribute(
+                    "rstwatch:type=Agent",
+                    "Status",
+                    s -> ((String) s).contains("connect failures in this JVM counted"),
+                    WAIT);
             int socket = Loopback.closedPort();
             int channel = Loopback.closedPort();
             int nio = Loopback.closedPort();
@@ -56,9 +63,12 @@ class ConnectsIT {
             jvm.awaitStdout("done", 5, WAIT);
             assertTrue(!jvm.stdout().contains("connected?!"), jvm.stdout());
 
-            String[][] cases = {{"127.0.0.1:" + socket, "Connector.viaSocket("},
-                {"127.0.0.1:" + channel, "Connector.viaChannel("}, {"127.0.0.1:" + nio, "Connector.viaNio("},
-                {"127.0.0.1:" + http, "Connector.viaHttpClient("}};
+            String[][] cases = {
+                {"127.0.0.1:" + socket, "Connector.viaSocket("},
+                {"127.0.0.1:" + channel, "Connector.viaChannel("},
+                {"127.0.0.1:" + nio, "Connector.viaNio("},
+                {"127.0.0.1:" + http, "Connector.viaHttpClient("}
+            };
             for (String[] c : cases) {
                 CompositeData r = row(jvm, c[0]);
                 assertTrue((Long) r.get("refused") >= 1, c[0] + " " + r);

@@ -27,13 +27,17 @@ class AgentMBeanIT {
             assertEquals("true", info.getDescriptor().getFieldValue("mxbean"));
             assertTrue(info.getDescription().startsWith("The rstwatch agent"), info.getDescription());
             for (MBeanAttributeInfo a : info.getAttributes()) {
-                assertFalse(a.getDescription() == null || a.getDescription().isBlank()
-                        || a.getDescription().equals(a.getName()), a.getName() + " has no description");
+                assertFalse(
+                        a.getDescription() == null
+                                || a.getDescription().isBlank()
+                                || a.getDescription().equals(a.getName()),
+                        a.getName() + " has no description");
                 assertFalse(a.isWritable(), a.getName() + " must be read-only");
             }
             assertTrue(((String) c.getAttribute(name, "Version")).matches("\\d+\\.\\d+\\.\\d+.*"));
             Instant started = Instant.parse((String) c.getAttribute(name, "StartedAt"));
-            assertFalse(started.isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)), started.toString());
+            assertFalse(
+                    started.isBefore(before.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)), started.toString());
             assertFalse(started.isAfter(Instant.now()), started.toString());
         }
     }

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The alert's levels, notifications and message on a fake /proc whose counters the test moves. */
 class KernelTcpTest {
     private static void counters(Path proc, long attemptFails) throws Exception {
-        Files.writeString(proc.resolve("net/snmp"),
+        Files.writeString(
+                proc.resolve("net/snmp"),
                 "Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab"
-                + " InSegs OutSegs RetransSegs InErrs OutRsts\n"
-                + "Tcp: 1 200 120000 -1 10 10 " + attemptFails + " 0 1 100 100 0 0 " + attemptFails + "\n");
+                        + " InSegs OutSegs RetransSegs InErrs OutRsts\n"
+                        + "Tcp: 1 200 120000 -1 10 10 " + attemptFails + " 0 1 100 100 0 0 " + attemptFails + "\n");
         Files.writeString(proc.resolve("net/netstat"), "TcpExt: ListenOverflows ListenDrops\nTcpExt: 0 0\n");
     }
 
@@ -33,8 +34,13 @@ class KernelTcpTest {
         Files.createDirectories(proc.resolve("sys/kernel"));
         Files.writeString(proc.resolve("sys/kernel/hostname"), "labutil01\n");
         counters(proc, 1000);
-        PortRegistry ports = new PortRegistry(new HostView(proc), 16, 5, ListenerLookup.NONE,
-                Services.read(proc.resolve("no-services")), EventSink.NONE);
+        PortRegistry ports = new PortRegistry(
+                new HostView(proc),
+                16,
+                5,
+                ListenerLookup.NONE,
+                Services.read(proc.resolve("no-services")),
+                EventSink.NONE);
         KernelTcp tcp = new KernelTcp(proc, ports);
         tcp.configure(1.0, 10.0, 5, 1, EventSink.NONE);
         List<Notification> seen = new ArrayList<>();
@@ -49,9 +55,11 @@ class KernelTcpTest {
         }
         assertEquals(2.0, tcp.getFailedConnectionsPerSecond(), 1e-9);
         assertEquals("WARN", tcp.getAlertLevel());
-        assertTrue(tcp.getAlertMessage().startsWith("labutil01: 2.00 failed TCP connections/s (WARN) since "),
+        assertTrue(
+                tcp.getAlertMessage().startsWith("labutil01: 2.00 failed TCP connections/s (WARN) since "),
                 tcp.getAlertMessage());
-        assertTrue(tcp.getAlertMessage().endsWith("the capture is not running, so the ports are unknown (capture=off)."),
+        assertTrue(
+                tcp.getAlertMessage().endsWith("the capture is not running, so the ports are unknown (capture=off)."),
                 tcp.getAlertMessage());
         for (int second = 0; second < 5; second++) {
             fails += 20;
@@ -65,9 +73,12 @@ class KernelTcpTest {
         }
         assertEquals("OK", tcp.getAlertLevel());
         // The average decays through WARN on its way down.
-        assertEquals(List.of("OK>WARN", "WARN>CRITICAL", "CRITICAL>WARN", "WARN>OK"), seen.stream()
-                .map(n -> ((AttributeChangeNotification) n).getOldValue() + ">" + ((AttributeChangeNotification) n).getNewValue())
-                .toList());
+        assertEquals(
+                List.of("OK>WARN", "WARN>CRITICAL", "CRITICAL>WARN", "WARN>OK"),
+                seen.stream()
+                        .map(n -> ((AttributeChangeNotification) n).getOldValue() + ">"
+                                + ((AttributeChangeNotification) n).getNewValue())
+                        .toList());
         assertEquals(fails, tcp.getAttemptFailsTotal());
     }
 }

@@ -27,13 +27,16 @@ class TcpAlertIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        try (AgentJvm jvm = AgentJvm.builder().agentOptions("rate.window=4,proc.interval=1,alert.warn=1.0")
-                .main(Idle.class).start()) {
+        try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions("rate.window=4,proc.interval=1,alert.warn=1.0")
+                .main(Idle.class)
+                .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, Duration.ofSeconds(30));
             jvm.awaitAttribute(TCP, "AlertLevel", "OK"::equals, Duration.ofSeconds(30));
             List<AttributeChangeNotification> changes = new CopyOnWriteArrayList<>();
-            jvm.jmx().addNotificationListener(new ObjectName(TCP),
-                    (n, h) -> changes.add((AttributeChangeNotification) n), null, null);
+            jvm.jmx()
+                    .addNotificationListener(
+                            new ObjectName(TCP), (n, h) -> changes.add((AttributeChangeNotification) n), null, null);
             long before = (Long) jvm.attribute(TCP, "AttemptFailsTotal", Duration.ofSeconds(5));
 
             long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
@@ -43,10 +46,14 @@ class TcpAlertIT {
                 refused++;
                 Thread.sleep(200); // 5 a second, well above alert.warn
             }
-            String message = (String) jvm.awaitAttribute(TCP, "AlertMessage",
+            String message = (String) jvm.awaitAttribute(
+                    TCP,
+                    "AlertMessage",
                     m -> ((String) m).contains("(WARN)") && ((String) m).contains("127.0.0.1:" + port),
                     Duration.ofSeconds(10));
-            assertTrue(message.contains("/s are refused connections to 127.0.0.1:" + port + " on lo, where nothing listens"),
+            assertTrue(
+                    message.contains(
+                            "/s are refused connections to 127.0.0.1:" + port + " on lo, where nothing listens"),
                     message);
             assertTrue(message.contains("the captured refusals explain"), message);
             // The attribute is the last sample (every proc.interval = 1 s): the last refusals may be in the next one.
@@ -61,5 +68,4 @@ class TcpAlertIT {
             assertTrue(jvm.stderr().contains("[rstwatch] WARN failed-connection alert OK -> WARN"), jvm.stderr());
         }
     }
-
 }

@@ -33,25 +33,36 @@ class ListenersIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Process listener = new ProcessBuilder("python3", "-c",
-                "import socket, sys, time\n"
-                + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
-                + "s.bind(('127.0.0.1', " + port + ")); s.listen(8); print('up', flush=True); time.sleep(600)\n",
-                "collector-component").redirectErrorStream(true).start();
+        Process listener = new ProcessBuilder(
+                        "python3",
+                        "-c",
+                        "import socket, sys, time\n"
+                                + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+                                + "s.bind(('127.0.0.1', " + port
+                                + ")); s.listen(8); print('up', flush=True); time.sleep(600)\n",
+                        "collector-component")
+                .redirectErrorStream(true)
+                .start();
         try (AgentJvm jvm = AgentJvm.builder().main(Idle.class).start()) {
-            assertEquals("up", new BufferedReader(new InputStreamReader(listener.getInputStream(),
-                    StandardCharsets.UTF_8)).readLine());
+            assertEquals(
+                    "up",
+                    new BufferedReader(new InputStreamReader(listener.getInputStream(), StandardCharsets.UTF_8))
+                            .readLine());
             CompositeData row = awaitRow(jvm, port);
             assertEquals((int) listener.pid(), row.get("pid"));
-            assertTrue(((String) row.get("command")).contains("python3 -c import socket, sys, time s = socket.socket()"),
+            assertTrue(
+                    ((String) row.get("command")).contains("python3 -c import socket, sys, time s = socket.socket()"),
                     (String) row.get("command"));
             assertEquals("127.0.0.1", row.get("address"));
 
             listener.destroy();
             listener.waitFor(10, TimeUnit.SECONDS);
             String goneRow = port + " on 127.0.0.1: pid " + listener.pid();
-            jvm.awaitAttribute("rstwatch:type=Listeners", "Gone",
-                    v -> Arrays.stream((String[]) v).anyMatch(g -> g.startsWith(goneRow)), WAIT);
+            jvm.awaitAttribute(
+                    "rstwatch:type=Listeners",
+                    "Gone",
+                    v -> Arrays.stream((String[]) v).anyMatch(g -> g.startsWith(goneRow)),
+                    WAIT);
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
                 throw new AssertionError("still listening");
@@ -59,16 +70,17 @@ class ListenersIT {
                 // as intended
             }
             String name = "rstwatch:type=Port,scope=local,port=" + port;
-            String last = (String) jvm.awaitAttribute(name, "LastListener",
-                    v -> ((String) v).startsWith("pid " + listener.pid()), WAIT);
+            String last = (String) jvm.awaitAttribute(
+                    name, "LastListener", v -> ((String) v).startsWith("pid " + listener.pid()), WAIT);
             assertTrue(last.contains("python3 -c import socket") && last.contains(", gone since "), last);
             assertEquals(Boolean.FALSE, jvm.attribute(name, "Listening", WAIT));
-            String diagnosis = (String) jvm.awaitAttribute(name, "Diagnosis",
-                    v -> ((String) v).contains("nothing listens there since"), WAIT);
+            String diagnosis = (String) jvm.awaitAttribute(
+                    name, "Diagnosis", v -> ((String) v).contains("nothing listens there since"), WAIT);
             assertTrue(diagnosis.contains("; it was pid " + listener.pid() + " `"), diagnosis);
             assertTrue(diagnosis.contains("python3 -c import socket"), diagnosis);
             String[] gone = (String[]) jvm.attribute("rstwatch:type=Listeners", "Gone", WAIT);
-            assertTrue(gone.length > 0 && gone[0].startsWith(port + " on 127.0.0.1: pid " + listener.pid()),
+            assertTrue(
+                    gone.length > 0 && gone[0].startsWith(port + " on 127.0.0.1: pid " + listener.pid()),
                     String.join(" | ", gone));
         } finally {
             listener.destroyForcibly();

@@ -39,10 +39,11 @@ class PluginsIT {
         Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
     }
 
-    /** A plugin jar holding one class of this test's classes and its service entry (none when {@code service} is null). */
+    /** A plugin jar holding one class of this test's classes and its service entry (none when service is null). */
     static void pluginJar(Path jar, Class<?> plugin, String service) throws IOException {
         String resource = plugin.getName().replace('.', '/') + ".class";
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
+        try (OutputStream file = Files.newOutputStream(jar);
+                JarOutputStream out = new JarOutputStream(file)) {
             out.putNextEntry(new JarEntry(resource));
             try (var in = plugin.getClassLoader().getResourceAsStream(resource)) {
                 in.transferTo(out);
@@ -59,7 +60,9 @@ class PluginsIT {
     }
 
     private static long lines(Path file, String containing) throws IOException {
-        return Files.readAllLines(file).stream().filter(l -> l.contains(containing)).count();
+        return Files.readAllLines(file).stream()
+                .filter(l -> l.contains(containing))
+                .count();
     }
 
     @Test
@@ -68,54 +71,77 @@ class PluginsIT {
         Path events = dir.resolve("events.txt");
         int port = Loopback.closedPort();
         int jvmPort = Loopback.closedPort();
-        pluginJar(plugins.resolve("a-recording.jar"), io.rstwatch.testplugins.RecordingPlugin.class,
+        pluginJar(
+                plugins.resolve("a-recording.jar"),
+                io.rstwatch.testplugins.RecordingPlugin.class,
                 "io.rstwatch.testplugins.RecordingPlugin");
-        Files.writeString(plugins.resolve("a-recording.properties"),
-                "out=" + events + "\nname." + port + "=test-component\n");
-        pluginJar(plugins.resolve("b-throwing.jar"), io.rstwatch.testplugins.ThrowingPlugin.class,
+        Files.writeString(
+                plugins.resolve("a-recording.properties"), "out=" + events + "\nname." + port + "=test-component\n");
+        pluginJar(
+                plugins.resolve("b-throwing.jar"),
+                io.rstwatch.testplugins.ThrowingPlugin.class,
                 "io.rstwatch.testplugins.ThrowingPlugin");
-        pluginJar(plugins.resolve("c-blocking.jar"), io.rstwatch.testplugins.BlockingPlugin.class,
+        pluginJar(
+                plugins.resolve("c-blocking.jar"),
+                io.rstwatch.testplugins.BlockingPlugin.class,
                 "io.rstwatch.testplugins.BlockingPlugin");
         pluginJar(plugins.resolve("d-empty.jar"), io.rstwatch.testplugins.BlockingPlugin.class, null);
 
         String portMBean = "rstwatch:type=Port,scope=local,port=" + port;
         try (AgentJvm jvm = AgentJvm.builder()
-                .agentOptions("plugins=" + plugins + ",proc.interval=1,rate.window=5,alert.warn=50,alert.critical=100000")
-                .main(Connector.class).start()) {
+                .agentOptions(
+                        "plugins=" + plugins + ",proc.interval=1,rate.window=5,alert.warn=50,alert.critical=100000")
+                .main(Connector.class)
+                .start()) {
             jvm.awaitStdout("ready", 1, WAIT);
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
-            jvm.awaitAttribute(AGENT, "Status", v -> ((String) v).contains("connect failures in this JVM counted"), WAIT);
+            jvm.awaitAttribute(
+                    AGENT, "Status", v -> ((String) v).contains("connect failures in this JVM counted"), WAIT);
 
             Loopback.refuse(port, 20);
             jvm.send("socket 127.0.0.1 " + jvmPort);
             jvm.awaitStdout("done", 1, WAIT);
             jvm.awaitAttribute(portMBean, "RefusedTotal", v -> (Long) v == 20, WAIT);
             jvm.awaitAttribute(portMBean, "Service", "test-component"::equals, WAIT);
-            Await.until("21 refusals and a connect failure in the recorder's file", WAIT,
+            Await.until(
+                    "21 refusals and a connect failure in the recorder's file",
+                    WAIT,
                     () -> lines(events, "RefusedConnection[") >= 21 && lines(events, "ConnectFailure[") >= 1);
             assertEquals(20, lines(events, "service=/127.0.0.1:" + port + ", client="));
             assertEquals(1, lines(events, "service=/127.0.0.1:" + jvmPort + ", client="));
-            assertEquals(1, lines(events, "ConnectFailure[") , Files.readString(events));
-            String failure = Files.readAllLines(events).stream().filter(l -> l.startsWith("ConnectFailure["))
-                    .findFirst().orElseThrow();
-            assertTrue(failure.contains("cause=REFUSED") && failure.contains("caller=io.rstwatch.testapps.Connector.viaSocket"),
+            assertEquals(1, lines(events, "ConnectFailure["), Files.readString(events));
+            String failure = Files.readAllLines(events).stream()
+                    .filter(l -> l.startsWith("ConnectFailure["))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(
+                    failure.contains("cause=REFUSED")
+                            && failure.contains("caller=io.rstwatch.testapps.Connector.viaSocket"),
                     failure);
             String refusal = Files.readAllLines(events).stream()
-                    .filter(l -> l.startsWith("RefusedConnection[") && l.contains(":" + port + ",")).findFirst().orElseThrow();
-            assertTrue(refusal.contains("scope=LOCAL, service=/127.0.0.1:" + port + ", client=/127.0.0.1:")
-                    && refusal.contains("interfaceName=lo, refusedByThisHost=true"), refusal);
+                    .filter(l -> l.startsWith("RefusedConnection[") && l.contains(":" + port + ","))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(
+                    refusal.contains("scope=LOCAL, service=/127.0.0.1:" + port + ", client=/127.0.0.1:")
+                            && refusal.contains("interfaceName=lo, refusedByThisHost=true"),
+                    refusal);
 
             Map<String, CompositeData> rows = rows(jvm);
             assertEquals("running", rows.get("a-recording.jar").get("state"));
-            assertEquals("io.rstwatch.testplugins.RecordingPlugin", rows.get("a-recording.jar").get("plugins"));
+            assertEquals(
+                    "io.rstwatch.testplugins.RecordingPlugin",
+                    rows.get("a-recording.jar").get("plugins"));
             jvm.awaitAttribute(AGENT, "PluginsDisabled", v -> (Integer) v == 2, WAIT);
             rows = rows(jvm);
             String throwing = (String) rows.get("b-throwing.jar").get("state");
-            assertTrue(throwing.startsWith("disabled: failed 5 calls in a row, the last with ThrowingPlugin.onEvent:"
-                    + " java.lang.IllegalStateException: boom"), throwing);
+            assertTrue(
+                    throwing.startsWith("disabled: failed 5 calls in a row, the last with ThrowingPlugin.onEvent:"
+                            + " java.lang.IllegalStateException: boom"),
+                    throwing);
             assertEquals(5L, rows.get("b-throwing.jar").get("failures"));
-            assertTrue(((String) rows.get("d-empty.jar").get("state")).startsWith(
-                    "disabled: has no plugin: add META-INF/services/io.rstwatch.plugin.RstwatchPlugin"));
+            assertTrue(((String) rows.get("d-empty.jar").get("state"))
+                    .startsWith("disabled: has no plugin: add META-INF/services/io.rstwatch.plugin.RstwatchPlugin"));
 
             // A burst bigger than a plugin queue: the blocked plugin loses events, capture loses none.
             int burst = 6000;
@@ -124,8 +150,11 @@ class PluginsIT {
             jvm.awaitCaptureCaughtUp(WAIT);
             assertEquals(20L + burst, jvm.attribute(portMBean, "RefusedTotal", WAIT));
             assertEquals(0L, jvm.attribute("rstwatch:type=Capture", "DroppedTotal", WAIT));
-            jvm.awaitAttribute(AGENT, "Plugins", v -> ((String) rowsOf(v).get("c-blocking.jar").get("state"))
-                    .startsWith("blocked: in onEvent for "), WAIT);
+            jvm.awaitAttribute(
+                    AGENT,
+                    "Plugins",
+                    v -> ((String) rowsOf(v).get("c-blocking.jar").get("state")).startsWith("blocked: in onEvent for "),
+                    WAIT);
             rows = rows(jvm);
             long blockedDropped = (Long) rows.get("c-blocking.jar").get("dropped");
             assertTrue(blockedDropped >= 20 + burst + 1 - 4096 - 1, "dropped " + blockedDropped);
@@ -134,20 +163,25 @@ class PluginsIT {
             assertEquals(blockedDropped + (Long) rows.get("a-recording.jar").get("dropped"), total);
 
             // Every refusal the recorder was offered is in its file, or counted as dropped.
-            jvm.awaitAttribute(AGENT, "Plugins", v -> {
-                CompositeData r = rowsOf(v).get("a-recording.jar");
-                try {
-                    return (Long) r.get("delivered") + (Long) r.get("dropped") >= 20 + burst + 1
-                            && lines(events, "RefusedConnection[") + (Long) r.get("dropped") >= 20 + burst + 1;
-                } catch (IOException e) {
-                    return false;
-                }
-            }, WAIT);
+            jvm.awaitAttribute(
+                    AGENT,
+                    "Plugins",
+                    v -> {
+                        CompositeData r = rowsOf(v).get("a-recording.jar");
+                        try {
+                            return (Long) r.get("delivered") + (Long) r.get("dropped") >= 20 + burst + 1
+                                    && lines(events, "RefusedConnection[") + (Long) r.get("dropped") >= 20 + burst + 1;
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    },
+                    WAIT);
             long recordedRefusals = lines(events, "service=/127.0.0.1:" + port + ", client=");
             long recorderDropped = (Long) rows(jvm).get("a-recording.jar").get("dropped");
-            assertTrue(recordedRefusals <= 20 + burst && recordedRefusals >= 20 + burst - recorderDropped,
+            assertTrue(
+                    recordedRefusals <= 20 + burst && recordedRefusals >= 20 + burst - recorderDropped,
                     recordedRefusals + " recorded, " + recorderDropped + " dropped");
-            assertTrue(Files.readString(events).contains("AlertChange[") , "the burst raised the alert");
+            assertTrue(Files.readString(events).contains("AlertChange["), "the burst raised the alert");
             assertTrue(Files.readString(events).contains("previous=OK, level=WARN"), Files.readString(events));
             assertEquals("test-component", jvm.attribute(portMBean, "Service", WAIT));
 
@@ -156,12 +190,22 @@ class PluginsIT {
             List<String> all = Files.readAllLines(events);
             assertEquals("stopped", all.get(all.size() - 1), "stop() was called at exit");
             String stderr = jvm.stderr();
-            assertTrue(stderr.contains("[rstwatch] INFO plugin a-recording: sees slf4j: false, sees the agent: false,"
-                    + " sees byte-buddy: false"), stderr);
-            assertEquals(1, stderr.lines().filter(l -> l.startsWith("[rstwatch] WARN plugin b-throwing.jar is disabled"))
-                    .count(), stderr);
-            assertEquals(1, stderr.lines().filter(l -> l.startsWith("[rstwatch] WARN plugin d-empty.jar is disabled"))
-                    .count(), stderr);
+            assertTrue(
+                    stderr.contains("[rstwatch] INFO plugin a-recording: sees slf4j: false, sees the agent: false,"
+                            + " sees byte-buddy: false"),
+                    stderr);
+            assertEquals(
+                    1,
+                    stderr.lines()
+                            .filter(l -> l.startsWith("[rstwatch] WARN plugin b-throwing.jar is disabled"))
+                            .count(),
+                    stderr);
+            assertEquals(
+                    1,
+                    stderr.lines()
+                            .filter(l -> l.startsWith("[rstwatch] WARN plugin d-empty.jar is disabled"))
+                            .count(),
+                    stderr);
             assertFalse(stderr.contains("\tat "), "no stack traces: " + stderr);
             assertTrue(stderr.lines().allMatch(l -> l.startsWith("[rstwatch] ")), stderr);
         }
@@ -178,16 +222,28 @@ class PluginsIT {
     @Test
     void aMissingPluginDirectoryIsOneSentenceAndTheAgentRunsOn(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("no-such-dir");
-        try (AgentJvm jvm = AgentJvm.builder().agentOptions("plugins=" + missing + ",capture=off")
-                .main(io.rstwatch.testapps.Idle.class).start()) {
-            String status = (String) jvm.awaitAttribute(AGENT, "Status", v -> ((String) v).contains("no plugins")
-                    && ((String) v).contains("connect failures in this JVM"), WAIT); // the last part to start
+        try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions("plugins=" + missing + ",capture=off")
+                .main(io.rstwatch.testapps.Idle.class)
+                .start()) {
+            String status = (String) jvm.awaitAttribute(
+                    AGENT,
+                    "Status",
+                    v -> ((String) v).contains("no plugins") && ((String) v).contains("connect failures in this JVM"),
+                    WAIT); // the last part to start
             assertTrue(status.contains("no plugins: plugins=" + missing + " is not a readable directory"), status);
             assertTrue(status.contains("kernel TCP counters read"), status);
             jvm.closeStdin();
             jvm.waitFor(WAIT);
-            assertEquals(1, jvm.stderr().lines().filter(l -> l.startsWith("[rstwatch] WARN")).count(), jvm.stderr());
-            assertTrue(jvm.stderr().contains("[rstwatch] WARN plugins=" + missing + " is not a readable directory"),
+            assertEquals(
+                    1,
+                    jvm.stderr()
+                            .lines()
+                            .filter(l -> l.startsWith("[rstwatch] WARN"))
+                            .count(),
+                    jvm.stderr());
+            assertTrue(
+                    jvm.stderr().contains("[rstwatch] WARN plugins=" + missing + " is not a readable directory"),
                     jvm.stderr());
         }
     }

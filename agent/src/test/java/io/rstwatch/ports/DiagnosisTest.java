@@ -27,33 +27,40 @@ class DiagnosisTest {
     @Test
     void aLocalPortWhereNothingListens() {
         PortStats s = refused(Scope.LOCAL, 7211, LOOPBACK, 4);
-        assertEquals("2.00 refused/s over the last 60 s on 127.0.0.1:7211 (lo); nothing listens there: a client"
-                + " keeps connecting to a service that is not running; 4 refused and 0 resets since 10:54:00Z,"
-                + " last at 10:54:01Z.", Diagnosis.of(s, "lo", null, null, 60));
+        assertEquals(
+                "2.00 refused/s over the last 60 s on 127.0.0.1:7211 (lo); nothing listens there: a client"
+                        + " keeps connecting to a service that is not running; 4 refused and 0 resets since 10:54:00Z,"
+                        + " last at 10:54:01Z.",
+                Diagnosis.of(s, "lo", null, null, 60));
     }
 
     @Test
     void aLocalPortWhoseListenerWent() {
         PortStats s = refused(Scope.LOCAL, 7211, LOOPBACK, 4);
         ListenerLookup.Departure gone = new ListenerLookup.Departure("pid 4242 `java -jar collector.jar`", T0 - 10_000);
-        assertEquals("2.00 refused/s over the last 60 s on 127.0.0.1:7211 (lo); nothing listens there since 10:53:50Z;"
-                + " it was pid 4242 `java -jar collector.jar`; 4 refused and 0 resets since 10:54:00Z, last at"
-                + " 10:54:01Z.", Diagnosis.of(s, "lo", null, gone, 60));
+        assertEquals(
+                "2.00 refused/s over the last 60 s on 127.0.0.1:7211 (lo); nothing listens there since 10:53:50Z;"
+                        + " it was pid 4242 `java -jar collector.jar`; 4 refused and 0 resets since 10:54:00Z, last at"
+                        + " 10:54:01Z.",
+                Diagnosis.of(s, "lo", null, gone, 60));
     }
 
     @Test
     void aLocalPortThatListensAgain() {
         PortStats s = refused(Scope.LOCAL, 7211, LOOPBACK, 4);
         String d = Diagnosis.of(s, "lo", "pid 7 `collector`", null, 60);
-        assertEquals("2.00 refused/s over the last 60 s on 127.0.0.1:7211 (lo); pid 7 `collector` listens there now,"
-                + " so the refusals may have stopped; 4 refused and 0 resets since 10:54:00Z, last at 10:54:01Z.", d);
+        assertEquals(
+                "2.00 refused/s over the last 60 s on 127.0.0.1:7211 (lo); pid 7 `collector` listens there now,"
+                        + " so the refusals may have stopped; 4 refused and 0 resets since 10:54:00Z, last at 10:54:01Z.",
+                d);
     }
 
     @Test
     void aRemoteHostThatRefuses() {
         PortStats s = refused(Scope.REMOTE, 5432, REMOTE, 4);
-        assertEquals("2.00 refused/s over the last 60 s on 192.0.2.9:5432 (eth0); that host refuses: nothing listens"
-                + " there, or a firewall rejects; 4 refused and 0 resets since 10:54:00Z, last at 10:54:01Z.",
+        assertEquals(
+                "2.00 refused/s over the last 60 s on 192.0.2.9:5432 (eth0); that host refuses: nothing listens"
+                        + " there, or a firewall rejects; 4 refused and 0 resets since 10:54:00Z, last at 10:54:01Z.",
                 Diagnosis.of(s, "eth0", null, null, 60));
     }
 
@@ -64,9 +71,11 @@ class DiagnosisTest {
         s.record(ResetKind.ABORT, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, T0);
         s.record(ResetKind.STALE, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, T0);
         s.sampleRates();
-        assertEquals("3.00 resets/s over the last 60 s on 127.0.0.1:5432 (lo): 2 live connections torn down (abort), 1"
-                + " for connections the sender did not know (stale) in all; 0 refused and 3 resets since 10:54:00Z,"
-                + " last at 10:54:00Z.", Diagnosis.of(s, "lo", null, null, 60));
+        assertEquals(
+                "3.00 resets/s over the last 60 s on 127.0.0.1:5432 (lo): 2 live connections torn down (abort), 1"
+                        + " for connections the sender did not know (stale) in all; 0 refused and 3 resets since 10:54:00Z,"
+                        + " last at 10:54:00Z.",
+                Diagnosis.of(s, "lo", null, null, 60));
     }
 
     @Test
@@ -76,8 +85,10 @@ class DiagnosisTest {
         for (int i = 0; i < 12; i++) {
             s.sampleRates();
         }
-        assertEquals("No refusals or resets on 127.0.0.1:7211 (lo) in the last 10 s; 1 refused and 0 resets since"
-                + " 10:54:00Z, last at 10:54:00Z.", Diagnosis.of(s, "lo", null, null, 10));
+        assertEquals(
+                "No refusals or resets on 127.0.0.1:7211 (lo) in the last 10 s; 1 refused and 0 resets since"
+                        + " 10:54:00Z, last at 10:54:00Z.",
+                Diagnosis.of(s, "lo", null, null, 10));
     }
 
     @Test
@@ -85,14 +96,18 @@ class DiagnosisTest {
         PortStats s = new PortStats(Scope.LOCAL, 7211, 60, 0);
         s.recordJvmFailure("com.example.Poller.poll(Poller.java:42)", true);
         s.recordJvmFailure("com.example.Poller.poll(Poller.java:42)", true);
-        assertEquals("No refusals or resets on port 7211 in the last 60 s; none captured so far, and 2 failed"
-                + " connects from this JVM.", Diagnosis.of(s, "", null, null, 60));
+        assertEquals(
+                "No refusals or resets on port 7211 in the last 60 s; none captured so far, and 2 failed"
+                        + " connects from this JVM.",
+                Diagnosis.of(s, "", null, null, 60));
     }
 
     @Test
     void theCatchAllNamesNoListener() {
         PortStats s = refused(Scope.LOCAL, PortStats.OTHER, LOOPBACK, 4);
-        assertEquals("2.00 refused/s over the last 60 s on ports beyond ports.max (local) (lo); 4 refused and 0 resets"
-                + " since 10:54:00Z, last at 10:54:01Z.", Diagnosis.of(s, "lo", null, null, 60));
+        assertEquals(
+                "2.00 refused/s over the last 60 s on ports beyond ports.max (local) (lo); 4 refused and 0 resets"
+                        + " since 10:54:00Z, last at 10:54:01Z.",
+                Diagnosis.of(s, "lo", null, null, 60));
     }
 }

@@ -1,10 +1,8 @@
 package io.rstwatch.ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.common.EventSink;
 import io.rstwatch.decode.Addresses;
@@ -32,6 +30,7 @@ class ResetClassifierTest {
     private HostView host;
     /** Ports that listen now or did lately, as the listener inventory would say. */
     private final Set<Integer> recentlyListening = new HashSet<>();
+
     private PortTable table;
     private ResetClassifier classifier;
     private final List<PortStats> created = new ArrayList<>();

@@ -30,13 +30,26 @@ public final class Connector {
             InetSocketAddress to = new InetSocketAddress(c[1], Integer.parseInt(c[2]));
             try {
                 switch (c[0]) {
-                    case "socket": viaSocket(to); break;
-                    case "channel": viaChannel(to); break;
-                    case "nio": viaNio(to); break;
-                    case "http": viaHttpClient(to); break;
-                    case "timeout": viaTimeout(to); break;
-                    case "listen": LISTENING.add(new java.net.ServerSocket(to.getPort(), 7)); continue;
-                    default: break;
+                    case "socket":
+                        viaSocket(to);
+                        break;
+                    case "channel":
+                        viaChannel(to);
+                        break;
+                    case "nio":
+                        viaNio(to);
+                        break;
+                    case "http":
+                        viaHttpClient(to);
+                        break;
+                    case "timeout":
+                        viaTimeout(to);
+                        break;
+                    case "listen":
+                        LISTENING.add(new java.net.ServerSocket(to.getPort(), 7));
+                        continue;
+                    default:
+                        break;
                 }
                 System.out.println("connected?!");
             } catch (IOException | InterruptedException expected) {
@@ -58,7 +71,8 @@ public final class Connector {
     }
 
     static void viaNio(InetSocketAddress to) throws IOException {
-        try (Selector selector = Selector.open(); SocketChannel ch = SocketChannel.open()) {
+        try (Selector selector = Selector.open();
+                SocketChannel ch = SocketChannel.open()) {
             ch.configureBlocking(false);
             if (!ch.connect(to)) {
                 ch.register(selector, SelectionKey.OP_CONNECT);
@@ -69,8 +83,11 @@ public final class Connector {
     }
 
     static void viaHttpClient(InetSocketAddress to) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        client.send(HttpRequest.newBuilder(URI.create("http://" + to.getHostString() + ":" + to.getPort() + "/")).build(),
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        client.send(
+                HttpRequest.newBuilder(URI.create("http://" + to.getHostString() + ":" + to.getPort() + "/"))
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
     }
 

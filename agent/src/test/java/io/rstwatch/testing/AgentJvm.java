@@ -41,7 +41,8 @@ public final class AgentJvm implements AutoCloseable {
     public static Path agentJar() {
         String path = System.getProperty("rstwatch.agent.jar");
         if (path == null) {
-            throw new IllegalStateException("system property rstwatch.agent.jar is not set; run the tests with mvn verify");
+            throw new IllegalStateException(
+                    "system property rstwatch.agent.jar is not set; run the tests with mvn verify");
         }
         return Paths.get(path);
     }
@@ -115,8 +116,8 @@ public final class AgentJvm implements AutoCloseable {
 
     /** Waits until the child's stderr holds a line containing {@code text}. */
     public void awaitStderr(String text, Duration timeout) throws InterruptedException {
-        Await.until("a line with '" + text + "' on the child's stderr", timeout,
-                () -> stderr().lines().anyMatch(l -> l.contains(text)));
+        Await.until("a line with '" + text + "' on the child's stderr", timeout, () -> stderr().lines()
+                .anyMatch(l -> l.contains(text)));
     }
 
     /** Waits for the child to exit by itself. */
@@ -137,8 +138,10 @@ public final class AgentJvm implements AutoCloseable {
 
     /** Waits until the child's stdout holds {@code count} lines starting with {@code prefix}. */
     public void awaitStdout(String prefix, int count, Duration timeout) throws InterruptedException {
-        Await.until(count + " lines starting with '" + prefix + "' on the child's stdout (stderr: " + stderr() + ")",
-                timeout, () -> stdout().lines().filter(l -> l.startsWith(prefix)).count() >= count);
+        Await.until(
+                count + " lines starting with '" + prefix + "' on the child's stdout (stderr: " + stderr() + ")",
+                timeout,
+                () -> stdout().lines().filter(l -> l.startsWith(prefix)).count() >= count);
     }
 
     /** Closes stdin, which the test apps take as "exit now". */
@@ -202,9 +205,13 @@ public final class AgentJvm implements AutoCloseable {
          * collectors that connect over JMX (Zabbix's Java gateway, Datadog's JMXFetch) expect.
          */
         public Builder remoteJmx(int port) {
-            return jvmArgs("-Dcom.sun.management.jmxremote.port=" + port, "-Dcom.sun.management.jmxremote.rmi.port=" + port,
-                    "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
-                    "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false");
+            return jvmArgs(
+                    "-Dcom.sun.management.jmxremote.port=" + port,
+                    "-Dcom.sun.management.jmxremote.rmi.port=" + port,
+                    "-Dcom.sun.management.jmxremote.host=127.0.0.1",
+                    "-Djava.rmi.server.hostname=127.0.0.1",
+                    "-Dcom.sun.management.jmxremote.authenticate=false",
+                    "-Dcom.sun.management.jmxremote.ssl=false");
         }
 
         /** A command the java command runs under, e.g. setpriv to drop capabilities. */
@@ -226,7 +233,11 @@ public final class AgentJvm implements AutoCloseable {
             this.mainClass = main.getName();
             if (classpath == null) {
                 try {
-                    classpath = Paths.get(main.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+                    classpath = Paths.get(main.getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation()
+                                    .toURI())
+                            .toString();
                 } catch (java.net.URISyntaxException e) {
                     throw new IllegalArgumentException(e);
                 }
@@ -278,18 +289,20 @@ public final class AgentJvm implements AutoCloseable {
         private final Thread thread;
 
         Capture(InputStream in) {
-            thread = new Thread(() -> {
-                byte[] buf = new byte[8192];
-                try (in) {
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        synchronized (buffer) {
-                            buffer.write(buf, 0, n);
+            thread = new Thread(
+                    () -> {
+                        byte[] buf = new byte[8192];
+                        try (in) {
+                            for (int n; (n = in.read(buf)) > 0; ) {
+                                synchronized (buffer) {
+                                    buffer.write(buf, 0, n);
+                                }
+                            }
+                        } catch (IOException ignored) {
+                            // child gone
                         }
-                    }
-                } catch (IOException ignored) {
-                    // child gone
-                }
-            }, "child-output");
+                    },
+                    "child-output");
             thread.setDaemon(true);
             thread.start();
         }

@@ -7,8 +7,7 @@ import java.util.concurrent.Callable;
 public final class Await {
     private static final long POLL_MILLIS = 50;
 
-    private Await() {
-    }
+    private Await() {}
 
     /**
      * Returns as soon as {@code condition} is true; fails with {@code what} and the last error once

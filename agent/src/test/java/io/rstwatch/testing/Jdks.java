@@ -8,11 +8,10 @@ import java.util.List;
 
 /** The JDKs the agent is tested on: the one running the build (17) and Temurin 25. */
 public final class Jdks {
-    public static final Path TEMURIN_25 = Paths.get(System.getProperty("rstwatch.jdk25",
-            "/usr/lib/jvm/temurin-25-jdk-amd64"));
+    public static final Path TEMURIN_25 =
+            Paths.get(System.getProperty("rstwatch.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
 
-    private Jdks() {
-    }
+    private Jdks() {}
 
     public static Path current() {
         return Paths.get(System.getProperty("java.home"));

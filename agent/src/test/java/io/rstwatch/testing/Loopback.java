@@ -9,8 +9,7 @@ import java.net.Socket;
 
 /** Ports and refused connects on this host, for tests that make real refusals. */
 public final class Loopback {
-    private Loopback() {
-    }
+    private Loopback() {}
 
     /** A port nothing listens on right now (bound by the kernel, then released). */
     public static int closedPort() {

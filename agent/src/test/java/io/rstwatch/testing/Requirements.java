@@ -7,8 +7,7 @@ import org.junit.jupiter.api.Assumptions;
  * under CI (CI=true) it fails, so that a missing install step can never hide behind a skip.
  */
 public final class Requirements {
-    private Requirements() {
-    }
+    private Requirements() {}
 
     public static boolean underCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));

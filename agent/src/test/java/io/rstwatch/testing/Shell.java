@@ -6,8 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs host commands for tests (ip, setpriv), failing loudly with their output. */
 public final class Shell {
-    private Shell() {
-    }
+    private Shell() {}
 
     public static String run(String... command) {
         try {
@@ -35,7 +34,9 @@ public final class Shell {
     }
 
     public static boolean available(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+        for (String dir : System.getenv()
+                .getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+                .split(":")) {
             if (new java.io.File(dir, tool).canExecute()) {
                 return true;
             }

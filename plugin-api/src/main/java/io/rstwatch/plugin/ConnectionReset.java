@@ -14,8 +14,15 @@ import java.time.Instant;
  * @param interfaceName the interface it was captured on; "any" when unknown
  * @param sentByThisHost true when this host sent the reset
  */
-public record ConnectionReset(Instant time, Scope scope, Kind kind, InetSocketAddress service, InetSocketAddress peer,
-        String interfaceName, boolean sentByThisHost) implements RstwatchEvent {
+public record ConnectionReset(
+        Instant time,
+        Scope scope,
+        Kind kind,
+        InetSocketAddress service,
+        InetSocketAddress peer,
+        String interfaceName,
+        boolean sentByThisHost)
+        implements RstwatchEvent {
 
     /** The two sorts of reset besides a refusal (RFC 9293, section 3.5.2). */
     public enum Kind {

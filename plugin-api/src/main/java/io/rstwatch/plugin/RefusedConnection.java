@@ -14,6 +14,11 @@ import java.time.Instant;
  * @param interfaceName the interface it was captured on, such as "lo" or "eth0"; "any" when unknown
  * @param refusedByThisHost true when this host sent the refusal
  */
-public record RefusedConnection(Instant time, Scope scope, InetSocketAddress service, InetSocketAddress client,
-        String interfaceName, boolean refusedByThisHost) implements RstwatchEvent {
-}
+public record RefusedConnection(
+        Instant time,
+        Scope scope,
+        InetSocketAddress service,
+        InetSocketAddress client,
+        String interfaceName,
+        boolean refusedByThisHost)
+        implements RstwatchEvent {}

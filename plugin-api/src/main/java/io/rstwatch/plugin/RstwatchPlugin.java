@@ -11,8 +11,7 @@ public interface RstwatchPlugin {
      * @param context the plugin's settings and the agent's log
      * @throws Exception to refuse to start: the plugin is then disabled and the reason shown on the Agent MBean
      */
-    default void start(PluginContext context) throws Exception {
-    }
+    default void start(PluginContext context) throws Exception {}
 
     /**
      * One event. Use {@code switch} over the four permitted types, or {@code instanceof}.
@@ -20,8 +19,7 @@ public interface RstwatchPlugin {
      * @param event immutable; may be kept
      * @throws Exception counted as a failure; after several failures in a row the plugin is disabled
      */
-    default void onEvent(RstwatchEvent event) throws Exception {
-    }
+    default void onEvent(RstwatchEvent event) throws Exception {}
 
     /**
      * Called when the events queued for this plugin have all been delivered: the moment to write out anything
@@ -29,8 +27,7 @@ public interface RstwatchPlugin {
      *
      * @throws Exception counted as a failure, like one from {@link #onEvent}
      */
-    default void flush() throws Exception {
-    }
+    default void flush() throws Exception {}
 
     /**
      * Names a port, for the Service attribute of its Port MBean and rows of the Listeners MBean (for example
@@ -45,6 +42,5 @@ public interface RstwatchPlugin {
     }
 
     /** Called once when the JVM exits, for flushing; keep it short, the JVM waits at most a second for all plugins. */
-    default void stop() {
-    }
+    default void stop() {}
 }

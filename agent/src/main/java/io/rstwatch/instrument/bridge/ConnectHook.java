@@ -19,8 +19,7 @@ public final class ConnectHook {
     private static volatile MethodHandle httpSendFailed;
     private static volatile MethodHandle bound;
 
-    private ConnectHook() {
-    }
+    private ConnectHook() {}
 
     /**
      * Installs the handles, once: later calls change nothing and return false.
@@ -31,8 +30,12 @@ public final class ConnectHook {
      * @param onHttpSendFailed (Object request, Throwable thrown)void
      * @param onBound (SocketAddress local, int backlog)void
      */
-    public static synchronized boolean install(MethodHandle onConnectFailed, MethodHandle onChannelConnect,
-            MethodHandle onFinishConnect, MethodHandle onHttpSendFailed, MethodHandle onBound) {
+    public static synchronized boolean install(
+            MethodHandle onConnectFailed,
+            MethodHandle onChannelConnect,
+            MethodHandle onFinishConnect,
+            MethodHandle onHttpSendFailed,
+            MethodHandle onBound) {
         if (bound != null) {
             return false;
         }

@@ -33,30 +33,48 @@ class DatadogJmxFetchIT {
         int jmxPort = Loopback.closedPort();
         String conf = Files.readString(Paths.get(System.getProperty("datadog.config")));
         assertTrue(conf.contains("    port: 9999\n"), "the example instance");
-        Files.writeString(confd.resolve("rstwatch.yaml"), conf.replace("    port: 9999\n", "    port: " + jmxPort + "\n"));
+        Files.writeString(
+                confd.resolve("rstwatch.yaml"), conf.replace("    port: 9999\n", "    port: " + jmxPort + "\n"));
 
-        try (AgentJvm jvm = AgentJvm.builder().remoteJmx(jmxPort)
-                .jar(Paths.get(System.getProperty("demo.jar"))).start()) {
+        try (AgentJvm jvm = AgentJvm.builder()
+                .remoteJmx(jmxPort)
+                .jar(Paths.get(System.getProperty("demo.jar")))
+                .start()) {
             jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=7211", "RefusedTotal", v -> (Long) v >= 2, WAIT);
-            Process fetch = new ProcessBuilder("java", "-jar", System.getProperty("jmxfetch.jar"), "collect",
-                    "--conf_directory", confd.toString(), "--check", "rstwatch.yaml", "--reporter", "console",
-                    "--check_period", "2000").redirectErrorStream(true).start();
+            Process fetch = new ProcessBuilder(
+                            "java",
+                            "-jar",
+                            System.getProperty("jmxfetch.jar"),
+                            "collect",
+                            "--conf_directory",
+                            confd.toString(),
+                            "--check",
+                            "rstwatch.yaml",
+                            "--reporter",
+                            "console",
+                            "--check_period",
+                            "2000")
+                    .redirectErrorStream(true)
+                    .start();
             StringBuilder seen = new StringBuilder();
             boolean refused = false;
             boolean tcp = false;
             boolean capture = false;
             boolean serviceCheck = false;
             long deadline = System.nanoTime() + WAIT.toNanos();
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(fetch.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; !(refused && tcp && capture && serviceCheck) && System.nanoTime() < deadline
-                        && (line = in.readLine()) != null; ) {
+            try (BufferedReader in =
+                    new BufferedReader(new InputStreamReader(fetch.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line;
+                        !(refused && tcp && capture && serviceCheck)
+                                && System.nanoTime() < deadline
+                                && (line = in.readLine()) != null; ) {
                     seen.append(line).append('\n');
                     Matcher m = REFUSED.matcher(line);
                     refused |= m.find() && Long.parseLong(m.group(1)) >= 2;
                     tcp |= line.contains("rstwatch.tcp.attempt_fails[instance:rstwatch,jmx_domain:rstwatch,type:Tcp]");
                     capture |= line.contains("rstwatch.capture.active[instance:rstwatch,jmx_domain:rstwatch,"
-                            + "type:Capture] - ") && line.endsWith(" = 1.0");
+                                    + "type:Capture] - ")
+                            && line.endsWith(" = 1.0");
                     serviceCheck |= line.contains("rstwatch[jmx_server:localhost,instance:rstwatch] - ")
                             && line.endsWith(" = OK");
                 }

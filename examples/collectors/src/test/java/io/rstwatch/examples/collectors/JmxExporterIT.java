@@ -26,14 +26,21 @@ class JmxExporterIT {
         try (AgentJvm jvm = AgentJvm.builder()
                 .jvmArgs("-javaagent:" + System.getProperty("jmx_exporter.jar") + "=127.0.0.1:" + httpPort + ":"
                         + System.getProperty("jmx_exporter.config"))
-                .jar(Paths.get(System.getProperty("demo.jar"))).start()) {
-            jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=7211", "RefusedTotal", v -> (Long) v >= 3,
+                .jar(Paths.get(System.getProperty("demo.jar")))
+                .start()) {
+            jvm.awaitAttribute(
+                    "rstwatch:type=Port,scope=local,port=7211",
+                    "RefusedTotal",
+                    v -> (Long) v >= 3,
                     Duration.ofSeconds(60));
             String metrics = scrape(httpPort);
             assertTrue(metrics.contains("# TYPE rstwatch_port_refused_total counter"), metrics);
-            assertTrue(metrics.contains("# HELP rstwatch_port_refused_total Connection attempts refused on this port:"),
+            assertTrue(
+                    metrics.contains("# HELP rstwatch_port_refused_total Connection attempts refused on this port:"),
                     metrics);
-            assertTrue(metrics.matches("(?s).*\\nrstwatch_port_refused_total\\{port=\"7211\",scope=\"local\"} [1-9][0-9]*\\.0\\n.*"),
+            assertTrue(
+                    metrics.matches(
+                            "(?s).*\\nrstwatch_port_refused_total\\{port=\"7211\",scope=\"local\"} [1-9][0-9]*\\.0\\n.*"),
                     metrics);
             assertTrue(metrics.contains("# TYPE rstwatch_tcp_attempt_fails_total counter"), metrics);
             assertTrue(metrics.contains("rstwatch_connects_refused_total "), metrics);
@@ -49,8 +56,11 @@ class JmxExporterIT {
         IOException last = null;
         for (int i = 0; i < 50; i++) {
             try {
-                return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
+                return client.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
             } catch (IOException e) {
                 last = e;
                 Thread.sleep(200);

@@ -35,7 +35,8 @@ class JolokiaIT {
         int http = Loopback.closedPort();
         try (AgentJvm jvm = AgentJvm.builder()
                 .jvmArgs("-javaagent:" + System.getProperty("jolokia.jar") + "=host=127.0.0.1,port=" + http)
-                .jar(Paths.get(System.getProperty("demo.jar"))).start()) {
+                .jar(Paths.get(System.getProperty("demo.jar")))
+                .start()) {
             jvm.awaitAttribute(PORT_7211, "RefusedTotal", v -> (Long) v >= 3, WAIT);
             String base = "http://127.0.0.1:" + http + "/jolokia";
 
@@ -50,17 +51,33 @@ class JolokiaIT {
             Path config = dir.resolve("telegraf.conf");
             Files.copy(Paths.get(System.getProperty("telegraf.config")), config);
             String points = Shell.run("python3", System.getProperty("telegraf.check"), config.toString(), base);
-            assertTrue(Pattern.compile("(?m)^rstwatch_port,scope=local,port=7211 .*\\bRefusedTotal=[1-9]\\d*i\\b")
-                    .matcher(points).find(), points);
-            assertTrue(Pattern.compile("(?m)^rstwatch_port,scope=local,port=7211 .*\\bJvmFailuresTotal=[1-9]\\d*i\\b")
-                    .matcher(points).find(), points);
-            assertTrue(Pattern.compile("(?m)^rstwatch_tcp .*\\bAttemptFailsTotal=\\d+i\\b.*AlertLevel=\"(OK|WARN|CRITICAL)\"|"
-                    + "(?m)^rstwatch_tcp .*AlertLevel=\"(OK|WARN|CRITICAL)\".*\\bAttemptFailsTotal=\\d+i\\b")
-                    .matcher(points).find(), points);
-            assertTrue(Pattern.compile("(?m)^rstwatch_capture Active=true,DroppedTotal=0i,").matcher(points).find(),
+            assertTrue(
+                    Pattern.compile("(?m)^rstwatch_port,scope=local,port=7211 .*\\bRefusedTotal=[1-9]\\d*i\\b")
+                            .matcher(points)
+                            .find(),
                     points);
-            assertTrue(Pattern.compile("(?m)^rstwatch_agent PluginEventsDroppedTotal=0i,PluginsDisabled=0i$")
-                    .matcher(points).find(), points);
+            assertTrue(
+                    Pattern.compile("(?m)^rstwatch_port,scope=local,port=7211 .*\\bJvmFailuresTotal=[1-9]\\d*i\\b")
+                            .matcher(points)
+                            .find(),
+                    points);
+            assertTrue(
+                    Pattern.compile(
+                                    "(?m)^rstwatch_tcp .*\\bAttemptFailsTotal=\\d+i\\b.*AlertLevel=\"(OK|WARN|CRITICAL)\"|"
+                                            + "(?m)^rstwatch_tcp .*AlertLevel=\"(OK|WARN|CRITICAL)\".*\\bAttemptFailsTotal=\\d+i\\b")
+                            .matcher(points)
+                            .find(),
+                    points);
+            assertTrue(
+                    Pattern.compile("(?m)^rstwatch_capture Active=true,DroppedTotal=0i,")
+                            .matcher(points)
+                            .find(),
+                    points);
+            assertTrue(
+                    Pattern.compile("(?m)^rstwatch_agent PluginEventsDroppedTotal=0i,PluginsDisabled=0i$")
+                            .matcher(points)
+                            .find(),
+                    points);
             assertTrue(points.contains("rstwatch_connects "), points);
             assertEquals(0, points.lines().filter(l -> l.startsWith("ERROR")).count(), points);
         }
@@ -71,7 +88,8 @@ class JolokiaIT {
         Exception last = null;
         for (int i = 0; i < 50; i++) {
             try {
-                return client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+                return client.send(
+                                HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
                         .body();
             } catch (java.io.IOException e) {
                 last = e;

@@ -10,12 +10,17 @@ import org.junit.jupiter.api.Test;
 
 /** The alerting rules, checked and unit-tested by the real promtool (Debian's prometheus package). */
 class PrometheusRulesIT {
-    private static final Path DIR = Paths.get(System.getProperty("jmx_exporter.config")).getParent();
+    private static final Path DIR =
+            Paths.get(System.getProperty("jmx_exporter.config")).getParent();
 
     @Test
     void rulesAreValidAndFireOnTheSeedSituation() {
         Requirements.require(Shell.available("promtool"), "promtool (Debian package prometheus)");
-        String check = Shell.run("promtool", "check", "rules", DIR.resolve("prometheus-rules.yml").toString());
+        String check = Shell.run(
+                "promtool",
+                "check",
+                "rules",
+                DIR.resolve("prometheus-rules.yml").toString());
         assertTrue(check.contains("SUCCESS: 6 rules found"), check);
         // The test file expects the seed's alerts to fire with their texts, and the others to stay silent.
         String test = Shell.run("bash", "-c", "cd " + DIR + " && promtool test rules prometheus-rules.test.yml");

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
@@ -24,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
  * The Zabbix template against Debian's real zabbix-java-gateway: the discovery rule finds the demo's port 7211,
@@ -42,10 +42,11 @@ class ZabbixIT {
     void discoveryAndEveryTemplateKeyAnswerThroughTheJavaGateway() throws Exception {
         Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
         Requirements.require(Files.isReadable(GATEWAY), "Debian's zabbix-java-gateway");
-        Map<String, Object> export = YAML.readValue(
-                Paths.get(System.getProperty("zabbix.template")).toFile(), Map.class);
-        Map<String, Object> template = ((List<Map<String, Object>>) ((Map<String, Object>) export.get("zabbix_export"))
-                .get("templates")).get(0);
+        Map<String, Object> export =
+                YAML.readValue(Paths.get(System.getProperty("zabbix.template")).toFile(), Map.class);
+        Map<String, Object> template = ((List<Map<String, Object>>)
+                        ((Map<String, Object>) export.get("zabbix_export")).get("templates"))
+                .get(0);
         List<String> itemKeys = new ArrayList<>();
         for (Map<String, Object> item : (List<Map<String, Object>>) template.get("items")) {
             assertEquals("JMX", item.get("type"));
@@ -57,23 +58,42 @@ class ZabbixIT {
 
         int jmxPort = Loopback.closedPort();
         int gatewayPort = Loopback.freeServicePort(); // the gateway accepts 1024-32767 only
-        Process gateway = new ProcessBuilder("java", "-Dzabbix.listenIP=127.0.0.1", "-Dzabbix.listenPort=" + gatewayPort,
-                "-Dzabbix.startPollers=2", "-Dzabbix.timeout=5", "-Dsun.rmi.transport.tcp.responseTimeout=5000",
-                "-jar", GATEWAY.toString()).redirectErrorStream(true).redirectOutput(Paths.get("target", "zabbix-java-gateway.log").toFile())
+        Process gateway = new ProcessBuilder(
+                        "java",
+                        "-Dzabbix.listenIP=127.0.0.1",
+                        "-Dzabbix.listenPort=" + gatewayPort,
+                        "-Dzabbix.startPollers=2",
+                        "-Dzabbix.timeout=5",
+                        "-Dsun.rmi.transport.tcp.responseTimeout=5000",
+                        "-jar",
+                        GATEWAY.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(Paths.get("target", "zabbix-java-gateway.log").toFile())
                 .start();
-        try (AgentJvm jvm = AgentJvm.builder().remoteJmx(jmxPort)
-                .jar(Paths.get(System.getProperty("demo.jar"))).start()) {
+        try (AgentJvm jvm = AgentJvm.builder()
+                .remoteJmx(jmxPort)
+                .jar(Paths.get(System.getProperty("demo.jar")))
+                .start()) {
             jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=7211", "RefusedTotal", v -> (Long) v >= 3, WAIT);
-            jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=7211", "Diagnosis",
-                    v -> ((String) v).contains("refused/s"), WAIT);
-            String endpoint = endpointTemplate.replace("{HOST.CONN}", "127.0.0.1").replace("{HOST.PORT}",
-                    Integer.toString(jmxPort));
+            jvm.awaitAttribute(
+                    "rstwatch:type=Port,scope=local,port=7211",
+                    "Diagnosis",
+                    v -> ((String) v).contains("refused/s"),
+                    WAIT);
+            String endpoint = endpointTemplate
+                    .replace("{HOST.CONN}", "127.0.0.1")
+                    .replace("{HOST.PORT}", Integer.toString(jmxPort));
 
             // Low-level discovery, as the server asks for it: the port appears with its scope.
             List<Map<String, Object>> discovered = (List<Map<String, Object>>) JSON.readValue(
-                    values(gatewayPort, endpoint, List.of((String) rule.get("key"))).get(0), Map.class).get("data");
-            Map<String, Object> row = discovered.stream().filter(r -> "7211".equals(String.valueOf(r.get("{#JMXPORT}"))))
-                    .findFirst().orElseThrow(() -> new AssertionError("port 7211 not discovered: " + discovered));
+                            values(gatewayPort, endpoint, List.of((String) rule.get("key")))
+                                    .get(0),
+                            Map.class)
+                    .get("data");
+            Map<String, Object> row = discovered.stream()
+                    .filter(r -> "7211".equals(String.valueOf(r.get("{#JMXPORT}"))))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("port 7211 not discovered: " + discovered));
             assertEquals("local", row.get("{#JMXSCOPE}"));
             assertEquals("rstwatch:type=Port,scope=local,port=7211", String.valueOf(row.get("{#JMXOBJ}")));
 
@@ -81,14 +101,16 @@ class ZabbixIT {
             for (Map<String, Object> p : (List<Map<String, Object>>) rule.get("item_prototypes")) {
                 keys.add(((String) p.get("key")).replace("{#JMXSCOPE}", "local").replace("{#JMXPORT}", "7211"));
             }
-            assertTrue(keys.contains("jmx[\"rstwatch:type=Port,scope=local,port=7211\",RefusedTotal]"), keys.toString());
+            assertTrue(
+                    keys.contains("jmx[\"rstwatch:type=Port,scope=local,port=7211\",RefusedTotal]"), keys.toString());
             List<String> answers = values(gatewayPort, endpoint, keys);
             assertEquals(keys.size(), answers.size());
             for (int i = 0; i < keys.size(); i++) {
                 assertNotNull(answers.get(i), keys.get(i) + " has no value");
                 assertFalse(answers.get(i).startsWith("ERROR:"), keys.get(i) + " -> " + answers.get(i));
             }
-            String refused = answers.get(keys.indexOf("jmx[\"rstwatch:type=Port,scope=local,port=7211\",RefusedTotal]"));
+            String refused =
+                    answers.get(keys.indexOf("jmx[\"rstwatch:type=Port,scope=local,port=7211\",RefusedTotal]"));
             assertTrue(Long.parseLong(refused) >= 3, refused);
             String diagnosis = answers.get(keys.indexOf("jmx[\"rstwatch:type=Port,scope=local,port=7211\",Diagnosis]"));
             assertTrue(diagnosis.contains("127.0.0.1:7211 (lo); nothing listens there"), diagnosis);
@@ -103,7 +125,8 @@ class ZabbixIT {
     @SuppressWarnings("unchecked")
     private static List<String> values(int gatewayPort, String endpoint, List<String> keys) throws Exception {
         StringBuilder json = new StringBuilder("{\"request\":\"java gateway jmx\",\"jmx_endpoint\":")
-                .append(quote(endpoint)).append(",\"keys\":[");
+                .append(quote(endpoint))
+                .append(",\"keys\":[");
         for (int i = 0; i < keys.size(); i++) {
             json.append(i == 0 ? "" : ",").append(quote(keys.get(i)));
         }
@@ -127,7 +150,10 @@ class ZabbixIT {
                 s.setSoTimeout(30000);
                 OutputStream out = s.getOutputStream();
                 ByteBuffer header = ByteBuffer.allocate(13).order(ByteOrder.LITTLE_ENDIAN);
-                header.put("ZBXD".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).putInt(body.length).putInt(0);
+                header.put("ZBXD".getBytes(StandardCharsets.US_ASCII))
+                        .put((byte) 1)
+                        .putInt(body.length)
+                        .putInt(0);
                 out.write(header.array());
                 out.write(body);
                 out.flush();
@@ -135,7 +161,8 @@ class ZabbixIT {
                 byte[] h = new byte[13];
                 in.readFully(h);
                 assertEquals("ZBXD", new String(h, 0, 4, StandardCharsets.US_ASCII));
-                int length = ByteBuffer.wrap(h, 5, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+                int length =
+                        ByteBuffer.wrap(h, 5, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
                 byte[] answer = new byte[length];
                 in.readFully(answer);
                 return new String(answer, StandardCharsets.UTF_8);

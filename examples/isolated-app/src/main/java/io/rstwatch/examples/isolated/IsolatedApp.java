@@ -23,12 +23,19 @@ public final class IsolatedApp {
     public static void main(String[] args) throws Exception {
         Logger log = LoggerFactory.getLogger(IsolatedApp.class);
         log.info("logging through the application's own slf4j binding");
-        System.out.println("slf4j binding: " + LoggerFactory.getILoggerFactory().getClass().getName());
+        System.out.println(
+                "slf4j binding: " + LoggerFactory.getILoggerFactory().getClass().getName());
 
-        String greeting = new ByteBuddy().subclass(Object.class)
-                .method(ElementMatchers.named("toString")).intercept(FixedValue.value("made by byte-buddy"))
-                .make().load(IsolatedApp.class.getClassLoader()).getLoaded()
-                .getDeclaredConstructor().newInstance().toString();
+        String greeting = new ByteBuddy()
+                .subclass(Object.class)
+                .method(ElementMatchers.named("toString"))
+                .intercept(FixedValue.value("made by byte-buddy"))
+                .make()
+                .load(IsolatedApp.class.getClassLoader())
+                .getLoaded()
+                .getDeclaredConstructor()
+                .newInstance()
+                .toString();
         System.out.println("byte-buddy: " + greeting + " " + version(ByteBuddy.class));
 
         CLibrary c = Native.load("c", CLibrary.class);
@@ -39,7 +46,8 @@ public final class IsolatedApp {
     }
 
     private static String version(Class<?> type) {
-        String location = type.getProtectionDomain().getCodeSource().getLocation().getPath();
+        String location =
+                type.getProtectionDomain().getCodeSource().getLocation().getPath();
         return location.substring(location.lastIndexOf('/') + 1);
     }
 

@@ -44,7 +44,9 @@ class IsolatedAppIT {
                     stderr.append(line).append('\n');
                 }
             }
-            assertTrue(stderr.toString().contains("[main] INFO io.rstwatch.examples.isolated.IsolatedApp - logging through"),
+            assertTrue(
+                    stderr.toString()
+                            .contains("[main] INFO io.rstwatch.examples.isolated.IsolatedApp - logging through"),
                     stderr.toString());
             return jvm.stdout() + "--- stderr ---\n" + stderr;
         }

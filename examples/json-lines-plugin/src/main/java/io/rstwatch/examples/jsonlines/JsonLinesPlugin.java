@@ -45,8 +45,8 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
     }
 
     private void open() throws IOException {
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        out = Files.newBufferedWriter(
+                file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         written = Files.size(file);
     }
 
@@ -86,9 +86,12 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
             return;
         }
         if (suppressed > 0) {
-            write(new Json().field("time", java.time.Instant.ofEpochSecond(second + 1).toString())
-                    .field("event", "suppressed").raw("count", Long.toString(suppressed))
-                    .raw("max_per_second", Integer.toString(maxPerSecond)).end());
+            write(new Json()
+                    .field("time", java.time.Instant.ofEpochSecond(second + 1).toString())
+                    .field("event", "suppressed")
+                    .raw("count", Long.toString(suppressed))
+                    .raw("max_per_second", Integer.toString(maxPerSecond))
+                    .end());
         }
         second = now;
         inSecond = 0;
@@ -108,19 +111,31 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
     static String toJson(RstwatchEvent event) {
         Json j = new Json().field("time", event.time().toString());
         if (event instanceof RefusedConnection r) {
-            j.field("event", "refused").field("scope", r.scope().label()).endpoint("service", r.service())
-                    .endpoint("client", r.client()).field("interface", r.interfaceName())
+            j.field("event", "refused")
+                    .field("scope", r.scope().label())
+                    .endpoint("service", r.service())
+                    .endpoint("client", r.client())
+                    .field("interface", r.interfaceName())
                     .raw("refused_by_this_host", Boolean.toString(r.refusedByThisHost()));
         } else if (event instanceof ConnectionReset r) {
-            j.field("event", "reset").field("kind", r.kind().name().toLowerCase(Locale.ROOT)).field("scope", r.scope().label())
-                    .endpoint("service", r.service()).endpoint("peer", r.peer()).field("interface", r.interfaceName())
+            j.field("event", "reset")
+                    .field("kind", r.kind().name().toLowerCase(Locale.ROOT))
+                    .field("scope", r.scope().label())
+                    .endpoint("service", r.service())
+                    .endpoint("peer", r.peer())
+                    .field("interface", r.interfaceName())
                     .raw("sent_by_this_host", Boolean.toString(r.sentByThisHost()));
         } else if (event instanceof ConnectFailure f) {
-            j.field("event", "connect_failure").endpoint("endpoint", f.endpoint())
-                    .field("cause", f.cause().name().toLowerCase(Locale.ROOT)).field("caller", f.caller());
+            j.field("event", "connect_failure")
+                    .endpoint("endpoint", f.endpoint())
+                    .field("cause", f.cause().name().toLowerCase(Locale.ROOT))
+                    .field("caller", f.caller());
         } else if (event instanceof AlertChange a) {
-            j.field("event", "alert").field("previous", a.previous().name()).field("level", a.level().name())
-                    .raw("failed_per_second", Double.toString(a.failedPerSecond())).field("message", a.message());
+            j.field("event", "alert")
+                    .field("previous", a.previous().name())
+                    .field("level", a.level().name())
+                    .raw("failed_per_second", Double.toString(a.failedPerSecond()))
+                    .field("message", a.message());
         }
         return j.end();
     }
@@ -138,7 +153,10 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
         }
 
         Json raw(String name, String json) {
-            sb.append(sb.length() > 1 ? "," : "").append(quote(name)).append(':').append(json);
+            sb.append(sb.length() > 1 ? "," : "")
+                    .append(quote(name))
+                    .append(':')
+                    .append(json);
             return this;
         }
 

@@ -32,13 +32,19 @@ class ExamplePluginsIT {
         int port = Loopback.closedPort();
         Path plugins = Files.createDirectory(dir.resolve("plugins"));
         Files.copy(Paths.get(System.getProperty("port-names.jar")), plugins.resolve("rstwatch-port-names.jar"));
-        Files.copy(Paths.get(System.getProperty("example.jar")), plugins.resolve("rstwatch-json-lines.jar"),
+        Files.copy(
+                Paths.get(System.getProperty("example.jar")),
+                plugins.resolve("rstwatch-json-lines.jar"),
                 StandardCopyOption.REPLACE_EXISTING);
         Files.writeString(plugins.resolve("rstwatch-port-names.properties"), port + " = collector-component\n");
-        Files.writeString(plugins.resolve("rstwatch-json-lines.properties"), "file = " + dir.resolve("events.jsonl")
-                + "\nmax.bytes = 5000\n");
+        Files.writeString(
+                plugins.resolve("rstwatch-json-lines.properties"),
+                "file = " + dir.resolve("events.jsonl") + "\nmax.bytes = 5000\n");
 
-        try (AgentJvm jvm = AgentJvm.builder().agentOptions("plugins=" + plugins).main(Idle.class).start()) {
+        try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions("plugins=" + plugins)
+                .main(Idle.class)
+                .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
             Loopback.refuse(port, 30);
             String mbean = "rstwatch:type=Port,scope=local,port=" + port;
@@ -74,12 +80,17 @@ class ExamplePluginsIT {
         int port = Loopback.closedPort();
         Path plugins = Files.createDirectory(dir.resolve("plugins"));
         Files.copy(Paths.get(System.getProperty("example.jar")), plugins.resolve("rstwatch-json-lines.jar"));
-        Files.writeString(plugins.resolve("rstwatch-json-lines.properties"), "file = " + dir.resolve("events.jsonl")
-                + "\nmax.per.second = 10\n");
-        try (AgentJvm jvm = AgentJvm.builder().agentOptions("plugins=" + plugins).main(Idle.class).start()) {
+        Files.writeString(
+                plugins.resolve("rstwatch-json-lines.properties"),
+                "file = " + dir.resolve("events.jsonl") + "\nmax.per.second = 10\n");
+        try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions("plugins=" + plugins)
+                .main(Idle.class)
+                .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
             Loopback.refuse(port, 30);
-            jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=" + port, "RefusedTotal", v -> (Long) v == 30, WAIT);
+            jvm.awaitAttribute(
+                    "rstwatch:type=Port,scope=local,port=" + port, "RefusedTotal", v -> (Long) v == 30, WAIT);
             jvm.awaitCaptureCaughtUp(WAIT); // every refusal before the marker was offered to the plugin
             jvm.closeStdin();
             jvm.waitFor(WAIT);
@@ -93,8 +104,14 @@ class ExamplePluginsIT {
                 + "  if e['event']=='refused' and e['service_port']==int(sys.argv[1]): written+=1\n"
                 + "  if e['event']=='suppressed': suppressed+=e['count']; assert e['max_per_second']==10\n"
                 + "print(written, suppressed)\n";
-        String[] counts = Shell.run("python3", "-c", check, Integer.toString(port), dir.resolve("events.jsonl").toString())
-                .trim().split(" ");
+        String[] counts = Shell.run(
+                        "python3",
+                        "-c",
+                        check,
+                        Integer.toString(port),
+                        dir.resolve("events.jsonl").toString())
+                .trim()
+                .split(" ");
         int written = Integer.parseInt(counts[0]);
         int suppressed = Integer.parseInt(counts[1]);
         assertTrue(written >= 10 && written < 30, "written " + written);
