@@ -10,10 +10,9 @@ import javax.management.ObjectName;
  */
 public final class ObjectNames {
     public static final String DOMAIN = "rstwatch";
-    /** Every rstwatch MBean, as a pattern: "rstwatch:type=*" in sentences, {@link #ALL} for queries. */
+    /** Every rstwatch MBean, as a pattern for sentences: "rstwatch:type=*". */
     public static final String ALL_TEXT = DOMAIN + ":type=*";
 
-    public static final ObjectName ALL = of(DOMAIN + ":type=*,*");
     public static final ObjectName AGENT = of(DOMAIN + ":type=Agent");
     public static final ObjectName CAPTURE = of(DOMAIN + ":type=Capture");
     public static final ObjectName TCP = of(DOMAIN + ":type=Tcp");
