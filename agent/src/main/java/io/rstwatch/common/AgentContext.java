@@ -2,24 +2,24 @@ package io.rstwatch.common;
 
 import io.rstwatch.config.Options;
 import java.lang.instrument.Instrumentation;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What the composition root hands every {@link Part} when it starts it: the options, the instrumentation (null
- * for the command line), one scheduler for short periodic work, and where events for plugins go.
+ * for the command line), where events for plugins go, and two threads for periodic work: the sampler (rates,
+ * the alert, the MBeans' cached values) and the scanner (reading /proc: listeners, addresses), so that a slow
+ * scan of a big host never delays a rate or the alert.
  */
 public final class AgentContext {
     private final Options options;
     private final Instrumentation instrumentation;
-    private final ScheduledExecutorService scheduler;
     private final EventSink events;
+    private final TaskThread sampler = new TaskThread("rstwatch-sampler");
+    private final TaskThread scanner = new TaskThread("rstwatch-scanner");
 
     public AgentContext(Options options, Instrumentation instrumentation, EventSink events) {
         this.options = options;
         this.instrumentation = instrumentation;
         this.events = events;
-        this.scheduler = Executors.newScheduledThreadPool(1, DaemonThreads.named("rstwatch-timer"));
     }
 
     public Options options() {
@@ -36,8 +36,13 @@ public final class AgentContext {
         return events;
     }
 
-    /** For short periodic work only (sampling, refreshing caches); long loops get a thread of their own. */
-    public ScheduledExecutorService scheduler() {
-        return scheduler;
+    /** For sampling and publishing: short tasks, no I/O beyond a small /proc file. */
+    public TaskThread sampler() {
+        return sampler;
+    }
+
+    /** For reading /proc at length: listening sockets and their owners, this host's addresses. */
+    public TaskThread scanner() {
+        return scanner;
     }
 }

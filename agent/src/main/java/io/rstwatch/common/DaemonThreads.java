@@ -1,9 +1,14 @@
 package io.rstwatch.common;
 
+import io.rstwatch.log.AgentLog;
+import io.rstwatch.log.LogLevel;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Daemon threads named "rstwatch-...", so they never keep the application alive and are easy to spot. */
+/**
+ * Daemon threads named "rstwatch-...", so they never keep the application alive and are easy to spot. Whatever
+ * ends one by surprise is one {@code [rstwatch]} line, never a bare stack trace on the application's stderr.
+ */
 public final class DaemonThreads {
     private DaemonThreads() {}
 
@@ -13,8 +18,16 @@ public final class DaemonThreads {
         return r -> {
             Thread t = new Thread(r, n.getAndIncrement() == 0 ? name : name + "-" + n.get());
             t.setDaemon(true);
+            t.setUncaughtExceptionHandler(DaemonThreads::ended);
             return t;
         };
+    }
+
+    private static void ended(Thread t, Throwable e) {
+        AgentLog.write(
+                LogLevel.WARN,
+                "thread " + t.getName() + " ended on an unexpected error; the other parts keep" + " working",
+                e);
     }
 
     /** Starts {@code task} on a new daemon thread named {@code name}. */

@@ -20,7 +20,10 @@ public final class OptionKeys {
             LogLevel.OFF);
 
     public static final OptionSpec<String> CONFIG = OptionSpec.text(
-            "config", "", "the path of a readable .properties file", "a properties file with more options");
+            "config",
+            "",
+            "the path of a readable .properties file",
+            "a properties file with more options (a regular file of at most 1 MiB; anything else is refused unread)");
 
     public static final OptionSpec<Integer> RATE_WINDOW = OptionSpec.integer(
             "rate.window", 60, 1, 3600, "seconds", "seconds over which every `...PerSecond` attribute is averaged");

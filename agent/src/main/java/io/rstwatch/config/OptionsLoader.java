@@ -1,9 +1,6 @@
 package io.rstwatch.config;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -126,14 +123,13 @@ public final class OptionsLoader {
     }
 
     private static Map<String, String> readFile(String path, List<String> problems) {
-        Path file = Paths.get(path);
-        Properties props = new Properties();
-        try (InputStream in = Files.newInputStream(file)) {
-            props.load(in);
+        Properties props;
+        try {
+            props = ConfigFiles.read(Paths.get(path));
         } catch (IOException | RuntimeException e) {
-            problems.add(
-                    "config file " + path + " cannot be read (" + e.getClass().getSimpleName()
-                            + "): options from it are ignored; name a readable .properties file with config=.");
+            problems.add("config file " + path + " cannot be read (" + ConfigFiles.why(e)
+                    + "): options from it are ignored; name a regular .properties file of at most 1 MiB with"
+                    + " config=.");
             return Map.of();
         }
         Map<String, String> out = new LinkedHashMap<>();

@@ -79,4 +79,8 @@ public interface TcpMXBean {
 
     @Description("When the counters were last read (ISO-8601, UTC); they are read every proc.interval seconds.")
     String getSampledAt();
+
+    @Description("AlertLevel notifications not delivered because a JMX client's listener was too slow or blocked"
+            + " (its queue holds 256), since start. The alert itself is never held up by a listener.")
+    long getAlertNotificationsDroppedTotal();
 }

@@ -9,6 +9,7 @@ import io.rstwatch.common.Times;
 import io.rstwatch.config.OptionKeys;
 import io.rstwatch.jmx.DescribedEmitterMBean;
 import io.rstwatch.jmx.MBeans;
+import io.rstwatch.jmx.NotificationDispatcher;
 import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.jmx.TcpMXBean;
 import io.rstwatch.plugin.AlertChange;
@@ -45,11 +46,11 @@ public final class KernelTcp implements Part, TcpMXBean {
     private RateWindow failed;
     private RateWindow resetsSent;
     private RateWindow overflows;
-    private final NotificationBroadcasterSupport notifications =
-            new NotificationBroadcasterSupport(new MBeanNotificationInfo(
-                    new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
-                    AttributeChangeNotification.class.getName(),
-                    "AlertLevel changed"));
+    private final NotificationDispatcher dispatcher = new NotificationDispatcher();
+    private final NotificationBroadcasterSupport notifications = dispatcher.broadcaster(new MBeanNotificationInfo(
+            new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
+            AttributeChangeNotification.class.getName(),
+            "AlertLevel changed"));
     private final AtomicLong sequence = new AtomicLong();
     private volatile TcpCounters last = TcpCounters.NONE;
     private volatile AlertLevel level = AlertLevel.OK;
@@ -80,7 +81,7 @@ public final class KernelTcp implements Part, TcpMXBean {
                 context.events());
         sample();
         MBeans.register(ObjectNames.TCP, new DescribedEmitterMBean<>(this, TcpMXBean.class, notifications));
-        context.scheduler().scheduleWithFixedDelay(this::sample, interval, interval, TimeUnit.SECONDS);
+        context.sampler().every("sampling the kernel's TCP counters", interval, TimeUnit.SECONDS, this::sample);
     }
 
     /** The alert's thresholds and the rate window, in samples of {@code interval} seconds. */
@@ -114,8 +115,13 @@ public final class KernelTcp implements Part, TcpMXBean {
         }
     }
 
-    /** Reads the counters, updates rates and the alert. On the scheduler's thread. */
+    /** Reads the counters, updates rates and the alert. On the sampler's thread. */
     void sample() {
+        sample(System.nanoTime());
+    }
+
+    /** The same, at {@code nowNanos} (System.nanoTime(); tests move it). */
+    void sample(long nowNanos) {
         try {
             TcpCounters c = new TcpCounters(
                     ProcNetParser.parse(
@@ -123,9 +129,9 @@ public final class KernelTcp implements Part, TcpMXBean {
                     System.currentTimeMillis());
             readProblem = null;
             last = c;
-            failed.sample(c.get(TcpCounter.ATTEMPT_FAILS));
-            resetsSent.sample(c.get(TcpCounter.OUT_RSTS));
-            overflows.sample(c.get(TcpCounter.LISTEN_OVERFLOWS));
+            failed.sample(nowNanos, c.get(TcpCounter.ATTEMPT_FAILS));
+            resetsSent.sample(nowNanos, c.get(TcpCounter.OUT_RSTS));
+            overflows.sample(nowNanos, c.get(TcpCounter.LISTEN_OVERFLOWS));
             evaluate(c);
         } catch (IOException | RuntimeException e) {
             readProblem = e.toString() + " (rstwatch needs read access to /proc/net/snmp and /proc/net/netstat)";
@@ -330,6 +336,11 @@ public final class KernelTcp implements Part, TcpMXBean {
     @Override
     public String getAlertMessage() {
         return message;
+    }
+
+    @Override
+    public long getAlertNotificationsDroppedTotal() {
+        return dispatcher.droppedTotal();
     }
 
     @Override

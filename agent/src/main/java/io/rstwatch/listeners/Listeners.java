@@ -45,7 +45,7 @@ public final class Listeners implements Part {
     public void start(AgentContext context) {
         inventory.refresh();
         int interval = context.options().get(OptionKeys.LISTENERS_INTERVAL);
-        context.scheduler().scheduleWithFixedDelay(inventory::refresh, interval, interval, TimeUnit.SECONDS);
+        context.scanner().every("reading the listening sockets", interval, TimeUnit.SECONDS, inventory::refresh);
         MBeans.register(
                 ObjectNames.LISTENERS, new ListenersView(inventory, services, backlogs, proc), ListenersMXBean.class);
     }

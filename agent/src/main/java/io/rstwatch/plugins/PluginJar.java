@@ -1,6 +1,8 @@
 package io.rstwatch.plugins;
 
+import io.rstwatch.common.DaemonThreads;
 import io.rstwatch.common.Version;
+import io.rstwatch.config.ConfigFiles;
 import io.rstwatch.jmx.PluginRow;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
@@ -8,10 +10,10 @@ import io.rstwatch.plugin.PluginContext;
 import io.rstwatch.plugin.RstwatchEvent;
 import io.rstwatch.plugin.RstwatchPlugin;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -82,7 +84,7 @@ final class PluginJar implements Runnable {
     }
 
     void start() {
-        thread = new Thread(this, "rstwatch-plugin-" + name);
+        thread = DaemonThreads.named("rstwatch-plugin-" + name).newThread(this);
         thread.setDaemon(true);
         thread.start();
     }
@@ -307,20 +309,20 @@ final class PluginJar implements Runnable {
     private Map<String, String> settings() {
         Path file = jar.resolveSibling(name + ".properties");
         Map<String, String> out = new TreeMap<>();
-        if (Files.isReadable(file)) {
-            Properties p = new Properties();
-            try (InputStream in = Files.newInputStream(file)) {
-                p.load(in);
-            } catch (IOException e) {
-                AgentLog.write(
-                        LogLevel.WARN,
-                        "cannot read " + file + " (" + e.getMessage() + "); plugin " + name
-                                + " starts without settings",
-                        null);
-            }
+        if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return Collections.unmodifiableMap(out); // no settings
+        }
+        try {
+            Properties p = ConfigFiles.read(file);
             for (String key : p.stringPropertyNames()) {
                 out.put(key, p.getProperty(key));
             }
+        } catch (IOException | RuntimeException e) {
+            AgentLog.write(
+                    LogLevel.WARN,
+                    "cannot read " + file + " (" + ConfigFiles.why(e) + "); plugin " + name
+                            + " starts without settings: make it a regular file of at most 1 MiB",
+                    null);
         }
         return Collections.unmodifiableMap(out);
     }

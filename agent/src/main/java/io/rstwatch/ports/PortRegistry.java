@@ -3,6 +3,7 @@ package io.rstwatch.ports;
 import io.rstwatch.common.AgentContext;
 import io.rstwatch.common.EventSink;
 import io.rstwatch.common.Part;
+import io.rstwatch.common.TaskThread;
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.jmx.MBeans;
 import io.rstwatch.jmx.PortMXBean;
@@ -13,10 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Port as a service: the one place that owns the bounded port table, creates, publishes and refreshes the
@@ -25,7 +23,6 @@ import org.slf4j.LoggerFactory;
  * It works with or without capture: in-JVM failures get their Port entries either way.
  */
 public final class PortRegistry implements Part {
-    private static final Logger LOG = LoggerFactory.getLogger(PortRegistry.class);
     private static final long HOST_REFRESH_SECONDS = 2;
 
     /** A refused port whose clients are on this host, for the alert: its rate and its clause. */
@@ -38,8 +35,8 @@ public final class PortRegistry implements Part {
     private final PortTable table;
     private final ResetClassifier classifier;
     private final Map<PortStats, PortView> views = new ConcurrentHashMap<>();
-    /** The scheduler, once started: new entries are published on it, never on the thread that created them. */
-    private volatile Executor publisher;
+    /** The sampler, once started: new entries are published on it, never on the thread that created them. */
+    private volatile TaskThread publisher;
 
     private volatile PacketSource packetSource;
 
@@ -64,13 +61,12 @@ public final class PortRegistry implements Part {
 
     @Override
     public void start(AgentContext context) {
-        publisher = context.scheduler();
+        publisher = context.sampler();
         for (PortStats s : table.entries()) {
             published(s); // entries made before start: in-JVM failures while the parts were starting
         }
-        context.scheduler().scheduleWithFixedDelay(this::everySecond, 1, 1, TimeUnit.SECONDS);
-        context.scheduler()
-                .scheduleWithFixedDelay(host::refresh, HOST_REFRESH_SECONDS, HOST_REFRESH_SECONDS, TimeUnit.SECONDS);
+        context.sampler().every("refreshing the Port MBeans", 1, TimeUnit.SECONDS, this::everySecond);
+        context.scanner().every("reading this host's addresses", HOST_REFRESH_SECONDS, TimeUnit.SECONDS, host::refresh);
     }
 
     @Override
@@ -136,9 +132,9 @@ public final class PortRegistry implements Part {
 
     /** Told about each new entry on the thread that made it (a capture or application thread): hands it on. */
     private void published(PortStats stats) {
-        Executor e = publisher;
-        if (e != null) {
-            e.execute(() -> publish(stats));
+        TaskThread t = publisher;
+        if (t != null) {
+            t.execute("publishing a Port MBean", () -> publish(stats));
         }
     }
 
@@ -153,13 +149,9 @@ public final class PortRegistry implements Part {
     }
 
     private void everySecond() {
-        try {
-            table.sampleRates();
-            for (PortView view : views.values()) {
-                view.refresh(host, listeners, services, window);
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("refreshing the port MBeans failed", e);
+        table.sampleRates(System.nanoTime());
+        for (PortView view : views.values()) {
+            view.refresh(host, listeners, services, window);
         }
     }
 }

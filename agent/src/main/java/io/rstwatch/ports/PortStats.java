@@ -16,6 +16,8 @@ public final class PortStats {
     public static final int OTHER = -1;
 
     private static final int MAX_INTERFACES = 8;
+    /** Rates are sampled about once a second. */
+    static final int SAMPLE_SECONDS = 1;
 
     private final Scope scope;
     private final int port;
@@ -43,12 +45,16 @@ public final class PortStats {
     final RateWindow refusedLocalClientsRate;
     final RateWindow resetsRate;
 
-    PortStats(Scope scope, int port, int rateWindow, int secondsSinceStart) {
+    /**
+     * @param rateWindow seconds over which rates are averaged
+     * @param zeroSinceNanos when counting started (System.nanoTime()): every count was 0 from then until now
+     */
+    PortStats(Scope scope, int port, int rateWindow, long zeroSinceNanos) {
         this.scope = scope;
         this.port = port;
-        this.refusedRate = new RateWindow(rateWindow, secondsSinceStart);
-        this.refusedLocalClientsRate = new RateWindow(rateWindow, secondsSinceStart);
-        this.resetsRate = new RateWindow(rateWindow, secondsSinceStart);
+        this.refusedRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
+        this.refusedLocalClientsRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
+        this.resetsRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
     }
 
     /** Counts one event. {@code ifindex} is -1 when the link layer does not tell. */
@@ -229,10 +235,10 @@ public final class PortStats {
         }
     }
 
-    /** Once a second, from the publisher. */
-    void sampleRates() {
-        refusedRate.sample(refused.get());
-        refusedLocalClientsRate.sample(refusedLocalClients.get());
-        resetsRate.sample(resetsTotal());
+    /** About once a second, from the registry's sampler; {@code nowNanos} is System.nanoTime(). */
+    void sampleRates(long nowNanos) {
+        refusedRate.sample(nowNanos, refused.get());
+        refusedLocalClientsRate.sample(nowNanos, refusedLocalClients.get());
+        resetsRate.sample(nowNanos, resetsTotal());
     }
 }

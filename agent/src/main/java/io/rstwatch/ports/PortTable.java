@@ -37,18 +37,17 @@ public final class PortTable {
         if (s != null) {
             return s;
         }
-        int secondsSinceStart = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - startedNanos) / 1_000_000_000L);
         if (all.size() - (other[0] != null ? 1 : 0) - (other[1] != null ? 1 : 0) >= maxPorts) {
             s = other[scope.ordinal()];
             if (s == null) {
-                s = new PortStats(scope, PortStats.OTHER, rateWindow, secondsSinceStart);
+                s = new PortStats(scope, PortStats.OTHER, rateWindow, startedNanos);
                 other[scope.ordinal()] = s;
                 all.add(s);
                 onNewEntry.accept(s);
             }
             return s;
         }
-        s = new PortStats(scope, port, rateWindow, secondsSinceStart);
+        s = new PortStats(scope, port, rateWindow, startedNanos);
         byPort[scope.ordinal()][port] = s;
         all.add(s);
         onNewEntry.accept(s);
@@ -60,10 +59,10 @@ public final class PortTable {
         return new ArrayList<>(all);
     }
 
-    /** Samples every entry's rates; once a second. */
-    public void sampleRates() {
+    /** Samples every entry's rates; about once a second, {@code nowNanos} from System.nanoTime(). */
+    public void sampleRates(long nowNanos) {
         for (PortStats s : entries()) {
-            s.sampleRates();
+            s.sampleRates(nowNanos);
         }
     }
 }

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +35,8 @@ import org.slf4j.LoggerFactory;
 public final class AgentRuntime {
     private static final Path PROC = Paths.get("/proc");
     private static final Path SERVICES = Paths.get("/etc/services");
-    private static final AtomicBoolean OPTIONS_REPORTED = new AtomicBoolean();
+    /** The options as read once, at start or at exit, whichever came first: a file is never read twice. */
+    private static Options loaded;
 
     private AgentRuntime() {}
 
@@ -119,13 +119,13 @@ public final class AgentRuntime {
      * synchronized so that the exit hook waits for lines the starting thread is still writing.
      */
     public static synchronized Options reportOptionProblems(String args) {
-        Options options = OptionsLoader.load(args, System.getProperties());
-        if (OPTIONS_REPORTED.compareAndSet(false, true)) {
-            AgentLog.setLevel(options.get(OptionKeys.LOG));
-            for (String problem : options.problems()) {
+        if (loaded == null) {
+            loaded = OptionsLoader.load(args, System.getProperties());
+            AgentLog.setLevel(loaded.get(OptionKeys.LOG));
+            for (String problem : loaded.problems()) {
                 AgentLog.write(LogLevel.WARN, problem, null);
             }
         }
-        return options;
+        return loaded;
     }
 }

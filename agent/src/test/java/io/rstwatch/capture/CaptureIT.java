@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,10 +53,10 @@ class CaptureIT {
             assertEquals(25L, jvm.attribute(port("local", v4), "RefusedTotal", WAIT));
             assertEquals(17L, jvm.attribute(port("local", v6), "RefusedTotal", WAIT));
             assertEquals(0L, jvm.attribute(port("local", v4), "ResetsTotal", WAIT));
-            assertArrayEquals(new String[] {"lo"}, (String[]) jvm.attribute(port("local", v4), "Interfaces", WAIT));
-            assertEquals("::1", jvm.attribute(port("local", v6), "Address", WAIT));
-            String[] peers = (String[]) jvm.attribute(port("local", v4), "TopPeers", WAIT);
-            assertArrayEquals(new String[] {"127.0.0.1 (25)"}, peers);
+            // Formatted attributes are cached, refreshed once a second: wait for the refresh after the counts.
+            awaitCached(jvm, port("local", v4), "Interfaces", new String[] {"lo"});
+            awaitCached(jvm, port("local", v6), "Address", "::1");
+            awaitCached(jvm, port("local", v4), "TopPeers", new String[] {"127.0.0.1 (25)"});
             String diagnosis = (String)
                     jvm.awaitAttribute(port("local", v4), "Diagnosis", v -> ((String) v).contains("refused/s"), WAIT);
             assertTrue(diagnosis.contains("127.0.0.1:" + v4 + " (lo); nothing listens there"), diagnosis);
@@ -101,9 +102,8 @@ class CaptureIT {
             jvm.awaitAttribute(port("remote", port), "RefusedTotal", v -> (Long) v >= 9, WAIT);
             jvm.awaitCaptureCaughtUp(WAIT);
             assertEquals(9L, jvm.attribute(port("remote", port), "RefusedTotal", WAIT));
-            assertEquals(other.address(), jvm.attribute(port("remote", port), "Address", WAIT));
-            String[] interfaces = (String[]) jvm.attribute(port("remote", port), "Interfaces", WAIT);
-            assertEquals(List.of(other.interfaceName()), Arrays.asList(interfaces));
+            awaitCached(jvm, port("remote", port), "Address", other.address());
+            awaitCached(jvm, port("remote", port), "Interfaces", new String[] {other.interfaceName()});
         }
     }
 
@@ -157,6 +157,14 @@ class CaptureIT {
         } finally {
             Shell.quietly("ip", "link", "del", name);
         }
+    }
+
+    /**
+     * Waits for a cached attribute to show {@code expected}; fails with the last value seen. A value that is still
+     * being refreshed shows soon; a wrong one never does.
+     */
+    private static void awaitCached(AgentJvm jvm, String name, String attribute, Object expected) throws Exception {
+        jvm.awaitAttribute(name, attribute, v -> Objects.deepEquals(v, expected), Duration.ofSeconds(10));
     }
 
     private static void assertStderrIsOneWarningAboutIt(AgentJvm jvm, String topic) throws InterruptedException {

@@ -8,9 +8,12 @@ import io.rstwatch.ports.HostView;
 import io.rstwatch.ports.ListenerLookup;
 import io.rstwatch.ports.PortRegistry;
 import io.rstwatch.ports.Services;
+import io.rstwatch.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import javax.management.AttributeChangeNotification;
 import javax.management.Notification;
@@ -19,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The alert's levels, notifications and message on a fake /proc whose counters the test moves. */
 class KernelTcpTest {
+    private static final long SECOND = 1_000_000_000L;
+
     private static void counters(Path proc, long attemptFails) throws Exception {
         Files.writeString(
                 proc.resolve("net/snmp"),
@@ -42,16 +47,17 @@ class KernelTcpTest {
                 Services.read(proc.resolve("no-services")),
                 EventSink.NONE);
         KernelTcp tcp = new KernelTcp(proc, ports);
+        long now = 0;
         tcp.configure(1.0, 10.0, 5, 1, EventSink.NONE);
-        List<Notification> seen = new ArrayList<>();
+        List<Notification> seen = Collections.synchronizedList(new ArrayList<>());
         tcp.notificationEmitter().addNotificationListener((n, h) -> seen.add(n), null, null);
-        tcp.sample();
+        tcp.sample(now += SECOND);
         assertEquals("OK", tcp.getAlertLevel());
         long fails = 1000;
         for (int second = 0; second < 5; second++) {
             fails += 2;
             counters(proc, fails);
-            tcp.sample();
+            tcp.sample(now += SECOND);
         }
         assertEquals(2.0, tcp.getFailedConnectionsPerSecond(), 1e-9);
         assertEquals("WARN", tcp.getAlertLevel());
@@ -64,15 +70,16 @@ class KernelTcpTest {
         for (int second = 0; second < 5; second++) {
             fails += 20;
             counters(proc, fails);
-            tcp.sample();
+            tcp.sample(now += SECOND);
         }
         assertEquals("CRITICAL", tcp.getAlertLevel());
         for (int second = 0; second < 6; second++) {
             counters(proc, fails);
-            tcp.sample();
+            tcp.sample(now += SECOND);
         }
         assertEquals("OK", tcp.getAlertLevel());
-        // The average decays through WARN on its way down.
+        // The average decays through WARN on its way down. Listeners are called on the dispatcher's thread.
+        Await.until("four notifications", Duration.ofSeconds(10), () -> seen.size() == 4);
         assertEquals(
                 List.of("OK>WARN", "WARN>CRITICAL", "CRITICAL>WARN", "WARN>OK"),
                 seen.stream()

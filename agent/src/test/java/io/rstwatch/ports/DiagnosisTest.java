@@ -12,6 +12,8 @@ class DiagnosisTest {
     private static final long LOOPBACK = Addresses.v4Lo(0x7F000001);
     private static final long REMOTE = Addresses.v4Lo(0xC0000209); // 192.0.2.9
     private static final long T0 = Instant.parse("2026-11-25T10:54:00Z").toEpochMilli();
+    /** One second of System.nanoTime(), counting started at 0. */
+    private static final long SECOND = 1_000_000_000L;
 
     /** An entry with {@code refused} refusals over 2 s, from 10:54:00Z to 10:54:01Z, rates sampled. */
     private static PortStats refused(Scope scope, int port, long service, int refused) {
@@ -19,8 +21,8 @@ class DiagnosisTest {
         for (int i = 0; i < refused; i++) {
             s.record(ResetKind.REFUSED, true, 0, service, 0, LOOPBACK, true, 1, T0 + 1000L * (i % 2));
         }
-        s.sampleRates();
-        s.sampleRates();
+        s.sampleRates(SECOND);
+        s.sampleRates(2 * SECOND);
         return s;
     }
 
@@ -70,7 +72,7 @@ class DiagnosisTest {
         s.record(ResetKind.ABORT, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, T0);
         s.record(ResetKind.ABORT, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, T0);
         s.record(ResetKind.STALE, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, T0);
-        s.sampleRates();
+        s.sampleRates(SECOND);
         assertEquals(
                 "3.00 resets/s over the last 60 s on 127.0.0.1:5432 (lo): 2 live connections torn down (abort), 1"
                         + " for connections the sender did not know (stale) in all; 0 refused and 3 resets since 10:54:00Z,"
@@ -82,8 +84,8 @@ class DiagnosisTest {
     void aQuietPortSaysSo() {
         PortStats s = new PortStats(Scope.LOCAL, 7211, 10, 0);
         s.record(ResetKind.REFUSED, true, 0, LOOPBACK, 0, LOOPBACK, true, 1, T0);
-        for (int i = 0; i < 12; i++) {
-            s.sampleRates();
+        for (int i = 1; i <= 12; i++) {
+            s.sampleRates(i * SECOND);
         }
         assertEquals(
                 "No refusals or resets on 127.0.0.1:7211 (lo) in the last 10 s; 1 refused and 0 resets since"

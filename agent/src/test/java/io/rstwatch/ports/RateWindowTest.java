@@ -4,56 +4,95 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-/** Per-second averages of a monotonic total over a window of samples. */
+/** Per-second averages of a monotonic total over a window, divided by the time that really passed. */
 class RateWindowTest {
+    private static final long S = 1_000_000_000L;
+    /** An arbitrary System.nanoTime() origin: it may be anything, negative included. */
+    private static final long T0 = -7_000_000_000_000L;
+
     @Test
     void averagedOverTheTimeSinceStartUntilTheWindowIsFull() {
-        RateWindow w = new RateWindow(60, 0);
+        RateWindow w = RateWindow.fromZero(60, 1, T0);
         long total = 0;
         for (int second = 1; second <= 10; second++) {
             total += 2;
-            w.sample(total);
+            w.sample(T0 + second * S, total);
         }
         assertEquals(2.0, w.perSecond(), 1e-9);
     }
 
     @Test
     void anEntryMadeLongAfterStartAveragesOverTheWholeWindow() {
-        RateWindow late = new RateWindow(60, 3600);
-        late.sample(6);
+        RateWindow late = RateWindow.fromZero(60, 1, T0);
+        late.sample(T0 + 3600 * S, 6);
         assertEquals(0.1, late.perSecond(), 1e-9);
     }
 
     @Test
     void aBurstLeavesTheWindowAfterWindowSeconds() {
-        RateWindow w = new RateWindow(10, 0);
-        w.sample(100); // 100 in the first second
+        RateWindow w = RateWindow.fromZero(10, 1, T0);
+        w.sample(T0 + S, 100); // 100 in the first second
         assertEquals(100.0, w.perSecond(), 1e-9);
         for (int second = 2; second <= 10; second++) {
-            w.sample(100);
+            w.sample(T0 + second * S, 100);
         }
         assertEquals(10.0, w.perSecond(), 1e-9, "100 over the 10 s window");
-        w.sample(100);
+        w.sample(T0 + 11 * S, 100);
         assertEquals(0.0, w.perSecond(), 1e-9, "the burst is more than 10 s old");
     }
 
     @Test
     void aRunningTotalStartsFromItsFirstReadingNotFromZero() {
         RateWindow w = RateWindow.ofRunningTotal(60, 5);
-        w.sample(1_000_000); // the kernel's counter since boot: a baseline, not a burst
+        w.sample(T0, 1_000_000); // the kernel's counter since boot: a baseline, not a burst
         assertEquals(0.0, w.perSecond(), 1e-9);
-        w.sample(1_000_010);
+        w.sample(T0 + 5 * S, 1_000_010);
         assertEquals(2.0, w.perSecond(), 1e-9, "10 in one 5 s interval");
-        w.sample(1_000_010);
+        w.sample(T0 + 10 * S, 1_000_010);
         assertEquals(1.0, w.perSecond(), 1e-9, "10 in two intervals");
     }
 
     @Test
     void aWindowShorterThanTheIntervalIsOneInterval() {
         RateWindow w = RateWindow.ofRunningTotal(1, 5);
-        w.sample(0);
-        w.sample(50);
-        w.sample(60);
+        w.sample(T0, 0);
+        w.sample(T0 + 5 * S, 50);
+        w.sample(T0 + 10 * S, 60);
         assertEquals(2.0, w.perSecond(), 1e-9, "the last interval alone: 10 in 5 s");
+    }
+
+    @Test
+    void aLateSamplerDoesNotInflateTheRate() {
+        // 2 failed connections a second (the total is 2t), sampled every second over a 1 s window (watch's
+        // proc.interval=1); the sampler skips t=6. Counting samples would divide 4 by 1 s and double the rate.
+        RateWindow w = RateWindow.ofRunningTotal(1, 1);
+        for (int second = 0; second <= 5; second++) {
+            w.sample(T0 + second * S, 2L * second);
+        }
+        w.sample(T0 + 7 * S, 14);
+        assertEquals(2.0, w.perSecond(), 1e-9);
+    }
+
+    @Test
+    void aStalledSamplerGivesTheRateOverTheTimeThatPassed() {
+        // Sampled every 5 s over a 5 s window; the sampler stalls 15 s. Nothing but the newest sample is within
+        // the window, so the rate is taken from the one before it: 2 a second all along.
+        RateWindow w = RateWindow.ofRunningTotal(5, 5);
+        w.sample(T0, 0);
+        w.sample(T0 + 5 * S, 10);
+        w.sample(T0 + 25 * S, 50);
+        assertEquals(2.0, w.perSecond(), 1e-9);
+    }
+
+    @Test
+    void jitterOfLessThanHalfAnIntervalKeepsTheFullWindow() {
+        RateWindow w = RateWindow.ofRunningTotal(10, 1);
+        long total = 0;
+        for (int second = 0; second <= 20; second++) {
+            long jitter = second % 2 == 0 ? 0 : S / 10; // every other sample 100 ms late
+            w.sample(T0 + second * S + jitter, total);
+            total += 3;
+        }
+        assertEquals(3.0, w.perSecond(), 0.05);
     }
 }
