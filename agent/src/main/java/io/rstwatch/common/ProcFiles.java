@@ -15,6 +15,13 @@ import java.nio.file.Path;
 public final class ProcFiles {
     private ProcFiles() {}
 
+    /** The first {@code maxBytes} of the file at most: for files another process writes, such as a cmdline. */
+    public static String readAtMost(Path file, int maxBytes) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(maxBytes), StandardCharsets.UTF_8);
+        }
+    }
+
     public static String read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(4096);

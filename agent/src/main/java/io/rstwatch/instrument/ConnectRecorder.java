@@ -151,16 +151,18 @@ final class ConnectRecorder {
         if (caller == null || uri.getHost() == null) {
             return;
         }
-        InetSocketAddress endpoint = new InetSocketAddress(uri.getHost(), port);
+        // The worker thread's failure is counted already, under this key and with its resolved address: no name
+        // is looked up here, on the application's thread.
         String key = uri.getHost() + ":" + port;
         EndpointStats s;
         synchronized (endpoints) {
             s = endpoints.get(key);
         }
-        if (s != null) {
-            s.lastCaller = caller;
+        if (s == null || s.address == null) {
+            return;
         }
-        listener.attributed(endpoint, caller);
+        s.lastCaller = caller;
+        listener.attributed(s.address, caller);
     }
 
     private void failure(SocketAddress address, Throwable thrown, Callers.Caller caller) {
@@ -169,7 +171,7 @@ final class ConnectRecorder {
         }
         Cause cause = cause(thrown);
         InetSocketAddress endpoint = (InetSocketAddress) address;
-        endpointStats(endpoint).record(cause, caller);
+        endpointStats(endpoint).record(endpoint, cause, caller);
         listener.failed(endpoint, cause, caller);
     }
 
@@ -230,6 +232,8 @@ final class ConnectRecorder {
         private final String endpoint;
         private final AtomicLong[] byCause = new AtomicLong[Cause.values().length];
         private volatile Callers.Caller lastCaller;
+        /** The address the last failure had, resolved by whoever connected. */
+        private volatile InetSocketAddress address;
 
         EndpointStats(String endpoint) {
             this.endpoint = endpoint;
@@ -238,9 +242,10 @@ final class ConnectRecorder {
             }
         }
 
-        void record(Cause cause, Callers.Caller caller) {
+        void record(InetSocketAddress to, Cause cause, Callers.Caller caller) {
             byCause[cause.ordinal()].incrementAndGet();
             lastCaller = caller;
+            address = to;
         }
 
         String endpoint() {

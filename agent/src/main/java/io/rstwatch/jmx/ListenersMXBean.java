@@ -3,9 +3,9 @@ package io.rstwatch.jmx;
 @Description("The TCP listeners of this JVM's network namespace (from /proc/net/tcp and tcp6), with their owners"
         + " (through the socket inode in /proc/PID/fd), and the ones that went away.")
 public interface ListenersMXBean {
-    @Description("Every LISTEN socket now: port, address, owner pid and command line (pid 0 and unknown when"
-            + " /proc does not say), connections waiting in the accept queue, the service name, and for this JVM's"
-            + " own listeners the backlog the"
+    @Description("The LISTEN sockets now, lowest ports first (at most 1024 rows; ListenersTotal counts all): port,"
+            + " address, owner pid and command line (pid 0 and unknown when /proc does not say), connections"
+            + " waiting in the accept queue, the service name, and for this JVM's own listeners the backlog the"
             + " queue is measured against (0 when unknown).")
     ListenerRow[] getListeners();
 

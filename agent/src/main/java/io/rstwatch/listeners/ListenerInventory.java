@@ -31,6 +31,8 @@ public final class ListenerInventory implements ListenerLookup {
     static final long RECENT_MILLIS = 300_000;
 
     private static final int MAX_COMMAND = 200;
+    /** Command lines can be megabytes (a JVM with a long class path): only this much is read. */
+    static final int MAX_CMDLINE_BYTES = 4096;
     /** The "st" column of /proc/net/tcp{,6} for a socket in LISTEN (include/net/tcp_states.h: TCP_LISTEN = 10). */
     private static final String STATE_LISTEN = "0A";
 
@@ -43,6 +45,8 @@ public final class ListenerInventory implements ListenerLookup {
     private volatile Map<Integer, Listener> byPort = Map.of();
 
     private volatile long refreshedAt;
+    /** Whether the last refresh could read /proc/net/tcp or tcp6 (not under gVisor or a masked /proc). */
+    private volatile boolean readable;
     /** Ports listening now or gone within {@link #RECENT_MILLIS}, as a 65536-bit set: read per packet. */
     private volatile long[] recentBits = new long[PORTS / 64];
 
@@ -106,8 +110,9 @@ public final class ListenerInventory implements ListenerLookup {
                 // tcp6 is absent when IPv6 is disabled
             }
         }
+        readable = read;
         if (!read) {
-            return;
+            return; // keep the last snapshot; the Port diagnoses say it is unknown now
         }
         resolveOwners(seen);
         long now = clock.getAsLong();
@@ -168,6 +173,11 @@ public final class ListenerInventory implements ListenerLookup {
         }
         out.sort((a, b) -> Long.compare(b.goneAtMillis, a.goneAtMillis));
         return out.subList(0, Math.min(limit, out.size()));
+    }
+
+    @Override
+    public boolean known() {
+        return readable;
     }
 
     public long refreshedAtMillis() {
@@ -254,7 +264,7 @@ public final class ListenerInventory implements ListenerLookup {
 
     private static String command(Path pidDir) {
         try {
-            String raw = ProcFiles.read(pidDir.resolve("cmdline"));
+            String raw = ProcFiles.readAtMost(pidDir.resolve("cmdline"), MAX_CMDLINE_BYTES);
             // Arguments are NUL-separated and may hold line breaks: one line, single spaces, for sentences.
             String s = raw.replaceAll("[\\x00-\\x1F\\s]+", " ").trim();
             return s.length() > MAX_COMMAND ? s.substring(0, MAX_COMMAND) + "..." : s;

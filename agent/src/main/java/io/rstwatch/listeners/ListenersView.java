@@ -14,6 +14,8 @@ import java.util.List;
 /** Backs the Listeners MBean from the inventory's snapshots. */
 final class ListenersView implements ListenersMXBean {
     private static final int GONE_SHOWN = 20;
+    /** Rows shown, lowest ports first; ListenersTotal counts them all. A big host has tens of thousands. */
+    static final int MAX_ROWS = 1024;
 
     private final ListenerInventory inventory;
     private final Services services;
@@ -47,7 +49,7 @@ final class ListenersView implements ListenersMXBean {
                     l.port(), l.address(), l.pid(), l.command(), l.acceptQueue(), services.name(l.port()), backlog));
         }
         rows.sort(Comparator.comparingInt(ListenerRow::port));
-        return rows.toArray(new ListenerRow[0]);
+        return rows.subList(0, Math.min(MAX_ROWS, rows.size())).toArray(new ListenerRow[0]);
     }
 
     @Override

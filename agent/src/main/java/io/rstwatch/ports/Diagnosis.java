@@ -9,10 +9,17 @@ final class Diagnosis {
     private Diagnosis() {}
 
     /**
+     * @param listenersKnown whether the listening sockets could be read: if not, nobody knows who listens
      * @param listener who listens on the port now, or null
      * @param last who listened there last, or null
      */
-    static String of(PortStats s, String interfaces, String listener, ListenerLookup.Departure last, int window) {
+    static String of(
+            PortStats s,
+            String interfaces,
+            boolean listenersKnown,
+            String listener,
+            ListenerLookup.Departure last,
+            int window) {
         String where = s.isOther()
                 ? "ports beyond ports.max (" + s.scope().label() + ")"
                 : s.firstSeen() == 0
@@ -30,7 +37,10 @@ final class Diagnosis {
                     .append(" on ")
                     .append(where)
                     .append(on);
-            if (s.isNamedLocalPort()) {
+            if (s.isNamedLocalPort() && !listenersKnown) {
+                sb.append("; unknown whether anything listens there: the listening sockets cannot be read"
+                        + " (/proc/net/tcp); the refusals say nothing did when they were sent");
+            } else if (s.isNamedLocalPort()) {
                 if (listener != null) {
                     sb.append("; ").append(listener).append(" listens there now, so the refusals may have stopped");
                 } else if (last != null) {

@@ -22,6 +22,11 @@ public interface ListenerLookup {
         public boolean listensOrListenedRecently(int port) {
             return false;
         }
+
+        @Override
+        public boolean known() {
+            return false;
+        }
     };
 
     /** A listener that went away: who it was ("pid 4242 `java -jar collector.jar`") and when it went. */
@@ -38,4 +43,10 @@ public interface ListenerLookup {
      * when its port no longer shows as listening. Read per packet: no lock, no allocation.
      */
     boolean listensOrListenedRecently(int port);
+
+    /**
+     * Whether the answers above are known: false before the first read of the listening sockets and whenever
+     * they cannot be read (a masked /proc, gVisor). Then nobody can say that nothing listens.
+     */
+    boolean known();
 }

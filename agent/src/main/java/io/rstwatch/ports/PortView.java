@@ -56,7 +56,7 @@ final class PortView implements PortMXBean {
         lastListener = last == null ? "" : last.owner() + ", gone since " + Times.timeOfDay(last.goneAtMillis());
         service = stats.isOther() ? "" : services.name(stats.port());
         jvmCallers = stats.jvmCallers().toArray(new String[0]);
-        diagnosis = Diagnosis.of(stats, String.join(", ", names), now, last, window);
+        diagnosis = Diagnosis.of(stats, String.join(", ", names), listeners.known(), now, last, window);
     }
 
     /** For the alert: "2.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens". */

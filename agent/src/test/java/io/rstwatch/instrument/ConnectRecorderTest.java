@@ -1,6 +1,7 @@
 package io.rstwatch.instrument;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.rstwatch.listeners.ListenBacklogs;
 import io.rstwatch.plugin.ConnectFailure.Cause;
@@ -12,7 +13,9 @@ import java.net.NoRouteToHostException;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.Test;
 /** Failed connects by cause, per endpoint, through the same typed handles the bridge calls. */
 class ConnectRecorderTest {
     private final List<String> failed = new ArrayList<>();
+    private final List<InetSocketAddress> attributed = new ArrayList<>();
     private final ListenBacklogs backlogs = new ListenBacklogs();
     /** A loader other than the test's: every frame here counts as the application's. */
     private final ConnectRecorder recorder = new ConnectRecorder(
@@ -32,7 +36,9 @@ class ConnectRecorderTest {
                 }
 
                 @Override
-                public void attributed(InetSocketAddress endpoint, Callers.Caller caller) {}
+                public void attributed(InetSocketAddress endpoint, Callers.Caller caller) {
+                    attributed.add(endpoint);
+                }
             },
             backlogs);
 
@@ -77,5 +83,23 @@ class ConnectRecorderTest {
         assertEquals("other endpoints", overflow.endpoint());
         assertEquals(10, overflow.count(Cause.REFUSED));
         assertEquals(ConnectRecorder.MAX_ENDPOINTS + 10, recorder.total(Cause.REFUSED), "no failure is lost");
+    }
+
+    @Test
+    void anHttpSendFailureIsAttributedWithTheAddressAlreadyRecordedAndNeverLooksANameUp() {
+        // The worker thread's failure, with the address HttpClient resolved.
+        InetSocketAddress resolved = new InetSocketAddress("localhost", 7211);
+        recorder.connectFailed(new Object(), resolved, new ConnectException("Connection refused"));
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create("http://localhost:7211/x")).build();
+        recorder.httpSendFailed(request, new ConnectException("Connection refused"));
+        assertEquals(List.of(resolved), attributed);
+        assertSame(resolved, attributed.get(0), "the recorded address itself: no lookup on this thread");
+        // No failure of that endpoint was counted: nothing to attribute, and no name to resolve.
+        recorder.httpSendFailed(
+                HttpRequest.newBuilder(URI.create("http://rstwatch-test.invalid/"))
+                        .build(),
+                new ConnectException("Connection refused"));
+        assertEquals(1, attributed.size());
     }
 }

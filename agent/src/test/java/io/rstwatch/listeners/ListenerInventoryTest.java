@@ -93,4 +93,21 @@ class ListenerInventoryTest {
                 ListenerInventory.MAX_HISTORY, inventory.gone(Integer.MAX_VALUE).size());
         assertNull(inventory.lastOn(1), "the oldest went first");
     }
+
+    @Test
+    void withoutReadableSocketTablesTheAnswersAreUnknownNotEmpty(@TempDir Path proc) throws Exception {
+        ListenerInventory inventory = new ListenerInventory(proc);
+        assertFalse(inventory.known(), "not read yet");
+        Files.createDirectories(proc.resolve("net"));
+        Files.writeString(
+                proc.resolve("net/tcp"),
+                HEADER
+                        + "   0: 0100007F:1C2B 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4711 1\n");
+        inventory.refresh();
+        assertTrue(inventory.known());
+        Files.delete(proc.resolve("net/tcp")); // masked, or gVisor
+        inventory.refresh();
+        assertFalse(inventory.known());
+        assertTrue(inventory.listensOrListenedRecently(7211), "the last snapshot is kept for the reset rules");
+    }
 }

@@ -33,7 +33,7 @@ class DiagnosisTest {
                 "2.00 refused/s over the last 60 s on 127.0.0.1:7211 (lo); nothing listens there: a client"
                         + " keeps connecting to a service that is not running; 4 refused and 0 resets since 10:54:00Z,"
                         + " last at 10:54:01Z.",
-                Diagnosis.of(s, "lo", null, null, 60));
+                Diagnosis.of(s, "lo", true, null, null, 60));
     }
 
     @Test
@@ -44,13 +44,13 @@ class DiagnosisTest {
                 "2.00 refused/s over the last 60 s on 127.0.0.1:7211 (lo); nothing listens there since 10:53:50Z;"
                         + " it was pid 4242 `java -jar collector.jar`; 4 refused and 0 resets since 10:54:00Z, last at"
                         + " 10:54:01Z.",
-                Diagnosis.of(s, "lo", null, gone, 60));
+                Diagnosis.of(s, "lo", true, null, gone, 60));
     }
 
     @Test
     void aLocalPortThatListensAgain() {
         PortStats s = refused(Scope.LOCAL, 7211, LOOPBACK, 4);
-        String d = Diagnosis.of(s, "lo", "pid 7 `collector`", null, 60);
+        String d = Diagnosis.of(s, "lo", true, "pid 7 `collector`", null, 60);
         assertEquals(
                 "2.00 refused/s over the last 60 s on 127.0.0.1:7211 (lo); pid 7 `collector` listens there now,"
                         + " so the refusals may have stopped; 4 refused and 0 resets since 10:54:00Z, last at 10:54:01Z.",
@@ -63,7 +63,7 @@ class DiagnosisTest {
         assertEquals(
                 "2.00 refused/s over the last 60 s on 192.0.2.9:5432 (eth0); that host refuses: nothing listens"
                         + " there, or a firewall rejects; 4 refused and 0 resets since 10:54:00Z, last at 10:54:01Z.",
-                Diagnosis.of(s, "eth0", null, null, 60));
+                Diagnosis.of(s, "eth0", true, null, null, 60));
     }
 
     @Test
@@ -77,7 +77,7 @@ class DiagnosisTest {
                 "3.00 resets/s over the last 60 s on 127.0.0.1:5432 (lo): 2 live connections torn down (abort), 1"
                         + " for connections the sender did not know (stale) in all; 0 refused and 3 resets since 10:54:00Z,"
                         + " last at 10:54:00Z.",
-                Diagnosis.of(s, "lo", null, null, 60));
+                Diagnosis.of(s, "lo", true, null, null, 60));
     }
 
     @Test
@@ -90,7 +90,7 @@ class DiagnosisTest {
         assertEquals(
                 "No refusals or resets on 127.0.0.1:7211 (lo) in the last 10 s; 1 refused and 0 resets since"
                         + " 10:54:00Z, last at 10:54:00Z.",
-                Diagnosis.of(s, "lo", null, null, 10));
+                Diagnosis.of(s, "lo", true, null, null, 10));
     }
 
     @Test
@@ -101,7 +101,7 @@ class DiagnosisTest {
         assertEquals(
                 "No refusals or resets on port 7211 in the last 60 s; none captured so far, and 2 failed"
                         + " connects from this JVM.",
-                Diagnosis.of(s, "", null, null, 60));
+                Diagnosis.of(s, "", true, null, null, 60));
     }
 
     @Test
@@ -110,6 +110,16 @@ class DiagnosisTest {
         assertEquals(
                 "2.00 refused/s over the last 60 s on ports beyond ports.max (local) (lo); 4 refused and 0 resets"
                         + " since 10:54:00Z, last at 10:54:01Z.",
-                Diagnosis.of(s, "lo", null, null, 60));
+                Diagnosis.of(s, "lo", true, null, null, 60));
+    }
+
+    @Test
+    void whenTheListenersCannotBeReadNobodySaysNothingListens() {
+        PortStats s = refused(Scope.LOCAL, 7211, LOOPBACK, 4);
+        assertEquals(
+                "2.00 refused/s over the last 60 s on 127.0.0.1:7211 (lo); unknown whether anything listens there: the"
+                        + " listening sockets cannot be read (/proc/net/tcp); the refusals say nothing did when they"
+                        + " were sent; 4 refused and 0 resets since 10:54:00Z, last at 10:54:01Z.",
+                Diagnosis.of(s, "lo", false, null, null, 60));
     }
 }

@@ -58,6 +58,11 @@ class ResetClassifierTest {
             public boolean listensOrListenedRecently(int port) {
                 return recentlyListening.contains(port);
             }
+
+            @Override
+            public boolean known() {
+                return true;
+            }
         };
         classifier = new ResetClassifier(host, listeners, table, EventSink.NONE);
     }
