@@ -9,6 +9,7 @@ import io.rstwatch.ports.HostView;
 import io.rstwatch.ports.ResetClassifier;
 import java.lang.reflect.Field;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.PcapHandle;
@@ -47,7 +48,6 @@ final class CaptureSource implements Runnable {
     private final AtomicLong packets = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong duplicateCount = new AtomicLong();
-    private volatile boolean running = true;
     private volatile State state = State.STARTING;
     private volatile String clause;
     private volatile boolean active;
@@ -104,25 +104,26 @@ final class CaptureSource implements Runnable {
         return dropped;
     }
 
+    /**
+     * Captures for as long as the JVM lives: whatever stops a capture (an error, a vanished interface, a
+     * break-off) is said in the Status and retried with back-off; an interrupt from the application is ignored.
+     */
     @Override
     public void run() {
         long backoff = 1000;
         String lastProblem = null;
-        while (running) {
+        while (true) {
             String problem = LibPcap.problem();
             long openedAt = System.currentTimeMillis();
             if (problem == null) {
                 try {
                     capture();
-                    lastProblem = null;
+                    problem = "the capture ended"; // capture() returns only by throwing; never stop for good
                 } catch (Throwable t) {
                     problem = explain(t);
                 } finally {
                     close();
                 }
-            }
-            if (!running) {
-                break;
             }
             if (System.currentTimeMillis() - openedAt > MAX_BACKOFF_MILLIS) {
                 backoff = 1000;
@@ -175,12 +176,12 @@ final class CaptureSource implements Runnable {
             state = State.CAPTURING;
             LOG.debug("capturing on {} ({}), filter {}", device, LinkTypes.name(dlt), CaptureFilter.forLinkType(dlt));
             long lastStats = System.nanoTime();
-            while (running) {
+            while (true) {
                 int rc = batches.next(scratch, sink);
                 if (rc == -1) {
                     throw new IllegalStateException(h.getError());
                 } else if (rc == -2) {
-                    break;
+                    throw new IllegalStateException("libpcap's loop was broken off");
                 }
                 if (System.nanoTime() - lastStats > 1_000_000_000L) {
                     lastStats = System.nanoTime();
@@ -256,11 +257,15 @@ final class CaptureSource implements Runnable {
         return m;
     }
 
-    private void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            running = false;
+    /** Waits before the next try. An interrupt is not ours to obey: the application may interrupt any thread. */
+    private static void sleep(long millis) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (long left = millis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
+            try {
+                Thread.sleep(left);
+            } catch (InterruptedException e) {
+                // ignored, see above; the interrupt status is cleared by the exception
+            }
         }
     }
 }

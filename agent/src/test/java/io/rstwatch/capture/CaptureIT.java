@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstwatch.testapps.Connector;
 import io.rstwatch.testapps.Idle;
 import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Loopback;
@@ -138,17 +139,23 @@ class CaptureIT {
         }
     }
 
+    /**
+     * Also a fault-matrix row: the application interrupts the capture thread while it waits to retry; capture
+     * must not stop for good while its Status says "retrying".
+     */
     @Test
-    void anInterfaceThatIsNotThereIsReportedAndCaptureStartsWhenItAppears() throws Exception {
+    void anInterfaceThatIsNotThereIsReportedAndCaptureStartsWhenItAppearsDespiteAnInterrupt() throws Exception {
         Requirements.require(Shell.available("ip"), "iproute2");
         String name = "rstwd" + ProcessHandle.current().pid() % 100000;
         try (AgentJvm jvm = AgentJvm.builder()
                 .agentOptions("interfaces=" + name)
-                .main(Idle.class)
+                .main(Connector.class)
                 .start()) {
             String status = (String) jvm.awaitAttribute(
                     "rstwatch:type=Capture", "Status", v -> ((String) v).startsWith("not capturing"), WAIT);
             assertTrue(status.contains("the interface is not there"), status);
+            jvm.send("interrupt rstwatch-capture-" + name);
+            jvm.awaitStdout("done interrupting 1", 1, WAIT);
             Shell.run("ip", "link", "add", name, "type", "veth", "peer", "name", name + "p");
             Shell.run("ip", "link", "set", name, "up");
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, Duration.ofSeconds(40));

@@ -17,7 +17,8 @@ import java.time.Duration;
 /**
  * Fails to connect in every way the JDK offers, one method each so that the agent must name each as caller.
  * Reads commands from stdin ("socket 127.0.0.1 4001", ...), answers "done" after each, exits on EOF.
- * "listen 0.0.0.0 PORT" opens a ServerSocket with backlog 7 and keeps it.
+ * "listen 0.0.0.0 PORT" opens a ServerSocket with backlog 7 and keeps it; "interrupt PREFIX" interrupts every
+ * thread whose name starts with PREFIX.
  */
 public final class Connector {
     private static final java.util.List<java.net.ServerSocket> LISTENING = new java.util.ArrayList<>();
@@ -27,6 +28,17 @@ public final class Connector {
         System.out.println("ready");
         for (String line; (line = in.readLine()) != null; ) {
             String[] c = line.trim().split(" ");
+            if (c[0].equals("interrupt")) { // a careless application interrupts threads it does not own
+                int n = 0;
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (t.getName().startsWith(c[1])) {
+                        t.interrupt();
+                        n++;
+                    }
+                }
+                System.out.println("done interrupting " + n);
+                continue;
+            }
             InetSocketAddress to = new InetSocketAddress(c[1], Integer.parseInt(c[2]));
             try {
                 switch (c[0]) {
