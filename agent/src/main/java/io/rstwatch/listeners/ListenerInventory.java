@@ -58,8 +58,14 @@ public final class ListenerInventory implements ListenerLookup {
                 }
             });
     private final Map<Long, Listener> byInode = new HashMap<>();
-    /** Inodes a whole /proc scan did not find (not permitted, or in another namespace): not looked for again. */
+    /** Inodes a whole pass over /proc did not find (not permitted, or in another namespace): not looked for again. */
     private final Set<Long> unresolvable = new HashSet<>();
+    /** fd links read at most in one refresh. */
+    private final int fdBudget;
+    /** Where the current pass over the processes stands: the last pid read, -1 at the start of a pass. */
+    private long resumeAfter = -1;
+    /** The inodes wanted when the current pass began: those still unfound when it ends are unresolvable. */
+    private Set<Long> passWanted;
 
     /** A listener that went away: who it was and when it went. */
     public static final class GoneListener {
@@ -83,13 +89,17 @@ public final class ListenerInventory implements ListenerLookup {
     private final LongSupplier clock;
 
     public ListenerInventory(Path proc) {
-        this(proc, System::currentTimeMillis);
+        this(proc, System::currentTimeMillis, MAX_FD_LINKS_PER_REFRESH);
     }
 
-    /** @param clock milliseconds since the epoch; tests move it */
-    ListenerInventory(Path proc, LongSupplier clock) {
+    /**
+     * @param clock milliseconds since the epoch; tests move it
+     * @param fdBudget fd links read at most in one refresh
+     */
+    ListenerInventory(Path proc, LongSupplier clock, int fdBudget) {
         this.proc = proc;
         this.clock = clock;
+        this.fdBudget = fdBudget;
     }
 
     /** Reads the LISTEN sockets, resolves new owners, records the ones that went. One thread only. */
@@ -212,7 +222,12 @@ public final class ListenerInventory implements ListenerLookup {
         return new Listener(hi, lo, port, inode, queue, 0, "unknown");
     }
 
-    /** Finds the owners of listeners not seen before, reading at most a bounded number of fd links. */
+    /**
+     * Finds the owners of listeners not seen before, reading at most {@code fdBudget} fd links a refresh. The
+     * processes are read in pid order, and a refresh goes on where the last one stopped, so on a host with more
+     * links than one budget every owner is found within a few refreshes. An inode still unfound after a whole
+     * pass over every process (another namespace, not permitted) is not looked for again.
+     */
     private void resolveOwners(Map<Long, Listener> seen) {
         Set<Long> wanted = new HashSet<>();
         for (Listener l : seen.values()) {
@@ -224,42 +239,77 @@ public final class ListenerInventory implements ListenerLookup {
         if (wanted.isEmpty()) {
             return;
         }
-        int budget = MAX_FD_LINKS_PER_REFRESH;
-        List<Path> pids = new ArrayList<>();
-        pids.add(proc.resolve(Long.toString(ownPid))); // this JVM's own sockets first
+        int[] budget = {fdBudget};
+        scanProcess(ownPid, seen, wanted, budget); // this JVM's own sockets first, every time
+        List<Long> pids = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, "[0-9]*")) {
             for (Path p : dirs) {
-                pids.add(p);
+                long pid = Long.parseLong(p.getFileName().toString());
+                if (pid != ownPid) {
+                    pids.add(pid);
+                }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return;
         }
-        for (Path pidDir : pids) {
-            if (wanted.isEmpty() || budget <= 0) {
+        pids.sort(null);
+        if (passWanted == null) {
+            passWanted = new HashSet<>(wanted);
+        }
+        int i = 0;
+        while (i < pids.size() && pids.get(i) <= resumeAfter) {
+            i++;
+        }
+        boolean wrapped = false;
+        boolean first = true;
+        while (!wanted.isEmpty() && budget[0] > 0) {
+            if (i == pids.size()) { // a whole pass over every process is done
+                passWanted.retainAll(wanted);
+                unresolvable.addAll(passWanted);
+                wanted.removeAll(passWanted);
+                passWanted = new HashSet<>(wanted);
+                resumeAfter = -1;
+                i = 0;
+                if (wrapped || pids.isEmpty()) {
+                    break; // at most one pass a refresh
+                }
+                wrapped = true;
+                continue;
+            }
+            long pid = pids.get(i);
+            boolean complete = scanProcess(pid, seen, wanted, budget);
+            if (complete || first) {
+                resumeAfter = pid; // a process with more links than a whole budget is passed over
+            }
+            if (!complete) {
                 break;
             }
-            try (DirectoryStream<Path> fds = Files.newDirectoryStream(pidDir.resolve("fd"))) {
-                for (Path fd : fds) {
-                    if (--budget < 0) {
-                        break;
-                    }
-                    String target = Files.readSymbolicLink(fd).toString();
-                    if (target.startsWith("socket:[")) {
-                        long inode = Long.parseLong(target.substring(8, target.length() - 1));
-                        if (wanted.remove(inode)) {
-                            Listener l = seen.get(inode);
-                            int pid = Integer.parseInt(pidDir.getFileName().toString());
-                            seen.put(inode, l.withOwner(pid, command(pidDir)));
-                        }
+            first = false;
+            i++;
+        }
+    }
+
+    /** Reads one process's fd links within the budget; true when all of them were read. */
+    private boolean scanProcess(long pid, Map<Long, Listener> seen, Set<Long> wanted, int[] budget) {
+        Path pidDir = proc.resolve(Long.toString(pid));
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(pidDir.resolve("fd"))) {
+            for (Path fd : fds) {
+                if (budget[0] <= 0) {
+                    return false;
+                }
+                budget[0]--;
+                String target = Files.readSymbolicLink(fd).toString();
+                if (target.startsWith("socket:[")) {
+                    long inode = Long.parseLong(target.substring(8, target.length() - 1));
+                    if (wanted.remove(inode)) {
+                        seen.put(inode, seen.get(inode).withOwner((int) pid, command(pidDir)));
                     }
                 }
-            } catch (IOException | RuntimeException e) {
-                // not permitted, or the process is gone: its listeners stay "unknown" for now
             }
+        } catch (IOException | RuntimeException e) {
+            // not permitted, or the process is gone: its listeners stay "unknown" for now
         }
-        if (budget > 0) {
-            unresolvable.addAll(wanted); // a full scan did not find them
-        }
+        return true;
     }
 
     private static String command(Path pidDir) {

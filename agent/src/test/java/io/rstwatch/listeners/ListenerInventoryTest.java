@@ -38,7 +38,8 @@ class ListenerInventoryTest {
         Files.write(proc.resolve("4242/cmdline"), "java\0-jar\0collector.jar\0".getBytes());
 
         long[] now = {1_000_000};
-        ListenerInventory inventory = new ListenerInventory(proc, () -> now[0]);
+        ListenerInventory inventory =
+                new ListenerInventory(proc, () -> now[0], ListenerInventory.MAX_FD_LINKS_PER_REFRESH);
         inventory.refresh();
         assertEquals(2, inventory.current().size());
         Listener l = listenerOn(inventory, 7211);
@@ -109,5 +110,33 @@ class ListenerInventoryTest {
         inventory.refresh();
         assertFalse(inventory.known());
         assertTrue(inventory.listensOrListenedRecently(7211), "the last snapshot is kept for the reset rules");
+    }
+
+    /**
+     * Fault matrix: more fd links than one refresh may read. Each refresh goes on where the last one stopped,
+     * so an owner far down the process list is found within a few refreshes instead of never.
+     */
+    @Test
+    void theFdLinkBudgetResumesWhereTheLastRefreshStopped(@TempDir Path proc) throws Exception {
+        Files.createDirectories(proc.resolve("net"));
+        Files.writeString(
+                proc.resolve("net/tcp"),
+                HEADER
+                        + "   0: 0100007F:1C2B 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 4711 1\n");
+        for (int pid : new int[] {100, 200, 300}) {
+            Path fd = Files.createDirectories(proc.resolve(pid + "/fd"));
+            for (int n = 0; n < 3; n++) {
+                Files.createSymbolicLink(fd.resolve(Integer.toString(n)), Path.of("/dev/null"));
+            }
+            Files.write(proc.resolve(pid + "/cmdline"), ("server-" + pid + "\0").getBytes());
+        }
+        Files.delete(proc.resolve("300/fd/2"));
+        Files.createSymbolicLink(proc.resolve("300/fd/2"), Path.of("socket:[4711]"));
+        ListenerInventory inventory = new ListenerInventory(proc, System::currentTimeMillis, 4);
+        inventory.refresh(); // pid 100 whole, one link of pid 200
+        assertEquals("an unknown process", inventory.ownerOn(7211));
+        inventory.refresh(); // pid 200 again, whole, then one link of pid 300
+        inventory.refresh(); // pid 300
+        assertEquals("pid 300 `server-300`", inventory.ownerOn(7211));
     }
 }
