@@ -111,7 +111,7 @@ public final class OptionKeys {
             sb.append("| `")
                     .append(spec.key())
                     .append("` | ")
-                    .append(defaultText(spec))
+                    .append(shownDefault(spec))
                     .append(" | ")
                     .append(spec.help())
                     .append(" |\n");
@@ -119,8 +119,8 @@ public final class OptionKeys {
         return sb.toString();
     }
 
-    private static <T> String defaultText(OptionSpec<T> spec) {
-        String text = spec.format(spec.defaultValue());
+    private static String shownDefault(OptionSpec<?> spec) {
+        String text = spec.defaultText();
         return text.isEmpty() ? "(none)" : "`" + text + "`";
     }
 }

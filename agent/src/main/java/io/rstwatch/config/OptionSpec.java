@@ -164,6 +164,11 @@ public final class OptionSpec<T> {
         return formatter.apply(value);
     }
 
+    /** The default as it would be written in an option ("" for a text option that is not set). */
+    public String defaultText() {
+        return format(defaultValue);
+    }
+
     /** The value, or an exception when the text is not acceptable. */
     T parse(String text) {
         return parser.apply(text);

@@ -55,7 +55,7 @@ public final class OptionsLoader {
                 sources.put(key, source);
             } catch (RuntimeException bad) {
                 problems.add("option " + key + "=" + e.getValue() + " (" + source + ") is not valid: it takes "
-                        + spec.accepts() + "; using the default " + defaultText(spec) + ".");
+                        + spec.accepts() + "; using the default " + spec.defaultText() + ".");
             }
         }
         return new Options(values, sources, problems);
@@ -67,10 +67,6 @@ public final class OptionsLoader {
             raw.put(e.getKey(), e.getValue());
             rawSource.put(e.getKey(), source);
         }
-    }
-
-    private static <T> String defaultText(OptionSpec<T> spec) {
-        return spec.format(spec.defaultValue());
     }
 
     private static OptionSpec<?> find(String key) {

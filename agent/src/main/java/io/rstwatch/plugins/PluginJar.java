@@ -84,9 +84,7 @@ final class PluginJar implements Runnable {
     }
 
     void start() {
-        thread = DaemonThreads.named("rstwatch-plugin-" + name).newThread(this);
-        thread.setDaemon(true);
-        thread.start();
+        thread = DaemonThreads.start("rstwatch-plugin-" + name, this);
     }
 
     /** Events and name requests are taken until the jar is disabled or the JVM exits. */
