@@ -23,6 +23,8 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
 
     private final PortRegistry ports;
     private final List<CaptureSource> sources = new ArrayList<>();
+    /** Whether start() has decided what to capture: until then, the Status says so, not "off". */
+    private volatile boolean configured;
 
     public CaptureEngine(PortRegistry ports) {
         this.ports = ports;
@@ -42,6 +44,7 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
         if (context.options().get(OptionKeys.CAPTURE)) {
             startSources(context);
         }
+        configured = true;
         MBeans.register(ObjectNames.CAPTURE, this, CaptureMXBean.class);
         ports.packetsFrom(this);
         awaitFirstState(FIRST_STATE_WAIT_MILLIS);
@@ -80,6 +83,9 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
 
     @Override
     public String getStatus() {
+        if (!configured) {
+            return "capture starting";
+        }
         if (sources.isEmpty()) {
             return "capture is off (capture=off)";
         }

@@ -13,7 +13,7 @@ public interface Part {
 
     /**
      * One clause for the Agent's Status ("capturing on any (LINUX_SLL2)"), or "" when the part has nothing to
-     * say. Called by MBean getters: cached, no I/O.
+     * say. Called by MBean getters, from before {@link #start} is called: cached, no I/O.
      */
     String status();
 }

@@ -94,11 +94,14 @@ public final class AgentRuntime {
         }
     }
 
-    /** Starts one part; whatever it throws becomes its clause in the Status and one WARN line. */
+    /**
+     * Starts one part. Its live clause is in the Status from the start (a part may take seconds, and its MBeans
+     * already speak meanwhile); whatever it throws replaces that clause and is one WARN line.
+     */
     private static void start(Part part, AgentContext context, Health health, Logger log) {
+        health.set(part.name(), part::status);
         try {
             part.start(context);
-            health.set(part.name(), part::status);
         } catch (Throwable t) {
             health.set(part.name(), part.name() + " failed to start: " + t);
             log.warn("{} failed to start; the other parts keep working", part.name(), t);
