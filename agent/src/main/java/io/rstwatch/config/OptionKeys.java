@@ -43,7 +43,26 @@ public final class OptionKeys {
             1,
             65536,
             "ports",
-            "at most this many Port MBeans; further ports are counted under `port=other` of their scope");
+            "at most this many Port MBeans; when full, a new port replaces one idle for `ports.idle`, else it is"
+                    + " counted under `port=other` of its scope");
+
+    public static final OptionSpec<Integer> PORTS_IDLE = OptionSpec.integer(
+            "ports.idle",
+            600,
+            1,
+            86400,
+            "seconds",
+            "seconds without an event after which a Port entry (no listener), a Connects endpoint or its caller may"
+                    + " give its place to a new one; its counts go to `other`");
+
+    public static final OptionSpec<Integer> SCAN_PORTS = OptionSpec.integer(
+            "scan.ports",
+            32,
+            0,
+            256,
+            "ports",
+            "a remote source refused on more than this many ports within 60 s is a scanner, counted on"
+                    + " `rstwatch:type=Scans` and not on Port MBeans; `0` turns detection off");
 
     public static final OptionSpec<Integer> CAPTURE_BUFFER = OptionSpec.integer(
             "capture.buffer",
@@ -68,6 +87,15 @@ public final class OptionKeys {
             "failed connections per second",
             "failed connections per second at which `AlertLevel` becomes CRITICAL");
 
+    public static final OptionSpec<Integer> ALERT_HOLD = OptionSpec.integer(
+            "alert.hold",
+            60,
+            0,
+            3600,
+            "seconds",
+            "seconds the failed-connection rate must stay under a level's threshold before `AlertLevel` leaves that"
+                    + " level (going up is immediate): a rate wavering around a threshold does not flap");
+
     public static final OptionSpec<Integer> LISTENERS_INTERVAL = OptionSpec.integer(
             "listeners.interval",
             2,
@@ -86,10 +114,13 @@ public final class OptionKeys {
             CAPTURE,
             INTERFACES,
             PORTS_MAX,
+            PORTS_IDLE,
+            SCAN_PORTS,
             CAPTURE_BUFFER,
             PROC_INTERVAL,
             ALERT_WARN,
             ALERT_CRITICAL,
+            ALERT_HOLD,
             LISTENERS_INTERVAL,
             PLUGINS);
 

@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.rstwatch.common.AgentContext;
 import io.rstwatch.common.Part;
+import io.rstwatch.config.OptionKeys;
 import io.rstwatch.instrument.bridge.ConnectHook;
 import io.rstwatch.jmx.ConnectsMXBean;
 import io.rstwatch.jmx.MBeans;
@@ -84,7 +85,10 @@ public final class ConnectInstrumentation implements Part {
             return;
         }
         ConnectRecorder recorder = new ConnectRecorder(
-                ConnectInstrumentation.class.getClassLoader(), new ConnectEvents(ports, context.events()), backlogs);
+                ConnectInstrumentation.class.getClassLoader(),
+                new ConnectEvents(ports, context.events()),
+                backlogs,
+                context.options().get(OptionKeys.PORTS_IDLE));
         MBeans.register(ObjectNames.CONNECTS, new ConnectsView(recorder), ConnectsMXBean.class);
         String problem = install(inst, recorder);
         status = problem == null

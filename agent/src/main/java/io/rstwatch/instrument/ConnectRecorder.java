@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Receives what the connect advice saw (on the application's thread: quick, never throws), classifies failures
@@ -39,8 +40,10 @@ final class ConnectRecorder {
     /** Non-blocking connects in flight whose caller is remembered. */
     static final int MAX_PENDING = 4096;
 
-    private final Map<String, EndpointStats> endpoints = new LinkedHashMap<>();
-    private final EndpointStats overflow = new EndpointStats("other endpoints");
+    /** Least recently failed first (access order): the first is the one to give way when the table is full. */
+    private final Map<String, EndpointStats> endpoints = new LinkedHashMap<>(16, 0.75f, true);
+
+    private final EndpointStats overflow = new EndpointStats("other endpoints", 0);
     /** Non-blocking connects in flight: the caller is only on the stack when the connect starts. */
     private final Map<Object, Callers.Caller> pending = new LinkedHashMap<Object, Callers.Caller>() {
         @Override
@@ -52,11 +55,26 @@ final class ConnectRecorder {
     private final Callers callers;
     private final Listener listener;
     private final ListenBacklogs backlogs;
+    private final long idleMillis;
+    private final LongSupplier clockMillis;
 
-    ConnectRecorder(ClassLoader agentLoader, Listener listener, ListenBacklogs backlogs) {
+    /** @param idleSeconds {@code ports.idle}: an endpoint without failures this long may give its row away */
+    ConnectRecorder(ClassLoader agentLoader, Listener listener, ListenBacklogs backlogs, int idleSeconds) {
+        this(agentLoader, listener, backlogs, idleSeconds, System::currentTimeMillis);
+    }
+
+    /** @param clockMillis the wall clock, epoch ms (tests move it) */
+    ConnectRecorder(
+            ClassLoader agentLoader,
+            Listener listener,
+            ListenBacklogs backlogs,
+            int idleSeconds,
+            LongSupplier clockMillis) {
+        this.clockMillis = clockMillis;
         this.callers = new Callers(agentLoader);
         this.listener = listener;
         this.backlogs = backlogs;
+        this.idleMillis = idleSeconds * 1000L;
     }
 
     /** The bridge's handles, bound to this recorder, in the order of its install method. */
@@ -171,7 +189,7 @@ final class ConnectRecorder {
         }
         Cause cause = cause(thrown);
         InetSocketAddress endpoint = (InetSocketAddress) address;
-        endpointStats(endpoint).record(endpoint, cause, caller);
+        endpointStats(endpoint).record(endpoint, cause, caller, clockMillis.getAsLong());
         listener.failed(endpoint, cause, caller);
     }
 
@@ -195,14 +213,26 @@ final class ConnectRecorder {
         synchronized (endpoints) {
             EndpointStats s = endpoints.get(key);
             if (s == null) {
-                if (endpoints.size() >= MAX_ENDPOINTS) {
+                if (endpoints.size() >= MAX_ENDPOINTS && !evictIdle()) {
                     return overflow;
                 }
-                s = new EndpointStats(key);
+                s = new EndpointStats(key, clockMillis.getAsLong());
                 endpoints.put(key, s);
             }
             return s;
         }
+    }
+
+    /** Folds the least recently failed endpoint into the overflow row if it has been idle for ports.idle. */
+    private boolean evictIdle() {
+        Map.Entry<String, EndpointStats> eldest =
+                endpoints.entrySet().iterator().next();
+        if (clockMillis.getAsLong() - eldest.getValue().lastMillis < idleMillis) {
+            return false;
+        }
+        endpoints.remove(eldest.getKey());
+        overflow.absorb(eldest.getValue());
+        return true;
     }
 
     /** The endpoints with most failures first, then the overflow entry if used. */
@@ -235,17 +265,28 @@ final class ConnectRecorder {
         /** The address the last failure had, resolved by whoever connected. */
         private volatile InetSocketAddress address;
 
-        EndpointStats(String endpoint) {
+        private volatile long lastMillis;
+
+        EndpointStats(String endpoint, long createdMillis) {
             this.endpoint = endpoint;
+            this.lastMillis = createdMillis;
             for (int i = 0; i < byCause.length; i++) {
                 byCause[i] = new AtomicLong();
             }
         }
 
-        void record(InetSocketAddress to, Cause cause, Callers.Caller caller) {
+        void record(InetSocketAddress to, Cause cause, Callers.Caller caller, long nowMillis) {
             byCause[cause.ordinal()].incrementAndGet();
             lastCaller = caller;
             address = to;
+            lastMillis = nowMillis;
+        }
+
+        /** Takes over an evicted row's counts (this is the overflow row): the totals never go backwards. */
+        void absorb(EndpointStats gone) {
+            for (int i = 0; i < byCause.length; i++) {
+                byCause[i].addAndGet(gone.byCause[i].get());
+            }
         }
 
         String endpoint() {

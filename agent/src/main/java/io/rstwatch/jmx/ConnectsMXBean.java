@@ -21,7 +21,8 @@ public interface ConnectsMXBean {
     @Description("Connects that failed for any other reason.")
     long getOtherTotal();
 
-    @Description("The endpoints with most failures first (at most 256, then one row for all others): failures by cause"
-            + " and the code that called last.")
+    @Description("The endpoints with most failures first (at most 256, then one row for all others; when full, an"
+            + " endpoint without failures for ports.idle seconds gives its row to a new one and its counts to the row"
+            + " for all others): failures by cause and the code that called last.")
     EndpointRow[] getEndpoints();
 }

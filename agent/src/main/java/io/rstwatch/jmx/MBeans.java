@@ -1,6 +1,9 @@
 package io.rstwatch.jmx;
 
 import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -8,9 +11,15 @@ import javax.management.StandardMBean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Registers the agent's MBeans in the platform MBean server, where collectors look. */
+/**
+ * Registers the agent's MBeans in the platform MBean server, where collectors look. A registration that fails
+ * (a SecurityManager without MBeanPermission, a hostile MBeanServerBuilder) is never silent: one WARN line, and
+ * the Agent MBean's Status counts it ({@link #status}).
+ */
 public final class MBeans {
     private static final Logger LOG = LoggerFactory.getLogger(MBeans.class);
+    private static final AtomicInteger FAILED = new AtomicInteger();
+    private static final AtomicReference<String> LAST_FAILURE = new AtomicReference<>("");
 
     private MBeans() {}
 
@@ -18,9 +27,8 @@ public final class MBeans {
     public static <T> boolean register(ObjectName name, T implementation, Class<T> type) {
         try {
             return register(name, new DescribedMBean<>(implementation, type));
-        } catch (JMException e) {
-            LOG.warn("cannot register MBean {}; the other MBeans keep working", name, e);
-            return false;
+        } catch (JMException | RuntimeException e) {
+            return failed(name, e);
         }
     }
 
@@ -33,9 +41,39 @@ public final class MBeans {
             }
             server.registerMBean(mbean, name);
             return true;
-        } catch (JMException e) {
-            LOG.warn("cannot register MBean {}; the other MBeans keep working", name, e);
-            return false;
+        } catch (JMException | RuntimeException | LinkageError e) {
+            return failed(name, e);
         }
+    }
+
+    /** Removes an MBean (a Port entry that was evicted or folded into a scanner); a warning if that fails. */
+    public static void unregister(ObjectName name) {
+        try {
+            ManagementFactory.getPlatformMBeanServer().unregisterMBean(name);
+        } catch (InstanceNotFoundException e) {
+            // gone already
+        } catch (JMException | RuntimeException e) {
+            LOG.warn("cannot unregister MBean {}: {}", name, e.toString());
+        }
+    }
+
+    /** "MBeans under rstwatch:type=*", and how many could not be registered, for the Agent's Status. */
+    public static String status() {
+        int failed = FAILED.get();
+        String under = "MBeans under " + ObjectNames.ALL_TEXT;
+        return failed == 0
+                ? under
+                : under + "; " + failed + " could not be registered (last: " + LAST_FAILURE.get() + "; see the log)";
+    }
+
+    private static boolean failed(ObjectName name, Throwable e) {
+        FAILED.incrementAndGet();
+        LAST_FAILURE.set(name + ": " + e);
+        LOG.warn(
+                "cannot register MBean {} ({}); the other MBeans keep working. Under a SecurityManager, grant the"
+                        + " agent javax.management.MBeanPermission and MBeanTrustPermission \"register\"",
+                name,
+                e.toString());
+        return false;
     }
 }

@@ -18,6 +18,7 @@ public final class ObjectNames {
     public static final ObjectName TCP = of(DOMAIN + ":type=Tcp");
     public static final ObjectName LISTENERS = of(DOMAIN + ":type=Listeners");
     public static final ObjectName CONNECTS = of(DOMAIN + ":type=Connects");
+    public static final ObjectName SCANS = of(DOMAIN + ":type=Scans");
     /** Every Port MBean, for queries. */
     public static final ObjectName PORTS = of(DOMAIN + ":type=Port,*");
     /** The port key of the catch-all entry for ports beyond ports.max. */

@@ -1,7 +1,8 @@
 package io.rstwatch.jmx;
 
 @Description("Refused connections and resets for one service port. scope=local: the port's address belongs to"
-        + " this host (loopback included); scope=remote: to another host. port=other collects ports beyond ports.max.")
+        + " this host (loopback included); scope=remote: to another host. port=other collects ports beyond ports.max,"
+        + " and the counts of entries that gave their place to a new port after ports.idle seconds without events.")
 public interface PortMXBean {
     @Description("Connection attempts refused on this port: RST+ACK with seq 0 answering a SYN (nothing listens),"
             + " or ICMP port unreachable. Monotonic while the JVM lives.")

@@ -16,10 +16,13 @@ import io.rstwatch.plugin.AlertChange;
 import io.rstwatch.ports.PacketSource;
 import io.rstwatch.ports.PortRegistry;
 import io.rstwatch.ports.RateWindow;
+import io.rstwatch.ports.TopPeers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.management.AttributeChangeNotification;
@@ -36,12 +39,24 @@ public final class KernelTcp implements Part, TcpMXBean {
     private static final Logger LOG = LoggerFactory.getLogger(KernelTcp.class);
     /** How many refused ports the alert message names. */
     private static final int PORTS_IN_MESSAGE = 3;
+    /** How many client addresses the message names when refusals outnumber failed connects. */
+    private static final int SOURCES_IN_MESSAGE = 3;
+    /** Captured refusals may exceed AttemptFails by this much before the message says so (rates are averages). */
+    private static final double EXCESS = 1.10;
+
+    private static final long NEVER = Long.MIN_VALUE;
 
     private final Path proc;
     private final String hostName;
     private final PortRegistry ports;
     private double warn;
     private double critical;
+    /** alert.hold: how long the rate must stay under a level's threshold before the alert leaves it. */
+    private long holdNanos;
+    /** When the rate was last at or above each threshold (System.nanoTime()); NEVER before it ever was. */
+    private long aboveWarnAt = NEVER;
+
+    private long aboveCriticalAt = NEVER;
     private EventSink events = EventSink.NONE;
     private RateWindow failed;
     private RateWindow resetsSent;
@@ -78,16 +93,18 @@ public final class KernelTcp implements Part, TcpMXBean {
                 context.options().get(OptionKeys.ALERT_CRITICAL),
                 context.options().get(OptionKeys.RATE_WINDOW),
                 interval,
+                context.options().get(OptionKeys.ALERT_HOLD),
                 context.events());
         sample();
         MBeans.register(ObjectNames.TCP, new DescribedEmitterMBean<>(this, TcpMXBean.class, notifications));
         context.sampler().every("sampling the kernel's TCP counters", interval, TimeUnit.SECONDS, this::sample);
     }
 
-    /** The alert's thresholds and the rate window, in samples of {@code interval} seconds. */
-    void configure(double warnAt, double criticalAt, int window, int interval, EventSink sink) {
+    /** The alert's thresholds, the rate window, in samples of {@code interval} seconds, and alert.hold. */
+    void configure(double warnAt, double criticalAt, int window, int interval, int holdSeconds, EventSink sink) {
         this.warn = warnAt;
         this.critical = criticalAt;
+        this.holdNanos = TimeUnit.SECONDS.toNanos(holdSeconds);
         this.events = sink;
         this.failed = RateWindow.ofRunningTotal(window, interval);
         this.resetsSent = RateWindow.ofRunningTotal(window, interval);
@@ -132,16 +149,36 @@ public final class KernelTcp implements Part, TcpMXBean {
             failed.sample(nowNanos, c.get(TcpCounter.ATTEMPT_FAILS));
             resetsSent.sample(nowNanos, c.get(TcpCounter.OUT_RSTS));
             overflows.sample(nowNanos, c.get(TcpCounter.LISTEN_OVERFLOWS));
-            evaluate(c);
+            evaluate(c, nowNanos);
         } catch (IOException | RuntimeException e) {
             readProblem = e.toString() + " (rstwatch needs read access to /proc/net/snmp and /proc/net/netstat)";
             LOG.debug("reading the kernel's TCP counters failed", e);
         }
     }
 
-    private void evaluate(TcpCounters c) {
+    /**
+     * The level with hysteresis: up at once, when the rate reaches a threshold; down only once the rate has stayed
+     * under that level's threshold for alert.hold, so a rate that wavers around a threshold does not flap.
+     */
+    private AlertLevel level(double rate, long nowNanos) {
+        if (rate >= critical) {
+            aboveCriticalAt = nowNanos;
+        }
+        if (rate >= warn) {
+            aboveWarnAt = nowNanos;
+        }
+        if (aboveCriticalAt != NEVER && nowNanos - aboveCriticalAt <= holdNanos) {
+            return AlertLevel.CRITICAL;
+        }
+        if (aboveWarnAt != NEVER && nowNanos - aboveWarnAt <= holdNanos) {
+            return AlertLevel.WARN;
+        }
+        return AlertLevel.OK;
+    }
+
+    private void evaluate(TcpCounters c, long nowNanos) {
         double rate = failed.perSecond();
-        AlertLevel now = AlertLevel.of(rate, warn, critical);
+        AlertLevel now = level(rate, nowNanos);
         AlertLevel before = level;
         if (now != before) {
             level = now;
@@ -207,7 +244,16 @@ public final class KernelTcp implements Part, TcpMXBean {
                     .append(").")
                     .toString();
         }
-        List<PortRegistry.LocalRefusal> refusals = ports.localClientRefusals();
+        return explain(sb, rate, ports.localClientRefusals()).append('.').toString();
+    }
+
+    /**
+     * The explanation from the refused ports whose clients are on this host. It never claims more than it knows:
+     * when those refusals outnumber the failed connects, some were raw packets (a port scan from this host, a
+     * packet generator), which the kernel does not count as failed connects; the sentence says so and names who
+     * sent them.
+     */
+    static StringBuilder explain(StringBuilder sb, double rate, List<PortRegistry.LocalRefusal> refusals) {
         double explained = 0;
         for (PortRegistry.LocalRefusal r : refusals) {
             explained += r.perSecond();
@@ -221,11 +267,33 @@ public final class KernelTcp implements Part, TcpMXBean {
         if (refusals.isEmpty()) {
             sb.append("; no refused connection was captured: the failures are connections that timed out or were"
                     + " reset during the handshake (see TCPSynRetransTotal and the resets on the Port MBeans)");
+        } else if (explained > rate * EXCESS) {
+            sb.append("; the captured refusals to local clients (")
+                    .append(Rates.format(explained))
+                    .append("/s) are more than the failed connections, so not all of them are connects of"
+                            + " sockets: raw packets (a port scan or packet generator on this host) draw refusals the"
+                            + " kernel does not count; top sources: ")
+                    .append(String.join(", ", topSources(refusals)));
         } else {
-            long share = Math.round(Math.min(100, 100 * explained / rate));
+            long share = Math.round(100 * explained / rate);
             sb.append("; the captured refusals explain ").append(share).append("% of it");
         }
-        return sb.append('.').toString();
+        return sb;
+    }
+
+    /** The clients that drew the most refusals, over the ports named, most first: "127.0.0.1 (1530000)". */
+    private static List<String> topSources(List<PortRegistry.LocalRefusal> refusals) {
+        Map<String, Long> counts = new HashMap<>();
+        for (PortRegistry.LocalRefusal r : refusals) {
+            for (TopPeers.Peer peer : r.clients()) {
+                counts.merge(peer.address(), peer.count(), Long::sum);
+            }
+        }
+        return counts.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .limit(SOURCES_IN_MESSAGE)
+                .map(e -> e.getKey() + " (" + e.getValue() + ")")
+                .toList();
     }
 
     @Override

@@ -6,7 +6,9 @@ import io.rstwatch.common.Part;
 import io.rstwatch.common.TaskThread;
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.jmx.MBeans;
+import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.jmx.PortMXBean;
+import io.rstwatch.jmx.ScansMXBean;
 import io.rstwatch.plugin.Scope;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,9 +26,21 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PortRegistry implements Part {
     private static final long HOST_REFRESH_SECONDS = 2;
+    /** Clients per port handed to the alert, which names the top ones over all ports. */
+    private static final int CLIENTS_NAMED = 3;
 
-    /** A refused port whose clients are on this host, for the alert: its rate and its clause. */
-    public record LocalRefusal(double perSecond, String clause) {}
+    /** A refused port whose clients are on this host, for the alert: its rate, its clause and its top clients. */
+    public record LocalRefusal(double perSecond, String clause, List<TopPeers.Peer> clients) {}
+
+    /**
+     * The table's bounds, from the options.
+     *
+     * @param maxPorts {@code ports.max}
+     * @param rateWindow {@code rate.window}, seconds
+     * @param idleSeconds {@code ports.idle}
+     * @param scanPorts {@code scan.ports}, 0 for no scanner detection
+     */
+    public record Limits(int maxPorts, int rateWindow, int idleSeconds, int scanPorts) {}
 
     private final HostView host;
     private final ListenerLookup listeners;
@@ -34,24 +48,38 @@ public final class PortRegistry implements Part {
     private final int window;
     private final PortTable table;
     private final ResetClassifier classifier;
+    private final ScanDetector scans;
+    private final ScansView scansView;
     private final Map<PortStats, PortView> views = new ConcurrentHashMap<>();
     /** The sampler, once started: new entries are published on it, never on the thread that created them. */
     private volatile TaskThread publisher;
 
     private volatile PacketSource packetSource;
 
-    /**
-     * @param maxPorts {@code ports.max}
-     * @param window {@code rate.window}, seconds
-     */
-    public PortRegistry(
-            HostView host, int maxPorts, int window, ListenerLookup listeners, Services services, EventSink events) {
+    public PortRegistry(HostView host, Limits limits, ListenerLookup listeners, Services services, EventSink events) {
         this.host = host;
         this.listeners = listeners;
         this.services = services;
-        this.window = window;
-        this.table = new PortTable(maxPorts, window, this::published);
-        this.classifier = new ResetClassifier(host, listeners, table, events);
+        this.window = limits.rateWindow();
+        this.table = new PortTable(
+                limits.maxPorts(),
+                limits.rateWindow(),
+                limits.idleSeconds(),
+                listeners::listensOrListenedRecently,
+                new PortTable.Changes() {
+                    @Override
+                    public void added(PortStats entry) {
+                        onPublisher("publishing a Port MBean", () -> publish(entry));
+                    }
+
+                    @Override
+                    public void removed(PortStats entry) {
+                        onPublisher("removing a Port MBean", () -> unpublish(entry));
+                    }
+                });
+        this.scans = new ScanDetector(limits.scanPorts(), this::foldScanned);
+        this.scansView = new ScansView(scans);
+        this.classifier = new ResetClassifier(host, listeners, table, scans, events);
     }
 
     @Override
@@ -63,8 +91,10 @@ public final class PortRegistry implements Part {
     public void start(AgentContext context) {
         publisher = context.sampler();
         for (PortStats s : table.entries()) {
-            published(s); // entries made before start: in-JVM failures while the parts were starting
+            onPublisher("publishing a Port MBean", () -> publish(s)); // in-JVM failures while the parts started
         }
+        scansView.refresh();
+        MBeans.register(ObjectNames.SCANS, scansView, ScansMXBean.class);
         context.sampler().every("refreshing the Port MBeans", 1, TimeUnit.SECONDS, this::everySecond);
         context.scanner().every("reading this host's addresses", HOST_REFRESH_SECONDS, TimeUnit.SECONDS, host::refresh);
     }
@@ -82,6 +112,16 @@ public final class PortRegistry implements Part {
     /** Where the capture threads hand each decoded packet. */
     public ResetClassifier classifier() {
         return classifier;
+    }
+
+    /** The table itself, for tests. */
+    PortTable table() {
+        return table;
+    }
+
+    /** The Scans MBean's view, for tests. */
+    ScansView scans() {
+        return scansView;
     }
 
     /** Tells the registry what feeds it from the wire, for the alert's explanation. */
@@ -107,7 +147,7 @@ public final class PortRegistry implements Part {
         }
         byte[] b = a.getAddress();
         Scope scope = host.isLocal(Addresses.hi(b), Addresses.lo(b)) ? Scope.LOCAL : Scope.REMOTE;
-        table.get(scope, endpoint.getPort()).recordJvmFailure(caller, count);
+        table.get(scope, endpoint.getPort()).recordJvmFailure(caller, count, table.nowMillis());
     }
 
     /**
@@ -125,22 +165,28 @@ public final class PortRegistry implements Part {
                 b.stats().refusedLocalClientsPerSecond(), a.stats().refusedLocalClientsPerSecond()));
         List<LocalRefusal> out = new ArrayList<>(refusing.size());
         for (PortView v : refusing) {
-            out.add(new LocalRefusal(v.stats().refusedLocalClientsPerSecond(), v.refusalClause()));
+            out.add(new LocalRefusal(
+                    v.stats().refusedLocalClientsPerSecond(),
+                    v.refusalClause(),
+                    v.stats().peers(CLIENTS_NAMED)));
         }
         return out;
     }
 
-    /** Told about each new entry on the thread that made it (a capture or application thread): hands it on. */
-    private void published(PortStats stats) {
+    /**
+     * Changes to the table happen on capture or application threads: the MBean server is only touched on the
+     * sampler's thread. Before start, entries wait in the table and start() publishes them.
+     */
+    private void onPublisher(String what, Runnable task) {
         TaskThread t = publisher;
         if (t != null) {
-            t.execute("publishing a Port MBean", () -> publish(stats));
+            t.execute(what, task);
         }
     }
 
     private void publish(PortStats stats) {
-        if (views.containsKey(stats)) {
-            return;
+        if (views.containsKey(stats) || !table.holds(stats)) {
+            return; // published already, or removed before its turn came
         }
         PortView view = new PortView(stats);
         view.refresh(host, listeners, services, window);
@@ -148,10 +194,31 @@ public final class PortRegistry implements Part {
         MBeans.register(view.objectName(), view, PortMXBean.class);
     }
 
+    private void unpublish(PortStats stats) {
+        PortView view = views.remove(stats);
+        if (view != null) {
+            MBeans.unregister(view.objectName());
+        }
+    }
+
+    /**
+     * A scanner was found (on a capture thread): the local ports it hit before, whose every event was its refusal,
+     * are its own and not a service's problem. Their entries go, and their counts move to its row.
+     */
+    private void foldScanned(ScanDetector.Scanner scanner, int[] portsHit) {
+        for (int port : portsHit) {
+            PortStats s = table.find(Scope.LOCAL, port);
+            if (s != null && s.onlyRefusalsFrom(scanner.hi, scanner.lo) && table.remove(s)) {
+                scans.fold(scanner, port, s.refusedTotal());
+            }
+        }
+    }
+
     private void everySecond() {
         table.sampleRates(System.nanoTime());
         for (PortView view : views.values()) {
             view.refresh(host, listeners, services, window);
         }
+        scansView.refresh();
     }
 }

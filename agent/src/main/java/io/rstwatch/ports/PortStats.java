@@ -31,6 +31,13 @@ public final class PortStats {
     final AtomicLong resetsReceived = new AtomicLong();
     private volatile long firstSeen;
     private volatile long lastSeen;
+    private final long createdMillis;
+    private volatile long lastJvmFailureMillis;
+    /** What {@link #absorb} added: part of the totals, never of the rates (those ports were idle). */
+    private long foldedRefused;
+
+    private long foldedRefusedLocalClients;
+    private long foldedResets;
     private volatile long serviceHi;
     private volatile long serviceLo;
     private final int[] interfaces = new int[MAX_INTERFACES];
@@ -48,8 +55,10 @@ public final class PortStats {
     /**
      * @param rateWindow seconds over which rates are averaged
      * @param zeroSinceNanos when counting started (System.nanoTime()): every count was 0 from then until now
+     * @param createdMillis now, epoch ms: an entry without events is idle from then
      */
-    PortStats(Scope scope, int port, int rateWindow, long zeroSinceNanos) {
+    PortStats(Scope scope, int port, int rateWindow, long zeroSinceNanos, long createdMillis) {
+        this.createdMillis = createdMillis;
         this.scope = scope;
         this.port = port;
         this.refusedRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
@@ -211,8 +220,14 @@ public final class PortStats {
         return peers.top(limit);
     }
 
+    /** The peers that took part most, most first: for the alert, which adds them up over ports. */
+    List<TopPeers.Peer> peers(int limit) {
+        return peers.peers(limit);
+    }
+
     /** A failed connect to this port by code in this JVM (not from capture: on the application's thread). */
-    public void recordJvmFailure(String caller, boolean count) {
+    public void recordJvmFailure(String caller, boolean count, long nowMillis) {
+        lastJvmFailureMillis = nowMillis;
         if (count) {
             jvmFailures.incrementAndGet();
         }
@@ -235,10 +250,37 @@ public final class PortStats {
         }
     }
 
+    /** When anything last happened here: a packet, an in-JVM failure, or the entry's creation (epoch ms). */
+    long lastEventMillis() {
+        return Math.max(Math.max(lastSeen, lastJvmFailureMillis), createdMillis);
+    }
+
+    /** Whether every event here was a refusal drawn by this one peer: then the entry is that peer's alone. */
+    boolean onlyRefusalsFrom(long peerHi, long peerLo) {
+        return refused.get() > 0 && resetsTotal() == 0 && jvmFailures.get() == 0 && peers.isOnly(peerHi, peerLo);
+    }
+
+    /**
+     * Adds an evicted entry's counts to this one (the catch-all), so that no total goes backwards. They never show
+     * in the rates: the evicted port had been idle for longer than any rate window.
+     */
+    synchronized void absorb(PortStats gone) {
+        foldedRefused += gone.refused.get();
+        foldedRefusedLocalClients += gone.refusedLocalClients.get();
+        foldedResets += gone.resetsTotal();
+        refused.addAndGet(gone.refused.get());
+        refusedLocalClients.addAndGet(gone.refusedLocalClients.get());
+        stale.addAndGet(gone.stale.get());
+        abort.addAndGet(gone.abort.get());
+        resetsSent.addAndGet(gone.resetsSent.get());
+        resetsReceived.addAndGet(gone.resetsReceived.get());
+        jvmFailures.addAndGet(gone.jvmFailures.get());
+    }
+
     /** About once a second, from the registry's sampler; {@code nowNanos} is System.nanoTime(). */
-    void sampleRates(long nowNanos) {
-        refusedRate.sample(nowNanos, refused.get());
-        refusedLocalClientsRate.sample(nowNanos, refusedLocalClients.get());
-        resetsRate.sample(nowNanos, resetsTotal());
+    synchronized void sampleRates(long nowNanos) {
+        refusedRate.sample(nowNanos, refused.get() - foldedRefused);
+        refusedLocalClientsRate.sample(nowNanos, refusedLocalClients.get() - foldedRefusedLocalClients);
+        resetsRate.sample(nowNanos, resetsTotal() - foldedResets);
     }
 }

@@ -3,28 +3,62 @@ package io.rstwatch.ports;
 import io.rstwatch.plugin.Scope;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.IntPredicate;
+import java.util.function.LongSupplier;
 
 /**
- * The per-port statistics, bounded: at most {@code maxPorts} ports across both scopes get their own entry;
- * traffic for any further port goes to the scope's {@link PortStats#OTHER} entry. Lookup is an array index.
+ * The per-port statistics, bounded: at most {@code maxPorts} ports across both scopes have an entry of their own.
+ * When the table is full, a new port takes the place of the least recently seen entry that has been idle for
+ * {@code ports.idle} (no packet, no in-JVM failure) and is not a port something listens on; that entry's counts
+ * are folded into its scope's {@link PortStats#OTHER} entry, so no total goes backwards. With nothing idle, the new
+ * port is counted under {@code other}. Lookup is an array index; creating and evicting take the table's lock.
  */
 public final class PortTable {
+    /** What the registry does with entries as they come and go: hands them to its publisher, never blocks. */
+    public interface Changes {
+        void added(PortStats entry);
+
+        void removed(PortStats entry);
+    }
+
     private final PortStats[][] byPort = new PortStats[2][65536];
     private final PortStats[] other = new PortStats[2];
     private final int maxPorts;
     private final int rateWindow;
+    private final long idleMillis;
+    private final IntPredicate listening;
     private final long startedNanos = System.nanoTime();
-    private final Consumer<PortStats> onNewEntry;
+    private final Changes changes;
+    private final LongSupplier clockMillis;
     private final List<PortStats> all = new ArrayList<>();
+    /** Own entries (not the catch-alls) in the table. */
+    private int named;
+    /** No entry can be evicted before this time (epoch ms): saves a scan per new port during a scan of ports. */
+    private long noEvictionBefore;
 
     /**
-     * @param onNewEntry told about each new entry, on the thread that created it: must only hand it on
+     * @param idleSeconds {@code ports.idle}
+     * @param listening whether something listens, or listened lately, on a local port: such entries stay
+     * @param changes told about each new and each removed entry, on the thread that made the change
      */
-    public PortTable(int maxPorts, int rateWindow, Consumer<PortStats> onNewEntry) {
+    public PortTable(int maxPorts, int rateWindow, int idleSeconds, IntPredicate listening, Changes changes) {
+        this(maxPorts, rateWindow, idleSeconds, listening, changes, System::currentTimeMillis);
+    }
+
+    /** @param clockMillis the wall clock, epoch ms (tests move it) */
+    PortTable(
+            int maxPorts,
+            int rateWindow,
+            int idleSeconds,
+            IntPredicate listening,
+            Changes changes,
+            LongSupplier clockMillis) {
+        this.clockMillis = clockMillis;
         this.maxPorts = maxPorts;
         this.rateWindow = rateWindow;
-        this.onNewEntry = onNewEntry;
+        this.idleMillis = idleSeconds * 1000L;
+        this.listening = listening;
+        this.changes = changes;
     }
 
     public PortStats get(Scope scope, int port) {
@@ -37,21 +71,84 @@ public final class PortTable {
         if (s != null) {
             return s;
         }
-        if (all.size() - (other[0] != null ? 1 : 0) - (other[1] != null ? 1 : 0) >= maxPorts) {
-            s = other[scope.ordinal()];
-            if (s == null) {
-                s = new PortStats(scope, PortStats.OTHER, rateWindow, startedNanos);
-                other[scope.ordinal()] = s;
-                all.add(s);
-                onNewEntry.accept(s);
-            }
-            return s;
+        long now = clockMillis.getAsLong();
+        if (named >= maxPorts && !evictOne(now)) {
+            return other(scope);
         }
-        s = new PortStats(scope, port, rateWindow, startedNanos);
+        s = new PortStats(scope, port, rateWindow, startedNanos, now);
         byPort[scope.ordinal()][port] = s;
         all.add(s);
-        onNewEntry.accept(s);
+        named++;
+        changes.added(s);
         return s;
+    }
+
+    private PortStats other(Scope scope) {
+        PortStats s = other[scope.ordinal()];
+        if (s == null) {
+            s = new PortStats(scope, PortStats.OTHER, rateWindow, startedNanos, clockMillis.getAsLong());
+            other[scope.ordinal()] = s;
+            all.add(s);
+            changes.added(s);
+        }
+        return s;
+    }
+
+    /** Evicts the least recently seen idle entry into its scope's catch-all; false when none may go. */
+    private boolean evictOne(long nowMillis) {
+        if (nowMillis < noEvictionBefore) {
+            return false;
+        }
+        PortStats oldest = null;
+        long nextPossible = Long.MAX_VALUE;
+        for (PortStats s : all) {
+            if (s.isOther() || (s.scope() == Scope.LOCAL && listening.test(s.port()))) {
+                continue;
+            }
+            long last = s.lastEventMillis();
+            if (nowMillis - last < idleMillis) {
+                nextPossible = Math.min(nextPossible, last + idleMillis);
+            } else if (oldest == null || last < oldest.lastEventMillis()) {
+                oldest = s;
+            }
+        }
+        if (oldest == null) {
+            // Listening ports are not counted in nextPossible: they may stop listening; look again in a second.
+            noEvictionBefore = Math.min(nextPossible, nowMillis + 1000);
+            return false;
+        }
+        remove(oldest);
+        other(oldest.scope()).absorb(oldest);
+        return true;
+    }
+
+    /**
+     * Removes an entry whose counts the caller has taken elsewhere (a scanner's row); true when it was still there.
+     */
+    synchronized boolean remove(PortStats s) {
+        if (s.isOther() || byPort[s.scope().ordinal()][s.port()] != s) {
+            return false;
+        }
+        byPort[s.scope().ordinal()][s.port()] = null;
+        all.remove(s);
+        named--;
+        changes.removed(s);
+        return true;
+    }
+
+    /** The table's wall clock, epoch ms: for in-JVM failures, whose time no packet tells. */
+    long nowMillis() {
+        return clockMillis.getAsLong();
+    }
+
+    /** Whether the entry is (still) in the table. */
+    boolean holds(PortStats s) {
+        return s.isOther() ? other[s.scope().ordinal()] == s : byPort[s.scope().ordinal()][s.port()] == s;
+    }
+
+    /** The entry of this port, or null when it has none of its own. */
+    PortStats find(Scope scope, int port) {
+        return byPort[scope.ordinal()][port];
     }
 
     /** A copy of every entry, for the publisher. */

@@ -20,18 +20,21 @@ import java.time.Instant;
  *     a local listening port (now or in the last five minutes), else the side outside the ephemeral range, else
  *     the lower port: never an ephemeral port when there is a better choice.</li>
  * </ul>
- * Scope is local when the service address belongs to this host. Used by the capture threads: allocates nothing.
+ * Scope is local when the service address belongs to this host. A refusal drawn by a remote port scanner goes to
+ * the {@link ScanDetector}, not to the port table. Used by the capture threads: allocates nothing.
  */
 public final class ResetClassifier {
     private final HostView host;
     private final ListenerLookup listeners;
     private final PortTable table;
+    private final ScanDetector scans;
     private final EventSink events;
 
-    ResetClassifier(HostView host, ListenerLookup listeners, PortTable table, EventSink events) {
+    ResetClassifier(HostView host, ListenerLookup listeners, PortTable table, ScanDetector scans, EventSink events) {
         this.host = host;
         this.listeners = listeners;
         this.table = table;
+        this.scans = scans;
         this.events = events;
     }
 
@@ -106,7 +109,13 @@ public final class ResetClassifier {
             long nowMillis) {
         Scope scope = host.isLocal(svcHi, svcLo) ? Scope.LOCAL : Scope.REMOTE;
         boolean peerIsLocal = kind == ResetKind.REFUSED && host.isLocal(peerHi, peerLo);
-        table.get(scope, port).record(kind, sent, svcHi, svcLo, peerHi, peerLo, peerIsLocal, ifindex, nowMillis);
+        boolean scanned = kind == ResetKind.REFUSED
+                && scope == Scope.LOCAL
+                && !peerIsLocal
+                && scans.refusal(peerHi, peerLo, port, nowMillis);
+        if (!scanned) {
+            table.get(scope, port).record(kind, sent, svcHi, svcLo, peerHi, peerLo, peerIsLocal, ifindex, nowMillis);
+        }
         if (events.admit()) {
             events.publish(event(
                     kind,

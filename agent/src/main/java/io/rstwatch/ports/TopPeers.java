@@ -47,18 +47,40 @@ public final class TopPeers {
         }
     }
 
+    /** Whether this address is the only one ever recorded. */
+    public boolean isOnly(long h, long l) {
+        return used == 1 && hi[0] == h && lo[0] == l && count[0] > 0;
+    }
+
+    /** An address and how often it took part (an upper bound). */
+    public record Peer(String address, long count) {
+        @Override
+        public String toString() {
+            return address + " (" + count + ")";
+        }
+    }
+
     /** "address (count)", most first, at most {@code limit}. */
     public List<String> top(int limit) {
+        List<String> out = new ArrayList<>();
+        for (Peer p : peers(limit)) {
+            out.add(p.toString());
+        }
+        return out;
+    }
+
+    /** The addresses that took part most, most first, at most {@code limit}. */
+    public List<Peer> peers(int limit) {
         int n = used;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
         Arrays.sort(order, (a, b) -> Long.compare(count[b], count[a]));
-        List<String> out = new ArrayList<>();
+        List<Peer> out = new ArrayList<>();
         for (int i = 0; i < Math.min(limit, n); i++) {
             int s = order[i];
-            out.add(Addresses.format(hi[s], lo[s]) + " (" + count[s] + ")");
+            out.add(new Peer(Addresses.format(hi[s], lo[s]), count[s]));
         }
         return out;
     }

@@ -63,7 +63,7 @@ public final class AgentRuntime {
             AgentContext context = new AgentContext(options, inst, plugins);
             MBeans.register(
                     ObjectNames.AGENT, new AgentInfo(startedAtMillis, options, health, plugins), AgentMXBean.class);
-            health.set("jmx", "MBeans under " + ObjectNames.ALL_TEXT);
+            health.set("jmx", MBeans::status);
             health.set("plugins", plugins::status);
             isolateJna(inst, log);
 
@@ -71,8 +71,11 @@ public final class AgentRuntime {
             Listeners listeners = new Listeners(PROC, services);
             PortRegistry ports = new PortRegistry(
                     HostView.ofThisHost(),
-                    options.get(OptionKeys.PORTS_MAX),
-                    options.get(OptionKeys.RATE_WINDOW),
+                    new PortRegistry.Limits(
+                            options.get(OptionKeys.PORTS_MAX),
+                            options.get(OptionKeys.RATE_WINDOW),
+                            options.get(OptionKeys.PORTS_IDLE),
+                            options.get(OptionKeys.SCAN_PORTS)),
                     listeners.inventory(),
                     services,
                     plugins);

@@ -1,7 +1,9 @@
 package io.rstwatch.instrument;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.listeners.ListenBacklogs;
 import io.rstwatch.plugin.ConnectFailure.Cause;
@@ -19,6 +21,8 @@ import java.net.http.HttpRequest;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Failed connects by cause, per endpoint, through the same typed handles the bridge calls. */
@@ -27,6 +31,9 @@ class ConnectRecorderTest {
     private final List<InetSocketAddress> attributed = new ArrayList<>();
     private final ListenBacklogs backlogs = new ListenBacklogs();
     /** A loader other than the test's: every frame here counts as the application's. */
+    /** The recorder's wall clock, epoch ms: the test moves it. */
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+
     private final ConnectRecorder recorder = new ConnectRecorder(
             new ClassLoader(null) {},
             new ConnectRecorder.Listener() {
@@ -40,7 +47,9 @@ class ConnectRecorderTest {
                     attributed.add(endpoint);
                 }
             },
-            backlogs);
+            backlogs,
+            600,
+            clock::get);
 
     @Test
     void causesFromWhatTheJdkThrows() {
@@ -83,6 +92,36 @@ class ConnectRecorderTest {
         assertEquals("other endpoints", overflow.endpoint());
         assertEquals(10, overflow.count(Cause.REFUSED));
         assertEquals(ConnectRecorder.MAX_ENDPOINTS + 10, recorder.total(Cause.REFUSED), "no failure is lost");
+    }
+
+    @Test
+    void anEndpointIdleForPortsIdleGivesItsRowToANewOneAndItsCountsToTheOverflowRow() {
+        for (int port = 1; port <= ConnectRecorder.MAX_ENDPOINTS; port++) {
+            refused(port);
+        }
+        clock.addAndGet(599_000);
+        refused(2); // port 2 is fresh again; port 1 is now the least recent
+        refused(5000);
+        assertEquals("other endpoints", last(recorder.endpoints()).endpoint(), "nothing idle long enough yet");
+        clock.addAndGet(1_000); // port 1 (and 3..256) idle for 600 s; port 2 for 1 s
+        refused(5001);
+        List<String> names = recorder.endpoints().stream()
+                .map(ConnectRecorder.EndpointStats::endpoint)
+                .collect(Collectors.toList());
+        assertTrue(names.contains("127.0.0.1:5001"), "the new endpoint has its own row");
+        assertFalse(names.contains("127.0.0.1:1"), "the least recent idle endpoint gave its row away");
+        assertTrue(names.contains("127.0.0.1:2"), "a recent one keeps its row");
+        assertEquals(2, last(recorder.endpoints()).count(Cause.REFUSED), "port 5000's failure and port 1's");
+        assertEquals(ConnectRecorder.MAX_ENDPOINTS + 3, recorder.total(Cause.REFUSED), "no total goes backwards");
+    }
+
+    private void refused(int port) {
+        recorder.connectFailed(
+                new Object(), new InetSocketAddress("127.0.0.1", port), new ConnectException("Connection refused"));
+    }
+
+    private static <T> T last(List<T> list) {
+        return list.get(list.size() - 1);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.rstwatch.ports.HostView;
 import io.rstwatch.ports.ListenerLookup;
 import io.rstwatch.ports.PortRegistry;
 import io.rstwatch.ports.Services;
+import io.rstwatch.ports.TopPeers;
 import io.rstwatch.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,14 +42,13 @@ class KernelTcpTest {
         counters(proc, 1000);
         PortRegistry ports = new PortRegistry(
                 new HostView(proc),
-                16,
-                5,
+                new PortRegistry.Limits(16, 5, 600, 32),
                 ListenerLookup.NONE,
                 Services.read(proc.resolve("no-services")),
                 EventSink.NONE);
         KernelTcp tcp = new KernelTcp(proc, ports);
         long now = 0;
-        tcp.configure(1.0, 10.0, 5, 1, EventSink.NONE);
+        tcp.configure(1.0, 10.0, 5, 1, 0, EventSink.NONE); // alert.hold=0: down as soon as the rate is
         List<Notification> seen = Collections.synchronizedList(new ArrayList<>());
         tcp.notificationEmitter().addNotificationListener((n, h) -> seen.add(n), null, null);
         tcp.sample(now += SECOND);
@@ -87,5 +87,71 @@ class KernelTcpTest {
                                 + ((AttributeChangeNotification) n).getNewValue())
                         .toList());
         assertEquals(fails, tcp.getAttemptFailsTotal());
+    }
+
+    @Test
+    void theAlertLeavesALevelOnlyAfterTheRateStayedUnderItForAlertHold(@TempDir Path proc) throws Exception {
+        Files.createDirectories(proc.resolve("net"));
+        counters(proc, 1000);
+        KernelTcp tcp = new KernelTcp(proc, registry(proc));
+        tcp.configure(1.0, 10.0, 1, 1, 10, EventSink.NONE);
+        List<Notification> seen = Collections.synchronizedList(new ArrayList<>());
+        tcp.notificationEmitter().addNotificationListener((n, h) -> seen.add(n), null, null);
+        long now = 0;
+        long fails = 1000;
+        tcp.sample(now += SECOND);
+        // A rate wavering around alert.warn: 2/s, 0/s, 2/s, ... for 20 s.
+        for (int second = 0; second < 20; second++) {
+            fails += second % 2 == 0 ? 2 : 0;
+            counters(proc, fails);
+            tcp.sample(now += SECOND);
+            assertEquals("WARN", tcp.getAlertLevel(), "second " + second);
+        }
+        for (int second = 1; second <= 10; second++) { // under the threshold from now on
+            counters(proc, fails);
+            tcp.sample(now += SECOND);
+            assertEquals(second < 10 ? "WARN" : "OK", tcp.getAlertLevel(), "quiet second " + second);
+        }
+        // Notifications are delivered in order: once WARN>OK is in, every earlier one is.
+        Await.until("the WARN>OK notification", Duration.ofSeconds(10), () -> seen.stream()
+                .anyMatch(n -> "OK".equals(((AttributeChangeNotification) n).getNewValue())));
+        assertEquals(2, seen.size(), "OK>WARN and WARN>OK once each: no flapping");
+    }
+
+    @Test
+    void theExplanationNeverClaimsMoreThanTheFailedConnects() {
+        List<PortRegistry.LocalRefusal> fair = List.of(new PortRegistry.LocalRefusal(
+                2.0,
+                "2.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens",
+                List.of(new TopPeers.Peer("127.0.0.1", 240))));
+        assertEquals(
+                "; 2.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens; the captured"
+                        + " refusals explain 100% of it",
+                KernelTcp.explain(new StringBuilder(), 2.01, fair).toString());
+        List<PortRegistry.LocalRefusal> scanned = List.of(
+                new PortRegistry.LocalRefusal(
+                        63597.5,
+                        "63597.50/s are refused connections to other local ports on lo",
+                        List.of(new TopPeers.Peer("127.0.0.1", 1_530_000), new TopPeers.Peer("10.0.0.5", 7))),
+                new PortRegistry.LocalRefusal(
+                        0.96,
+                        "0.96/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens",
+                        List.of(new TopPeers.Peer("127.0.0.1", 58))));
+        assertEquals(
+                "; 63597.50/s are refused connections to other local ports on lo; 0.96/s are refused connections to"
+                        + " 127.0.0.1:7211 on lo, where nothing listens; the captured refusals to local clients"
+                        + " (63598.46/s) are more than the failed connections, so not all of them are connects of"
+                        + " sockets: raw packets (a port scan or packet generator on this host) draw refusals the"
+                        + " kernel does not count; top sources: 127.0.0.1 (1530058), 10.0.0.5 (7)",
+                KernelTcp.explain(new StringBuilder(), 0.96, scanned).toString());
+    }
+
+    private static PortRegistry registry(Path proc) throws Exception {
+        return new PortRegistry(
+                new HostView(proc),
+                new PortRegistry.Limits(16, 5, 600, 32),
+                ListenerLookup.NONE,
+                Services.read(proc.resolve("no-services")),
+                EventSink.NONE);
     }
 }

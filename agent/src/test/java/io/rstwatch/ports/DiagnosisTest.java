@@ -17,7 +17,7 @@ class DiagnosisTest {
 
     /** An entry with {@code refused} refusals over 2 s, from 10:54:00Z to 10:54:01Z, rates sampled. */
     private static PortStats refused(Scope scope, int port, long service, int refused) {
-        PortStats s = new PortStats(scope, port, 60, 0);
+        PortStats s = new PortStats(scope, port, 60, 0, T0);
         for (int i = 0; i < refused; i++) {
             s.record(ResetKind.REFUSED, true, 0, service, 0, LOOPBACK, true, 1, T0 + 1000L * (i % 2));
         }
@@ -68,7 +68,7 @@ class DiagnosisTest {
 
     @Test
     void resetsAreSplitIntoAbortAndStale() {
-        PortStats s = new PortStats(Scope.LOCAL, 5432, 60, 0);
+        PortStats s = new PortStats(Scope.LOCAL, 5432, 60, 0, T0);
         s.record(ResetKind.ABORT, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, T0);
         s.record(ResetKind.ABORT, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, T0);
         s.record(ResetKind.STALE, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, T0);
@@ -82,7 +82,7 @@ class DiagnosisTest {
 
     @Test
     void aQuietPortSaysSo() {
-        PortStats s = new PortStats(Scope.LOCAL, 7211, 10, 0);
+        PortStats s = new PortStats(Scope.LOCAL, 7211, 10, 0, T0);
         s.record(ResetKind.REFUSED, true, 0, LOOPBACK, 0, LOOPBACK, true, 1, T0);
         for (int i = 1; i <= 12; i++) {
             s.sampleRates(i * SECOND);
@@ -95,9 +95,9 @@ class DiagnosisTest {
 
     @Test
     void anEntryMadeForThisJvmsFailuresAlone() {
-        PortStats s = new PortStats(Scope.LOCAL, 7211, 60, 0);
-        s.recordJvmFailure("com.example.Poller.poll(Poller.java:42)", true);
-        s.recordJvmFailure("com.example.Poller.poll(Poller.java:42)", true);
+        PortStats s = new PortStats(Scope.LOCAL, 7211, 60, 0, T0);
+        s.recordJvmFailure("com.example.Poller.poll(Poller.java:42)", true, T0);
+        s.recordJvmFailure("com.example.Poller.poll(Poller.java:42)", true, T0);
         assertEquals(
                 "No refusals or resets on port 7211 in the last 60 s; none captured so far, and 2 failed"
                         + " connects from this JVM.",

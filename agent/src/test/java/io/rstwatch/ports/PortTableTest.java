@@ -1,26 +1,117 @@
 package io.rstwatch.ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.plugin.Scope;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The bounded per-port table: ports.max entries across both scopes, then one "other" per scope. */
+/**
+ * The bounded per-port table: ports.max entries across both scopes, then one "other" per scope; an entry idle for
+ * ports.idle gives its place to a new port.
+ */
 class PortTableTest {
+    private static final long LOOPBACK = io.rstwatch.decode.Addresses.v4Lo(0x7F000001);
     private final List<PortStats> created = new ArrayList<>();
+    private final List<PortStats> removed = new ArrayList<>();
+    private final Set<Integer> listening = new HashSet<>();
+    /** The table's wall clock, epoch ms: the test moves it. */
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+
+    private PortTable table(int maxPorts) {
+        return new PortTable(
+                maxPorts,
+                60,
+                600,
+                listening::contains,
+                new PortTable.Changes() {
+                    @Override
+                    public void added(PortStats entry) {
+                        synchronized (created) {
+                            created.add(entry);
+                        }
+                    }
+
+                    @Override
+                    public void removed(PortStats entry) {
+                        removed.add(entry);
+                    }
+                },
+                clock::get);
+    }
+
+    private void refuse(PortStats s, int times) {
+        for (int i = 0; i < times; i++) {
+            s.record(ResetKind.REFUSED, true, 0, LOOPBACK, 0, LOOPBACK, true, 1, clock.get());
+        }
+    }
+
+    @Test
+    void anEntryIdleForPortsIdleGivesItsPlaceAndItsCountsToOther() {
+        PortTable table = table(2);
+        PortStats first = table.get(Scope.LOCAL, 1);
+        refuse(first, 3);
+        clock.addAndGet(100_000);
+        PortStats second = table.get(Scope.LOCAL, 2);
+        refuse(second, 1);
+        PortStats other = table.get(Scope.LOCAL, 3);
+        assertTrue(other.isOther(), "nothing idle for 600 s yet: the new port is counted under other");
+        refuse(other, 1);
+        long sampled = System.nanoTime() + 1_000_000_000L;
+        table.sampleRates(sampled);
+        double otherRate = other.refusedPerSecond();
+
+        clock.addAndGet(500_000); // port 1 idle for 600 s, port 2 for 500 s
+        PortStats third = table.get(Scope.LOCAL, 3);
+        assertFalse(third.isOther(), "the new port has its own entry again");
+        assertEquals(List.of(first), removed, "the least recently seen idle entry went");
+        assertSame(second, table.get(Scope.LOCAL, 2));
+        assertEquals(4, other.refusedTotal(), "port 1's three refusals are in other now: no total went backwards");
+        assertEquals(4, other.refusedLocalClients.get());
+        table.sampleRates(sampled + 1_000_000_000L);
+        assertTrue(other.refusedPerSecond() <= otherRate, "folded counts never show as a rate");
+    }
+
+    @Test
+    void aPortSomethingListensOnAndARecentOneKeepTheirPlaces() {
+        PortTable table = table(2);
+        table.get(Scope.LOCAL, 5432);
+        listening.add(5432);
+        clock.addAndGet(300_000);
+        refuse(table.get(Scope.LOCAL, 7211), 1);
+        clock.addAndGet(400_000); // 5432 idle 700 s but listening; 7211 idle 400 s
+        assertTrue(table.get(Scope.LOCAL, 9000).isOther());
+        assertTrue(removed.isEmpty());
+        clock.addAndGet(200_000); // 7211 idle 600 s now; a second passed since the last look
+        assertFalse(table.get(Scope.LOCAL, 9001).isOther());
+        assertEquals(7211, removed.get(0).port());
+    }
+
+    @Test
+    void anInJvmFailureIsAnEvent() {
+        PortTable table = table(1);
+        PortStats s = table.get(Scope.REMOTE, 5432);
+        clock.addAndGet(599_000);
+        s.recordJvmFailure("com.example.Poller.poll(Poller.java:42)", true, clock.get());
+        clock.addAndGet(2_000);
+        assertTrue(table.get(Scope.REMOTE, 80).isOther(), "idle for 2 s only");
+    }
 
     @Test
     void anEntryIsMadeOnceAndAnnouncedOnce() {
-        PortTable table = new PortTable(4, 60, created::add);
+        PortTable table = table(4);
         PortStats a = table.get(Scope.LOCAL, 7211);
         assertSame(a, table.get(Scope.LOCAL, 7211));
         assertNotSame(a, table.get(Scope.REMOTE, 7211), "each scope has its own entry");
@@ -31,7 +122,7 @@ class PortTableTest {
 
     @Test
     void theCapCountsBothScopesAndFurtherPortsGoToTheirScopesOther() {
-        PortTable table = new PortTable(2, 60, created::add);
+        PortTable table = table(2);
         table.get(Scope.LOCAL, 1);
         table.get(Scope.REMOTE, 2);
         PortStats localOther = table.get(Scope.LOCAL, 3);
@@ -48,11 +139,7 @@ class PortTableTest {
 
     @Test
     void concurrentFirstUsesMakeOneEntry() throws Exception {
-        PortTable table = new PortTable(256, 60, s -> {
-            synchronized (created) {
-                created.add(s);
-            }
-        });
+        PortTable table = table(256);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         CountDownLatch go = new CountDownLatch(1);
         List<PortStats> seen = new ArrayList<>();
@@ -79,7 +166,7 @@ class PortTableTest {
 
     @Test
     void ratesAreSampledForEveryEntry() {
-        PortTable table = new PortTable(4, 60, created::add);
+        PortTable table = table(4);
         PortStats s = table.get(Scope.LOCAL, 7211);
         for (int i = 0; i < 4; i++) {
             s.record(ResetKind.REFUSED, true, 0, 1, 0, 1, true, 1, 1000);

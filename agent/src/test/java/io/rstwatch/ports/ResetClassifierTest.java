@@ -42,7 +42,21 @@ class ResetClassifierTest {
         host = new HostView(proc);
         host.refresh();
         recentlyListening.add(5432);
-        table = new PortTable(3, 60, created::add);
+        table = new PortTable(
+                3,
+                60,
+                600,
+                recentlyListening::contains,
+                new PortTable.Changes() {
+                    @Override
+                    public void added(PortStats entry) {
+                        created.add(entry);
+                    }
+
+                    @Override
+                    public void removed(PortStats entry) {}
+                },
+                System::currentTimeMillis);
         ListenerLookup listeners = new ListenerLookup() {
             @Override
             public String ownerOn(int port) {
@@ -64,7 +78,7 @@ class ResetClassifierTest {
                 return true;
             }
         };
-        classifier = new ResetClassifier(host, listeners, table, EventSink.NONE);
+        classifier = new ResetClassifier(host, listeners, table, new ScanDetector(32, (s, p) -> {}), EventSink.NONE);
     }
 
     private static DecodedPacket rst(long src, int srcPort, long dst, int dstPort, boolean ack, long seq) {

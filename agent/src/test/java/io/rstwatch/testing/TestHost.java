@@ -63,6 +63,17 @@ public final class TestHost implements AutoCloseable {
         return hostSide;
     }
 
+    /** Runs a command on the test host (inside its namespace), failing loudly with its output. */
+    public String run(String... command) {
+        String[] full = new String[command.length + 4];
+        full[0] = "ip";
+        full[1] = "netns";
+        full[2] = "exec";
+        full[3] = namespace;
+        System.arraycopy(command, 0, full, 4, command.length);
+        return Shell.run(full);
+    }
+
     /** Takes the test host's side of the link down: its address then answers nothing (connects time out). */
     public void silence() {
         Shell.run("ip", "netns", "exec", namespace, "ip", "link", "set", peerSide, "down");

@@ -48,6 +48,8 @@ class JmxExporterIT {
             assertTrue(metrics.contains("# TYPE rstwatch_tcp_abort_on_timeout_total counter"), metrics);
             assertTrue(metrics.contains("\nrstwatch_agent_plugin_events_dropped_total 0.0\n"), metrics);
             assertTrue(metrics.contains("\nrstwatch_agent_plugins_disabled 0.0\n"), metrics);
+            assertTrue(metrics.contains("\nrstwatch_scans_scanners_total 0.0\n"), metrics);
+            assertTrue(metrics.contains("\nrstwatch_tcp_alert_notifications_dropped_total 0.0\n"), metrics);
         }
     }
 

@@ -1,0 +1,107 @@
+package io.rstwatch.ports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rstwatch.testapps.Idle;
+import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Await;
+import io.rstwatch.testing.Loopback;
+import io.rstwatch.testing.Requirements;
+import io.rstwatch.testing.Shell;
+import io.rstwatch.testing.TestHost;
+import java.time.Duration;
+import java.util.Set;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fault-matrix rows: port scans must not blind rstwatch. A scan from another host (a network namespace of the
+ * test's own) is recognised and kept off the Port MBeans; a full-range scan from this host itself, in a JVM with a
+ * 64 MiB heap, fills the table, and ports.idle later frees places for new ports. hping3 sends the SYNs, bounded.
+ */
+class ScanIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String SCANS = "rstwatch:type=Scans";
+
+    @BeforeAll
+    static void needs() {
+        Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
+        Requirements.require(Shell.available("hping3"), "hping3 (bin/test installs it)");
+    }
+
+    private static String port(int port) {
+        return "rstwatch:type=Port,scope=local,port=" + port;
+    }
+
+    @Test
+    void aScanFromAnotherHostIsNamedOnScansAndARealRefusalKeepsItsOwnPort() throws Exception {
+        try (TestHost scanner = TestHost.create();
+                AgentJvm jvm = AgentJvm.builder().main(Idle.class).start()) {
+            jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
+            // 2,000 ports, 40000-41999, one SYN each at 10,000/s.
+            scanner.run("hping3", "-q", "-S", "-p", "++40000", "-c", "2000", "-i", "u100", scanner.localAddress());
+            int real = 7211;
+            Loopback.refuse(real, 3);
+            jvm.awaitAttribute(port(real), "RefusedTotal", v -> (Long) v >= 3, WAIT);
+            jvm.awaitCaptureCaughtUp(WAIT);
+            assertEquals(3L, jvm.attribute(port(real), "RefusedTotal", WAIT));
+
+            CompositeData[] rows = (CompositeData[])
+                    jvm.awaitAttribute(SCANS, "Scanners", v -> ((CompositeData[]) v).length == 1, WAIT);
+            assertEquals(scanner.address(), rows[0].get("address"));
+            int hit = (Integer) rows[0].get("portsHit");
+            assertTrue(hit >= 1990 && hit <= 2000, "ports hit: " + hit);
+            assertEquals(1L, jvm.attribute(SCANS, "ScannersTotal", WAIT));
+            long scanned = (Long) jvm.attribute(SCANS, "ScannedRefusalsTotal", WAIT);
+            assertTrue(scanned >= 1990, "scanned refusals: " + scanned);
+
+            Set<ObjectName> ports = jvm.jmx().queryNames(new ObjectName("rstwatch:type=Port,scope=local,*"), null);
+            assertTrue(ports.size() < 10, "the scan made no Port MBeans: " + ports);
+            for (ObjectName name : ports) {
+                String[] peers = (String[]) jvm.attribute(name.toString(), "TopPeers", WAIT);
+                for (String peer : peers) {
+                    assertFalse(peer.startsWith(scanner.address() + " "), name + " has the scanner's refusals");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFullRangeScanFromThisHostLeavesTheJvmHealthyAndIdlePlacesComeBack() throws Exception {
+        int idle = 5;
+        try (AgentJvm jvm = AgentJvm.builder()
+                .jvmArgs("-Xmx64m")
+                .agentOptions("ports.idle=" + idle)
+                .main(Idle.class)
+                .start()) {
+            jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
+            long started = System.nanoTime();
+            // Every port, 1-65535, one SYN each: loopback has no remote source, so no scanner is recognised.
+            Shell.run("hping3", "-q", "-S", "-p", "++1", "-c", "65535", "-i", "u10", "127.0.0.1");
+            jvm.awaitAttribute(
+                    "rstwatch:type=Port,scope=local,port=other", "RefusedTotal", v -> (Long) v >= 50_000, WAIT);
+            int named = jvm.jmx()
+                    .queryNames(new ObjectName("rstwatch:type=Port,*"), null)
+                    .size();
+            assertTrue(named <= 256 + 2, "ports.max holds: " + named + " Port MBeans");
+            assertEquals(0L, jvm.attribute(SCANS, "ScannersTotal", WAIT));
+            assertTrue(jvm.process().isAlive());
+            String status = (String) jvm.attribute("rstwatch:type=Agent", "Status", WAIT);
+            assertTrue(status.contains("capturing"), status);
+
+            // After ports.idle seconds without events, a new refused port has its own entry again.
+            int fresh = Loopback.freeServicePort();
+            Await.until("a Port MBean of its own for " + fresh, WAIT, () -> {
+                Loopback.refuse(fresh, 1);
+                return jvm.jmx().isRegistered(new ObjectName(port(fresh)));
+            });
+            assertTrue(
+                    System.nanoTime() - started >= Duration.ofSeconds(idle).toNanos(),
+                    "a place came back only after ports.idle");
+        }
+    }
+}
