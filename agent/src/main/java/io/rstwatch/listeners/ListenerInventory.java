@@ -1,10 +1,8 @@
 package io.rstwatch.listeners;
 
 import io.rstwatch.common.ProcFiles;
-import io.rstwatch.decode.Addresses;
 import io.rstwatch.ports.ListenerLookup;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,12 +31,13 @@ public final class ListenerInventory implements ListenerLookup {
     private static final int MAX_COMMAND = 200;
     /** Command lines can be megabytes (a JVM with a long class path): only this much is read. */
     static final int MAX_CMDLINE_BYTES = 4096;
-    /** The "st" column of /proc/net/tcp{,6} for a socket in LISTEN (include/net/tcp_states.h: TCP_LISTEN = 10). */
-    private static final String STATE_LISTEN = "0A";
 
     private static final int PORTS = 65536;
 
     private final Path proc;
+    /** Streams /proc/net/tcp{,6}: a refresh allocates per listener, not per socket. */
+    private final ProcNetTcpReader reader = new ProcNetTcpReader();
+
     private final long ownPid = ProcessHandle.current().pid();
     private volatile List<Listener> current = List.of();
     /** The same listeners by port (one per port), for the Port MBeans' once-a-second lookups. */
@@ -108,13 +107,10 @@ public final class ListenerInventory implements ListenerLookup {
         boolean read = false;
         for (String file : new String[] {"net/tcp", "net/tcp6"}) {
             try {
-                for (String line : Files.readAllLines(proc.resolve(file), StandardCharsets.US_ASCII)) {
-                    Listener l = parse(line);
-                    if (l != null) {
-                        Listener known = byInode.get(l.inode);
-                        seen.put(l.inode, known != null ? known.withQueue(l.acceptQueue) : l);
-                    }
-                }
+                reader.listeners(proc.resolve(file), l -> {
+                    Listener known = byInode.get(l.inode);
+                    seen.put(l.inode, known != null ? known.withQueue(l.acceptQueue) : l);
+                });
                 read = true;
             } catch (IOException | RuntimeException e) {
                 // tcp6 is absent when IPv6 is disabled
@@ -192,34 +188,6 @@ public final class ListenerInventory implements ListenerLookup {
 
     public long refreshedAtMillis() {
         return refreshedAt;
-    }
-
-    /** A LISTEN line of /proc/net/tcp{,6}, or null for any other line. */
-    static Listener parse(String line) {
-        String[] f = line.trim().split("\\s+");
-        if (f.length < 10 || !STATE_LISTEN.equals(f[3])) {
-            return null;
-        }
-        int colon = f[1].indexOf(':');
-        String addr = f[1].substring(0, colon);
-        int port = Integer.parseInt(f[1].substring(colon + 1), 16);
-        int queue = (int) Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
-        long inode = Long.parseLong(f[9]);
-        long hi;
-        long lo;
-        if (addr.length() == 8) {
-            hi = 0;
-            lo = Addresses.v4Lo(Integer.reverseBytes((int) Long.parseLong(addr, 16)));
-        } else {
-            // four 32-bit words, each printed in host (little-endian) order
-            long[] w = new long[4];
-            for (int i = 0; i < 4; i++) {
-                w[i] = Integer.reverseBytes((int) Long.parseLong(addr.substring(8 * i, 8 * i + 8), 16)) & 0xFFFF_FFFFL;
-            }
-            hi = w[0] << 32 | w[1];
-            lo = w[2] << 32 | w[3];
-        }
-        return new Listener(hi, lo, port, inode, queue, 0, "unknown");
     }
 
     /**

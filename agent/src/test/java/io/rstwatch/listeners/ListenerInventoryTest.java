@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.ports.ListenerLookup;
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -138,5 +140,30 @@ class ListenerInventoryTest {
         inventory.refresh(); // pid 200 again, whole, then one link of pid 300
         inventory.refresh(); // pid 300
         assertEquals("pid 300 `server-300`", inventory.ownerOn(7211));
+    }
+
+    /**
+     * Fault-matrix row: a host with a million sockets. A refresh streams /proc/net/tcp and allocates per listener:
+     * measured with the thread's allocation counter (bytes, not time), 200 listeners among 10^6 sockets.
+     */
+    @Test
+    void aMillionSocketsCostARefreshMemoryPerListenerNotPerSocket(@TempDir Path proc) throws Exception {
+        Files.createDirectories(proc.resolve("net"));
+        try (BufferedWriter w = Files.newBufferedWriter(proc.resolve("net/tcp"), StandardCharsets.US_ASCII)) {
+            w.write(ProcNetTcpReaderTest.HEADER);
+            for (int i = 0; i < 1_000_000; i++) {
+                w.write(ProcNetTcpReaderTest.v4(
+                        i % 10000, 1024 + i % 60000, i % 5000 == 0 ? "0A" : "01", 0, 100000L + i));
+            }
+        }
+        ListenerInventory inventory = new ListenerInventory(proc);
+        inventory.refresh(); // warm: classes loaded, buffers made
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        inventory.refresh();
+        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        assertEquals(200, inventory.current().size());
+        assertTrue(allocated < 1024 * 1024, "a refresh of 10^6 sockets allocated " + allocated + " bytes");
     }
 }
