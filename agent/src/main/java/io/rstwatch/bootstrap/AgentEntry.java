@@ -68,6 +68,12 @@ public final class AgentEntry {
                 }
                 started = true;
             }
+            if (securityManagerInstalled()) {
+                System.err.println("[rstwatch] WARN the agent is inactive: a SecurityManager is installed"
+                        + " (-Djava.security.manager), under which rstwatch does not run; remove that option to"
+                        + " use rstwatch. The application runs unaffected.");
+                return;
+            }
             Thread thread = new Thread(new Starter(args, inst, how, t0, startedAtMillis), "rstwatch-start");
             thread.setDaemon(true);
             thread.start();
@@ -77,6 +83,15 @@ public final class AgentEntry {
         } catch (Throwable t) {
             report(t);
         }
+    }
+
+    /**
+     * Under a SecurityManager (JDK 17-23) every permission the agent needs (threads, JMX, /proc, the protection
+     * domains of callers) would be denied one by one, with half the parts started: it says so once instead.
+     */
+    @SuppressWarnings("removal")
+    private static boolean securityManagerInstalled() {
+        return System.getSecurityManager() != null;
     }
 
     static File agentJar() throws Exception {

@@ -5,8 +5,11 @@ import io.rstwatch.decode.DecodedPacket;
 /**
  * On Linux's "any" device a packet that crosses a bridge or a veth pair is seen once per interface. The same
  * segment (addresses, ports, seq, ack, flags) seen on a different interface within a few milliseconds is that
- * packet again and is not counted twice; the same segment twice on one interface is two packets. A fixed-size
- * table: nothing grows with traffic.
+ * packet again and is not counted twice; the same segment twice on one interface is two packets. Without an
+ * interface index (libpcap before 1.10 has no LINUX_SLL2, as on RHEL 8 and Ubuntu 20.04: ifindex -1), the same
+ * segment within the window is taken for a copy: a host does not send one RST twice in 20 ms (a client that tries
+ * again has a new port or sequence number), so a copy is far likelier than a second packet. A fixed-size table:
+ * nothing grows with traffic.
  */
 final class DuplicateFilter {
     private static final int SLOTS = 4096;
@@ -36,7 +39,7 @@ final class DuplicateFilter {
         long key = hash(d);
         int slot = (int) (key ^ key >>> 32) & (SLOTS - 1);
         boolean duplicate = keys[slot] == key
-                && ifindexes[slot] != ifindex
+                && (ifindexes[slot] != ifindex || ifindex < 0)
                 && Math.abs(timestampMicros - times[slot]) <= WINDOW_MICROS;
         if (!duplicate) {
             keys[slot] = key;

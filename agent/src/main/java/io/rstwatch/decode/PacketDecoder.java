@@ -21,8 +21,9 @@ import io.rstwatch.decode.LinkHeaders.Loopback;
 
 /**
  * Finds TCP resets and ICMP/ICMPv6 port-unreachable messages in raw captured bytes, without allocating. Every
- * read is checked against the captured length: a short or malformed packet is reported as
- * {@link Verdict#MALFORMED}, never thrown. The header layouts are in {@link LinkHeaders} and {@link IpHeaders}.
+ * read is checked against the captured length and the IP packet's own length (so trailer bytes after it are
+ * never read as TCP flags): a short or malformed packet is reported as {@link Verdict#MALFORMED}, never thrown.
+ * A quoted packet inside an ICMP error is bounded by the ICMP message, since a quote is cut short by design. The header layouts are in {@link LinkHeaders} and {@link IpHeaders}.
  */
 public final class PacketDecoder {
     /** {@link #skipExtensions}: the headers are malformed. */
@@ -120,8 +121,14 @@ public final class PacketDecoder {
             return Verdict.MALFORMED;
         }
         int ihl = ihl(p, off);
-        if (ihl < Ipv4.MIN_HEADER_SIZE || off + ihl > len) {
+        int total = u16(p, off + Ipv4.TOTAL_LENGTH_OFFSET);
+        if (ihl < Ipv4.MIN_HEADER_SIZE || off + ihl > len || (total != 0 && total < ihl)) {
             return Verdict.MALFORMED;
+        }
+        // Everything after the IP packet (an Ethernet trailer, padding) is not part of it. 0: a GSO or BIG TCP
+        // packet whose length the kernel leaves out; RSTs are never those, but the capture is not the place to guess.
+        if (total != 0) {
+            len = Math.min(len, off + total);
         }
         if ((u16(p, off + Ipv4.FLAGS_AND_FRAGMENT_OFFSET) & Ipv4.FRAGMENT_OFFSET_MASK) != 0) {
             return Verdict.IGNORED; // a later fragment: no transport header in it
@@ -168,6 +175,10 @@ public final class PacketDecoder {
     private static Verdict ipv6(byte[] p, int len, int off, DecodedPacket out) {
         if (off + Ipv6.HEADER_SIZE > len || version(p, off) != Ipv6.VERSION) {
             return Verdict.MALFORMED;
+        }
+        int payload = u16(p, off + Ipv6.PAYLOAD_LENGTH_OFFSET);
+        if (payload != 0) { // 0: a jumbogram, or a GSO packet; as for IPv4, not bounded
+            len = Math.min(len, off + Ipv6.HEADER_SIZE + payload);
         }
         readIpv6Addresses(p, off, out);
         int upper = skipExtensions(p, len, off + Ipv6.HEADER_SIZE, u8(p, off + Ipv6.NEXT_HEADER_OFFSET));

@@ -10,7 +10,9 @@ import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Jdks;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -52,6 +54,26 @@ class BootstrapIT {
             String[] lines = jvm.stderr().split("\n");
             assertEquals(1, lines.length, "one INFO line at start-up: " + jvm.stderr());
             assertTrue(lines[0].startsWith("[rstwatch] INFO rstwatch "), jvm.stderr());
+        }
+    }
+
+    /**
+     * Fault-matrix row: JDK 17 with a SecurityManager (JDK 24+ refuses the option itself). The application starts
+     * and runs as without the agent, and the agent says why it is inactive, in one line.
+     */
+    @Test
+    void underASecurityManagerTheApplicationRunsAndTheAgentSaysWhyInOneLine() throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder()
+                .jvmArgs("-Djava.security.manager")
+                .main(HelloWorld.class, "3")
+                .start()) {
+            assertEquals(3, jvm.waitFor(Duration.ofSeconds(60)));
+            assertEquals("hello from the application\n", jvm.stdout());
+            List<String> ours =
+                    jvm.stderr().lines().filter(l -> l.startsWith("[rstwatch]")).toList();
+            assertEquals(1, ours.size(), jvm.stderr());
+            assertTrue(ours.get(0).contains("a SecurityManager is installed"), ours.get(0));
+            assertTrue(ours.get(0).contains("remove that option"), ours.get(0));
         }
     }
 

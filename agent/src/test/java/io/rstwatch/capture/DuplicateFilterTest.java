@@ -34,6 +34,16 @@ class DuplicateFilterTest {
     }
 
     @Test
+    void withoutInterfaceIndexesACopyWithinTheWindowIsStillRecognised() {
+        DuplicateFilter filter = new DuplicateFilter(false); // LINUX_SLL (libpcap < 1.10): every ifindex is -1
+        DecodedPacket d = rst(41838, 0, 1);
+        assertFalse(filter.isDuplicate(d, -1, 1_000_000));
+        assertTrue(filter.isDuplicate(d, -1, 1_000_050), "the bridge's copy of its port's packet");
+        assertFalse(filter.isDuplicate(rst(41839, 0, 1), -1, 1_000_060), "the client's next try: a new port");
+        assertFalse(filter.isDuplicate(d, -1, 1_050_000), "the same segment later is another packet");
+    }
+
+    @Test
     void anyFieldThatDiffersMakesItAnotherPacket() {
         DuplicateFilter filter = new DuplicateFilter(true);
         assertFalse(filter.isDuplicate(rst(41838, 0, 1), 3, 1_000_000));

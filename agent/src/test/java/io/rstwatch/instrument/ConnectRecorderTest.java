@@ -115,6 +115,30 @@ class ConnectRecorderTest {
         assertEquals(ConnectRecorder.MAX_ENDPOINTS + 3, recorder.total(Cause.REFUSED), "no total goes backwards");
     }
 
+    /** Fault-matrix row: an application failing to connect to a million endpoints. */
+    @Test
+    void aMillionFailingEndpointsKeepTheTableBoundedAndEveryFailureCounted() throws Exception {
+        // On a thread of its own, as an application's worker: a short stack, not JUnit's seventy frames.
+        Thread app = new Thread(this::failAMillionTimes, "app-worker");
+        app.start();
+        app.join();
+        assertEquals(ConnectRecorder.MAX_ENDPOINTS + 1, recorder.endpoints().size());
+        assertEquals(1_000_000, recorder.total(Cause.REFUSED));
+    }
+
+    private void failAMillionTimes() {
+        for (int i = 0; i < 1_000_000; i++) {
+            recorder.connectFailed(
+                    new Object(),
+                    new InetSocketAddress(
+                            "10." + (i >>> 16 & 0xFF) + "." + (i >>> 8 & 0xFF) + "." + (i & 0xFF), 1 + i % 1000),
+                    new ConnectException("Connection refused"));
+            if (i % 100_000 == 0) {
+                clock.addAndGet(600_000); // time passes: idle rows give way, and still no more than 256 at a time
+            }
+        }
+    }
+
     private void refused(int port) {
         recorder.connectFailed(
                 new Object(), new InetSocketAddress("127.0.0.1", port), new ConnectException("Connection refused"));
