@@ -28,7 +28,7 @@ class TcpAlertIT {
             port = s.getLocalPort();
         }
         try (AgentJvm jvm = AgentJvm.builder()
-                .agentOptions("rate.window=4,proc.interval=1,alert.warn=1.0")
+                .agentOptions("rate.window=4,proc.interval=1,alert.warn=1.0,alert.hold=3")
                 .main(Idle.class)
                 .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, Duration.ofSeconds(30));
