@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Registers the agent's MBeans in the platform MBean server, where collectors look. A registration that fails
- * (a SecurityManager without MBeanPermission, a hostile MBeanServerBuilder) is never silent: one WARN line, and
+ * (an MBeanServerBuilder of the application's that refuses it, a name taken by another loader) is never silent: one WARN line, and
  * the Agent MBean's Status counts it ({@link #status}).
  */
 public final class MBeans {
@@ -69,11 +69,7 @@ public final class MBeans {
     private static boolean failed(ObjectName name, Throwable e) {
         FAILED.incrementAndGet();
         LAST_FAILURE.set(name + ": " + e);
-        LOG.warn(
-                "cannot register MBean {} ({}); the other MBeans keep working. Under a SecurityManager, grant the"
-                        + " agent javax.management.MBeanPermission and MBeanTrustPermission \"register\"",
-                name,
-                e.toString());
+        LOG.warn("cannot register MBean {} ({}); the other MBeans keep working", name, e.toString());
         return false;
     }
 }
