@@ -23,7 +23,8 @@ import io.rstwatch.decode.LinkHeaders.Loopback;
  * Finds TCP resets and ICMP/ICMPv6 port-unreachable messages in raw captured bytes, without allocating. Every
  * read is checked against the captured length and the IP packet's own length (so trailer bytes after it are
  * never read as TCP flags): a short or malformed packet is reported as {@link Verdict#MALFORMED}, never thrown.
- * A quoted packet inside an ICMP error is bounded by the ICMP message, since a quote is cut short by design. The header layouts are in {@link LinkHeaders} and {@link IpHeaders}.
+ * A quoted packet inside an ICMP error is bounded by the ICMP message, since a quote is cut short by design.
+ * The header layouts are in {@link LinkHeaders} and {@link IpHeaders}.
  */
 public final class PacketDecoder {
     /** {@link #skipExtensions}: the headers are malformed. */

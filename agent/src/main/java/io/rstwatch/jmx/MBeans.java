@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Registers the agent's MBeans in the platform MBean server, where collectors look. A registration that fails
- * (an MBeanServerBuilder of the application's that refuses it, a name taken by another loader) is never silent: one WARN line, and
- * the Agent MBean's Status counts it ({@link #status}).
+ * (an MBeanServerBuilder of the application's that refuses it, a name taken by another loader) is never silent:
+ * one WARN line, and the Agent MBean's Status counts it ({@link #status}).
  */
 public final class MBeans {
     private static final Logger LOG = LoggerFactory.getLogger(MBeans.class);
