@@ -21,16 +21,21 @@ import java.util.jar.JarFile;
  * as {@code .classdata}: the application's class loader sees the jar but can neither load nor find these classes,
  * and the agent sees none of the application's (the parent is the platform loader). JNA finds its native library
  * through {@link #getResource}, which answers with ordinary {@code jar:} URLs.
+ *
+ * <p>The plugin API ({@code io.rstwatch.plugin}) is defined by a second loader of this class that holds nothing
+ * else and knows nothing of the first: the agent loader delegates that package to it, and plugin jars get it as
+ * their parent. The agent and its plugins so share the API's types, and nothing a plugin is handed leads to the
+ * agent's loader. No static field holds either loader: the application could read it by reflection.
  */
 final class AgentClassLoader extends ClassLoader {
     static final String PREFIX = "inst/";
     private static final String CLASS_SUFFIX = ".classdata";
+    private static final String API_PACKAGE = "io.rstwatch.plugin.";
+    private static final String API_FOLDER = "io/rstwatch/plugin/";
 
     static {
         registerAsParallelCapable();
     }
-
-    private static volatile AgentClassLoader instance;
 
     private final JarFile jar;
     private final String jarUrl;
@@ -38,23 +43,40 @@ final class AgentClassLoader extends ClassLoader {
     /** Multi-release folders usable on this JDK, newest first ("inst/META-INF/versions/24/"). */
     private final String[] versionPrefixes;
 
-    private AgentClassLoader(File file) throws IOException {
-        super("rstwatch", ClassLoader.getPlatformClassLoader());
+    /** The API's loader for the agent loader; null for the API's loader itself. */
+    private final AgentClassLoader api;
+
+    private AgentClassLoader(File file, String name, AgentClassLoader api) throws IOException {
+        super(name, ClassLoader.getPlatformClassLoader());
         this.jar = new JarFile(file, false);
         URL url = file.toURI().toURL();
         this.jarUrl = url.toExternalForm();
         this.domain = new ProtectionDomain(new CodeSource(url, (Certificate[]) null), null, this, null);
         this.versionPrefixes = versionPrefixes(jar);
+        this.api = api;
     }
 
-    /** One loader per JVM: the agent and the command line share it. */
+    /** The agent's loader for the jar, with the plugin API's loader beside it; create one per JVM. */
     static AgentClassLoader forJar(File file) throws IOException {
-        synchronized (AgentClassLoader.class) {
-            if (instance == null) {
-                instance = new AgentClassLoader(file);
-            }
-            return instance;
+        return new AgentClassLoader(file, "rstwatch", new AgentClassLoader(file, "rstwatch-plugin-api", null));
+    }
+
+    /** The API's package goes to its own loader; everything else as usual (platform, then this jar). */
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (api != null && isApi(name)) {
+            return api.loadClass(name);
         }
+        return super.loadClass(name, resolve);
+    }
+
+    private static boolean isApi(String className) {
+        return className.startsWith(API_PACKAGE) && className.indexOf('.', API_PACKAGE.length()) < 0;
+    }
+
+    /** The API's loader defines and finds nothing but the API. */
+    private boolean serves(String resource) {
+        return api != null || (resource.startsWith(API_FOLDER) && resource.indexOf('/', API_FOLDER.length()) < 0);
     }
 
     private static String[] versionPrefixes(JarFile jar) {
@@ -95,6 +117,9 @@ final class AgentClassLoader extends ClassLoader {
     }
 
     private JarEntry find(String resource) {
+        if (!serves(resource)) {
+            return null;
+        }
         String name = stored(resource);
         if (!name.startsWith("META-INF/")) {
             for (String prefix : versionPrefixes) {

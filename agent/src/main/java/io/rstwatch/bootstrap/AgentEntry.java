@@ -74,11 +74,12 @@ public final class AgentEntry {
                         + " use rstwatch. The application runs unaffected.");
                 return;
             }
-            Thread thread = new Thread(new Starter(args, inst, how, t0, startedAtMillis), "rstwatch-start");
+            Loader loader = new Loader();
+            Thread thread = new Thread(new Starter(args, inst, how, t0, startedAtMillis, loader), "rstwatch-start");
             thread.setDaemon(true);
             thread.start();
             // A short-lived application may exit before the agent is up: bad options are still reported, once.
-            Runtime.getRuntime().addShutdownHook(new Thread(new OptionsAtExit(args), "rstwatch-exit"));
+            Runtime.getRuntime().addShutdownHook(new Thread(new OptionsAtExit(args, loader), "rstwatch-exit"));
             premainDurationNanos = System.nanoTime() - t0;
         } catch (Throwable t) {
             report(t);
@@ -125,6 +126,21 @@ public final class AgentEntry {
         return false;
     }
 
+    /**
+     * The agent's class loader, made once by whichever thread needs it first. Held by the two threads' tasks only,
+     * never in a static field, where the application could read it by reflection.
+     */
+    private static final class Loader {
+        private AgentClassLoader loader;
+
+        synchronized AgentClassLoader get() throws Exception {
+            if (loader == null) {
+                loader = AgentClassLoader.forJar(agentJar());
+            }
+            return loader;
+        }
+    }
+
     private static final class PremainDuration implements LongSupplier {
         @Override
         public long getAsLong() {
@@ -135,9 +151,11 @@ public final class AgentEntry {
     /** Reports option problems at exit unless the starting agent already did. */
     private static final class OptionsAtExit implements Runnable {
         private final String args;
+        private final Loader loader;
 
-        OptionsAtExit(String args) {
+        OptionsAtExit(String args, Loader loader) {
             this.args = args;
+            this.loader = loader;
         }
 
         @Override
@@ -146,8 +164,8 @@ public final class AgentEntry {
                 if (!hasOptions(args)) {
                     return; // defaults only: nothing can be wrong, and exit stays as fast as without the agent
                 }
-                AgentClassLoader loader = AgentClassLoader.forJar(agentJar());
-                loader.loadClass(RUNTIME_CLASS)
+                loader.get()
+                        .loadClass(RUNTIME_CLASS)
                         .getMethod("reportOptionProblems", String.class)
                         .invoke(null, args);
             } catch (Throwable ignored) {
@@ -163,21 +181,24 @@ public final class AgentEntry {
         private final String how;
         private final long premainStart;
         private final long startedAtMillis;
+        private final Loader loader;
 
-        Starter(String args, Instrumentation inst, String how, long premainStart, long startedAtMillis) {
+        Starter(String args, Instrumentation inst, String how, long premainStart, long startedAtMillis, Loader loader) {
             this.args = args;
             this.inst = inst;
             this.how = how;
             this.premainStart = premainStart;
             this.startedAtMillis = startedAtMillis;
+            this.loader = loader;
         }
 
         @Override
         public void run() {
             try {
-                AgentClassLoader loader = AgentClassLoader.forJar(agentJar());
-                Thread.currentThread().setContextClassLoader(loader);
-                Method start = loader.loadClass(RUNTIME_CLASS)
+                // The context class loader stays the application's: every thread the agent starts inherits it, and
+                // the agent's own loader must not be handed to whoever enumerates threads.
+                Method start = loader.get()
+                        .loadClass(RUNTIME_CLASS)
                         .getMethod(
                                 "start",
                                 String.class,

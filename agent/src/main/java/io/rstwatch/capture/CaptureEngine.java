@@ -129,6 +129,16 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
         return sum(CaptureSource::duplicates);
     }
 
+    @Override
+    public long getSpoofedTotal() {
+        return sum(CaptureSource::spoofed);
+    }
+
+    @Override
+    public long getForwardedTotal() {
+        return sum(CaptureSource::forwarded);
+    }
+
     private long sum(ToLongFunction<CaptureSource> counter) {
         return sources.stream().mapToLong(counter).sum();
     }

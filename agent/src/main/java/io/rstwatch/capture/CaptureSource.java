@@ -6,6 +6,7 @@ import io.rstwatch.decode.LinkTypes;
 import io.rstwatch.decode.PacketDecoder;
 import io.rstwatch.decode.Verdict;
 import io.rstwatch.ports.HostView;
+import io.rstwatch.ports.Origin;
 import io.rstwatch.ports.ResetClassifier;
 import java.lang.reflect.Field;
 import java.util.Locale;
@@ -48,6 +49,8 @@ final class CaptureSource implements Runnable {
     private final AtomicLong packets = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong duplicateCount = new AtomicLong();
+    private final AtomicLong spoofed = new AtomicLong();
+    private final AtomicLong forwarded = new AtomicLong();
     private volatile State state = State.STARTING;
     private volatile String clause;
     private volatile boolean active;
@@ -97,6 +100,14 @@ final class CaptureSource implements Runnable {
 
     long duplicates() {
         return duplicateCount.get();
+    }
+
+    long spoofed() {
+        return spoofed.get();
+    }
+
+    long forwarded() {
+        return forwarded.get();
     }
 
     /** libpcap's drop counts (kernel and interface), summed over every handle this source has opened. */
@@ -206,7 +217,14 @@ final class CaptureSource implements Runnable {
             duplicateCount.lazySet(duplicateCount.get() + 1);
             return;
         }
-        classifier.count(what, d, ifindex, micros / 1000);
+        Origin origin = Origin.of(what, d, ifindex, host);
+        if (origin == Origin.SPOOFED) {
+            spoofed.lazySet(spoofed.get() + 1);
+        } else if (origin == Origin.FORWARDED) {
+            forwarded.lazySet(forwarded.get() + 1);
+        } else {
+            classifier.count(what, d, origin, ifindex, micros / 1000);
+        }
     }
 
     private void readDrops(PcapHandle h) {

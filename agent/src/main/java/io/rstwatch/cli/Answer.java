@@ -46,11 +46,13 @@ final class Answer {
             CaptureMXBean capture = proxy(ObjectNames.CAPTURE, CaptureMXBean.class);
             sb.append(String.format(
                     Locale.ROOT,
-                    "Capture: %s; %d packets, %d dropped by the kernel, %d malformed%n",
+                    "Capture: %s; %d packets, %d dropped by the kernel, %d malformed, %d spoofed, %d forwarded%n",
                     capture.getStatus(),
                     capture.getPacketsTotal(),
                     capture.getDroppedTotal(),
-                    capture.getMalformedTotal()));
+                    capture.getMalformedTotal(),
+                    capture.getSpoofedTotal(),
+                    capture.getForwardedTotal()));
         }
         if (c.isRegistered(ObjectNames.TCP)) {
             TcpMXBean tcp = proxy(ObjectNames.TCP, TcpMXBean.class);

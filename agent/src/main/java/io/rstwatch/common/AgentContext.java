@@ -1,34 +1,25 @@
 package io.rstwatch.common;
 
 import io.rstwatch.config.Options;
-import java.lang.instrument.Instrumentation;
 
 /**
- * What the composition root hands every {@link Part} when it starts it: the options, the instrumentation (null
- * for the command line), where events for plugins go, and two threads for periodic work: the sampler (rates,
+ * What the composition root hands every {@link Part} when it starts it: the options, where events for plugins go, and two threads for periodic work: the sampler (rates,
  * the alert, the MBeans' cached values) and the scanner (reading /proc: listeners, addresses), so that a slow
  * scan of a big host never delays a rate or the alert.
  */
 public final class AgentContext {
     private final Options options;
-    private final Instrumentation instrumentation;
     private final EventSink events;
     private final TaskThread sampler = new TaskThread("rstwatch-sampler");
     private final TaskThread scanner = new TaskThread("rstwatch-scanner");
 
-    public AgentContext(Options options, Instrumentation instrumentation, EventSink events) {
+    public AgentContext(Options options, EventSink events) {
         this.options = options;
-        this.instrumentation = instrumentation;
         this.events = events;
     }
 
     public Options options() {
         return options;
-    }
-
-    /** Null when running as a command-line tool. */
-    public Instrumentation instrumentation() {
-        return instrumentation;
     }
 
     /** Where events for plugins go; {@link EventSink#admit()} says whether to build one. */

@@ -15,8 +15,32 @@ public final class DecodedPacket {
     public static final int RST = 0x04;
     public static final int ACK = 0x10;
 
+    /** Linux's packet types (SLL/SLL2): who the frame was for, as the kernel saw it. */
+    public static final int PACKET_HOST = 0;
+
+    public static final int PACKET_BROADCAST = 1;
+    public static final int PACKET_MULTICAST = 2;
+    /** To another host's link-layer address: passing through (a bridge port, a promiscuous interface). */
+    public static final int PACKET_OTHERHOST = 3;
+    /** Sent by this host. */
+    public static final int PACKET_OUTGOING = 4;
+
+    /** The ARPHRD type of a loopback device; also set for the NULL and LOOP link types, which are loopback. */
+    public static final int ARPHRD_LOOPBACK = 772;
+
     /** The interface index from a LINUX_SLL2 header, or -1 when the link layer does not say. */
     public int ifindex;
+
+    /** The PACKET_ type from a LINUX_SLL/SLL2 header, or -1 when the link layer does not say. */
+    public int packetType;
+
+    /** The ARPHRD type from a LINUX_SLL/SLL2 header ({@link #ARPHRD_LOOPBACK} for NULL/LOOP), or -1. */
+    public int hatype;
+
+    /** The Ethernet source and destination MACs (48 bits) of an EN10MB frame, or -1 for other link types. */
+    public long ethSrc;
+
+    public long ethDst;
 
     public long srcHi;
     public long srcLo;
@@ -34,8 +58,16 @@ public final class DecodedPacket {
     public long reporterHi;
     public long reporterLo;
 
+    /** An empty packet: nothing known yet (-1 where -1 means "not said"). */
+    public DecodedPacket() {
+        clear();
+    }
+
     void clear() {
         ifindex = -1;
+        packetType = -1;
+        hatype = -1;
+        ethSrc = ethDst = -1;
         srcHi = srcLo = dstHi = dstLo = 0;
         srcPort = dstPort = 0;
         seq = ack = 0;

@@ -42,14 +42,19 @@ public final class PacketDecoder {
             case LinkTypes.EN10MB:
                 return ethernet(p, len, out);
             case LinkTypes.LINUX_SLL:
-                return len < LinuxSll.HEADER_SIZE
-                        ? Verdict.MALFORMED
-                        : byEthertype(p, len, LinuxSll.HEADER_SIZE, u16(p, LinuxSll.PROTOCOL_OFFSET), out);
+                if (len < LinuxSll.HEADER_SIZE) {
+                    return Verdict.MALFORMED;
+                }
+                out.packetType = u16(p, LinuxSll.PACKET_TYPE_OFFSET);
+                out.hatype = u16(p, LinuxSll.ARPHRD_OFFSET);
+                return byEthertype(p, len, LinuxSll.HEADER_SIZE, u16(p, LinuxSll.PROTOCOL_OFFSET), out);
             case LinkTypes.LINUX_SLL2:
                 if (len < LinuxSll2.HEADER_SIZE) {
                     return Verdict.MALFORMED;
                 }
                 out.ifindex = s32(p, LinuxSll2.IFINDEX_OFFSET);
+                out.packetType = u8(p, LinuxSll2.PACKET_TYPE_OFFSET);
+                out.hatype = u16(p, LinuxSll2.ARPHRD_OFFSET);
                 return byEthertype(p, len, LinuxSll2.HEADER_SIZE, u16(p, LinuxSll2.PROTOCOL_OFFSET), out);
             case LinkTypes.RAW:
             case LinkTypes.RAW_OPENBSD:
@@ -61,6 +66,7 @@ public final class PacketDecoder {
                 return ipv6(p, len, 0, out);
             case LinkTypes.NULL:
             case LinkTypes.LOOP:
+                out.hatype = DecodedPacket.ARPHRD_LOOPBACK;
                 return loopback(p, len, linkType, out);
             default:
                 return Verdict.IGNORED;
@@ -71,6 +77,8 @@ public final class PacketDecoder {
         if (len < Ethernet.HEADER_SIZE) {
             return Verdict.MALFORMED;
         }
+        out.ethDst = u48(p, Ethernet.DST_ADDR_OFFSET);
+        out.ethSrc = u48(p, Ethernet.SRC_ADDR_OFFSET);
         int off = Ethernet.TYPE_OFFSET;
         int type = u16(p, off);
         for (int tags = 0; Ethernet.isVlanTag(type); tags++) {
@@ -317,6 +325,10 @@ public final class PacketDecoder {
 
     private static int s32(byte[] p, int off) {
         return (p[off] & 0xFF) << 24 | (p[off + 1] & 0xFF) << 16 | (p[off + 2] & 0xFF) << 8 | p[off + 3] & 0xFF;
+    }
+
+    private static long u48(byte[] p, int off) {
+        return (long) u16(p, off) << 32 | s32(p, off + 2) & 0xFFFF_FFFFL;
     }
 
     private static long s64(byte[] p, int off) {

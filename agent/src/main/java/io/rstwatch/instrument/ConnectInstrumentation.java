@@ -17,10 +17,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.lang.instrument.UnmodifiableClassException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.net.Socket;
+import java.lang.invoke.MethodType;
 import java.net.SocketAddress;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
@@ -48,12 +47,17 @@ import org.slf4j.LoggerFactory;
  * (java.net.http.HttpClient, Netty NIO), java.net.http's HttpClientImpl.send (to name the caller of connects that
  * client makes on its own threads), and the server sockets' bind (this JVM's listen backlogs).
  *
- * <p>The inlined advice can only see classes of java.base, so the bridge class is renamed into java.net and
- * defined there through a private lookup (the agent opens java.net to itself with its Instrumentation): nothing
- * is appended to the bootstrap class path, so no CDS warning.
+ * <p>The inlined advice can only see classes of java.base, so the bridge class is renamed into jdk.internal.misc
+ * (see {@link ConnectHook} for why there) and defined through a private lookup: the agent opens that package to
+ * its own module only, with its Instrumentation. Nothing is appended to the bootstrap class path, so no CDS
+ * warning. The Instrumentation is used here, during start, and kept nowhere: nothing the application or a plugin
+ * can reach leads to it.
  */
 public final class ConnectInstrumentation implements Part {
-    static final String BRIDGE = "java.net.RstwatchConnectHook";
+    static final String BRIDGE = "jdk.internal.misc.RstwatchConnectHook";
+    /** A class of the bridge's package, for a private lookup there. */
+    private static final String BRIDGE_PACKAGE_ANCHOR = "jdk.internal.misc.VM";
+
     private static final String SOCKET = "java/net/Socket";
     private static final String CHANNEL_IMPL = "sun/nio/ch/SocketChannelImpl";
     private static final String HTTP_CLIENT = "jdk/internal/net/http/HttpClientImpl";
@@ -64,11 +68,16 @@ public final class ConnectInstrumentation implements Part {
 
     private final PortRegistry ports;
     private final ListenBacklogs backlogs;
+    /** Until start: then used once and dropped, since this part stays reachable (its status) from the MBeans. */
+    private Instrumentation inst;
+
     private volatile String status = "connect instrumentation not started";
 
-    public ConnectInstrumentation(PortRegistry ports, ListenBacklogs backlogs) {
+    /** {@code inst} is null for the command line: then nothing is instrumented. */
+    public ConnectInstrumentation(PortRegistry ports, ListenBacklogs backlogs, Instrumentation inst) {
         this.ports = ports;
         this.backlogs = backlogs;
+        this.inst = inst;
     }
 
     @Override
@@ -79,7 +88,8 @@ public final class ConnectInstrumentation implements Part {
     /** Off the application's main thread, like everything here; a failure leaves the other parts running. */
     @Override
     public void start(AgentContext context) {
-        Instrumentation inst = context.instrumentation();
+        Instrumentation inst = this.inst;
+        this.inst = null;
         if (inst == null) {
             status = "no in-JVM connects (standalone)";
             return;
@@ -110,16 +120,22 @@ public final class ConnectInstrumentation implements Part {
     /** Installs the advice and points the bridge at {@code recorder}; returns null, or why it could not. */
     static String install(Instrumentation inst, ConnectRecorder recorder) {
         try {
-            Class<?> bridge = defineBridge(inst);
+            MethodHandles.Lookup bridgePackage = openBridgePackage(inst);
+            Class<?> bridge = defineBridge(bridgePackage);
+            MethodHandle install = bridgePackage.findStatic(
+                    bridge,
+                    "install",
+                    MethodType.methodType(
+                            boolean.class,
+                            MethodHandle.class,
+                            MethodHandle.class,
+                            MethodHandle.class,
+                            MethodHandle.class,
+                            MethodHandle.class));
             MethodHandle[] handles = recorder.handles();
-            bridge.getMethod(
-                            "install",
-                            MethodHandle.class,
-                            MethodHandle.class,
-                            MethodHandle.class,
-                            MethodHandle.class,
-                            MethodHandle.class)
-                    .invoke(null, (Object[]) handles);
+            if (!(boolean) install.invokeWithArguments((Object[]) handles)) {
+                return "the bridge was installed already";
+            }
             TypePool advicePool = TypePool.Default.of(new RemappingLocator());
             AsmVisitorWrapper socket = advice(advicePool, ConnectAdvice.SocketConnect.class)
                     .on(named("connect").and(takesArguments(SocketAddress.class, int.class)));
@@ -157,7 +173,7 @@ public final class ConnectInstrumentation implements Part {
             }
             inst.retransformClasses(loaded.toArray(new Class<?>[0]));
             return null;
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError | UnmodifiableClassException e) {
+        } catch (Throwable e) {
             return e.toString();
         }
     }
@@ -217,23 +233,23 @@ public final class ConnectInstrumentation implements Part {
         }
     }
 
-    /** Defines (once per JVM) the bridge class in java.net, where the JDK's connect code can see it. */
-    private static Class<?> defineBridge(Instrumentation inst) throws ReflectiveOperationException {
+    /** A full-privilege lookup in the bridge's package, which the agent opens to its own module, and no other. */
+    private static MethodHandles.Lookup openBridgePackage(Instrumentation inst) throws ReflectiveOperationException {
+        Class<?> anchor = Class.forName(BRIDGE_PACKAGE_ANCHOR, false, null);
+        String pkg = anchor.getPackageName();
+        Module agent = ConnectInstrumentation.class.getModule();
+        inst.redefineModule(anchor.getModule(), Set.of(), Map.of(), Map.of(pkg, Set.of(agent)), Set.of(), Map.of());
+        return MethodHandles.privateLookupIn(anchor, MethodHandles.lookup());
+    }
+
+    /** Defines (once per JVM) the bridge class in its java.base package, where the JDK's connect code sees it. */
+    private static Class<?> defineBridge(MethodHandles.Lookup bridgePackage) throws ReflectiveOperationException {
         try {
             return Class.forName(BRIDGE, false, null);
         } catch (ClassNotFoundException notYet) {
-            Module agent = ConnectInstrumentation.class.getModule();
-            inst.redefineModule(
-                    Socket.class.getModule(),
-                    Set.of(),
-                    Map.of(),
-                    Map.of("java.net", Set.of(agent)),
-                    Set.of(),
-                    Map.of());
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(Socket.class, MethodHandles.lookup());
             try {
-                return lookup.defineClass(remap(read(BRIDGE_SOURCE)));
-            } catch (IllegalAccessException | IOException e) {
+                return bridgePackage.defineClass(remap(read(BRIDGE_SOURCE)));
+            } catch (IOException e) {
                 throw new IllegalStateException("cannot define " + BRIDGE, e);
             }
         }

@@ -27,4 +27,12 @@ public interface CaptureMXBean {
 
     @Description("Copies of one packet seen again on another interface (bridges, veth pairs), not counted twice.")
     long getDuplicatesTotal();
+
+    @Description("Packets from outside that claim a loopback address, or arrive on a non-loopback interface with one of"
+            + " this host's own addresses as sender: forged. Counted here only, never on a Port or in the alert.")
+    long getSpoofedTotal();
+
+    @Description("Resets and port-unreachables this host only passes on (routed, bridged, or for another host's MAC):"
+            + " neither end is this host, so they are counted here only.")
+    long getForwardedTotal();
 }

@@ -1,11 +1,19 @@
 package io.rstwatch.jmx;
 
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.management.DynamicMBean;
 import javax.management.InstanceNotFoundException;
 import javax.management.JMException;
+import javax.management.MBeanRegistration;
 import javax.management.MBeanServer;
+import javax.management.NotificationEmitter;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
 import org.slf4j.Logger;
@@ -39,11 +47,31 @@ public final class MBeans {
             if (server.isRegistered(name)) {
                 server.unregisterMBean(name);
             }
-            server.registerMBean(mbean, name);
+            server.registerMBean(facade(mbean), name);
             return true;
         } catch (JMException | RuntimeException | LinkageError e) {
             return failed(name, e);
         }
+    }
+
+    /**
+     * What the server holds: a JDK proxy defined by the boot loader, forwarding to the MBean. The server answers
+     * {@code getClassLoaderFor(name)} with the loader of the object it holds; so it names no loader at all, rather
+     * than handing the agent's to any code in the JVM.
+     */
+    static Object facade(StandardMBean mbean) {
+        List<Class<?>> interfaces = new ArrayList<>(List.of(DynamicMBean.class, MBeanRegistration.class));
+        if (mbean instanceof NotificationEmitter) {
+            interfaces.add(NotificationEmitter.class);
+        }
+        InvocationHandler forward = (proxy, method, args) -> {
+            try {
+                return method.invoke(mbean, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return Proxy.newProxyInstance(null, interfaces.toArray(new Class<?>[0]), forward);
     }
 
     /** Removes an MBean (a Port entry that was evicted or folded into a scanner); a warning if that fails. */

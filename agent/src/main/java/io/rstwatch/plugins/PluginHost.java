@@ -5,6 +5,7 @@ import io.rstwatch.jmx.PluginRow;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
 import io.rstwatch.plugin.RstwatchEvent;
+import io.rstwatch.plugin.RstwatchPlugin;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ public final class PluginHost implements EventSink {
      * Starts the plugins in {@code directory} ("" for none), each on its own daemon thread; returns at once and
      * never throws. A problem with the directory is one WARN line and no plugins.
      */
-    public static PluginHost start(String directory, ClassLoader agentLoader) {
+    public static PluginHost start(String directory) {
         if (directory.isEmpty()) {
             return none();
         }
@@ -67,7 +68,9 @@ public final class PluginHost implements EventSink {
             AgentLog.write(LogLevel.WARN, problem, null);
             files = files.subList(0, MAX_JARS);
         }
-        ClassLoader api = new PluginApiLoader(agentLoader);
+        // The API's own loader (the bootstrap makes one that defines io.rstwatch.plugin only): the parent of every
+        // plugin jar's loader, so a plugin sees the JDK and the API, and no path from it leads to the agent's.
+        ClassLoader api = RstwatchPlugin.class.getClassLoader();
         List<PluginJar> jars = new ArrayList<>();
         for (Path f : files) {
             jars.add(new PluginJar(f, api));

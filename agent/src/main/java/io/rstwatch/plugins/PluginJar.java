@@ -10,6 +10,10 @@ import io.rstwatch.plugin.PluginContext;
 import io.rstwatch.plugin.RstwatchEvent;
 import io.rstwatch.plugin.RstwatchPlugin;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandleProxies;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
@@ -29,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * One plugin jar: its class loader, its plugins, and the one daemon thread that makes every call into them, fed
@@ -186,6 +191,8 @@ final class PluginJar implements Runnable {
         try {
             URLClassLoader loader = new URLClassLoader(
                     "rstwatch-plugin-" + name, new URL[] {jar.toUri().toURL()}, apiLoader);
+            // The plugin's own loader, so its ServiceLoader calls find its classes and it is handed no other.
+            Thread.currentThread().setContextClassLoader(loader);
             for (RstwatchPlugin p : ServiceLoader.load(RstwatchPlugin.class, loader)) {
                 if (p.getClass().getClassLoader() == loader) {
                     plugins.add(p);
@@ -270,37 +277,33 @@ final class PluginJar implements Runnable {
                 null);
     }
 
+    /**
+     * The context handed to the jar's plugins. Its class is the API's, and its log sink a JDK proxy over a bound
+     * method handle: nothing a plugin can reflect on leads to the agent's class loader or its objects.
+     */
     private PluginContext context() {
-        Map<String, String> settings = settings();
-        Path directory = jar.toAbsolutePath().getParent();
-        return new PluginContext() {
-            @Override
-            public Map<String, String> settings() {
-                return settings;
-            }
+        Consumer<String> sink;
+        try {
+            MethodHandle log = MethodHandles.lookup()
+                    .findVirtual(PluginJar.class, "log", MethodType.methodType(void.class, String.class))
+                    .bindTo(this);
+            sink = MethodHandleProxies.asInterfaceInstance(Consumer.class, log);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        return PluginContext.of(settings(), jar.toAbsolutePath().getParent(), Version.get(), sink);
+    }
 
-            @Override
-            public Path directory() {
-                return directory;
-            }
-
-            @Override
-            public String agentVersion() {
-                return Version.get();
-            }
-
-            @Override
-            public void log(String sentence) {
-                long n = logLines.incrementAndGet();
-                if (n <= LOG_LINES_MAX) {
-                    AgentLog.write(
-                            LogLevel.INFO,
-                            "plugin " + name + ": " + sentence
-                                    + (n == LOG_LINES_MAX ? " (its further lines are not shown)" : ""),
-                            null);
-                }
-            }
-        };
+    /** A plugin's log line, bounded per jar. */
+    private void log(String sentence) {
+        long n = logLines.incrementAndGet();
+        if (n <= LOG_LINES_MAX) {
+            AgentLog.write(
+                    LogLevel.INFO,
+                    "plugin " + name + ": " + sentence
+                            + (n == LOG_LINES_MAX ? " (its further lines are not shown)" : ""),
+                    null);
+        }
     }
 
     /** NAME.properties beside NAME.jar; empty when there is none. */

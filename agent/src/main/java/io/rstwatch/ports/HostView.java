@@ -8,22 +8,47 @@ import java.net.NetworkInterface;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the classifier needs to know about this host, refreshed in the background and read without locks or
- * allocation on the capture thread: its addresses, its ephemeral port range and the names of its interfaces.
- * All of it is of the JVM's network namespace. Who listens where is the listener inventory's to say.
+ * allocation on the capture thread: its addresses, its ephemeral port range and its interfaces (name, whether
+ * loopback, MAC). All of it is of the JVM's network namespace. Who listens where is the listener inventory's to
+ * say.
  */
 public final class HostView {
     private final Path proc;
     private volatile long[] localAddresses = new long[0];
     private volatile int ephemeralLow = 32768;
     private volatile int ephemeralHigh = 60999;
-    private volatile Map<Integer, String> interfaceNames = Collections.emptyMap();
+    private volatile Interfaces interfaces = new Interfaces(List.of());
+
+    /** One interface as the view keeps it; {@code mac} is the 48-bit MAC, or -1 when it has none. */
+    record Interface(int index, String name, boolean loopback, long mac, List<InetAddress> addresses) {}
+
+    /** The interfaces sorted by index, in arrays the capture thread searches without allocating. */
+    private static final class Interfaces {
+        final int[] indexes;
+        final Interface[] byPosition;
+
+        Interfaces(List<Interface> list) {
+            byPosition = list.stream()
+                    .sorted(Comparator.comparingInt(Interface::index))
+                    .toArray(Interface[]::new);
+            indexes = new int[byPosition.length];
+            for (int i = 0; i < byPosition.length; i++) {
+                indexes[i] = byPosition[i].index();
+            }
+        }
+
+        Interface find(int ifindex) {
+            int at = Arrays.binarySearch(indexes, ifindex);
+            return at < 0 ? null : byPosition[at];
+        }
+    }
 
     public HostView(Path proc) {
         this.proc = proc;
@@ -35,9 +60,9 @@ public final class HostView {
         return view;
     }
 
-    /** Re-reads addresses, interface names and the ephemeral range; meant for a background timer. */
+    /** Re-reads addresses, interfaces and the ephemeral range; meant for a background timer. */
     public void refresh() {
-        refreshAddresses();
+        refreshInterfaces();
         refreshEphemeralRange();
     }
 
@@ -58,41 +83,74 @@ public final class HostView {
         return port >= ephemeralLow && port <= ephemeralHigh;
     }
 
+    /** Whether the interface is a loopback device; false for an unknown one or -1. */
+    public boolean isLoopbackInterface(int ifindex) {
+        Interface i = interfaces.find(ifindex);
+        return i != null && i.loopback();
+    }
+
+    /** The interface's MAC as 48 bits, or -1 when it has none or is unknown. */
+    public long mac(int ifindex) {
+        Interface i = interfaces.find(ifindex);
+        return i == null ? -1 : i.mac();
+    }
+
     public String interfaceName(int ifindex) {
-        String name = interfaceNames.get(ifindex);
-        return name != null ? name : "if" + ifindex;
+        Interface i = interfaces.find(ifindex);
+        return i != null ? i.name() : "if" + ifindex;
     }
 
     public int interfaceIndex(String name) {
-        for (Map.Entry<Integer, String> e : interfaceNames.entrySet()) {
-            if (e.getValue().equals(name)) {
-                return e.getKey();
+        for (Interface i : interfaces.byPosition) {
+            if (i.name().equals(name)) {
+                return i.index();
             }
         }
         return -1;
     }
 
-    private void refreshAddresses() {
-        List<long[]> found = new ArrayList<>();
-        Map<Integer, String> names = new HashMap<>();
+    private void refreshInterfaces() {
+        List<Interface> found = new ArrayList<>();
         try {
             for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                names.put(ni.getIndex(), ni.getName());
-                for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-                    byte[] b = a.getAddress();
-                    found.add(new long[] {Addresses.hi(b), Addresses.lo(b)});
-                }
+                byte[] mac = ni.getHardwareAddress();
+                found.add(new Interface(
+                        ni.getIndex(),
+                        ni.getName(),
+                        ni.isLoopback(),
+                        mac != null && mac.length == 6 ? macBits(mac) : -1,
+                        Collections.list(ni.getInetAddresses())));
             }
         } catch (IOException | RuntimeException e) {
             return; // keep what we had
         }
-        long[] flat = new long[found.size() * 2];
-        for (int i = 0; i < found.size(); i++) {
-            flat[2 * i] = found.get(i)[0];
-            flat[2 * i + 1] = found.get(i)[1];
+        interfaces(found);
+    }
+
+    /** Replaces what the view knows of the interfaces and their addresses (the refresh, and tests). */
+    void interfaces(List<Interface> list) {
+        List<long[]> addresses = new ArrayList<>();
+        for (Interface i : list) {
+            for (InetAddress a : i.addresses()) {
+                byte[] b = a.getAddress();
+                addresses.add(new long[] {Addresses.hi(b), Addresses.lo(b)});
+            }
+        }
+        long[] flat = new long[addresses.size() * 2];
+        for (int i = 0; i < addresses.size(); i++) {
+            flat[2 * i] = addresses.get(i)[0];
+            flat[2 * i + 1] = addresses.get(i)[1];
         }
         localAddresses = flat;
-        interfaceNames = Collections.unmodifiableMap(names);
+        interfaces = new Interfaces(list);
+    }
+
+    static long macBits(byte[] mac) {
+        long v = 0;
+        for (byte b : mac) {
+            v = v << 8 | (b & 0xFF);
+        }
+        return v;
     }
 
     private void refreshEphemeralRange() {

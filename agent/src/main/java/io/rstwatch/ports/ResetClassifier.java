@@ -20,7 +20,8 @@ import java.time.Instant;
  *     a local listening port (now or in the last five minutes), else the side outside the ephemeral range, else
  *     the lower port: never an ephemeral port when there is a better choice.</li>
  * </ul>
- * Scope is local when the service address belongs to this host. A refusal drawn by a remote port scanner goes to
+ * Scope is local when the service address belongs to this host; whether this host sent the packet is its
+ * {@link Origin}'s to say, and spoofed or forwarded packets never get here. A refusal drawn by a remote port scanner goes to
  * the {@link ScanDetector}, not to the port table. Used by the capture threads: allocates nothing.
  */
 public final class ResetClassifier {
@@ -38,11 +39,18 @@ public final class ResetClassifier {
         this.events = events;
     }
 
-    /** Counts the packet; {@code what} is the decoder's verdict on it. */
-    public void count(Verdict what, DecodedPacket d, int ifindex, long nowMillis) {
+    /**
+     * Counts the packet; {@code what} is the decoder's verdict on it and {@code origin} where it came from. Only
+     * {@link Origin#SENT} and {@link Origin#RECEIVED} packets are this host's: the others are the capture's to
+     * count.
+     */
+    public void count(Verdict what, DecodedPacket d, Origin origin, int ifindex, long nowMillis) {
+        if (origin != Origin.SENT && origin != Origin.RECEIVED) {
+            return;
+        }
+        boolean sent = origin == Origin.SENT;
         if (what == Verdict.ICMP_PORT_UNREACHABLE) {
             // The quoted segment is the client's SYN: its destination refused.
-            boolean sent = host.isLocal(d.reporterHi, d.reporterLo);
             record(
                     ResetKind.REFUSED,
                     sent,
@@ -59,7 +67,6 @@ public final class ResetClassifier {
         if (what != Verdict.TCP_RST) {
             return;
         }
-        boolean sent = host.isLocal(d.srcHi, d.srcLo);
         if (d.has(DecodedPacket.ACK) && d.seq == 0) {
             record(
                     ResetKind.REFUSED,

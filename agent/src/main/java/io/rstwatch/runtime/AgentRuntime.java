@@ -59,8 +59,8 @@ public final class AgentRuntime {
                 log.debug("waited {} ms for the application to choose its java.util.logging manager", waited);
             }
             Health health = new Health();
-            PluginHost plugins = PluginHost.start(options.get(OptionKeys.PLUGINS), AgentRuntime.class.getClassLoader());
-            AgentContext context = new AgentContext(options, inst, plugins);
+            PluginHost plugins = PluginHost.start(options.get(OptionKeys.PLUGINS));
+            AgentContext context = new AgentContext(options, plugins);
             MBeans.register(
                     ObjectNames.AGENT, new AgentInfo(startedAtMillis, options, health, plugins), AgentMXBean.class);
             health.set("jmx", MBeans::status);
@@ -84,7 +84,7 @@ public final class AgentRuntime {
                     ports,
                     new CaptureEngine(ports),
                     new KernelTcp(PROC, ports),
-                    new ConnectInstrumentation(ports, listeners.backlogs()));
+                    new ConnectInstrumentation(ports, listeners.backlogs(), inst));
             for (Part part : parts) {
                 start(part, context, health, log);
             }

@@ -4,12 +4,14 @@ import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPac
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.lang.instrument.Instrumentation;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,13 +119,36 @@ class ArchitectureTest {
 
     @Test
     void theConnectBridgeSeesOnlyTheJdk() {
-        // Renamed into java.net and defined in java.base: anything else it named could not be resolved there.
+        // Renamed into jdk.internal.misc and defined in java.base: anything else it named could not be resolved there.
         classes()
                 .that()
                 .resideInAPackage(pkg("instrument.bridge"))
                 .should()
                 .onlyDependOnClassesThat()
                 .resideInAnyPackage("java..", pkg("instrument.bridge"))
+                .check(classes);
+    }
+
+    @Test
+    void noObjectOfTheAgentKeepsTheInstrumentation() {
+        // Whatever the application or a plugin reaches by reflection must not lead to it: it is passed as an
+        // argument while the agent starts. Only the bootstrap's starting task (its thread ends) and the connect
+        // part, until its start takes it (HostileCodeIT walks every reachable field to check the result), hold it.
+        noFields()
+                .that()
+                .areDeclaredInClassesThat(resideOutsideOfPackage(pkg("bootstrap")))
+                .and()
+                .areDeclaredInClassesThat()
+                .doNotHaveFullyQualifiedName(ROOT + ".instrument.ConnectInstrumentation")
+                .should()
+                .haveRawType(Instrumentation.class)
+                .check(classes);
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(pkg("bootstrap"), pkg("runtime"), pkg("instrument"))
+                .should()
+                .dependOnClassesThat()
+                .areAssignableTo(Instrumentation.class)
                 .check(classes);
     }
 }

@@ -165,7 +165,7 @@ class ReportAndWatchIT {
             assertTrue(
                     Pattern.compile(
                                     "^rstwatch watch on lo at \\S+Z\nCapture: capturing on lo \\(EN10MB\\); \\d+ packets,"
-                                            + " 0 dropped by the kernel, 0 malformed\n")
+                                            + " 0 dropped by the kernel, 0 malformed, 0 spoofed, 0 forwarded\n")
                             .matcher(t)
                             .find(),
                     t);

@@ -144,6 +144,8 @@ class PacketDecoderTest {
         assertSeedRst(d, V4_SERVER, V4_CLIENT);
         assertTrue(Addresses.isV4(d.srcHi, d.srcLo) && Addresses.isV4(d.dstHi, d.dstLo));
         assertEquals(-1, d.ifindex);
+        assertEquals(-1, d.packetType, "Ethernet has no packet type: the MACs say the direction");
+        assertEquals(0x0200_0000_0002L, d.ethDst);
     }
 
     @Test
@@ -200,6 +202,9 @@ class PacketDecoderTest {
                 .getRawData();
         DecodedPacket d = decode(raw, LinkTypes.LINUX_SLL, Verdict.TCP_RST);
         assertSeedRst(d, V6_SERVER, V6_CLIENT);
+        assertEquals(DecodedPacket.PACKET_HOST, d.packetType);
+        assertEquals(1, d.hatype, "ARPHRD_ETHER");
+        assertEquals(-1, d.ethSrc);
         assertEquals("::1", Addresses.format(d.srcHi, d.srcLo));
     }
 
@@ -220,6 +225,11 @@ class PacketDecoderTest {
         DecodedPacket d = decode(b.array(), LinkTypes.LINUX_SLL2, Verdict.TCP_RST);
         assertSeedRst(d, V4_SERVER, V4_CLIENT);
         assertEquals(7, d.ifindex);
+        assertEquals(772, d.hatype, "ARPHRD_LOOPBACK");
+        assertEquals(DecodedPacket.PACKET_HOST, d.packetType);
+        b.put(10, (byte) DecodedPacket.PACKET_OUTGOING);
+        assertEquals(
+                DecodedPacket.PACKET_OUTGOING, decode(b.array(), LinkTypes.LINUX_SLL2, Verdict.TCP_RST).packetType);
     }
 
     @ParameterizedTest

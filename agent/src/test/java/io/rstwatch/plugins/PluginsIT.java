@@ -39,14 +39,21 @@ class PluginsIT {
         Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
     }
 
-    /** A plugin jar holding one class of this test's classes and its service entry (none when service is null). */
-    static void pluginJar(Path jar, Class<?> plugin, String service) throws IOException {
-        String resource = plugin.getName().replace('.', '/') + ".class";
+    /**
+     * A plugin jar holding one class of this test's classes, any helpers it needs, and its service entry (none
+     * when service is null).
+     */
+    static void pluginJar(Path jar, Class<?> plugin, String service, Class<?>... helpers) throws IOException {
         try (OutputStream file = Files.newOutputStream(jar);
                 JarOutputStream out = new JarOutputStream(file)) {
-            out.putNextEntry(new JarEntry(resource));
-            try (var in = plugin.getClassLoader().getResourceAsStream(resource)) {
-                in.transferTo(out);
+            List<Class<?>> classes = new java.util.ArrayList<>(List.of(helpers));
+            classes.add(0, plugin);
+            for (Class<?> c : classes) {
+                String resource = c.getName().replace('.', '/') + ".class";
+                out.putNextEntry(new JarEntry(resource));
+                try (var in = c.getClassLoader().getResourceAsStream(resource)) {
+                    in.transferTo(out);
+                }
             }
             if (service != null) {
                 out.putNextEntry(new JarEntry("META-INF/services/io.rstwatch.plugin.RstwatchPlugin"));

@@ -94,7 +94,7 @@ class ResetClassifierTest {
 
     @Test
     void theSeedRstIsARefusalOfTheSourcePort() {
-        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 7211, LOOPBACK, 41838, true, 0), 1, 1000);
+        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 7211, LOOPBACK, 41838, true, 0), Origin.SENT, 1, 1000);
         PortStats s = table.get(Scope.LOCAL, 7211);
         assertEquals(1, s.refusedTotal());
         assertEquals(0, s.resetsTotal());
@@ -105,9 +105,9 @@ class ResetClassifierTest {
     @Test
     void abortAndStaleResetsAreKeyedOnTheListeningPortEvenWhenItIsEphemeralLooking() {
         // client 40000 -> server 5432, aborted by the client: RST+ACK with a real sequence number
-        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 40000, LOOPBACK, 5432, true, 777), 1, 1000);
+        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 40000, LOOPBACK, 5432, true, 777), Origin.SENT, 1, 1000);
         // the server answers a stray segment with a bare RST
-        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 5432, LOOPBACK, 40001, false, 778), 1, 1000);
+        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 5432, LOOPBACK, 40001, false, 778), Origin.SENT, 1, 1000);
         PortStats s = table.get(Scope.LOCAL, 5432);
         assertEquals(0, s.refusedTotal());
         assertEquals(1, s.abortTotal());
@@ -119,10 +119,10 @@ class ResetClassifierTest {
     @Test
     void aPortThatListenedLatelyOwnsTheResetsOfItsConnectionsOverTheLowerEphemeralPort() {
         // Both ports are ephemeral; without the listener's memory the lower one (the client's 33000) is taken.
-        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 33000, LOOPBACK, 0xA000, true, 777), 1, 1000);
+        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 33000, LOOPBACK, 0xA000, true, 777), Origin.SENT, 1, 1000);
         assertEquals(1, table.get(Scope.LOCAL, 33000).abortTotal());
         recentlyListening.add(0xA000);
-        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 33001, LOOPBACK, 0xA000, true, 778), 1, 1000);
+        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 33001, LOOPBACK, 0xA000, true, 778), Origin.SENT, 1, 1000);
         assertEquals(1, table.get(Scope.LOCAL, 0xA000).abortTotal());
     }
 
@@ -130,18 +130,23 @@ class ResetClassifierTest {
     void aListeningPortOfAnotherHostDoesNotCountAsOurs() {
         recentlyListening.add(40000);
         // 192.0.2.9:40000 is not this host's, so its listening on our 40000 means nothing: the lower port wins.
-        classifier.count(Verdict.TCP_RST, rst(REMOTE, 40000, REMOTE, 39000, false, 5), 2, 1000);
+        classifier.count(Verdict.TCP_RST, rst(REMOTE, 40000, REMOTE, 39000, false, 5), Origin.RECEIVED, 2, 1000);
         assertEquals(1, table.get(Scope.REMOTE, 39000).staleTotal());
     }
 
     @Test
     void withoutAListenerTheNonEphemeralSideIsTheServiceAndRemoteAddressesAreRemote() {
-        classifier.count(Verdict.TCP_RST, rst(REMOTE, 443, Addresses.v4Lo(0x0A000001), 50000, true, 5), 2, 1000);
+        classifier.count(
+                Verdict.TCP_RST,
+                rst(REMOTE, 443, Addresses.v4Lo(0x0A000001), 50000, true, 5),
+                Origin.RECEIVED,
+                2,
+                1000);
         PortStats s = table.get(Scope.REMOTE, 443);
         assertEquals(1, s.abortTotal());
         assertEquals(1, s.resetsReceivedTotal());
         // both ephemeral: the lower port
-        classifier.count(Verdict.TCP_RST, rst(REMOTE, 50001, REMOTE, 40000, false, 5), 2, 1000);
+        classifier.count(Verdict.TCP_RST, rst(REMOTE, 50001, REMOTE, 40000, false, 5), Origin.RECEIVED, 2, 1000);
         assertEquals(1, table.get(Scope.REMOTE, 40000).staleTotal());
     }
 
@@ -154,14 +159,14 @@ class ResetClassifierTest {
         d.dstPort = 9999;
         d.tcpFlags = DecodedPacket.SYN;
         d.reporterLo = REMOTE;
-        classifier.count(Verdict.ICMP_PORT_UNREACHABLE, d, 2, 1000);
+        classifier.count(Verdict.ICMP_PORT_UNREACHABLE, d, Origin.RECEIVED, 2, 1000);
         assertEquals(1, table.get(Scope.REMOTE, 9999).refusedTotal());
     }
 
     @Test
     void portsBeyondTheCapGoToOtherOfTheirScope() {
         for (int port = 1000; port < 1010; port++) {
-            classifier.count(Verdict.TCP_RST, rst(LOOPBACK, port, LOOPBACK, 41838, true, 0), 1, 1000);
+            classifier.count(Verdict.TCP_RST, rst(LOOPBACK, port, LOOPBACK, 41838, true, 0), Origin.SENT, 1, 1000);
         }
         PortStats other = table.get(Scope.LOCAL, 1009);
         assertEquals(PortStats.OTHER, other.port());

@@ -2,9 +2,32 @@ package io.rstwatch.plugin;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
 
-/** What the agent gives a plugin when it starts. */
+/**
+ * What the agent gives a plugin when it starts. The agent builds it with {@link #of}, so that its class, like
+ * every type a plugin is handed, belongs to this API and leads nowhere into the agent.
+ */
 public interface PluginContext {
+    /**
+     * A context of these values: how the agent makes the one it hands a plugin, and how a plugin's own tests can
+     * make one.
+     *
+     * @param settings the plugin's settings; copied
+     * @param directory the directory the plugin jar was loaded from
+     * @param agentVersion the agent's version
+     * @param log where {@link #log} sends a sentence
+     * @return an immutable context
+     */
+    static PluginContext of(Map<String, String> settings, Path directory, String agentVersion, Consumer<String> log) {
+        return new Context(
+                Map.copyOf(settings),
+                Objects.requireNonNull(directory),
+                Objects.requireNonNull(agentVersion),
+                Objects.requireNonNull(log));
+    }
+
     /**
      * The plugin's settings: the entries of {@code NAME.properties} beside the plugin's {@code NAME.jar}, or an
      * empty map when there is no such file.

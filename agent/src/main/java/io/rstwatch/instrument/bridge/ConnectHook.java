@@ -5,12 +5,18 @@ import java.net.SocketAddress;
 
 /**
  * The one place where the JDK's connect code (instrumented) meets the agent. Its bytes are renamed to
- * {@code java.net.RstwatchConnectHook} and defined in java.base, so that advice inlined into java.net.Socket,
- * sun.nio.ch.SocketChannelImpl and the HTTP client can call it; it is never loaded under this name.
+ * {@code jdk.internal.misc.RstwatchConnectHook} and defined in java.base, so that advice inlined into
+ * java.net.Socket, sun.nio.ch.SocketChannelImpl and the HTTP client (java.net.http, to which java.base exports
+ * that package) can call it; it is never loaded under this name.
  *
- * <p>Each method is one typed event. It forwards to a method handle the agent installs once, bound to its
- * recorder: a JDK type whose target cannot be reached by reflection from outside java.base. Nothing here ever
- * throws into the application.
+ * <p>Why there: java.base exports jdk.internal.misc to no application module, so application code can neither
+ * call these methods (to feed false events) nor read or replace the handles, even by reflection; only
+ * {@code --add-opens java.base/jdk.internal.misc} would change that, and a JVM started so has given its code the
+ * run of the JDK anyway. {@link #install} is package-private and write-once: the agent calls it through the private
+ * lookup it defined the class with, right after defining it.
+ *
+ * <p>Each event method forwards to a method handle bound to the agent's recorder: a JDK type whose bound values
+ * cannot be reached by reflection from outside java.base. Nothing here ever throws into the application.
  */
 public final class ConnectHook {
     private static volatile MethodHandle connectFailed;
@@ -30,7 +36,7 @@ public final class ConnectHook {
      * @param onHttpSendFailed (Object request, Throwable thrown)void
      * @param onBound (SocketAddress local, int backlog)void
      */
-    public static synchronized boolean install(
+    static synchronized boolean install(
             MethodHandle onConnectFailed,
             MethodHandle onChannelConnect,
             MethodHandle onFinishConnect,

@@ -1,0 +1,97 @@
+package io.rstwatch.testapps;
+
+import java.lang.management.ManagementFactory;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * An application that turns on the agent riding in it, by reflection only: it tries to replace or feed the
+ * connect bridge, and searches everything it can reach for the agent's Instrumentation or class loader. It
+ * prints one line per attempt ("bridge ...", "reach ..."), then connects once to the closed port given, so the
+ * test sees the agent still counting.
+ */
+public final class HostileApp {
+    public static void main(String[] args) throws Exception {
+        String agentJar = args[0];
+        int closedPort = Integer.parseInt(args[1]);
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        ObjectName agent = new ObjectName("rstwatch:type=Agent");
+        while (!instrumented(server, agent) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Class<?> hook = Class.forName("jdk.internal.misc.RstwatchConnectHook", false, null);
+        System.out.println("bridge in exported java.net: " + exists("java.net.RstwatchConnectHook"));
+        for (Field f : hook.getDeclaredFields()) {
+            System.out.println("bridge field " + f.getName() + ": "
+                    + attempt(() -> {
+                        f.setAccessible(true);
+                        f.set(null, null);
+                    }));
+        }
+        for (Method m : hook.getDeclaredMethods()) {
+            Object[] nulls = new Object[m.getParameterCount()];
+            System.out.println("bridge method " + m.getName() + ": " + attempt(() -> m.invoke(null, nulls)));
+            System.out.println(
+                    "bridge method " + m.getName() + " made accessible: " + attempt(() -> m.setAccessible(true)));
+        }
+
+        Map<String, Object> roots = new LinkedHashMap<>();
+        roots.put("bridge class", hook);
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            roots.put("thread " + t.getName(), t);
+        }
+        for (ObjectName name : server.queryNames(new ObjectName("rstwatch:*"), null)) {
+            roots.put("getClassLoaderFor(" + name + ")", server.getClassLoaderFor(name));
+        }
+        roots.put("application loader", HostileApp.class.getClassLoader());
+        List<String> names = Reach.agentClassNames(agentJar);
+        System.out.println("reach: " + Reach.from(roots, names));
+
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", closedPort), 2000);
+        } catch (java.io.IOException expected) {
+            System.out.println("connect refused");
+        }
+        while (System.in.read() >= 0) {
+            // wait for the test to close stdin
+        }
+    }
+
+    private static boolean instrumented(MBeanServer server, ObjectName agent) {
+        try {
+            return ((String) server.getAttribute(agent, "Status")).contains("connect failures in this JVM counted");
+        } catch (Exception notYet) {
+            return false;
+        }
+    }
+
+    private interface Attempt {
+        void run() throws Throwable;
+    }
+
+    private static String attempt(Attempt a) {
+        try {
+            a.run();
+            return "ALLOWED";
+        } catch (Throwable t) {
+            return "denied (" + t.getClass().getSimpleName() + ")";
+        }
+    }
+
+    private static String exists(String name) {
+        try {
+            Class.forName(name, false, null);
+            return "yes";
+        } catch (ClassNotFoundException e) {
+            return "no";
+        }
+    }
+}

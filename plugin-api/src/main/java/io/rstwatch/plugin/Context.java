@@ -1,0 +1,14 @@
+package io.rstwatch.plugin;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** The {@link PluginContext} of {@link PluginContext#of}: values only, and a sink for log lines. */
+record Context(Map<String, String> settings, Path directory, String agentVersion, Consumer<String> logSink)
+        implements PluginContext {
+    @Override
+    public void log(String sentence) {
+        logSink.accept(sentence);
+    }
+}
