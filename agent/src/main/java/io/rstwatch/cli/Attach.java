@@ -26,7 +26,7 @@ final class Attach {
         try {
             vm = VirtualMachine.attach(args[0]);
         } catch (AttachNotSupportedException | IOException e) {
-            err.println("rstwatch: cannot attach to JVM " + args[0] + ": " + e.getMessage()
+            err.println("rstwatch: cannot attach to JVM " + args[0] + ": " + Printable.clean(e.getMessage())
                     + " (run as the same user as that JVM)");
             return 1;
         }
@@ -36,7 +36,7 @@ final class Attach {
                     + "java -jar " + jar.getName() + " report " + args[0]);
             return 0;
         } catch (AgentLoadException | AgentInitializationException e) {
-            err.println("rstwatch: JVM " + args[0] + " refused the agent: " + e.getMessage());
+            err.println("rstwatch: JVM " + args[0] + " refused the agent: " + Printable.clean(e.getMessage()));
             return 1;
         } finally {
             vm.detach();

@@ -6,12 +6,12 @@ import java.io.Closeable;
 import java.io.IOException;
 import javax.management.MBeanServerConnection;
 import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 
 /**
  * A JMX connection to another JVM on this host through the attach API, the way JConsole connects to a local
- * process: it starts the target's local management agent if needed. Used by {@code report} and by the tests.
+ * process: it starts the target's local management agent if needed (a JMX connector on a loopback port that
+ * stays open until that JVM exits, for processes of the same user). Only the local connector's own address is
+ * followed ({@link LocalConnector}). Used by {@code report} and by the tests.
  */
 public final class AttachedJvm implements Closeable {
     private final JMXConnector connector;
@@ -19,7 +19,7 @@ public final class AttachedJvm implements Closeable {
 
     private AttachedJvm(JMXConnector connector) throws IOException {
         this.connector = connector;
-        this.connection = connector.getMBeanServerConnection();
+        this.connection = Printable.cleaning(connector.getMBeanServerConnection());
     }
 
     public static AttachedJvm attach(long pid) throws IOException {
@@ -31,8 +31,8 @@ public final class AttachedJvm implements Closeable {
                     "cannot attach to JVM " + pid + ": " + e.getMessage() + " (run as the same user as that JVM)", e);
         }
         try {
-            String url = vm.startLocalManagementAgent();
-            return new AttachedJvm(JMXConnectorFactory.connect(new JMXServiceURL(url)));
+            String address = vm.startLocalManagementAgent();
+            return new AttachedJvm(LocalConnector.connect(address));
         } finally {
             vm.detach();
         }

@@ -37,7 +37,7 @@ public final class Cli {
                     return 2;
             }
         } catch (Exception e) {
-            err.println("rstwatch: " + e.getMessage());
+            err.println("rstwatch: " + Printable.clean(e.getMessage()));
             return 1;
         }
     }

@@ -18,6 +18,10 @@ final class Report {
             err.println("usage: java -jar rstwatch-agent.jar report PID");
             return 2;
         }
+        if (!LocalConnector.filterResponses()) {
+            err.println("rstwatch: note: a serialization filter was set already (jdk.serialFilter); report reads the"
+                    + " target under that one, not its own");
+        }
         try (AttachedJvm jvm = AttachedJvm.attach(Long.parseLong(args[0]))) {
             MBeanServerConnection c = jvm.connection();
             if (!c.isRegistered(ObjectNames.AGENT)) {

@@ -41,7 +41,7 @@ final class Watch {
                 System.currentTimeMillis(),
                 () -> 0);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        Answer answer = new Answer(server);
+        Answer answer = new Answer(Printable.cleaning(server)); // command lines of other users are shown
         boolean terminal = System.console() != null;
         long end = seconds == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + seconds * 1_000_000_000L;
         while (true) {

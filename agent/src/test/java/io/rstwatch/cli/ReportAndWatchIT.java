@@ -37,7 +37,7 @@ class ReportAndWatchIT {
     }
 
     /** Runs the agent jar's command line with {@code jdk}; returns {exit code, stdout, stderr}. */
-    private static String[] tool(Path jdk, String... args) throws Exception {
+    static String[] tool(Path jdk, String... args) throws Exception {
         String[] command = new String[args.length + 3];
         command[0] = jdk.resolve("bin/java").toString();
         command[1] = "-jar";
@@ -100,7 +100,7 @@ class ReportAndWatchIT {
             assertTrue(out.contains("\nAlert: OK since ") || out.contains("\nAlert: WARN since "), out);
             assertTrue(
                     Pattern.compile("\nCapture: capturing on any \\(LINUX_SLL2\\); [1-9]\\d* packets, 0 dropped by the"
-                                    + " kernel, 0 malformed\n")
+                                    + " kernel, 0 malformed, 0 spoofed, 0 forwarded\n")
                             .matcher(out)
                             .find(),
                     out);
