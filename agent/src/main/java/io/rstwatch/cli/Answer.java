@@ -206,9 +206,9 @@ final class Answer {
         }
         ListenersMXBean listeners = proxy(ObjectNames.LISTENERS, ListenersMXBean.class);
         ListenerRow[] rows = listeners.getListeners();
-        TextTable t = new TextTable("PORT>", "ADDRESS", "PID>", "QUEUE>", "SERVICE", "COMMAND");
+        TextTable t = new TextTable("PORT>", "ADDRESS", "PID>", "USER", "QUEUE>", "SERVICE", "COMMAND");
         for (ListenerRow r : rows) {
-            t.row(r.port(), r.address(), r.pid(), r.acceptQueue(), r.service(), shortened(r.command()));
+            t.row(r.port(), r.address(), r.pid(), r.user(), r.acceptQueue(), r.service(), shortened(r.command()));
         }
         StringBuilder sb = new StringBuilder("Listening sockets (" + rows.length + "):\n").append(t.render("  "));
         String[] gone = listeners.getGone();

@@ -104,6 +104,16 @@ public final class OptionKeys {
             "seconds",
             "seconds between reads of the listening sockets and their owners");
 
+    public static final OptionSpec<CommandLineDisclosure> LISTENERS_CMDLINE = OptionSpec.oneOf(
+            "listeners.cmdline",
+            CommandLineDisclosure.REDACTED,
+            "how other processes' command lines show in `Listeners` and the diagnoses: `redacted` (values of"
+                    + " arguments named like password, secret, token, key, credential, auth, and passwords in URLs,"
+                    + " become `***`), `full`, or `off` (the executable's name only)",
+            CommandLineDisclosure.REDACTED,
+            CommandLineDisclosure.FULL,
+            CommandLineDisclosure.OFF);
+
     public static final OptionSpec<String> PLUGINS = OptionSpec.text(
             "plugins", "", "the path of a directory of plugin jars", "a directory of plugin jars (see Plugins)");
 
@@ -122,6 +132,7 @@ public final class OptionKeys {
             ALERT_CRITICAL,
             ALERT_HOLD,
             LISTENERS_INTERVAL,
+            LISTENERS_CMDLINE,
             PLUGINS);
 
     public static String knownKeys() {

@@ -1,8 +1,9 @@
 package io.rstwatch.jmx;
 
 /**
- * One row of the Listeners MBean: a LISTEN socket, its owner (pid 0 and "unknown" when /proc does not say), its
- * accept queue now, the service name, and for this JVM's own listeners the backlog asked for (0 when unknown).
+ * One row of the Listeners MBean: a LISTEN socket, its owner (pid 0 and "unknown" when /proc does not say, or
+ * the reason it is not shown), the socket's user, its accept queue now, the service name, and for this JVM's own
+ * listeners the backlog asked for (0 when unknown).
  */
 public record ListenerRow(
-        int port, String address, int pid, String command, int acceptQueue, String service, int backlog) {}
+        int port, String address, int pid, String command, String user, int acceptQueue, String service, int backlog) {}

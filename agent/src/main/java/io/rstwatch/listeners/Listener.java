@@ -2,32 +2,45 @@ package io.rstwatch.listeners;
 
 import io.rstwatch.decode.Addresses;
 
-/** One LISTEN socket: where, its accept queue now, and who owns it (pid 0 and "unknown" when not known). */
+/**
+ * One LISTEN socket: where, its accept queue now, the socket's user (the uid /proc/net/tcp shows everyone), and
+ * who owns it (pid 0 and "unknown" when not known, or not to be shown: see {@link ListenerInventory}).
+ */
 public final class Listener {
+    static final String UNKNOWN = "unknown";
+
     final long addrHi;
     final long addrLo;
     final int port;
     final long inode;
     final int acceptQueue;
+    /** Unsigned. */
+    final int uid;
+
     final int pid;
     final String command;
 
-    Listener(long addrHi, long addrLo, int port, long inode, int acceptQueue, int pid, String command) {
+    Listener(long addrHi, long addrLo, int port, long inode, int acceptQueue, int uid, int pid, String command) {
         this.addrHi = addrHi;
         this.addrLo = addrLo;
         this.port = port;
         this.inode = inode;
         this.acceptQueue = acceptQueue;
+        this.uid = uid;
         this.pid = pid;
         this.command = command;
     }
 
     Listener withOwner(int ownerPid, String ownerCommand) {
-        return new Listener(addrHi, addrLo, port, inode, acceptQueue, ownerPid, ownerCommand);
+        return new Listener(addrHi, addrLo, port, inode, acceptQueue, uid, ownerPid, ownerCommand);
     }
 
     Listener withQueue(int queue) {
-        return new Listener(addrHi, addrLo, port, inode, queue, pid, command);
+        return new Listener(addrHi, addrLo, port, inode, queue, uid, pid, command);
+    }
+
+    public long uid() {
+        return uid & 0xFFFF_FFFFL;
     }
 
     public int port() {
@@ -50,8 +63,11 @@ public final class Listener {
         return command;
     }
 
-    /** "pid 4242 `java -jar collector.jar`", or "an unknown process" when /proc would not say. */
+    /**
+     * "pid 4242 `java -jar collector.jar`", or "an unknown process" when /proc would not say, or the reason it is
+     * not shown.
+     */
     public String owner() {
-        return pid > 0 ? "pid " + pid + " `" + command + "`" : "an unknown process";
+        return pid > 0 ? "pid " + pid + " `" + command + "`" : UNKNOWN.equals(command) ? "an unknown process" : command;
     }
 }

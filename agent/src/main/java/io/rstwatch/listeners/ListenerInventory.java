@@ -1,11 +1,13 @@
 package io.rstwatch.listeners;
 
 import io.rstwatch.common.ProcFiles;
+import io.rstwatch.config.CommandLineDisclosure;
 import io.rstwatch.ports.ListenerLookup;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -21,6 +23,11 @@ import java.util.function.LongSupplier;
  * socket inode in /proc/PID/fd, and a bounded history of listeners that went away. Refreshed in the background;
  * readers get immutable snapshots. Owner lookup is incremental: only new inodes are looked for, and one refresh
  * reads at most {@link #MAX_FD_LINKS_PER_REFRESH} fd links, so a host with many processes costs bounded work.
+ *
+ * <p>Other users' secrets stay theirs: command lines are shown as {@code listeners.cmdline} says
+ * ({@link CommandLines}), and when /proc is mounted with {@code hidepid} the agent, even as root, names the owner
+ * (pid and command line) of no socket but its own user's: it shows what that user could see, and the socket's
+ * user, which /proc/net/tcp shows everyone anyway.
  */
 public final class ListenerInventory implements ListenerLookup {
     static final int MAX_HISTORY = 1024;
@@ -34,7 +41,17 @@ public final class ListenerInventory implements ListenerLookup {
 
     private static final int PORTS = 65536;
 
+    static final String HIDDEN_BY_HIDEPID = "a process of another user, not shown: /proc is mounted with hidepid";
+    private static final long MOUNTS_REREAD_MILLIS = 60_000;
+
     private final Path proc;
+    private final CommandLines commandLines;
+    private final UserNames users;
+    /** The JVM's effective uid: under hidepid, only its sockets' owners are named. */
+    private final long ownUid;
+
+    private volatile boolean hidepid;
+    private long mountsReadAt = Long.MIN_VALUE;
     /** Streams /proc/net/tcp{,6}: a refresh allocates per listener, not per socket. */
     private final ProcNetTcpReader reader = new ProcNetTcpReader();
 
@@ -87,29 +104,63 @@ public final class ListenerInventory implements ListenerLookup {
 
     private final LongSupplier clock;
 
-    public ListenerInventory(Path proc) {
-        this(proc, System::currentTimeMillis, MAX_FD_LINKS_PER_REFRESH);
+    public ListenerInventory(Path proc, CommandLineDisclosure disclosure) {
+        this(
+                proc,
+                Paths.get("/etc/passwd"),
+                disclosure,
+                effectiveUid(proc),
+                System::currentTimeMillis,
+                MAX_FD_LINKS_PER_REFRESH);
     }
 
     /**
+     * @param passwd where user names come from
+     * @param ownUid the JVM's effective uid
      * @param clock milliseconds since the epoch; tests move it
      * @param fdBudget fd links read at most in one refresh
      */
-    ListenerInventory(Path proc, LongSupplier clock, int fdBudget) {
+    ListenerInventory(
+            Path proc, Path passwd, CommandLineDisclosure disclosure, long ownUid, LongSupplier clock, int fdBudget) {
         this.proc = proc;
+        this.users = new UserNames(passwd);
+        this.commandLines = new CommandLines(disclosure);
+        this.ownUid = ownUid;
         this.clock = clock;
         this.fdBudget = fdBudget;
     }
 
+    /** The owner of /proc/self is the process's effective uid; -1 when that cannot be read. */
+    private static long effectiveUid(Path proc) {
+        try {
+            return ((Number) Files.getAttribute(proc.resolve("self"), "unix:uid")).longValue();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The user name of a socket's uid, from the last read of the passwd file. */
+    public String userName(long uid) {
+        return users.name(uid);
+    }
+
+    /** Whether /proc is mounted with hidepid (as of the last minute). */
+    boolean hidepid() {
+        return hidepid;
+    }
+
     /** Reads the LISTEN sockets, resolves new owners, records the ones that went. One thread only. */
     public synchronized void refresh() {
+        long startedAt = clock.getAsLong();
+        users.refresh(startedAt);
+        readMounts(startedAt);
         Map<Long, Listener> seen = new LinkedHashMap<>();
         boolean read = false;
         for (String file : new String[] {"net/tcp", "net/tcp6"}) {
             try {
                 reader.listeners(proc.resolve(file), l -> {
                     Listener known = byInode.get(l.inode);
-                    seen.put(l.inode, known != null ? known.withQueue(l.acceptQueue) : l);
+                    seen.put(l.inode, known != null ? known.withQueue(l.acceptQueue) : hiddenOrAsIs(l));
                 });
                 read = true;
             } catch (IOException | RuntimeException e) {
@@ -148,6 +199,39 @@ public final class ListenerInventory implements ListenerLookup {
         current = List.copyOf(seen.values());
         byPort = Map.copyOf(onPort);
         refreshedAt = now;
+    }
+
+    /** Under hidepid, another user's socket is never looked up: its owner stays hidden. */
+    private Listener hiddenOrAsIs(Listener l) {
+        return hidepid && l.uid() != ownUid ? l.withOwner(0, HIDDEN_BY_HIDEPID) : l;
+    }
+
+    /** Whether /proc (this view of it) is mounted with hidepid other than 0/off; re-read once a minute. */
+    private void readMounts(long now) {
+        if (mountsReadAt != Long.MIN_VALUE && now - mountsReadAt < MOUNTS_REREAD_MILLIS) {
+            return;
+        }
+        mountsReadAt = now;
+        boolean found = false;
+        try {
+            for (String line :
+                    ProcFiles.readAtMost(proc.resolve("mounts"), 4 << 20).split("\n")) {
+                String[] f = line.split(" ");
+                if (f.length >= 4 && f[2].equals("proc") && f[1].equals("/proc")) {
+                    for (String option : f[3].split(",")) {
+                        if (option.startsWith("hidepid=")
+                                && !option.equals("hidepid=0")
+                                && !option.equals("hidepid=off")) {
+                            found = true;
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable: keep the last answer
+            return;
+        }
+        hidepid = found;
     }
 
     @Override
@@ -199,7 +283,7 @@ public final class ListenerInventory implements ListenerLookup {
     private void resolveOwners(Map<Long, Listener> seen) {
         Set<Long> wanted = new HashSet<>();
         for (Listener l : seen.values()) {
-            if (l.pid == 0 && !unresolvable.contains(l.inode)) {
+            if (l.pid == 0 && Listener.UNKNOWN.equals(l.command) && !unresolvable.contains(l.inode)) {
                 wanted.add(l.inode);
             }
         }
@@ -280,14 +364,22 @@ public final class ListenerInventory implements ListenerLookup {
         return true;
     }
 
-    private static String command(Path pidDir) {
+    /** The process's command line, as much as {@code listeners.cmdline} allows, on one line. */
+    private String command(Path pidDir) {
         try {
             String raw = ProcFiles.readAtMost(pidDir.resolve("cmdline"), MAX_CMDLINE_BYTES);
-            // Arguments are NUL-separated and may hold line breaks: one line, single spaces, for sentences.
-            String s = raw.replaceAll("[\\x00-\\x1F\\s]+", " ").trim();
+            List<String> argv = new ArrayList<>();
+            for (String arg : raw.split("\0")) {
+                // An argument may hold line breaks or escapes: single spaces, for one-line sentences.
+                String a = arg.replaceAll("[\\x00-\\x1F\\x7F\\s]+", " ").trim();
+                if (!a.isEmpty()) {
+                    argv.add(a);
+                }
+            }
+            String s = commandLines.shown(argv);
             return s.length() > MAX_COMMAND ? s.substring(0, MAX_COMMAND) + "..." : s;
         } catch (IOException e) {
-            return "unknown";
+            return Listener.UNKNOWN;
         }
     }
 }

@@ -2,6 +2,7 @@ package io.rstwatch.listeners;
 
 import io.rstwatch.common.AgentContext;
 import io.rstwatch.common.Part;
+import io.rstwatch.config.CommandLineDisclosure;
 import io.rstwatch.config.OptionKeys;
 import io.rstwatch.jmx.ListenersMXBean;
 import io.rstwatch.jmx.MBeans;
@@ -20,9 +21,9 @@ public final class Listeners implements Part {
     private final Services services;
     private final Path proc;
 
-    public Listeners(Path proc, Services services) {
+    public Listeners(Path proc, Services services, CommandLineDisclosure disclosure) {
         this.proc = proc;
-        this.inventory = new ListenerInventory(proc);
+        this.inventory = new ListenerInventory(proc, disclosure);
         this.services = services;
     }
 

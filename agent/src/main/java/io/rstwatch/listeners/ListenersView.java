@@ -46,7 +46,14 @@ final class ListenersView implements ListenersMXBean {
         for (Listener l : inventory.current()) {
             int backlog = l.pid() == ownPid ? Math.min(somaxconn, backlogs.backlog(l.port())) : 0;
             rows.add(new ListenerRow(
-                    l.port(), l.address(), l.pid(), l.command(), l.acceptQueue(), services.name(l.port()), backlog));
+                    l.port(),
+                    l.address(),
+                    l.pid(),
+                    l.command(),
+                    inventory.userName(l.uid()),
+                    l.acceptQueue(),
+                    services.name(l.port()),
+                    backlog));
         }
         rows.sort(Comparator.comparingInt(ListenerRow::port));
         return rows.subList(0, Math.min(MAX_ROWS, rows.size())).toArray(new ListenerRow[0]);

@@ -26,6 +26,7 @@ final class ProcNetTcpReader {
     static final int LOCAL = 1;
     static final int STATE = 3;
     static final int QUEUES = 4;
+    static final int UID = 7;
     static final int INODE = 9;
     private static final int FIELDS = INODE + 1;
     /** include/net/tcp_states.h: TCP_LISTEN = 10, printed as "0A". */
@@ -117,7 +118,8 @@ final class ProcNetTcpReader {
         long port = hex(colon + 1, end[LOCAL]);
         long queue = hex(queueColon + 1, end[QUEUES]);
         long inode = decimal(start[INODE], end[INODE]);
-        if (port < 0 || port > 0xFFFF || queue < 0 || inode < 0) {
+        long uid = decimal(start[UID], end[UID]);
+        if (port < 0 || port > 0xFFFF || queue < 0 || inode < 0 || uid < 0 || uid > 0xFFFF_FFFFL) {
             return null;
         }
         long hi;
@@ -144,7 +146,8 @@ final class ProcNetTcpReader {
         } else {
             return null;
         }
-        return new Listener(hi, lo, (int) port, inode, (int) Math.min(queue, Integer.MAX_VALUE), 0, "unknown");
+        return new Listener(
+                hi, lo, (int) port, inode, (int) Math.min(queue, Integer.MAX_VALUE), (int) uid, 0, Listener.UNKNOWN);
     }
 
     private int indexOf(char c, int from, int to) {

@@ -68,7 +68,7 @@ public final class AgentRuntime {
             isolateJna(inst, log);
 
             Services services = Services.read(SERVICES).withNames(plugins::portName);
-            Listeners listeners = new Listeners(PROC, services);
+            Listeners listeners = new Listeners(PROC, services, options.get(OptionKeys.LISTENERS_CMDLINE));
             PortRegistry ports = new PortRegistry(
                     HostView.ofThisHost(),
                     new PortRegistry.Limits(

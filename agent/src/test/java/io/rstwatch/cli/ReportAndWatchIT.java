@@ -119,7 +119,8 @@ class ReportAndWatchIT {
                             .find(),
                     out);
             assertTrue(
-                    Pattern.compile("\n +\\d+ +:: +" + jvm.pid() + " +0 +/.*io\\.rstwatch\\.testapps\\.Connector\n")
+                    Pattern.compile("\n +\\d+ +:: +" + jvm.pid() + " +" + System.getProperty("user.name")
+                                    + " +0 +/.*io\\.rstwatch\\.testapps\\.Connector\n")
                             .matcher(out)
                             .find(),
                     "this JVM's listener with its pid: " + out);

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstwatch.config.CommandLineDisclosure;
 import io.rstwatch.ports.ListenerLookup;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +20,91 @@ import org.junit.jupiter.api.io.TempDir;
 class ListenerInventoryTest {
     private static final String HEADER =
             "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt" + "   uid  timeout inode\n";
+    /** The test's JVM runs as uid 1000 on the fake host. */
+    private static final long OWN_UID = 1000;
+
+    static ListenerInventory inventory(Path proc, LongSupplier clock, int fdBudget, CommandLineDisclosure disclosure) {
+        return new ListenerInventory(proc, proc.resolve("passwd"), disclosure, OWN_UID, clock, fdBudget);
+    }
+
+    static ListenerInventory inventory(Path proc, CommandLineDisclosure disclosure) {
+        return inventory(proc, System::currentTimeMillis, ListenerInventory.MAX_FD_LINKS_PER_REFRESH, disclosure);
+    }
+
+    /** One listener on 127.0.0.1:7211 of uid {@code uid}, owned by pid 4242 with these arguments. */
+    private static void listenerOwnedBy(Path proc, int uid, String... argv) throws Exception {
+        Files.createDirectories(proc.resolve("net"));
+        Files.writeString(
+                proc.resolve("net/tcp"),
+                HEADER + "   0: 0100007F:1C2B 00000000:0000 0A 00000000:00000000 00:00000000 00000000  " + uid
+                        + "        0 4711 1\n");
+        Path fd = Files.createDirectories(proc.resolve("4242/fd"));
+        Files.createSymbolicLink(fd.resolve("3"), Paths.get("socket:[4711]"));
+        Files.write(proc.resolve("4242/cmdline"), (String.join("\0", argv) + "\0").getBytes(StandardCharsets.UTF_8));
+        Files.writeString(proc.resolve("passwd"), "root:x:0:0::/root:/bin/sh\npostgres:x:999:999::/var/lib:/bin/sh\n");
+    }
+
+    @Test
+    void secretsInCommandLinesAreRedactedByDefault(@TempDir Path proc) throws Exception {
+        listenerOwnedBy(
+                proc,
+                999,
+                "/usr/bin/server",
+                "--password=hunter2",
+                "--db",
+                "postgres://app:s3cret@db:5432/x",
+                "-Djavax.net.ssl.keyStorePassword=changeit",
+                "--token",
+                "abc123",
+                "--port=7211",
+                "-Dapp.name=billing");
+        ListenerInventory inventory = inventory(proc, CommandLineDisclosure.REDACTED);
+        inventory.refresh();
+        assertEquals(
+                "pid 4242 `/usr/bin/server --password=*** --db postgres://app:***@db:5432/x"
+                        + " -Djavax.net.ssl.keyStorePassword=*** --token *** --port=7211 -Dapp.name=billing`",
+                inventory.ownerOn(7211));
+        assertEquals("postgres", inventory.userName(listenerOn(inventory, 7211).uid()));
+        assertEquals("12345", inventory.userName(12345), "a uid without a name shows as its number");
+    }
+
+    @Test
+    void fullShowsEverythingAndOffOnlyTheExecutable(@TempDir Path proc) throws Exception {
+        listenerOwnedBy(proc, 999, "/usr/bin/server", "--password=hunter2");
+        ListenerInventory full = inventory(proc, CommandLineDisclosure.FULL);
+        full.refresh();
+        assertEquals("pid 4242 `/usr/bin/server --password=hunter2`", full.ownerOn(7211));
+        ListenerInventory off = inventory(proc, CommandLineDisclosure.OFF);
+        off.refresh();
+        assertEquals("pid 4242 `server`", off.ownerOn(7211));
+    }
+
+    /** Security row "other local users": a root agent must not show what hidepid hides from them. */
+    @Test
+    void underHidepidOnlyTheJvmsOwnUsersOwnersAreNamed(@TempDir Path proc) throws Exception {
+        listenerOwnedBy(proc, 999, "/usr/bin/server", "--secret-flag");
+        Files.writeString(
+                proc.resolve("mounts"),
+                "sysfs /sys sysfs rw 0 0\nproc /proc proc rw,nosuid,nodev,noexec,relatime,hidepid=invisible 0 0\n");
+        ListenerInventory inventory = inventory(proc, CommandLineDisclosure.FULL);
+        inventory.refresh();
+        Listener l = listenerOn(inventory, 7211);
+        assertEquals(0, l.pid());
+        assertEquals(ListenerInventory.HIDDEN_BY_HIDEPID, inventory.ownerOn(7211));
+        assertEquals("postgres", inventory.userName(l.uid()), "the socket's user is public in /proc/net/tcp");
+
+        Files.writeString(
+                proc.resolve("net/tcp"),
+                Files.readString(proc.resolve("net/tcp")).replace("  999  ", "  1000  "));
+        ListenerInventory own = inventory(proc, CommandLineDisclosure.FULL);
+        own.refresh();
+        assertEquals("pid 4242 `/usr/bin/server --secret-flag`", own.ownerOn(7211), "the JVM's own user's sockets");
+
+        Files.writeString(proc.resolve("mounts"), "proc /proc proc rw,hidepid=0 0 0\n");
+        ListenerInventory open = inventory(proc, CommandLineDisclosure.FULL);
+        open.refresh();
+        assertEquals(4242, listenerOn(open, 7211).pid());
+    }
 
     @Test
     void ownersAreFoundByInodeAndRememberedWhenTheyGo(@TempDir Path proc) throws Exception {
@@ -40,8 +127,8 @@ class ListenerInventoryTest {
         Files.write(proc.resolve("4242/cmdline"), "java\0-jar\0collector.jar\0".getBytes());
 
         long[] now = {1_000_000};
-        ListenerInventory inventory =
-                new ListenerInventory(proc, () -> now[0], ListenerInventory.MAX_FD_LINKS_PER_REFRESH);
+        ListenerInventory inventory = inventory(
+                proc, () -> now[0], ListenerInventory.MAX_FD_LINKS_PER_REFRESH, CommandLineDisclosure.REDACTED);
         inventory.refresh();
         assertEquals(2, inventory.current().size());
         Listener l = listenerOn(inventory, 7211);
@@ -81,7 +168,7 @@ class ListenerInventoryTest {
     @Test
     void historyIsBounded(@TempDir Path proc) throws Exception {
         Files.createDirectories(proc.resolve("net"));
-        ListenerInventory inventory = new ListenerInventory(proc);
+        ListenerInventory inventory = inventory(proc, CommandLineDisclosure.REDACTED);
         for (int port = 1; port <= ListenerInventory.MAX_HISTORY + 50; port++) {
             Files.writeString(
                     proc.resolve("net/tcp"),
@@ -99,7 +186,7 @@ class ListenerInventoryTest {
 
     @Test
     void withoutReadableSocketTablesTheAnswersAreUnknownNotEmpty(@TempDir Path proc) throws Exception {
-        ListenerInventory inventory = new ListenerInventory(proc);
+        ListenerInventory inventory = inventory(proc, CommandLineDisclosure.REDACTED);
         assertFalse(inventory.known(), "not read yet");
         Files.createDirectories(proc.resolve("net"));
         Files.writeString(
@@ -134,7 +221,7 @@ class ListenerInventoryTest {
         }
         Files.delete(proc.resolve("300/fd/2"));
         Files.createSymbolicLink(proc.resolve("300/fd/2"), Path.of("socket:[4711]"));
-        ListenerInventory inventory = new ListenerInventory(proc, System::currentTimeMillis, 4);
+        ListenerInventory inventory = inventory(proc, System::currentTimeMillis, 4, CommandLineDisclosure.REDACTED);
         inventory.refresh(); // pid 100 whole, one link of pid 200
         assertEquals("an unknown process", inventory.ownerOn(7211));
         inventory.refresh(); // pid 200 again, whole, then one link of pid 300
@@ -156,7 +243,7 @@ class ListenerInventoryTest {
                         i % 10000, 1024 + i % 60000, i % 5000 == 0 ? "0A" : "01", 0, 100000L + i));
             }
         }
-        ListenerInventory inventory = new ListenerInventory(proc);
+        ListenerInventory inventory = inventory(proc, CommandLineDisclosure.REDACTED);
         inventory.refresh(); // warm: classes loaded, buffers made
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();

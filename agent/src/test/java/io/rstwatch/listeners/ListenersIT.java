@@ -1,6 +1,7 @@
 package io.rstwatch.listeners;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Idle;
@@ -82,6 +83,62 @@ class ListenersIT {
             assertTrue(
                     gone.length > 0 && gone[0].startsWith(port + " on 127.0.0.1: pid " + listener.pid()),
                     String.join(" | ", gone));
+        } finally {
+            listener.destroyForcibly();
+        }
+    }
+
+    /**
+     * Security row "other local users' secrets": a listener started with a password, a token and credentials in a
+     * URL shows in Listeners with those values redacted by default, with its executable's name only under
+     * listeners.cmdline=off, and whole under full.
+     */
+    @Test
+    void aListenersSecretsAreRedactedInTheListenersTable() throws Exception {
+        Requirements.require(Shell.available("python3"), "python3, to run a listener in another process");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process listener = new ProcessBuilder(
+                        "python3",
+                        "-c",
+                        "import socket, time\n"
+                                + "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+                                + "s.bind(('127.0.0.1', " + port
+                                + ")); s.listen(8); print('up', flush=True); time.sleep(600)\n",
+                        "--password=hunter2",
+                        "--api-token",
+                        "tok-123",
+                        "--db=postgres://app:s3cret@db:5432/main")
+                .redirectErrorStream(true)
+                .start();
+        try {
+            assertEquals(
+                    "up",
+                    new BufferedReader(new InputStreamReader(listener.getInputStream(), StandardCharsets.UTF_8))
+                            .readLine());
+            try (AgentJvm jvm = AgentJvm.builder().main(Idle.class).start()) {
+                String command = (String) awaitRow(jvm, port).get("command");
+                assertTrue(
+                        command.endsWith(" --password=*** --api-token *** --db=postgres://app:***@db:5432/main"),
+                        command);
+                assertFalse(command.contains("hunter2") || command.contains("tok-123") || command.contains("s3cret"));
+                assertEquals(
+                        System.getProperty("user.name"), awaitRow(jvm, port).get("user"));
+            }
+            try (AgentJvm jvm = AgentJvm.builder()
+                    .agentOptions("listeners.cmdline=off")
+                    .main(Idle.class)
+                    .start()) {
+                assertEquals("python3", awaitRow(jvm, port).get("command"));
+            }
+            try (AgentJvm jvm = AgentJvm.builder()
+                    .agentOptions("listeners.cmdline=full")
+                    .main(Idle.class)
+                    .start()) {
+                assertTrue(((String) awaitRow(jvm, port).get("command")).contains("--password=hunter2"));
+            }
         } finally {
             listener.destroyForcibly();
         }
