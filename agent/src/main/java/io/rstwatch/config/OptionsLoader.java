@@ -122,6 +122,9 @@ public final class OptionsLoader {
         Properties props;
         try {
             props = ConfigFiles.read(Paths.get(path));
+        } catch (ConfigFiles.ChangeableByOthers e) {
+            problems.add("config file " + path + " is refused: " + e.getMessage() + "; options from it are ignored.");
+            return Map.of();
         } catch (IOException | RuntimeException e) {
             problems.add("config file " + path + " cannot be read (" + ConfigFiles.why(e)
                     + "): options from it are ignored; name a regular .properties file of at most 1 MiB with"

@@ -1,6 +1,7 @@
 package io.rstwatch.plugins;
 
 import io.rstwatch.common.EventSink;
+import io.rstwatch.config.ConfigFiles;
 import io.rstwatch.jmx.PluginRow;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
@@ -51,6 +52,12 @@ public final class PluginHost implements EventSink {
             return none();
         }
         Path dir = Paths.get(directory);
+        String changeable = ConfigFiles.othersCanChange(dir);
+        if (changeable != null) {
+            String problem = "plugins=" + directory + " is refused: " + changeable;
+            AgentLog.write(LogLevel.WARN, problem + "; the agent runs without plugins", null);
+            return new PluginHost(List.of(), problem);
+        }
         List<Path> files = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.jar")) {
             stream.forEach(files::add);

@@ -187,6 +187,11 @@ final class PluginJar implements Runnable {
 
     /** The jar's plugins, started; null when it has none or one failed to start (then the jar is disabled). */
     private List<RstwatchPlugin> load() {
+        String refused = changeableByOthers();
+        if (refused != null) {
+            disable(refused);
+            return null;
+        }
         List<RstwatchPlugin> plugins = new ArrayList<>();
         try {
             URLClassLoader loader = new URLClassLoader(
@@ -306,9 +311,27 @@ final class PluginJar implements Runnable {
         }
     }
 
+    /** Why the jar or its settings file must not be used (another user could change it), or null. */
+    private String changeableByOthers() {
+        String jarProblem = ConfigFiles.othersCanChange(jar);
+        if (jarProblem != null) {
+            return "could be changed by another user, so it is not loaded (" + jarProblem + ")";
+        }
+        Path file = settingsFile();
+        String fileProblem = Files.exists(file) ? ConfigFiles.othersCanChange(file) : null;
+        return fileProblem == null
+                ? null
+                : "has a settings file " + file + " that another user could change, so it is not loaded (" + fileProblem
+                        + ")";
+    }
+
+    private Path settingsFile() {
+        return jar.resolveSibling(name + ".properties");
+    }
+
     /** NAME.properties beside NAME.jar; empty when there is none. */
     private Map<String, String> settings() {
-        Path file = jar.resolveSibling(name + ".properties");
+        Path file = settingsFile();
         Map<String, String> out = new TreeMap<>();
         if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
             return Collections.unmodifiableMap(out); // no settings

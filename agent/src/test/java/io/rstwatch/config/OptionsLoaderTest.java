@@ -95,4 +95,17 @@ class OptionsLoaderTest {
                 options.problems().get(0).contains("cannot be read"),
                 options.problems().get(0));
     }
+
+    @Test
+    void aConfigFileOtherUsersCanWriteIsRefusedAndItsOptionsIgnored(@TempDir Path dir) throws Exception {
+        Path file = java.nio.file.Files.writeString(dir.resolve("rstwatch.properties"), "plugins=/tmp/evil\n");
+        java.nio.file.Files.setPosixFilePermissions(
+                file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        Options options = OptionsLoader.load("config=" + file, new Properties());
+        assertEquals("", options.get(OptionKeys.PLUGINS));
+        assertEquals(
+                List.of("config file " + file + " is refused: it is writable by other users (mode 0666): run `chmod"
+                        + " go-w " + file.toRealPath() + "`; options from it are ignored."),
+                options.problems());
+    }
 }

@@ -254,4 +254,74 @@ class PluginsIT {
                     jvm.stderr());
         }
     }
+
+    /**
+     * Security rows "other local users": a world-writable plugin directory is refused with one WARN line that
+     * names it and the fix; in a safe directory, a group-writable jar and a jar whose settings another user owns
+     * are each refused, and the safe jar beside them runs.
+     */
+    @Test
+    void pluginsFromPlacesOtherUsersCanChangeAreRefused(@TempDir Path dir) throws Exception {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        pluginJar(
+                open.resolve("a-recording.jar"),
+                io.rstwatch.testplugins.RecordingPlugin.class,
+                "io.rstwatch.testplugins.RecordingPlugin");
+        Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions("plugins=" + open + ",capture=off")
+                .main(io.rstwatch.testapps.Idle.class)
+                .start()) {
+            String status = (String) jvm.awaitAttribute(
+                    AGENT, "Status", v -> ((String) v).contains("connect failures in this JVM counted"), WAIT);
+            String refused =
+                    "plugins=" + open + " is refused: it is writable by other users (mode 0777): run `chmod go-w "
+                            + open.toRealPath() + "`";
+            assertTrue(status.contains("no plugins: " + refused), status);
+            jvm.awaitStderr("[rstwatch] WARN " + refused + "; the agent runs without plugins", WAIT);
+            assertEquals(
+                    1,
+                    jvm.stderr()
+                            .lines()
+                            .filter(l -> l.startsWith("[rstwatch] WARN"))
+                            .count(),
+                    jvm.stderr());
+        }
+
+        Requirements.require(Requirements.isRoot(), "root, to give a settings file to another user");
+        Path safe = Files.createDirectory(dir.resolve("safe"));
+        Path events = dir.resolve("events.txt");
+        for (String jar : new String[] {"a-good", "b-group-writable", "c-foreign-settings"}) {
+            pluginJar(
+                    safe.resolve(jar + ".jar"),
+                    io.rstwatch.testplugins.RecordingPlugin.class,
+                    "io.rstwatch.testplugins.RecordingPlugin");
+            Files.writeString(safe.resolve(jar + ".properties"), "out=" + events + "\n");
+        }
+        Files.setPosixFilePermissions(
+                safe.resolve("b-group-writable.jar"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-r--"));
+        io.rstwatch.testing.Shell.run(
+                "chown", "65534", safe.resolve("c-foreign-settings.properties").toString());
+        try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions("plugins=" + safe + ",capture=off")
+                .main(io.rstwatch.testapps.Idle.class)
+                .start()) {
+            jvm.awaitAttribute(AGENT, "PluginsDisabled", v -> (Integer) v == 2, WAIT);
+            Map<String, CompositeData> rows = rows(jvm);
+            assertEquals("running", rows.get("a-good.jar").get("state"));
+            assertTrue(
+                    ((String) rows.get("b-group-writable.jar").get("state"))
+                            .startsWith("disabled: could be changed by another user, so it is not loaded (it is"
+                                    + " writable by other users (mode 0664)"),
+                    (String) rows.get("b-group-writable.jar").get("state"));
+            assertTrue(
+                    ((String) rows.get("c-foreign-settings.jar").get("state"))
+                            .contains("that another user could change, so it is not loaded (it is owned by another"
+                                    + " user (uid 65534)"),
+                    (String) rows.get("c-foreign-settings.jar").get("state"));
+            jvm.awaitStderr("[rstwatch] WARN plugin b-group-writable.jar is disabled", WAIT);
+            jvm.awaitStderr("[rstwatch] WARN plugin c-foreign-settings.jar is disabled", WAIT);
+        }
+    }
 }
