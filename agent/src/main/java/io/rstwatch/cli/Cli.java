@@ -37,9 +37,21 @@ public final class Cli {
                     return 2;
             }
         } catch (Exception e) {
-            err.println("rstwatch: " + Printable.clean(e.getMessage()));
+            err.println("rstwatch: " + Printable.clean(message(e)));
             return 1;
         }
+    }
+
+    /**
+     * What went wrong, in the words of the innermost cause that has any: a proxy's UndeclaredThrowableException
+     * (an MXBean getter that met an IOException) says nothing itself.
+     */
+    static String message(Throwable e) {
+        Throwable t = e;
+        while (t.getMessage() == null && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
     }
 
     private static void usage(PrintStream out) {

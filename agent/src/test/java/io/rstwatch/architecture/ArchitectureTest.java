@@ -3,6 +3,7 @@ package io.rstwatch.architecture;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
@@ -149,6 +150,20 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .areAssignableTo(Instrumentation.class)
+                .check(classes);
+    }
+
+    @Test
+    void mxBeanInterfacesHaveGettersOnly() {
+        // Read-only by design: a method that is no getter would become a JMX operation (or a writable attribute).
+        methods()
+                .that()
+                .areDeclaredInClassesThat()
+                .haveSimpleNameEndingWith("MXBean")
+                .should()
+                .haveNameMatching("(get|is)[A-Z].*")
+                .andShould()
+                .haveRawParameterTypes(new Class<?>[0])
                 .check(classes);
     }
 }

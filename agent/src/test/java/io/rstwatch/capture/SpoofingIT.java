@@ -49,8 +49,7 @@ class SpoofingIT {
             jvm.awaitAttribute(CAPTURE, "Active", Boolean.TRUE::equals, WAIT);
             assertEquals(0L, jvm.attribute(CAPTURE, "SpoofedTotal", WAIT));
 
-            // A real refusal first: the peer connects to a port of this host where nothing listens. It also makes
-            // the peer learn this host's MAC, which a forged ARP request (sender 127.0.0.1) would never get.
+            // A real refusal first: the peer connects to a port of this host where nothing listens.
             int closed = 7;
             peer.run(
                     "sh",

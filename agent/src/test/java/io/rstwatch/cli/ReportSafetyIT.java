@@ -79,4 +79,14 @@ class ReportSafetyIT {
             assertFalse(r[1].chars().anyMatch(c -> c < 0x20 && c != '\n'), r[1]);
         }
     }
+
+    /** What an honest connection reads passes report's serialization filter: the URLDNS probe does not. */
+    @Test
+    void aResponseOfAClassOutsideTheFilterIsNeverDeserialised() throws Exception {
+        try (AgentJvm jvm = target("gadget")) {
+            String[] r = ReportAndWatchIT.tool(JDK, "report", Long.toString(jvm.pid()));
+            assertEquals("1", r[0], r[1] + r[2]);
+            assertTrue(r[2].contains("filter status: REJECTED"), r[2]);
+        }
+    }
 }

@@ -41,4 +41,35 @@ class AgentMBeanIT {
             assertFalse(started.isAfter(Instant.now()), started.toString());
         }
     }
+
+    /**
+     * Security row "whoever reaches JMX": read-only by design. Every rstwatch MBean of a running agent (a Port
+     * entry included) has no operation and no writable attribute, and is described; the MBean server names no
+     * class loader for it.
+     */
+    @Test
+    void everyRstwatchMBeanIsReadOnlyWithNoOperations() throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder().main(Idle.class).start()) {
+            jvm.awaitAttribute(
+                    "rstwatch:type=Agent",
+                    "Status",
+                    v -> ((String) v).contains("connect failures in this JVM counted"),
+                    Duration.ofSeconds(60));
+            if (io.rstwatch.testing.Requirements.isRoot()) {
+                jvm.awaitCaptureCaughtUp(Duration.ofSeconds(60)); // a Port MBean too
+            }
+            MBeanServerConnection c = jvm.jmx();
+            java.util.Set<ObjectName> names = c.queryNames(new ObjectName("rstwatch:*"), null);
+            assertTrue(names.size() >= 6, names.toString());
+            for (ObjectName name : names) {
+                MBeanInfo info = c.getMBeanInfo(name);
+                assertEquals(0, info.getOperations().length, name + " has operations");
+                assertEquals(0, info.getConstructors().length, name + " has constructors");
+                for (MBeanAttributeInfo a : info.getAttributes()) {
+                    assertFalse(a.isWritable(), name + " " + a.getName() + " is writable");
+                    assertFalse(a.getDescription() == null || a.getDescription().equals(a.getName()), a.getName());
+                }
+            }
+        }
+    }
 }

@@ -13,11 +13,55 @@ import javax.management.remote.JMXServiceURL;
  * {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}, to set the agent property the attach API reads.
  * Modes: {@code offer ADDRESS}; {@code remote-stub}, a real connector whose stub points at
  * java.rmi.server.hostname; {@code escapes}, an honest connector with an rstwatch:type=Agent MBean of its own
- * whose Status holds terminal escape sequences. Prints "ready", then waits for stdin to close.
+ * whose Status holds terminal escape sequences; {@code gadget}, one whose Status is a java.net.URL (the URLDNS
+ * probe: deserialising it resolves the host). Prints "ready", then waits for stdin to close.
  */
 public final class HostileTarget {
     public interface FakeAgentMBean {
         String getStatus();
+    }
+
+    /** An MBean whose every attribute is a URL. */
+    static final class UrlStatus implements javax.management.DynamicMBean {
+        @Override
+        public Object getAttribute(String attribute) {
+            try {
+                return new java.net.URL("http://rstwatch-gadget.invalid/");
+            } catch (java.net.MalformedURLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void setAttribute(javax.management.Attribute attribute) {}
+
+        @Override
+        public javax.management.AttributeList getAttributes(String[] attributes) {
+            return new javax.management.AttributeList();
+        }
+
+        @Override
+        public javax.management.AttributeList setAttributes(javax.management.AttributeList attributes) {
+            return attributes;
+        }
+
+        @Override
+        public Object invoke(String action, Object[] params, String[] signature) {
+            return null;
+        }
+
+        @Override
+        public javax.management.MBeanInfo getMBeanInfo() {
+            return new javax.management.MBeanInfo(
+                    UrlStatus.class.getName(),
+                    "a hostile target's fake agent",
+                    new javax.management.MBeanAttributeInfo[] {
+                        new javax.management.MBeanAttributeInfo("Status", "java.net.URL", "a URL", true, false, false)
+                    },
+                    null,
+                    null,
+                    null);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -31,6 +75,11 @@ public final class HostileTarget {
                         new JMXServiceURL("rmi", "127.0.0.1", 0), null, ManagementFactory.getPlatformMBeanServer());
                 server.start();
                 address = server.getAddress().toString();
+                break;
+            case "gadget":
+                ManagementFactory.getPlatformMBeanServer()
+                        .registerMBean(new UrlStatus(), new ObjectName("rstwatch:type=Agent"));
+                address = null;
                 break;
             default:
                 FakeAgentMBean fake = () -> "running\u001b]0;pwned\u0007\u001b[2J\r\nFAKE LINE \u202Eevil";

@@ -40,6 +40,28 @@ public final class TestHost implements AutoCloseable {
             Shell.run("ip", "netns", "exec", ns, "ip", "addr", "add", remote + "/30", "dev", peer);
             Shell.run("ip", "netns", "exec", ns, "ip", "link", "set", peer, "up");
             Shell.run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+            // Each side knows the other's MAC from the start: no ARP, so no packet of a burst waits in (or
+            // falls out of) the neighbour queue, and a forged source address cannot stall resolution.
+            String hostMac =
+                    Shell.run("cat", "/sys/class/net/" + host + "/address").trim();
+            String peerMac = Shell.run("ip", "netns", "exec", ns, "cat", "/sys/class/net/" + peer + "/address")
+                    .trim();
+            Shell.run("ip", "neigh", "replace", remote, "lladdr", peerMac, "dev", host, "nud", "permanent");
+            Shell.run(
+                    "ip",
+                    "netns",
+                    "exec",
+                    ns,
+                    "ip",
+                    "neigh",
+                    "replace",
+                    local,
+                    "lladdr",
+                    hostMac,
+                    "dev",
+                    peer,
+                    "nud",
+                    "permanent");
         } catch (IllegalStateException e) {
             Shell.quietly("ip", "link", "del", host);
             Shell.quietly("ip", "netns", "del", ns);

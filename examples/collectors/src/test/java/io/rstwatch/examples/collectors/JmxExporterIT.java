@@ -49,6 +49,7 @@ class JmxExporterIT {
             assertTrue(metrics.contains("\nrstwatch_agent_plugin_events_dropped_total 0.0\n"), metrics);
             assertTrue(metrics.contains("\nrstwatch_agent_plugins_disabled 0.0\n"), metrics);
             assertTrue(metrics.contains("\nrstwatch_scans_scanners_total 0.0\n"), metrics);
+            assertTrue(metrics.contains("\nrstwatch_capture_spoofed_total 0.0\n"), metrics);
             assertTrue(metrics.contains("\nrstwatch_tcp_alert_notifications_dropped_total 0.0\n"), metrics);
         }
     }

@@ -69,7 +69,7 @@ class JolokiaIT {
                             .find(),
                     points);
             assertTrue(
-                    Pattern.compile("(?m)^rstwatch_capture Active=true,DroppedTotal=0i,")
+                    Pattern.compile("(?m)^rstwatch_capture Active=true,DroppedTotal=0i,.*SpoofedTotal=0i")
                             .matcher(points)
                             .find(),
                     points);
@@ -81,6 +81,49 @@ class JolokiaIT {
             assertTrue(points.contains("rstwatch_connects "), points);
             assertEquals(0, points.lines().filter(l -> l.startsWith("ERROR")).count(), points);
         }
+    }
+
+    /**
+     * Security row "whoever reaches a collector": examples/collectors/jolokia-access.xml with the real agent.
+     * Reads of rstwatch and java.lang succeed; a write, an exec, or a read of any other domain is denied.
+     */
+    @Test
+    void theAccessPolicyAllowsReadingRstwatchAndJavaLangOnly() throws Exception {
+        int http = Loopback.closedPort();
+        try (AgentJvm jvm = AgentJvm.builder()
+                .jvmArgs("-javaagent:" + System.getProperty("jolokia.jar") + "=host=127.0.0.1,port=" + http
+                        + ",policyLocation=file://" + System.getProperty("jolokia.policy"))
+                .agentOptions("capture=off")
+                .main(io.rstwatch.testapps.Idle.class)
+                .start()) {
+            jvm.awaitAttribute("rstwatch:type=Agent", "Status", v -> ((String) v).contains("rstwatch"), WAIT);
+            String base = "http://127.0.0.1:" + http + "/jolokia";
+            assertStatus(200, get(base + "/read/rstwatch:type=Agent/Status"));
+            assertStatus(200, get(base + "/read/rstwatch:type=Tcp"));
+            assertStatus(200, get(base + "/read/java.lang:type=Memory/HeapMemoryUsage"));
+            assertStatus(403, get(base + "/write/java.lang:type=Memory/Verbose/true"));
+            assertStatus(403, get(base + "/write/rstwatch:type=Tcp/AlertLevel/OK"));
+            assertStatus(403, get(base + "/exec/java.lang:type=Memory/gc"));
+            assertStatus(403, get(base + "/exec/java.lang:type=Threading/dumpAllThreads/true/true"));
+            assertStatus(403, get(base + "/read/java.util.logging:type=Logging/LoggerNames"));
+            assertStatus(403, get(base + "/read/com.sun.management:type=HotSpotDiagnostic/DiagnosticOptions"));
+            assertStatus(200, get(base + "/list/rstwatch/type=Agent"));
+            // A page of another web site, in an operator's browser, is not let in.
+            HttpResponse<String> cors = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(base + "/read/rstwatch:type=Agent/Status"))
+                                    .header("Origin", "http://evil.example")
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertTrue(
+                    cors.headers().firstValue("Access-Control-Allow-Origin").isEmpty()
+                            || cors.body().contains("\"status\":403"),
+                    cors.headers() + " " + cors.body());
+        }
+    }
+
+    private static void assertStatus(int expected, String response) {
+        assertTrue(response.contains("\"status\":" + expected), response);
     }
 
     private static String get(String url) throws Exception {
