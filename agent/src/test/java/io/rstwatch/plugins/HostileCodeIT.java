@@ -42,6 +42,9 @@ class HostileCodeIT {
             assertTrue(out.contains("bridge method connectFailed: denied (IllegalAccessException)"), out);
             assertFalse(out.contains("ALLOWED"), out);
             assertTrue(out.contains("reach: nothing in "), out);
+            if (Requirements.isRoot()) { // capture runs: the walk went through the agent's loader, every static
+                assertTrue(out.contains("the agent's loader reached: yes"), out);
+            }
 
             // Still counting: the application's refused connect, in the Connects table and on the wire.
             jvm.awaitAttribute(portMBean, "JvmFailuresTotal", v -> (Long) v >= 1, WAIT);
@@ -89,6 +92,7 @@ class HostileCodeIT {
             assertTrue(report.contains("event loader: rstwatch-plugin-api\n"), report);
             assertTrue(report.contains("thread context loader: rstwatch-plugin-hostile\n"), report);
             assertTrue(report.contains("reach: nothing in "), report);
+            assertTrue(report.contains("the agent's loader reached: yes"), report);
             assertTrue(report.contains("replace bridge: denied (InaccessibleObjectException)"), report);
 
             Loopback.refuse(closed, 2);

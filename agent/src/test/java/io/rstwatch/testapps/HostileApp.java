@@ -27,6 +27,14 @@ public final class HostileApp {
         while (!instrumented(server, agent) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
+        // With capture running, JNA's cleaner thread (a Thread subclass of the agent's loader) is a way in: the walk
+        // then goes through the agent's loader into every static field of every agent class.
+        while (System.nanoTime() < deadline
+                && capturing(server)
+                && Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().equals("JNA Cleaner"))) {
+            Thread.sleep(20);
+        }
         Class<?> hook = Class.forName("jdk.internal.misc.RstwatchConnectHook", false, null);
         System.out.println("bridge in exported java.net: " + exists("java.net.RstwatchConnectHook"));
         for (Field f : hook.getDeclaredFields()) {
@@ -68,6 +76,14 @@ public final class HostileApp {
     private static boolean instrumented(MBeanServer server, ObjectName agent) {
         try {
             return ((String) server.getAttribute(agent, "Status")).contains("connect failures in this JVM counted");
+        } catch (Exception notYet) {
+            return false;
+        }
+    }
+
+    private static boolean capturing(MBeanServer server) {
+        try {
+            return Boolean.TRUE.equals(server.getAttribute(new ObjectName("rstwatch:type=Capture"), "Active"));
         } catch (Exception notYet) {
             return false;
         }

@@ -28,6 +28,7 @@ public final class Reach {
     private final ArrayDeque<Object> queue = new ArrayDeque<>();
     private final List<String> classNames;
     private int blocked;
+    private boolean agentLoaderReached;
 
     private Reach(List<String> classNames) {
         this.classNames = classNames;
@@ -50,7 +51,7 @@ public final class Reach {
         return names;
     }
 
-    /** "instrumentation via PATH", or "nothing in N objects (M fields closed)". */
+    /** "instrumentation via PATH", or "nothing in N objects (M fields closed; the agent's loader reached: yes)". */
     public static String from(Map<String, Object> roots, List<String> classNames) {
         Reach r = new Reach(classNames);
         for (Map.Entry<String, Object> root : roots.entrySet()) {
@@ -81,6 +82,7 @@ public final class Reach {
             }
             if (o instanceof ClassLoader) {
                 ClassLoader loader = (ClassLoader) o;
+                agentLoaderReached |= "rstwatch".equals(loader.getName());
                 for (String name : classNames) {
                     try {
                         add(Class.forName(name, false, loader), path + ".loadClass(" + name + ")");
@@ -106,7 +108,8 @@ public final class Reach {
                 fields(c, o, path);
             }
         }
-        return "nothing in " + seen.size() + " objects (" + blocked + " fields closed)";
+        return "nothing in " + seen.size() + " objects (" + blocked + " fields closed; the agent's loader reached: "
+                + (agentLoaderReached ? "yes" : "no") + ")";
     }
 
     /** The instance fields of {@code o} declared by {@code c}, or its static fields when {@code o} is null. */
