@@ -4,8 +4,8 @@ import io.rstwatch.decode.LinkTypes;
 
 /**
  * The kernel-side BPF filter: what reaches user space at all. TCP segments with RST; ICMP and ICMPv6
- * port-unreachable messages only when the packet they quote is TCP (a UDP unreachable, DNS's daily noise, stays in
- * the kernel). libpcap's {@code tcp[tcpflags]} looks at IPv4 only, so IPv6 is matched by offset: TCP right after
+ * destination-unreachable messages (every code: port, host, net, admin-prohibited) only when the packet they
+ * quote is TCP (a UDP unreachable, DNS's daily noise, stays in the kernel). libpcap's {@code tcp[tcpflags]} looks at IPv4 only, so IPv6 is matched by offset: TCP right after
  * the fixed header, or after one extension header (hop-by-hop, routing, destination options: length in 8-byte
  * units after the first 8; AH: in 4-byte units, plus 2). Longer chains, which no common stack sends for a RST, are
  * let through for the decoder to walk unless one is a fragment: IPv6 fragments never reach user space.
@@ -23,8 +23,8 @@ final class CaptureFilter {
             + " or (ip6 and " + IP6_EXTENSION + " and ip6[40] == 6 and ip6[40 + (ip6[41] + 1) * 8 + 13] & 4 != 0)"
             + " or (ip6 and ip6[6] == 51 and ip6[40] == 6 and ip6[40 + (ip6[41] + 2) * 4 + 13] & 4 != 0)"
             + " or (ip6 and (" + IP6_EXTENSION + " or ip6[6] == 51) and " + SECOND_IS_EXTENSION + ")"
-            + " or (icmp and icmp[0] == 3 and icmp[1] == 3 and icmp[17] == 6)"
-            + " or (ip6 and ip6[6] == 58 and ip6[40] == 1 and ip6[41] == 4 and ip6[54] == 6)";
+            + " or (icmp and icmp[0] == 3 and icmp[17] == 6)"
+            + " or (ip6 and ip6[6] == 58 and ip6[40] == 1 and ip6[54] == 6)";
 
     private CaptureFilter() {}
 

@@ -1,6 +1,7 @@
 package io.rstwatch.capture;
 
 import io.rstwatch.decode.DecodedPacket;
+import io.rstwatch.decode.Fingerprints;
 
 /**
  * On Linux's "any" device a packet that crosses a bridge or a veth pair is seen once per interface. The same
@@ -50,20 +51,6 @@ final class DuplicateFilter {
     }
 
     private static long hash(DecodedPacket d) {
-        long h = 0x9E3779B97F4A7C15L;
-        h = mix(h, d.srcHi);
-        h = mix(h, d.srcLo);
-        h = mix(h, d.dstHi);
-        h = mix(h, d.dstLo);
-        h = mix(h, (long) d.srcPort << 16 | d.dstPort);
-        h = mix(h, d.seq << 32 | d.ack);
-        h = mix(h, d.tcpFlags);
-        return h;
-    }
-
-    private static long mix(long h, long v) {
-        h ^= v;
-        h *= 0xBF58476D1CE4E5B9L;
-        return h ^ h >>> 31;
+        return Fingerprints.mix(Fingerprints.mix(Fingerprints.endpoints(d), d.seq << 32 | d.ack), d.tcpFlags);
     }
 }

@@ -71,20 +71,29 @@ final class Answer {
             ObjectName name,
             PortMXBean mbean,
             double refusedPerSecond,
+            double unreachablePerSecond,
             double resetsPerSecond,
             long refused,
+            long unreachable,
             long resets) {
         static Ranked read(ObjectName name, PortMXBean p) {
             return new Ranked(
-                    name, p, p.getRefusedPerSecond(), p.getResetsPerSecond(), p.getRefusedTotal(), p.getResetsTotal());
+                    name,
+                    p,
+                    p.getRefusedPerSecond(),
+                    p.getUnreachablePerSecond(),
+                    p.getResetsPerSecond(),
+                    p.getRefusedTotal(),
+                    p.getUnreachableTotal(),
+                    p.getResetsTotal());
         }
 
         double rate() {
-            return refusedPerSecond + resetsPerSecond;
+            return refusedPerSecond + unreachablePerSecond + resetsPerSecond;
         }
 
         long total() {
-            return refused + resets;
+            return refused + unreachable + resets;
         }
     }
 
@@ -141,8 +150,10 @@ final class Answer {
                 "ADDRESS",
                 "ON",
                 "REFUSED/S>",
+                "UNREACH/S>",
                 "RESETS/S>",
                 "REFUSED>",
+                "UNREACH>",
                 "RESETS>",
                 "LISTENING",
                 "SERVICE");
@@ -153,8 +164,10 @@ final class Answer {
                     p.address(),
                     String.join(",", p.interfaces()),
                     Rates.format(p.counts().refusedPerSecond()),
+                    Rates.format(p.counts().unreachablePerSecond()),
                     Rates.format(p.counts().resetsPerSecond()),
                     p.counts().refused(),
+                    p.counts().unreachable(),
                     p.counts().resets(),
                     p.scope() == Scope.LOCAL ? (p.listening() ? "yes" : "no") : "",
                     p.service());

@@ -58,6 +58,15 @@ public final class DecodedPacket {
     public long reporterHi;
     public long reporterLo;
 
+    /**
+     * For an ICMP/ICMPv6 destination unreachable: its code, plus {@link #ICMPV6} for ICMPv6; -1 otherwise.
+     * Both families' codes in one int, so that a Port entry can keep the last one without allocating.
+     */
+    public int icmpCode;
+
+    /** Set in {@link #icmpCode} for ICMPv6's codes, whose numbers differ from ICMP's. */
+    public static final int ICMPV6 = 0x100;
+
     /** An empty packet: nothing known yet (-1 where -1 means "not said"). */
     public DecodedPacket() {
         clear();
@@ -73,6 +82,7 @@ public final class DecodedPacket {
         seq = ack = 0;
         tcpFlags = 0;
         reporterHi = reporterLo = 0;
+        icmpCode = -1;
     }
 
     public boolean has(int flag) {

@@ -20,7 +20,8 @@ import io.rstwatch.decode.LinkHeaders.LinuxSll2;
 import io.rstwatch.decode.LinkHeaders.Loopback;
 
 /**
- * Finds TCP resets and ICMP/ICMPv6 port-unreachable messages in raw captured bytes, without allocating. Every
+ * Finds TCP resets and ICMP/ICMPv6 destination-unreachable messages quoting a TCP SYN in raw captured bytes,
+ * without allocating. Every
  * read is checked against the captured length and the IP packet's own length (so trailer bytes after it are
  * never read as TCP flags): a short or malformed packet is reported as {@link Verdict#MALFORMED}, never thrown.
  * A quoted packet inside an ICMP error is bounded by the ICMP message, since a quote is cut short by design.
@@ -155,15 +156,18 @@ public final class PacketDecoder {
             if (l4 + Icmp.HEADER_SIZE > len) {
                 return Verdict.MALFORMED;
             }
-            if (u8(p, l4 + Icmp.TYPE_OFFSET) != Icmp.V4_DEST_UNREACHABLE
-                    || u8(p, l4 + Icmp.CODE_OFFSET) != Icmp.V4_PORT_UNREACHABLE) {
-                return Verdict.IGNORED; // not "port unreachable"
+            if (u8(p, l4 + Icmp.TYPE_OFFSET) != Icmp.V4_DEST_UNREACHABLE) {
+                return Verdict.IGNORED; // not "destination unreachable"
             }
+            int code = u8(p, l4 + Icmp.CODE_OFFSET);
             long reporterLo = out.srcLo;
             Verdict result = quotedIpv4(p, len, l4 + Icmp.HEADER_SIZE, out);
             out.reporterHi = 0;
             out.reporterLo = reporterLo;
-            return result;
+            out.icmpCode = code;
+            return result == Verdict.ICMP_PORT_UNREACHABLE && code != Icmp.V4_PORT_UNREACHABLE
+                    ? Verdict.ICMP_UNREACHABLE
+                    : result;
         }
         return Verdict.IGNORED;
     }
@@ -203,16 +207,19 @@ public final class PacketDecoder {
             if (l4 + Icmp.HEADER_SIZE > len) {
                 return Verdict.MALFORMED;
             }
-            if (u8(p, l4 + Icmp.TYPE_OFFSET) != Icmp.V6_DEST_UNREACHABLE
-                    || u8(p, l4 + Icmp.CODE_OFFSET) != Icmp.V6_PORT_UNREACHABLE) {
-                return Verdict.IGNORED; // not "destination unreachable: port unreachable"
+            if (u8(p, l4 + Icmp.TYPE_OFFSET) != Icmp.V6_DEST_UNREACHABLE) {
+                return Verdict.IGNORED; // not "destination unreachable"
             }
+            int code = u8(p, l4 + Icmp.CODE_OFFSET);
             long reporterHi = out.srcHi;
             long reporterLo = out.srcLo;
             Verdict result = quotedIpv6(p, len, l4 + Icmp.HEADER_SIZE, out);
             out.reporterHi = reporterHi;
             out.reporterLo = reporterLo;
-            return result;
+            out.icmpCode = DecodedPacket.ICMPV6 | code;
+            return result == Verdict.ICMP_PORT_UNREACHABLE && code != Icmp.V6_PORT_UNREACHABLE
+                    ? Verdict.ICMP_UNREACHABLE
+                    : result;
         }
         return Verdict.IGNORED;
     }

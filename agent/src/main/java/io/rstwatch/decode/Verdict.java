@@ -8,6 +8,11 @@ public enum Verdict {
     TCP_RST,
     /** An ICMP or ICMPv6 port unreachable quoting a TCP connection attempt. */
     ICMP_PORT_UNREACHABLE,
+    /**
+     * An ICMP or ICMPv6 destination unreachable of any other code (net, host, admin-prohibited, ...) quoting a TCP
+     * connection attempt; the code is in {@link DecodedPacket#icmpCode}.
+     */
+    ICMP_UNREACHABLE,
     /** Too short, or a header that contradicts itself: counted as malformed and otherwise ignored. */
     MALFORMED
 }

@@ -199,7 +199,12 @@ final class ConnectRecorder {
         if (t instanceof SocketTimeoutException || m.contains("timed out")) {
             return Cause.TIMED_OUT;
         }
-        if (t instanceof NoRouteToHostException || m.contains("unreachable") || m.contains("no route")) {
+        // EACCES ("Permission denied") is how Linux fails a connect whose SYN drew an ICMPv6 administratively
+        // prohibited: a firewall's REJECT, unreachable by policy, as its IPv4 twin (EHOSTUNREACH) is.
+        if (t instanceof NoRouteToHostException
+                || m.contains("unreachable")
+                || m.contains("no route")
+                || m.contains("permission denied")) {
             return Cause.UNREACHABLE;
         }
         if (t instanceof ConnectException && m.contains("refused")) {

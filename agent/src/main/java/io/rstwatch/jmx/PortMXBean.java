@@ -20,6 +20,15 @@ public interface PortMXBean {
             + " started if that is shorter.")
     double getResetsPerSecond();
 
+    @Description("Connection attempts answered by an ICMP or ICMPv6 destination unreachable other than port"
+            + " unreachable: no route, no host, or a firewall that rejects (admin-prohibited). Diagnosis names the"
+            + " last code. Monotonic while the JVM lives.")
+    long getUnreachableTotal();
+
+    @Description("Unreachable connection attempts per second, averaged over the last rate.window seconds (default"
+            + " 60), or since the agent started if that is shorter.")
+    double getUnreachablePerSecond();
+
     @Description("Resets without the ACK flag: the sender had no such connection (a segment for a connection it"
             + " does not know, e.g. after a restart).")
     long getStaleResetsTotal();

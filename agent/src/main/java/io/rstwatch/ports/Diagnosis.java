@@ -30,13 +30,9 @@ final class Diagnosis {
         double resets = s.resetsPerSecond();
         StringBuilder sb = new StringBuilder();
         String over = " over the last " + window + " s";
+        String at = where + on;
         if (refused > 0) {
-            sb.append(Rates.format(refused))
-                    .append(" refused/s")
-                    .append(over)
-                    .append(" on ")
-                    .append(where)
-                    .append(on);
+            rate(sb, refused, " refused/s", over, " on ", at);
             if (s.isNamedLocalPort() && !listenersKnown) {
                 sb.append("; unknown whether anything listens there: the listening sockets cannot be read"
                         + " (/proc/net/tcp); the refusals say nothing did when they were sent");
@@ -55,14 +51,14 @@ final class Diagnosis {
                 sb.append("; that host refuses: nothing listens there, or a firewall rejects");
             }
         }
+        double unreachable = s.unreachablePerSecond();
+        if (unreachable > 0) {
+            rate(sb, unreachable, " unreachable/s", over, " to ", at)
+                    .append(", answered by ICMP ")
+                    .append(UnreachableCodes.describe(s.lastUnreachableCode()));
+        }
         if (resets > 0) {
-            sb.append(sb.length() == 0 ? "" : "; ")
-                    .append(Rates.format(resets))
-                    .append(" resets/s")
-                    .append(over)
-                    .append(" on ")
-                    .append(where)
-                    .append(on)
+            rate(sb, resets, " resets/s", over, " on ", at)
                     .append(": ")
                     .append(s.abortTotal())
                     .append(" live connections torn down (abort), ")
@@ -84,9 +80,11 @@ final class Diagnosis {
                     .append(" failed connects from this JVM.")
                     .toString();
         }
-        sb.append("; ")
-                .append(s.refusedTotal())
-                .append(" refused and ")
+        sb.append("; ").append(s.refusedTotal()).append(" refused");
+        if (s.unreachableTotal() > 0) {
+            sb.append(", ").append(s.unreachableTotal()).append(" unreachable");
+        }
+        sb.append(" and ")
                 .append(s.resetsTotal())
                 .append(" resets since ")
                 .append(Times.timeOfDay(s.firstSeen()))
@@ -94,5 +92,16 @@ final class Diagnosis {
                 .append(Times.timeOfDay(s.lastSeen()))
                 .append('.');
         return sb.toString();
+    }
+
+    /** "; 2.00 refused/s over the last 60 s on 127.0.0.1:7211 (lo)": one cause's clause, after any before it. */
+    private static StringBuilder rate(
+            StringBuilder sb, double perSecond, String unit, String over, String preposition, String at) {
+        return sb.append(sb.length() == 0 ? "" : "; ")
+                .append(Rates.format(perSecond))
+                .append(unit)
+                .append(over)
+                .append(preposition)
+                .append(at);
     }
 }

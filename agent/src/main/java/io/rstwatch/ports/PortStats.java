@@ -25,6 +25,10 @@ public final class PortStats {
     /** Refusals whose client is on this host: these are the ones in this namespace's AttemptFails. */
     final AtomicLong refusedLocalClients = new AtomicLong();
 
+    final AtomicLong unreachable = new AtomicLong();
+    /** The last unreachable's code as the decoder gives it (ICMPv6 flagged), or -1. */
+    private volatile int lastUnreachableCode = -1;
+
     final AtomicLong stale = new AtomicLong();
     final AtomicLong abort = new AtomicLong();
     final AtomicLong resetsSent = new AtomicLong();
@@ -38,6 +42,7 @@ public final class PortStats {
 
     private long foldedRefusedLocalClients;
     private long foldedResets;
+    private long foldedUnreachable;
     private volatile long serviceHi;
     private volatile long serviceLo;
     private final int[] interfaces = new int[MAX_INTERFACES];
@@ -51,6 +56,7 @@ public final class PortStats {
     final RateWindow refusedRate;
     final RateWindow refusedLocalClientsRate;
     final RateWindow resetsRate;
+    final RateWindow unreachableRate;
 
     /**
      * @param rateWindow seconds over which rates are averaged
@@ -64,9 +70,13 @@ public final class PortStats {
         this.refusedRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
         this.refusedLocalClientsRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
         this.resetsRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
+        this.unreachableRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
     }
 
-    /** Counts one event. {@code ifindex} is -1 when the link layer does not tell. */
+    /**
+     * Counts one event. {@code ifindex} is -1 when the link layer does not tell; {@code icmpCode} is an
+     * unreachable's code (see {@link io.rstwatch.decode.DecodedPacket#icmpCode}), else -1.
+     */
     void record(
             ResetKind kind,
             boolean sentByThisHost,
@@ -76,8 +86,15 @@ public final class PortStats {
             long peerLo,
             boolean peerIsLocal,
             int ifindex,
+            int icmpCode,
             long nowMillis) {
         switch (kind) {
+            case UNREACHABLE:
+                unreachable.incrementAndGet();
+                if (lastUnreachableCode != icmpCode) {
+                    lastUnreachableCode = icmpCode;
+                }
+                break;
             case REFUSED:
                 refused.incrementAndGet();
                 if (peerIsLocal) {
@@ -93,7 +110,7 @@ public final class PortStats {
             default:
                 break;
         }
-        if (kind != ResetKind.REFUSED) {
+        if (kind == ResetKind.STALE || kind == ResetKind.ABORT) {
             (sentByThisHost ? resetsSent : resetsReceived).incrementAndGet();
         }
         // Volatile writes cost a fence each; at a flood's rate most of these would write what is already there.
@@ -157,6 +174,20 @@ public final class PortStats {
 
     public long refusedTotal() {
         return refused.get();
+    }
+
+    /** ICMP destination unreachables other than port unreachable, quoting a SYN to this port. */
+    public long unreachableTotal() {
+        return unreachable.get();
+    }
+
+    public double unreachablePerSecond() {
+        return unreachableRate.perSecond();
+    }
+
+    /** The last unreachable's code (ICMPv6 flagged as in DecodedPacket), or -1 when there was none. */
+    public int lastUnreachableCode() {
+        return lastUnreachableCode;
     }
 
     public long resetsTotal() {
@@ -257,7 +288,11 @@ public final class PortStats {
 
     /** Whether every event here was a refusal drawn by this one peer: then the entry is that peer's alone. */
     boolean onlyRefusalsFrom(long peerHi, long peerLo) {
-        return refused.get() > 0 && resetsTotal() == 0 && jvmFailures.get() == 0 && peers.isOnly(peerHi, peerLo);
+        return refused.get() > 0
+                && resetsTotal() == 0
+                && unreachable.get() == 0
+                && jvmFailures.get() == 0
+                && peers.isOnly(peerHi, peerLo);
     }
 
     /**
@@ -268,6 +303,8 @@ public final class PortStats {
         foldedRefused += gone.refused.get();
         foldedRefusedLocalClients += gone.refusedLocalClients.get();
         foldedResets += gone.resetsTotal();
+        foldedUnreachable += gone.unreachable.get();
+        unreachable.addAndGet(gone.unreachable.get());
         refused.addAndGet(gone.refused.get());
         refusedLocalClients.addAndGet(gone.refusedLocalClients.get());
         stale.addAndGet(gone.stale.get());
@@ -282,5 +319,6 @@ public final class PortStats {
         refusedRate.sample(nowNanos, refused.get() - foldedRefused);
         refusedLocalClientsRate.sample(nowNanos, refusedLocalClients.get() - foldedRefusedLocalClients);
         resetsRate.sample(nowNanos, resetsTotal() - foldedResets);
+        unreachableRate.sample(nowNanos, unreachable.get() - foldedUnreachable);
     }
 }

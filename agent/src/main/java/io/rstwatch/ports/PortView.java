@@ -93,6 +93,16 @@ final class PortView implements PortMXBean {
     }
 
     @Override
+    public long getUnreachableTotal() {
+        return stats.unreachableTotal();
+    }
+
+    @Override
+    public double getUnreachablePerSecond() {
+        return stats.unreachablePerSecond();
+    }
+
+    @Override
     public double getResetsPerSecond() {
         return stats.resetsPerSecond();
     }

@@ -30,6 +30,8 @@ public final class ResetClassifier {
     private final PortTable table;
     private final ScanDetector scans;
     private final EventSink events;
+    /** ICMP errors quoting a SYN already answered: Linux retransmits the SYN once more before it gives up. */
+    private final RecentAttempts answered = new RecentAttempts();
 
     ResetClassifier(HostView host, ListenerLookup listeners, PortTable table, ScanDetector scans, EventSink events) {
         this.host = host;
@@ -49,10 +51,14 @@ public final class ResetClassifier {
             return;
         }
         boolean sent = origin == Origin.SENT;
-        if (what == Verdict.ICMP_PORT_UNREACHABLE) {
-            // The quoted segment is the client's SYN: its destination refused.
+        if (what == Verdict.ICMP_PORT_UNREACHABLE || what == Verdict.ICMP_UNREACHABLE) {
+            // The quoted segment is the client's SYN: its destination refused it, or could not be reached. Each
+            // attempt once, however many of its SYNs were answered so.
+            if (!answered.firstAnswer(d, nowMillis)) {
+                return;
+            }
             record(
-                    ResetKind.REFUSED,
+                    what == Verdict.ICMP_UNREACHABLE ? ResetKind.UNREACHABLE : ResetKind.REFUSED,
                     sent,
                     d.dstHi,
                     d.dstLo,
@@ -61,6 +67,7 @@ public final class ResetClassifier {
                     d.srcLo,
                     d.srcPort,
                     ifindex,
+                    d.icmpCode,
                     nowMillis);
             return;
         }
@@ -78,14 +85,15 @@ public final class ResetClassifier {
                     d.dstLo,
                     d.dstPort,
                     ifindex,
+                    -1,
                     nowMillis);
             return;
         }
         ResetKind kind = d.has(DecodedPacket.ACK) ? ResetKind.ABORT : ResetKind.STALE;
         if (serviceIsSource(d)) {
-            record(kind, sent, d.srcHi, d.srcLo, d.srcPort, d.dstHi, d.dstLo, d.dstPort, ifindex, nowMillis);
+            record(kind, sent, d.srcHi, d.srcLo, d.srcPort, d.dstHi, d.dstLo, d.dstPort, ifindex, -1, nowMillis);
         } else {
-            record(kind, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, d.srcPort, ifindex, nowMillis);
+            record(kind, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, d.srcPort, ifindex, -1, nowMillis);
         }
     }
 
@@ -113,6 +121,7 @@ public final class ResetClassifier {
             long peerLo,
             int peerPort,
             int ifindex,
+            int icmpCode,
             long nowMillis) {
         Scope scope = host.isLocal(svcHi, svcLo) ? Scope.LOCAL : Scope.REMOTE;
         boolean peerIsLocal = kind == ResetKind.REFUSED && host.isLocal(peerHi, peerLo);
@@ -121,9 +130,11 @@ public final class ResetClassifier {
                 && !peerIsLocal
                 && scans.refusal(peerHi, peerLo, port, nowMillis);
         if (!scanned) {
-            table.get(scope, port).record(kind, sent, svcHi, svcLo, peerHi, peerLo, peerIsLocal, ifindex, nowMillis);
+            table.get(scope, port)
+                    .record(kind, sent, svcHi, svcLo, peerHi, peerLo, peerIsLocal, ifindex, icmpCode, nowMillis);
         }
-        if (events.admit()) {
+        // Unreachables have no plugin event yet: the API gains one with the rest of the unanswered connects.
+        if (kind != ResetKind.UNREACHABLE && events.admit()) {
             events.publish(event(
                     kind,
                     sent,

@@ -21,7 +21,8 @@ import org.pcap4j.packet.namednumber.DataLinkType;
 
 /**
  * The kernel filter, compiled by the real libpcap and run on built frames (pcap_offline_filter): what reaches user
- * space. Resets and unreachables quoting TCP pass; UDP unreachables, other TCP and IPv6 fragments do not.
+ * space. Resets and destination unreachables (any code) quoting TCP pass; UDP unreachables, other TCP and IPv6
+ * fragments do not.
  */
 class CaptureFilterTest {
     /** The filter has no "net" clause: the netmask is unused. */
@@ -55,6 +56,8 @@ class CaptureFilterTest {
         "UNREACHABLE_TCP, false, '', 0, true",
         "UNREACHABLE_TCP, false, '', 1, true",
         "UNREACHABLE_UDP, false, '', 0, false",
+        "PROHIBITED_TCP, false, '', 0, true",
+        "PROHIBITED_TCP, true, '', 0, true",
         "ECHO, false, '', 0, false",
         "TCP_RST, true, '', 0, true",
         "TCP_SYN, true, '', 0, false",

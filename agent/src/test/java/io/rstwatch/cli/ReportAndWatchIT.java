@@ -105,7 +105,8 @@ class ReportAndWatchIT {
                             .find(),
                     out);
             assertTrue(
-                    Pattern.compile("\n  local +" + port + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +3 +0 +no\n")
+                    Pattern.compile("\n  local +" + port
+                                    + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +0\\.00 +3 +0 +0 +no\n")
                             .matcher(out)
                             .find(),
                     out);
@@ -173,7 +174,8 @@ class ReportAndWatchIT {
         }
         String last = tables[tables.length - 1];
         assertTrue(
-                Pattern.compile("\n  local +" + port + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +(\\d+) +0 +no")
+                Pattern.compile("\n  local +" + port
+                                + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +0\\.00 +(\\d+) +0 +0 +no")
                         .matcher(last)
                         .find(),
                 last);

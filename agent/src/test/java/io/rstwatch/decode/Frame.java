@@ -21,6 +21,8 @@ public record Frame(byte[] bytes, int linkType, Verdict verdict, int needed, int
         UNREACHABLE_TCP,
         /** ICMP(v6) port unreachable quoting UDP: never a refusal of ours. */
         UNREACHABLE_UDP,
+        /** ICMP(v6) destination unreachable, admin-prohibited (a firewall's REJECT), quoting a TCP SYN. */
+        PROHIBITED_TCP,
         /** ICMP echo request. */
         ECHO,
         /** An IPv4 non-first fragment, or an IPv6 one (fragment header with an offset). */
@@ -142,6 +144,9 @@ public record Frame(byte[] bytes, int linkType, Verdict verdict, int needed, int
             case UNREACHABLE_TCP:
                 need[0] = l4 + 8 + (v6 ? 40 : 20) + 8; // the quoted ports and sequence number
                 return Verdict.ICMP_PORT_UNREACHABLE;
+            case PROHIBITED_TCP:
+                need[0] = l4 + 8 + (v6 ? 40 : 20) + 8;
+                return Verdict.ICMP_UNREACHABLE;
             default:
                 throw new IllegalArgumentException(payload.toString());
         }
@@ -260,6 +265,7 @@ public record Frame(byte[] bytes, int linkType, Verdict verdict, int needed, int
                 return 17;
             case UNREACHABLE_TCP:
             case UNREACHABLE_UDP:
+            case PROHIBITED_TCP:
             case ECHO:
                 return v6 ? 58 : 1;
             default:
@@ -282,13 +288,14 @@ public record Frame(byte[] bytes, int linkType, Verdict verdict, int needed, int
                 return new byte[] {(byte) (v6 ? 128 : 8), 0, 0, 0, 0, 1, 0, 1};
             case UNREACHABLE_TCP:
             case UNREACHABLE_UDP:
-                boolean tcp = payload == Payload.UNREACHABLE_TCP;
+            case PROHIBITED_TCP:
+                boolean tcp = payload != Payload.UNREACHABLE_UDP;
                 // The quote: the client's packet as it left, source = client (dstPort here), dest = refusing port.
                 byte[] quotedL4 = tcp ? tcp(dstPort, srcPort, 0x02, 99) : udp(dstPort, srcPort);
                 byte[] quoted = quotedIp(v6, tcp ? 6 : 17, quotedL4);
                 byte[] icmp = new byte[8 + quoted.length];
                 icmp[0] = (byte) (v6 ? 1 : 3);
-                icmp[1] = (byte) (v6 ? 4 : 3);
+                icmp[1] = (byte) (payload == Payload.PROHIBITED_TCP ? (v6 ? 1 : 13) : (v6 ? 4 : 3));
                 System.arraycopy(quoted, 0, icmp, 8, quoted.length);
                 return icmp;
             default:

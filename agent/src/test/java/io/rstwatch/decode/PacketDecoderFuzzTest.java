@@ -43,9 +43,11 @@ class PacketDecoderFuzzTest {
         if (full == Verdict.TCP_RST) {
             assertEquals(frame.srcPort(), out.srcPort);
             assertEquals(frame.dstPort(), out.dstPort);
-        } else if (full == Verdict.ICMP_PORT_UNREACHABLE) {
+        } else if (full == Verdict.ICMP_PORT_UNREACHABLE || full == Verdict.ICMP_UNREACHABLE) {
             assertEquals(frame.dstPort(), out.srcPort, "the quoted client port");
             assertEquals(frame.srcPort(), out.dstPort, "the quoted refusing port");
+            assertEquals(
+                    full == Verdict.ICMP_UNREACHABLE, out.icmpCode == 13 || out.icmpCode == (DecodedPacket.ICMPV6 | 1));
         }
     }
 

@@ -337,6 +337,41 @@ class PacketDecoderTest {
     }
 
     @Test
+    void icmpUnreachablesOfOtherCodesQuotingASynKeepTheirCode() {
+        Inet4Address router = v4("192.0.2.9");
+        IpV4Packet quoted = ipv4(V4_CLIENT, V4_SERVER, IpNumber.TCP, syn(V4_CLIENT, V4_SERVER), false)
+                .build();
+        for (IcmpV4Code code : new IcmpV4Code[] {IcmpV4Code.HOST_UNREACHABLE, IcmpV4Code.COMMUNICATION_PROHIBITED}) {
+            IcmpV4CommonPacket.Builder icmp = new IcmpV4CommonPacket.Builder()
+                    .type(IcmpV4Type.DESTINATION_UNREACHABLE)
+                    .code(code)
+                    .payloadBuilder(new IcmpV4DestinationUnreachablePacket.Builder().payload(quoted))
+                    .correctChecksumAtBuild(true);
+            byte[] raw = ethernet(EtherType.IPV4, ipv4(router, V4_CLIENT, IpNumber.ICMPV4, icmp, false))
+                    .build()
+                    .getRawData();
+            DecodedPacket d = decode(raw, LinkTypes.EN10MB, Verdict.ICMP_UNREACHABLE);
+            assertEquals(code.value() & 0xFF, d.icmpCode);
+            assertEquals(7211, d.dstPort);
+            assertEquals(Addresses.lo(router.getAddress()), d.reporterLo);
+        }
+        IpV6Packet quoted6 = ipv6(V6_CLIENT, V6_SERVER, IpNumber.TCP, syn(V6_CLIENT, V6_SERVER))
+                .build();
+        IcmpV6CommonPacket.Builder icmp6 = new IcmpV6CommonPacket.Builder()
+                .srcAddr(V6_SERVER)
+                .dstAddr(V6_CLIENT)
+                .type(IcmpV6Type.DESTINATION_UNREACHABLE)
+                .code(IcmpV6Code.COMMUNICATION_WITH_DST_PROHIBITED)
+                .payloadBuilder(new IcmpV6DestinationUnreachablePacket.Builder().payload(quoted6))
+                .correctChecksumAtBuild(true);
+        DecodedPacket d6 = decode(
+                ipv6(V6_SERVER, V6_CLIENT, IpNumber.ICMPV6, icmp6).build().getRawData(),
+                LinkTypes.RAW,
+                Verdict.ICMP_UNREACHABLE);
+        assertEquals(DecodedPacket.ICMPV6 | 1, d6.icmpCode);
+    }
+
+    @Test
     void aSegmentWithoutRstIsIgnored() {
         byte[] raw = ipv4(V4_CLIENT, V4_SERVER, IpNumber.TCP, syn(V4_CLIENT, V4_SERVER), false)
                 .build()

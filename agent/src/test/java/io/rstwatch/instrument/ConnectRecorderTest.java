@@ -54,6 +54,7 @@ class ConnectRecorderTest {
     @Test
     void causesFromWhatTheJdkThrows() {
         assertEquals(Cause.REFUSED, ConnectRecorder.cause(new ConnectException("Connection refused")));
+        assertEquals(Cause.UNREACHABLE, ConnectRecorder.cause(new java.net.BindException("Permission denied")));
         assertEquals(Cause.TIMED_OUT, ConnectRecorder.cause(new SocketTimeoutException("Connect timed out")));
         assertEquals(Cause.TIMED_OUT, ConnectRecorder.cause(new ConnectException("Connection timed out")));
         assertEquals(Cause.TIMED_OUT, ConnectRecorder.cause(new HttpConnectTimeoutException("HTTP connect timed out")));

@@ -77,11 +77,7 @@ class HostileCodeIT {
                 .main(Idle.class)
                 .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
-            jvm.awaitAttribute(
-                    "rstwatch:type=Agent",
-                    "Status",
-                    v -> ((String) v).contains("connect failures in this JVM counted"),
-                    WAIT);
+            jvm.awaitAgentStarted(WAIT);
             Loopback.refuse(closed, 1);
             Await.until(
                     "the plugin's findings",

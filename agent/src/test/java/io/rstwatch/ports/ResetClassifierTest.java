@@ -164,6 +164,30 @@ class ResetClassifierTest {
     }
 
     @Test
+    void anAttemptAnsweredByIcmpAgainAndAgainIsCountedOnceWithItsCode() {
+        DecodedPacket d = new DecodedPacket();
+        d.srcLo = Addresses.v4Lo(0x0A000001); // this host's client, 10.0.0.1:41000
+        d.srcPort = 41000;
+        d.dstLo = REMOTE;
+        d.dstPort = 5432;
+        d.seq = 4045541510L;
+        d.tcpFlags = DecodedPacket.SYN;
+        d.reporterLo = REMOTE;
+        d.icmpCode = 13; // admin-prohibited
+        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 1000);
+        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 2000); // Linux's retransmitted SYN
+        PortStats s = table.get(Scope.REMOTE, 5432);
+        assertEquals(1, s.unreachableTotal());
+        assertEquals(13, s.lastUnreachableCode());
+        assertEquals(0, s.refusedTotal());
+        d.seq = 12345; // the next attempt
+        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000);
+        assertEquals(2, s.unreachableTotal());
+        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000 + RecentAttempts.REMEMBER_MILLIS + 1);
+        assertEquals(3, s.unreachableTotal(), "remembered for a while, not for ever");
+    }
+
+    @Test
     void portsBeyondTheCapGoToOtherOfTheirScope() {
         for (int port = 1000; port < 1010; port++) {
             classifier.count(Verdict.TCP_RST, rst(LOOPBACK, port, LOOPBACK, 41838, true, 0), Origin.SENT, 1, 1000);

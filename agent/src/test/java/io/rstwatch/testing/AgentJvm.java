@@ -114,6 +114,15 @@ public final class AgentJvm implements AutoCloseable {
         awaitAttribute("rstwatch:type=Port,scope=local,port=" + marker, "RefusedTotal", v -> (Long) v >= 1, timeout);
     }
 
+    /**
+     * Waits until every part of the agent has started: the Agent's Status has the clause of the last one, the
+     * connect instrumentation (counted, or why not).
+     */
+    public void awaitAgentStarted(Duration timeout) throws Exception {
+        awaitAttribute(
+                "rstwatch:type=Agent", "Status", v -> ((String) v).contains("connect failures in this JVM"), timeout);
+    }
+
     /** Waits until the child's stderr holds a line containing {@code text}. */
     public void awaitStderr(String text, Duration timeout) throws InterruptedException {
         Await.until("a line with '" + text + "' on the child's stderr", timeout, () -> stderr().lines()

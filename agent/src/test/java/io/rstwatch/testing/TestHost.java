@@ -12,13 +12,15 @@ public final class TestHost implements AutoCloseable {
     private final String peerSide;
     private final String address;
     private final String localAddress;
+    private final int n;
 
-    private TestHost(String namespace, String hostSide, String peerSide, String localAddress, String address) {
+    private TestHost(String namespace, String hostSide, String peerSide, String localAddress, String address, int n) {
         this.namespace = namespace;
         this.hostSide = hostSide;
         this.peerSide = peerSide;
         this.localAddress = localAddress;
         this.address = address;
+        this.n = n;
     }
 
     /** Needs root and iproute2: skips without them on a developer's machine, fails under CI. */
@@ -37,42 +39,43 @@ public final class TestHost implements AutoCloseable {
             Shell.run("ip", "link", "set", peer, "netns", ns);
             Shell.run("ip", "addr", "add", local + "/30", "dev", host);
             Shell.run("ip", "link", "set", host, "up");
-            Shell.run("ip", "netns", "exec", ns, "ip", "addr", "add", remote + "/30", "dev", peer);
-            Shell.run("ip", "netns", "exec", ns, "ip", "link", "set", peer, "up");
-            Shell.run("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+            Shell.run(in(ns, "ip", "addr", "add", remote + "/30", "dev", peer));
+            Shell.run(in(ns, "ip", "link", "set", peer, "up"));
+            Shell.run(in(ns, "ip", "link", "set", "lo", "up"));
+            Shell.run("ip", "-6", "addr", "add", "fd00:231:" + n + "::1/64", "dev", host, "nodad");
+            Shell.run(in(ns, "ip", "-6", "addr", "add", "fd00:231:" + n + "::2/64", "dev", peer, "nodad"));
             // Each side knows the other's MAC from the start: no ARP, so no packet of a burst waits in (or
             // falls out of) the neighbour queue, and a forged source address cannot stall resolution.
             String hostMac =
                     Shell.run("cat", "/sys/class/net/" + host + "/address").trim();
-            String peerMac = Shell.run("ip", "netns", "exec", ns, "cat", "/sys/class/net/" + peer + "/address")
+            String peerMac = Shell.run(in(ns, "cat", "/sys/class/net/" + peer + "/address"))
                     .trim();
-            Shell.run("ip", "neigh", "replace", remote, "lladdr", peerMac, "dev", host, "nud", "permanent");
-            Shell.run(
-                    "ip",
-                    "netns",
-                    "exec",
-                    ns,
-                    "ip",
-                    "neigh",
-                    "replace",
-                    local,
-                    "lladdr",
-                    hostMac,
-                    "dev",
-                    peer,
-                    "nud",
-                    "permanent");
+            for (String[] pair : new String[][] {{remote, local}, {"fd00:231:" + n + "::2", "fd00:231:" + n + "::1"}}) {
+                Shell.run("ip", "neigh", "replace", pair[0], "lladdr", peerMac, "dev", host, "nud", "permanent");
+                Shell.run(
+                        in(ns, "ip", "neigh", "replace", pair[1], "lladdr", hostMac, "dev", peer, "nud", "permanent"));
+            }
         } catch (IllegalStateException e) {
             Shell.quietly("ip", "link", "del", host);
             Shell.quietly("ip", "netns", "del", ns);
             throw e;
         }
-        return new TestHost(ns, host, peer, local, remote);
+        return new TestHost(ns, host, peer, local, remote, n);
     }
 
     /** The test host's address. */
     public String address() {
         return address;
+    }
+
+    /** The test host's IPv6 address (a ULA of the test's own). */
+    public String address6() {
+        return "fd00:231:" + n + "::2";
+    }
+
+    /** This host's IPv6 address on the link to it. */
+    public String localAddress6() {
+        return "fd00:231:" + n + "::1";
     }
 
     /** This host's address on the link to it. */
@@ -87,13 +90,18 @@ public final class TestHost implements AutoCloseable {
 
     /** Runs a command on the test host (inside its namespace), failing loudly with its output. */
     public String run(String... command) {
+        return Shell.run(in(namespace, command));
+    }
+
+    /** The command, run inside the network namespace {@code ns}. */
+    private static String[] in(String ns, String... command) {
         String[] full = new String[command.length + 4];
         full[0] = "ip";
         full[1] = "netns";
         full[2] = "exec";
-        full[3] = namespace;
+        full[3] = ns;
         System.arraycopy(command, 0, full, 4, command.length);
-        return Shell.run(full);
+        return full;
     }
 
     /** Takes the test host's side of the link down: its address then answers nothing (connects time out). */

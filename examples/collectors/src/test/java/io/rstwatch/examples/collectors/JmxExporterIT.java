@@ -50,6 +50,9 @@ class JmxExporterIT {
             assertTrue(metrics.contains("\nrstwatch_agent_plugins_disabled 0.0\n"), metrics);
             assertTrue(metrics.contains("\nrstwatch_scans_scanners_total 0.0\n"), metrics);
             assertTrue(metrics.contains("\nrstwatch_capture_spoofed_total 0.0\n"), metrics);
+            assertTrue(
+                    metrics.contains("\nrstwatch_port_unreachable_total{port=\"7211\",scope=\"local\"} 0.0\n"),
+                    metrics);
             assertTrue(metrics.contains("\nrstwatch_tcp_alert_notifications_dropped_total 0.0\n"), metrics);
         }
     }

@@ -96,7 +96,7 @@ class JolokiaIT {
                 .agentOptions("capture=off")
                 .main(io.rstwatch.testapps.Idle.class)
                 .start()) {
-            jvm.awaitAttribute("rstwatch:type=Agent", "Status", v -> ((String) v).contains("rstwatch"), WAIT);
+            jvm.awaitAgentStarted(WAIT);
             String base = "http://127.0.0.1:" + http + "/jolokia";
             assertStatus(200, get(base + "/read/rstwatch:type=Agent/Status"));
             assertStatus(200, get(base + "/read/rstwatch:type=Tcp"));
