@@ -3,7 +3,8 @@ package io.rstwatch.capture;
 import io.rstwatch.decode.LinkTypes;
 
 /**
- * The kernel-side BPF filter: what reaches user space at all. TCP segments with RST; ICMP and ICMPv6
+ * The kernel-side BPF filter: what reaches user space at all. TCP segments with RST or SYN (connection attempts
+ * and their answers, headers only, so that an attempt nothing answers can be seen); ICMP and ICMPv6
  * destination-unreachable messages (every code: port, host, net, admin-prohibited) only when the packet they
  * quote is TCP (a UDP unreachable, DNS's daily noise, stays in the kernel). libpcap's {@code tcp[tcpflags]} looks at IPv4 only, so IPv6 is matched by offset: TCP right after
  * the fixed header, or after one extension header (hop-by-hop, routing, destination options: length in 8-byte
@@ -18,10 +19,11 @@ final class CaptureFilter {
     private static final String SECOND_IS_EXTENSION =
             "(ip6[40] == 0 or ip6[40] == 43 or ip6[40] == 60 or ip6[40] == 51)";
 
-    private static final String RESETS_AND_UNREACHABLES = "(tcp[tcpflags] & tcp-rst != 0)"
-            + " or (ip6 and ip6[6] == 6 and ip6[53] & 4 != 0)"
-            + " or (ip6 and " + IP6_EXTENSION + " and ip6[40] == 6 and ip6[40 + (ip6[41] + 1) * 8 + 13] & 4 != 0)"
-            + " or (ip6 and ip6[6] == 51 and ip6[40] == 6 and ip6[40 + (ip6[41] + 2) * 4 + 13] & 4 != 0)"
+    /** RST or SYN: 0x04 | 0x02 in the TCP flags byte. */
+    private static final String RESETS_AND_UNREACHABLES = "(tcp[tcpflags] & (tcp-rst|tcp-syn) != 0)"
+            + " or (ip6 and ip6[6] == 6 and ip6[53] & 6 != 0)"
+            + " or (ip6 and " + IP6_EXTENSION + " and ip6[40] == 6 and ip6[40 + (ip6[41] + 1) * 8 + 13] & 6 != 0)"
+            + " or (ip6 and ip6[6] == 51 and ip6[40] == 6 and ip6[40 + (ip6[41] + 2) * 4 + 13] & 6 != 0)"
             + " or (ip6 and (" + IP6_EXTENSION + " or ip6[6] == 51) and " + SECOND_IS_EXTENSION + ")"
             + " or (icmp and icmp[0] == 3 and icmp[17] == 6)"
             + " or (ip6 and ip6[6] == 58 and ip6[40] == 1 and ip6[54] == 6)";

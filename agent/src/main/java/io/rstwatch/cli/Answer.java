@@ -71,9 +71,11 @@ final class Answer {
             ObjectName name,
             PortMXBean mbean,
             double refusedPerSecond,
+            double unansweredPerSecond,
             double unreachablePerSecond,
             double resetsPerSecond,
             long refused,
+            long unanswered,
             long unreachable,
             long resets) {
         static Ranked read(ObjectName name, PortMXBean p) {
@@ -81,19 +83,21 @@ final class Answer {
                     name,
                     p,
                     p.getRefusedPerSecond(),
+                    p.getUnansweredPerSecond(),
                     p.getUnreachablePerSecond(),
                     p.getResetsPerSecond(),
                     p.getRefusedTotal(),
+                    p.getUnansweredTotal(),
                     p.getUnreachableTotal(),
                     p.getResetsTotal());
         }
 
         double rate() {
-            return refusedPerSecond + unreachablePerSecond + resetsPerSecond;
+            return refusedPerSecond + unansweredPerSecond + unreachablePerSecond + resetsPerSecond;
         }
 
         long total() {
-            return refused + unreachable + resets;
+            return refused + unanswered + unreachable + resets;
         }
     }
 
@@ -150,9 +154,11 @@ final class Answer {
                 "ADDRESS",
                 "ON",
                 "REFUSED/S>",
+                "UNANSW/S>",
                 "UNREACH/S>",
                 "RESETS/S>",
                 "REFUSED>",
+                "UNANSW>",
                 "UNREACH>",
                 "RESETS>",
                 "LISTENING",
@@ -164,9 +170,11 @@ final class Answer {
                     p.address(),
                     String.join(",", p.interfaces()),
                     Rates.format(p.counts().refusedPerSecond()),
+                    Rates.format(p.counts().unansweredPerSecond()),
                     Rates.format(p.counts().unreachablePerSecond()),
                     Rates.format(p.counts().resetsPerSecond()),
                     p.counts().refused(),
+                    p.counts().unanswered(),
                     p.counts().unreachable(),
                     p.counts().resets(),
                     p.scope() == Scope.LOCAL ? (p.listening() ? "yes" : "no") : "",

@@ -9,12 +9,17 @@ public final class Fingerprints {
 
     /** The addresses and ports, in their direction. */
     public static long endpoints(DecodedPacket d) {
-        long h = 0x9E37_79B9_7F4A_7C15L;
-        h = mix(h, d.srcHi);
-        h = mix(h, d.srcLo);
-        h = mix(h, d.dstHi);
-        h = mix(h, d.dstLo);
-        return mix(h, (long) d.srcPort << 16 | d.dstPort);
+        return of(d.srcHi, d.srcLo, d.dstHi, d.dstLo, d.srcPort, d.dstPort);
+    }
+
+    /** The addresses and ports of the other direction: a reply's fingerprint equals its request's. */
+    public static long endpointsReversed(DecodedPacket d) {
+        return of(d.dstHi, d.dstLo, d.srcHi, d.srcLo, d.dstPort, d.srcPort);
+    }
+
+    private static long of(long fromHi, long fromLo, long toHi, long toLo, int fromPort, int toPort) {
+        long h = mix(mix(mix(mix(0x9E37_79B9_7F4A_7C15L, fromHi), fromLo), toHi), toLo);
+        return mix(h, (long) fromPort << 16 | toPort);
     }
 
     /** {@code h} with {@code v} mixed in (SplitMix64's finaliser step). */

@@ -20,8 +20,8 @@ import io.rstwatch.decode.LinkHeaders.LinuxSll2;
 import io.rstwatch.decode.LinkHeaders.Loopback;
 
 /**
- * Finds TCP resets and ICMP/ICMPv6 destination-unreachable messages quoting a TCP SYN in raw captured bytes,
- * without allocating. Every
+ * Finds TCP resets, connection attempts (SYN) and their answers (SYN-ACK), and ICMP/ICMPv6 destination-unreachable
+ * messages quoting a TCP SYN in raw captured bytes, without allocating. Every
  * read is checked against the captured length and the IP packet's own length (so trailer bytes after it are
  * never read as TCP flags): a short or malformed packet is reported as {@link Verdict#MALFORMED}, never thrown.
  * A quoted packet inside an ICMP error is bounded by the ICMP message, since a quote is cut short by design.
@@ -309,7 +309,13 @@ public final class PacketDecoder {
         }
         out.ack = s32(p, off + Tcp.ACK_OFFSET) & 0xFFFF_FFFFL;
         out.tcpFlags = u8(p, off + Tcp.FLAGS_OFFSET);
-        return (out.tcpFlags & DecodedPacket.RST) != 0 ? Verdict.TCP_RST : Verdict.IGNORED;
+        if ((out.tcpFlags & DecodedPacket.RST) != 0) {
+            return Verdict.TCP_RST;
+        }
+        if ((out.tcpFlags & DecodedPacket.SYN) != 0) {
+            return (out.tcpFlags & DecodedPacket.ACK) != 0 ? Verdict.TCP_SYN_ACK : Verdict.TCP_SYN;
+        }
+        return Verdict.IGNORED;
     }
 
     /** The IP version nibble, the same place in IPv4 and IPv6. */

@@ -6,6 +6,10 @@ public enum Verdict {
     IGNORED,
     /** A TCP segment with the RST flag. */
     TCP_RST,
+    /** A connection attempt: SYN without ACK (and without RST). */
+    TCP_SYN,
+    /** An attempt's answer: SYN with ACK. */
+    TCP_SYN_ACK,
     /** An ICMP or ICMPv6 port unreachable quoting a TCP connection attempt. */
     ICMP_PORT_UNREACHABLE,
     /**

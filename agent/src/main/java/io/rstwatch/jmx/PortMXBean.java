@@ -20,6 +20,19 @@ public interface PortMXBean {
             + " started if that is shorter.")
     double getResetsPerSecond();
 
+    @Description("Connection attempts to this port that nothing answered, not even a RST: the client sent its SYN"
+            + " again after the retransmission timeout (a firewall that drops, a host that is gone, a full accept"
+            + " queue). Each attempt once. Monotonic while the JVM lives.")
+    long getUnansweredTotal();
+
+    @Description("Unanswered connection attempts per second, averaged over the last rate.window seconds (default"
+            + " 60), or since the agent started if that is shorter.")
+    double getUnansweredPerSecond();
+
+    @Description("Unanswered attempts that a SYN-ACK answered after all, late (the server was slow, or a SYN was"
+            + " lost on the way). Included in UnansweredTotal.")
+    long getSlowTotal();
+
     @Description("Connection attempts answered by an ICMP or ICMPv6 destination unreachable other than port"
             + " unreachable: no route, no host, or a firewall that rejects (admin-prohibited). Diagnosis names the"
             + " last code. Monotonic while the JVM lives.")

@@ -51,6 +51,21 @@ final class Diagnosis {
                 sb.append("; that host refuses: nothing listens there, or a firewall rejects");
             }
         }
+        double unanswered = s.unansweredPerSecond();
+        if (unanswered > 0) {
+            rate(sb, unanswered, " unanswered connects/s", over, " to ", at)
+                    .append(
+                            s.isNamedLocalPort()
+                                    ? ": the SYNs draw no answer, not even a RST: the listener's accept queue is full, a"
+                                            + " local firewall drops them, or the listener is overwhelmed"
+                                    : ": nothing answers, not even a RST: a firewall drops them or the host is down");
+            if (s.isNamedLocalPort() && listener != null) {
+                sb.append(" (").append(listener).append(" listens there)");
+            }
+            if (s.slowTotal() > 0) {
+                sb.append("; ").append(s.slowTotal()).append(" of them were answered late");
+            }
+        }
         double unreachable = s.unreachablePerSecond();
         if (unreachable > 0) {
             rate(sb, unreachable, " unreachable/s", over, " to ", at)
@@ -83,6 +98,9 @@ final class Diagnosis {
         sb.append("; ").append(s.refusedTotal()).append(" refused");
         if (s.unreachableTotal() > 0) {
             sb.append(", ").append(s.unreachableTotal()).append(" unreachable");
+        }
+        if (s.unansweredTotal() > 0) {
+            sb.append(", ").append(s.unansweredTotal()).append(" unanswered");
         }
         sb.append(" and ")
                 .append(s.resetsTotal())

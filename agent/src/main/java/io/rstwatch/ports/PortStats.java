@@ -26,6 +26,9 @@ public final class PortStats {
     final AtomicLong refusedLocalClients = new AtomicLong();
 
     final AtomicLong unreachable = new AtomicLong();
+    final AtomicLong unanswered = new AtomicLong();
+    /** Unanswered attempts that a SYN-ACK answered after all. */
+    final AtomicLong slow = new AtomicLong();
     /** The last unreachable's code as the decoder gives it (ICMPv6 flagged), or -1. */
     private volatile int lastUnreachableCode = -1;
 
@@ -43,6 +46,7 @@ public final class PortStats {
     private long foldedRefusedLocalClients;
     private long foldedResets;
     private long foldedUnreachable;
+    private long foldedUnanswered;
     private volatile long serviceHi;
     private volatile long serviceLo;
     private final int[] interfaces = new int[MAX_INTERFACES];
@@ -57,6 +61,7 @@ public final class PortStats {
     final RateWindow refusedLocalClientsRate;
     final RateWindow resetsRate;
     final RateWindow unreachableRate;
+    final RateWindow unansweredRate;
 
     /**
      * @param rateWindow seconds over which rates are averaged
@@ -71,6 +76,7 @@ public final class PortStats {
         this.refusedLocalClientsRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
         this.resetsRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
         this.unreachableRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
+        this.unansweredRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
     }
 
     /**
@@ -89,6 +95,9 @@ public final class PortStats {
             int icmpCode,
             long nowMillis) {
         switch (kind) {
+            case UNANSWERED:
+                unanswered.incrementAndGet();
+                break;
             case UNREACHABLE:
                 unreachable.incrementAndGet();
                 if (lastUnreachableCode != icmpCode) {
@@ -174,6 +183,25 @@ public final class PortStats {
 
     public long refusedTotal() {
         return refused.get();
+    }
+
+    /** Attempts to this port whose SYN was sent again: nothing answered within the retransmission timeout. */
+    public long unansweredTotal() {
+        return unanswered.get();
+    }
+
+    public double unansweredPerSecond() {
+        return unansweredRate.perSecond();
+    }
+
+    /** Unanswered attempts answered by a SYN-ACK after all. */
+    public long slowTotal() {
+        return slow.get();
+    }
+
+    /** A SYN-ACK answered an attempt counted unanswered. */
+    void countSlow() {
+        slow.incrementAndGet();
     }
 
     /** ICMP destination unreachables other than port unreachable, quoting a SYN to this port. */
@@ -291,6 +319,7 @@ public final class PortStats {
         return refused.get() > 0
                 && resetsTotal() == 0
                 && unreachable.get() == 0
+                && unanswered.get() == 0
                 && jvmFailures.get() == 0
                 && peers.isOnly(peerHi, peerLo);
     }
@@ -305,6 +334,9 @@ public final class PortStats {
         foldedResets += gone.resetsTotal();
         foldedUnreachable += gone.unreachable.get();
         unreachable.addAndGet(gone.unreachable.get());
+        foldedUnanswered += gone.unanswered.get();
+        unanswered.addAndGet(gone.unanswered.get());
+        slow.addAndGet(gone.slow.get());
         refused.addAndGet(gone.refused.get());
         refusedLocalClients.addAndGet(gone.refusedLocalClients.get());
         stale.addAndGet(gone.stale.get());
@@ -320,5 +352,6 @@ public final class PortStats {
         refusedLocalClientsRate.sample(nowNanos, refusedLocalClients.get() - foldedRefusedLocalClients);
         resetsRate.sample(nowNanos, resetsTotal() - foldedResets);
         unreachableRate.sample(nowNanos, unreachable.get() - foldedUnreachable);
+        unansweredRate.sample(nowNanos, unanswered.get() - foldedUnanswered);
     }
 }

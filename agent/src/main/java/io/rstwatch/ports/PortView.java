@@ -93,6 +93,21 @@ final class PortView implements PortMXBean {
     }
 
     @Override
+    public long getUnansweredTotal() {
+        return stats.unansweredTotal();
+    }
+
+    @Override
+    public double getUnansweredPerSecond() {
+        return stats.unansweredPerSecond();
+    }
+
+    @Override
+    public long getSlowTotal() {
+        return stats.slowTotal();
+    }
+
+    @Override
     public long getUnreachableTotal() {
         return stats.unreachableTotal();
     }

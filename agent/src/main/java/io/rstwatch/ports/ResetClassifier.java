@@ -32,6 +32,8 @@ public final class ResetClassifier {
     private final EventSink events;
     /** ICMP errors quoting a SYN already answered: Linux retransmits the SYN once more before it gives up. */
     private final RecentAttempts answered = new RecentAttempts();
+    /** SYNs in flight: a SYN sent again is an attempt nothing answered. */
+    private final PendingAttempts pending = new PendingAttempts();
 
     ResetClassifier(HostView host, ListenerLookup listeners, PortTable table, ScanDetector scans, EventSink events) {
         this.host = host;
@@ -51,21 +53,31 @@ public final class ResetClassifier {
             return;
         }
         boolean sent = origin == Origin.SENT;
+        if (what == Verdict.TCP_SYN) {
+            if (pending.syn(d, nowMillis)) {
+                recordAttempt(ResetKind.UNANSWERED, sent, d, ifindex, -1, nowMillis);
+            }
+            return;
+        }
+        if (what == Verdict.TCP_SYN_ACK) {
+            if (pending.synAck(d, nowMillis)) {
+                PortStats s = table.find(host.isLocal(d.srcHi, d.srcLo) ? Scope.LOCAL : Scope.REMOTE, d.srcPort);
+                if (s != null) {
+                    s.countSlow();
+                }
+            }
+            return;
+        }
         if (what == Verdict.ICMP_PORT_UNREACHABLE || what == Verdict.ICMP_UNREACHABLE) {
             // The quoted segment is the client's SYN: its destination refused it, or could not be reached. Each
             // attempt once, however many of its SYNs were answered so.
             if (!answered.firstAnswer(d, nowMillis)) {
                 return;
             }
-            record(
+            recordAttempt(
                     what == Verdict.ICMP_UNREACHABLE ? ResetKind.UNREACHABLE : ResetKind.REFUSED,
                     sent,
-                    d.dstHi,
-                    d.dstLo,
-                    d.dstPort,
-                    d.srcHi,
-                    d.srcLo,
-                    d.srcPort,
+                    d,
                     ifindex,
                     d.icmpCode,
                     nowMillis);
@@ -111,6 +123,12 @@ public final class ResetClassifier {
         return d.srcPort < d.dstPort;
     }
 
+    /** An attempt's failure, counted on the port it was for (the SYN's destination); its client is the peer. */
+    private void recordAttempt(
+            ResetKind kind, boolean sent, DecodedPacket d, int ifindex, int icmpCode, long nowMillis) {
+        record(kind, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, d.srcPort, ifindex, icmpCode, nowMillis);
+    }
+
     private void record(
             ResetKind kind,
             boolean sent,
@@ -133,8 +151,8 @@ public final class ResetClassifier {
             table.get(scope, port)
                     .record(kind, sent, svcHi, svcLo, peerHi, peerLo, peerIsLocal, ifindex, icmpCode, nowMillis);
         }
-        // Unreachables have no plugin event yet: the API gains one with the rest of the unanswered connects.
-        if (kind != ResetKind.UNREACHABLE && events.admit()) {
+        // Unreachable and unanswered attempts have no plugin event yet: the API gains them in a later part.
+        if (kind != ResetKind.UNREACHABLE && kind != ResetKind.UNANSWERED && events.admit()) {
             events.publish(event(
                     kind,
                     sent,

@@ -15,5 +15,7 @@ public enum ResetKind {
      * ICMP/ICMPv6 destination unreachable other than port unreachable, quoting a SYN: no route, no host, or a
      * firewall that rejects (admin-prohibited). Not a reset: counted apart.
      */
-    UNREACHABLE
+    UNREACHABLE,
+    /** A SYN sent again: nothing answered it within the retransmission timeout, not even a RST. Not a reset. */
+    UNANSWERED
 }

@@ -21,8 +21,8 @@ import org.pcap4j.packet.namednumber.DataLinkType;
 
 /**
  * The kernel filter, compiled by the real libpcap and run on built frames (pcap_offline_filter): what reaches user
- * space. Resets and destination unreachables (any code) quoting TCP pass; UDP unreachables, other TCP and IPv6
- * fragments do not.
+ * space. Resets, SYNs and destination unreachables (any code) quoting TCP pass; UDP unreachables, other TCP and
+ * IPv6 fragments do not.
  */
 class CaptureFilterTest {
     /** The filter has no "net" clause: the netmask is unused. */
@@ -51,7 +51,7 @@ class CaptureFilterTest {
     @CsvSource({
         "TCP_RST, false, '', 0, true",
         "TCP_RST_ACK, false, '', 2, true",
-        "TCP_SYN, false, '', 0, false",
+        "TCP_SYN, false, '', 0, true",
         "UDP, false, '', 0, false",
         "UNREACHABLE_TCP, false, '', 0, true",
         "UNREACHABLE_TCP, false, '', 1, true",
@@ -60,12 +60,12 @@ class CaptureFilterTest {
         "PROHIBITED_TCP, true, '', 0, true",
         "ECHO, false, '', 0, false",
         "TCP_RST, true, '', 0, true",
-        "TCP_SYN, true, '', 0, false",
+        "TCP_SYN, true, '', 0, true",
         "TCP_RST_ACK, true, HOP_BY_HOP, 0, true",
         "TCP_RST, true, DESTINATION_OPTIONS, 1, true",
         "TCP_RST, true, AUTHENTICATION, 0, true",
-        "TCP_SYN, true, HOP_BY_HOP, 0, false",
-        "TCP_SYN, true, AUTHENTICATION, 0, false",
+        "TCP_SYN, true, HOP_BY_HOP, 0, true",
+        "TCP_SYN, true, AUTHENTICATION, 0, true",
         "TCP_RST, true, FIRST_FRAGMENT, 0, false",
         "LATER_FRAGMENT, true, '', 0, false",
         "LATER_FRAGMENT, true, ROUTING, 0, false",

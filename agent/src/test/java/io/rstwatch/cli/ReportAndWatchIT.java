@@ -106,7 +106,7 @@ class ReportAndWatchIT {
                     out);
             assertTrue(
                     Pattern.compile("\n  local +" + port
-                                    + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +0\\.00 +3 +0 +0 +no\n")
+                                    + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +0\\.00 +0\\.00 +3 +0 +0 +0 +no\n")
                             .matcher(out)
                             .find(),
                     out);
@@ -175,7 +175,7 @@ class ReportAndWatchIT {
         String last = tables[tables.length - 1];
         assertTrue(
                 Pattern.compile("\n  local +" + port
-                                + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +0\\.00 +(\\d+) +0 +0 +no")
+                                + " +127\\.0\\.0\\.1 +lo +\\d+\\.\\d\\d +0\\.00 +0\\.00 +0\\.00 +(\\d+) +0 +0 +0 +no")
                         .matcher(last)
                         .find(),
                 last);

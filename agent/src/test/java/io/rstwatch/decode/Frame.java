@@ -128,7 +128,7 @@ public record Frame(byte[] bytes, int linkType, Verdict verdict, int needed, int
                 return Verdict.TCP_RST;
             case TCP_SYN:
                 need[0] = l4 + 14;
-                return Verdict.IGNORED;
+                return Verdict.TCP_SYN;
             case UDP:
                 // The protocol is in the IP header, or in the last extension header's first 8 bytes.
                 need[0] = v6 && !extensions.isEmpty()

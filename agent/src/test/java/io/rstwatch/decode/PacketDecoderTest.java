@@ -372,11 +372,30 @@ class PacketDecoderTest {
     }
 
     @Test
-    void aSegmentWithoutRstIsIgnored() {
+    void synsAndSynAcksAreAttemptsAndAnswersAndOtherSegmentsAreIgnored() {
         byte[] raw = ipv4(V4_CLIENT, V4_SERVER, IpNumber.TCP, syn(V4_CLIENT, V4_SERVER), false)
                 .build()
                 .getRawData();
-        decode(raw, LinkTypes.RAW, Verdict.IGNORED);
+        DecodedPacket d = decode(raw, LinkTypes.RAW, Verdict.TCP_SYN);
+        assertEquals(99, d.seq);
+        byte[] synAck = ipv4(
+                        V4_SERVER,
+                        V4_CLIENT,
+                        IpNumber.TCP,
+                        syn(V4_SERVER, V4_CLIENT).ack(true).acknowledgmentNumber(100),
+                        false)
+                .build()
+                .getRawData();
+        assertEquals(100, decode(synAck, LinkTypes.RAW, Verdict.TCP_SYN_ACK).ack);
+        byte[] ack = ipv4(
+                        V4_CLIENT,
+                        V4_SERVER,
+                        IpNumber.TCP,
+                        syn(V4_CLIENT, V4_SERVER).syn(false).ack(true),
+                        false)
+                .build()
+                .getRawData();
+        decode(ack, LinkTypes.RAW, Verdict.IGNORED);
     }
 
     @Test

@@ -82,14 +82,7 @@ class ResetClassifierTest {
     }
 
     private static DecodedPacket rst(long src, int srcPort, long dst, int dstPort, boolean ack, long seq) {
-        DecodedPacket d = new DecodedPacket();
-        d.srcLo = src;
-        d.dstLo = dst;
-        d.srcPort = srcPort;
-        d.dstPort = dstPort;
-        d.seq = seq;
-        d.tcpFlags = DecodedPacket.RST | (ack ? DecodedPacket.ACK : 0);
-        return d;
+        return segment(src, srcPort, dst, dstPort, DecodedPacket.RST | (ack ? DecodedPacket.ACK : 0), seq, 0);
     }
 
     @Test
@@ -185,6 +178,49 @@ class ResetClassifierTest {
         assertEquals(2, s.unreachableTotal());
         classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000 + RecentAttempts.REMEMBER_MILLIS + 1);
         assertEquals(3, s.unreachableTotal(), "remembered for a while, not for ever");
+    }
+
+    private static DecodedPacket segment(long src, int srcPort, long dst, int dstPort, int flags, long seq, long ack) {
+        DecodedPacket d = new DecodedPacket();
+        d.srcLo = src;
+        d.srcPort = srcPort;
+        d.dstLo = dst;
+        d.dstPort = dstPort;
+        d.tcpFlags = flags;
+        d.seq = seq;
+        d.ack = ack;
+        return d;
+    }
+
+    @Test
+    void aSynSentAgainIsOneUnansweredAttemptAndALateSynAckMakesItSlow() {
+        long client = Addresses.v4Lo(0x0A000001);
+        DecodedPacket syn = segment(client, 41000, REMOTE, 5432, DecodedPacket.SYN, 1000, 0);
+        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 0);
+        assertNull(findPort(5432), "one SYN is no failure, and makes no Port entry");
+        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000); // the retransmission after 1 s
+        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 3000); // and the next
+        PortStats s = table.get(Scope.REMOTE, 5432);
+        assertEquals(1, s.unansweredTotal(), "one attempt, however many SYNs");
+        assertEquals(0, s.refusedTotal() + s.resetsTotal() + s.unreachableTotal());
+        classifier.count(
+                Verdict.TCP_SYN_ACK,
+                segment(REMOTE, 5432, client, 41000, DecodedPacket.SYN | DecodedPacket.ACK, 7, 1001),
+                Origin.RECEIVED,
+                2,
+                3500);
+        assertEquals(1, s.slowTotal());
+
+        // Answered in time: neither unanswered nor slow.
+        DecodedPacket quick = segment(client, 41001, REMOTE, 5433, DecodedPacket.SYN, 2000, 0);
+        classifier.count(Verdict.TCP_SYN, quick, Origin.SENT, 2, 4000);
+        classifier.count(
+                Verdict.TCP_SYN_ACK,
+                segment(REMOTE, 5433, client, 41001, DecodedPacket.SYN | DecodedPacket.ACK, 9, 2001),
+                Origin.RECEIVED,
+                2,
+                4001);
+        assertNull(findPort(5433));
     }
 
     @Test

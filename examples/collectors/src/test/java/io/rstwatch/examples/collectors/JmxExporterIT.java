@@ -53,6 +53,8 @@ class JmxExporterIT {
             assertTrue(
                     metrics.contains("\nrstwatch_port_unreachable_total{port=\"7211\",scope=\"local\"} 0.0\n"),
                     metrics);
+            assertTrue(
+                    metrics.contains("\nrstwatch_port_unanswered_total{port=\"7211\",scope=\"local\"} 0.0\n"), metrics);
             assertTrue(metrics.contains("\nrstwatch_tcp_alert_notifications_dropped_total 0.0\n"), metrics);
         }
     }

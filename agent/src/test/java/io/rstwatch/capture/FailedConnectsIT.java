@@ -15,15 +15,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Connects that end in an ICMP destination unreachable other than port unreachable (issue 13, part 1): a host of
- * the test's own whose firewall (nftables) rejects one port with admin-prohibited and another with
- * host-unreachable, over IPv4 and IPv6. Each lands on its remote Port entry as unreachable, with the code in the
- * Diagnosis, and agrees with the in-JVM Connects table.
+ * Connects that fail without a RST (issue 13): a host of the test's own whose firewall (nftables) rejects ports
+ * with admin-prohibited and host-unreachable, and drops another; and a local listener whose accept queue is
+ * full. Over IPv4 and IPv6, each lands on its Port entry with its cause (unreachable with the ICMP code,
+ * unanswered), and agrees with the in-JVM Connects table.
  */
-class UnreachableIT {
+class FailedConnectsIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int PROHIBITED = 5432;
     private static final int NO_HOST = 5433;
+    private static final int DROPPED = 5434;
 
     @BeforeAll
     static void needs() {
@@ -45,6 +46,7 @@ class UnreachableIT {
                     "nft",
                     "add rule inet rw input tcp dport " + PROHIBITED + " reject with icmpx type admin-prohibited");
             peer.run("nft", "add rule inet rw input tcp dport " + NO_HOST + " reject with icmpx type host-unreachable");
+            peer.run("nft", "add rule inet rw input tcp dport " + DROPPED + " drop");
             jvm.awaitStdout("ready", 1, WAIT);
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
             jvm.awaitAgentStarted(WAIT);
@@ -79,6 +81,61 @@ class UnreachableIT {
                     .mapToLong(r -> (Long) r.get("unreachable"))
                     .sum();
             assertEquals(3, unreachable, Arrays.toString(rows));
+        }
+    }
+
+    @Test
+    void droppedConnectsAreUnansweredOnTheirPortAndTimedOutInConnects() throws Exception {
+        try (TestHost peer = TestHost.create();
+                AgentJvm jvm = AgentJvm.builder().main(Connector.class).start()) {
+            peer.run("nft", "add table inet rw");
+            peer.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
+            peer.run("nft", "add rule inet rw input tcp dport " + DROPPED + " drop");
+            jvm.awaitStdout("ready", 1, WAIT);
+            jvm.awaitAgentStarted(WAIT);
+
+            // A 2 s connect timeout: Linux sends the SYN again after 1 s, then the connect times out.
+            jvm.send("socket " + peer.address() + " " + DROPPED);
+            jvm.send("socket " + peer.address6() + " " + DROPPED);
+            jvm.awaitStdout("done", 2, WAIT);
+            assertTrue(jvm.stdout().contains("done SocketTimeoutException"), jvm.stdout());
+
+            jvm.awaitAttribute(port(DROPPED), "UnansweredTotal", v -> (Long) v == 2, WAIT);
+            jvm.awaitCaptureCaughtUp(WAIT);
+            assertEquals(2L, jvm.attribute(port(DROPPED), "UnansweredTotal", WAIT), "each attempt once");
+            assertEquals(0L, jvm.attribute(port(DROPPED), "SlowTotal", WAIT));
+            String diagnosis = (String) jvm.awaitAttribute(
+                    port(DROPPED), "Diagnosis", v -> ((String) v).contains("unanswered connects/s"), WAIT);
+            assertTrue(
+                    diagnosis.contains("nothing answers, not even a RST: a firewall drops them or the host is down"),
+                    diagnosis);
+            CompositeData[] rows = (CompositeData[]) jvm.attribute("rstwatch:type=Connects", "Endpoints", WAIT);
+            long timedOut = Arrays.stream(rows)
+                    .filter(r -> ((String) r.get("endpoint")).endsWith(":" + DROPPED))
+                    .mapToLong(r -> (Long) r.get("timedOut"))
+                    .sum();
+            assertEquals(2, timedOut, "the in-JVM view agrees: " + Arrays.toString(rows));
+        }
+    }
+
+    /** A listener with a backlog of 7 that never accepts: once its queue is full, the kernel drops new SYNs. */
+    @Test
+    void aFullAcceptQueueLeavesSynsUnansweredOnTheLocalPort() throws Exception {
+        int listening = io.rstwatch.testing.Loopback.freeServicePort();
+        String local = "rstwatch:type=Port,scope=local,port=" + listening;
+        try (AgentJvm jvm = AgentJvm.builder().main(Connector.class).start()) {
+            jvm.awaitStdout("ready", 1, WAIT);
+            jvm.awaitAgentStarted(WAIT);
+            jvm.send("listen 127.0.0.1 " + listening);
+            for (int i = 0; i < 10; i++) {
+                jvm.send("socket 127.0.0.1 " + listening);
+            }
+            jvm.awaitStdout("done", 1, WAIT); // the first connect that found the queue full timed out
+            jvm.awaitAttribute(local, "UnansweredTotal", v -> (Long) v >= 1, WAIT);
+            String diagnosis = (String)
+                    jvm.awaitAttribute(local, "Diagnosis", v -> ((String) v).contains("unanswered connects/s"), WAIT);
+            assertTrue(diagnosis.contains("the listener's accept queue is full"), diagnosis);
+            assertTrue(diagnosis.contains("pid " + jvm.pid()), diagnosis);
         }
     }
 }
