@@ -38,7 +38,7 @@ final class DuplicateFilter {
 
     private boolean check(DecodedPacket d, int ifindex, long timestampMicros) {
         long key = hash(d);
-        int slot = (int) (key ^ key >>> 32) & (SLOTS - 1);
+        int slot = Fingerprints.slot(key, SLOTS);
         boolean duplicate = keys[slot] == key
                 && (ifindexes[slot] != ifindex || ifindex < 0)
                 && Math.abs(timestampMicros - times[slot]) <= WINDOW_MICROS;

@@ -74,7 +74,7 @@ public final class ConfigFiles {
         } catch (IOException | RuntimeException e) {
             return null; // not there: whoever opens it says so
         }
-        long own = ownUid();
+        long own = effectiveUid(Path.of("/proc")); // -1 when unknown: then only root's files pass
         try {
             String problem = problem(real, own, true);
             for (Path dir = real.getParent(); problem == null && dir != null; dir = dir.getParent()) {
@@ -101,10 +101,13 @@ public final class ConfigFiles {
         return null;
     }
 
-    /** The JVM's effective uid: the owner of /proc/self; -1 when unknown (then only root's files pass). */
-    private static long ownUid() {
+    /**
+     * The JVM's effective uid, which ownership is judged against (here, and by the listener inventory under
+     * hidepid): the owner of {@code proc}/self; -1 when it cannot be read.
+     */
+    public static long effectiveUid(Path proc) {
         try {
-            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
+            return ((Number) Files.getAttribute(proc.resolve("self"), "unix:uid")).longValue();
         } catch (IOException | RuntimeException e) {
             return -1;
         }

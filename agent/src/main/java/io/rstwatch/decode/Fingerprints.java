@@ -22,6 +22,11 @@ public final class Fingerprints {
         return mix(h, (long) fromPort << 16 | toPort);
     }
 
+    /** The slot of a fingerprint in a direct-mapped table of {@code slots} (a power of two). */
+    public static int slot(long fingerprint, int slots) {
+        return (int) (fingerprint ^ fingerprint >>> 32) & (slots - 1);
+    }
+
     /** {@code h} with {@code v} mixed in (SplitMix64's finaliser step). */
     public static long mix(long h, long v) {
         h ^= v;

@@ -2,6 +2,7 @@ package io.rstwatch.listeners;
 
 import io.rstwatch.common.ProcFiles;
 import io.rstwatch.config.CommandLineDisclosure;
+import io.rstwatch.config.ConfigFiles;
 import io.rstwatch.ports.ListenerLookup;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -109,7 +110,7 @@ public final class ListenerInventory implements ListenerLookup {
                 proc,
                 Paths.get("/etc/passwd"),
                 disclosure,
-                effectiveUid(proc),
+                ConfigFiles.effectiveUid(proc),
                 System::currentTimeMillis,
                 MAX_FD_LINKS_PER_REFRESH);
     }
@@ -128,15 +129,6 @@ public final class ListenerInventory implements ListenerLookup {
         this.ownUid = ownUid;
         this.clock = clock;
         this.fdBudget = fdBudget;
-    }
-
-    /** The owner of /proc/self is the process's effective uid; -1 when that cannot be read. */
-    private static long effectiveUid(Path proc) {
-        try {
-            return ((Number) Files.getAttribute(proc.resolve("self"), "unix:uid")).longValue();
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
     }
 
     /** The user name of a socket's uid, from the last read of the passwd file. */

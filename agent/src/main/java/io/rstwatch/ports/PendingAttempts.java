@@ -27,7 +27,7 @@ final class PendingAttempts {
     /** A SYN: true when it is the first retransmission of an attempt still waiting, to be counted unanswered. */
     boolean syn(DecodedPacket d, long nowMillis) {
         long key = Fingerprints.mix(Fingerprints.endpoints(d), d.seq);
-        int slot = slot(key);
+        int slot = Fingerprints.slot(key, SLOTS);
         if (keys[slot] == key && states[slot] != NONE && nowMillis - firstSeen[slot] <= MAX_AGE_MILLIS) {
             if (states[slot] == WAITING) {
                 states[slot] = UNANSWERED;
@@ -44,16 +44,12 @@ final class PendingAttempts {
     /** A SYN-ACK: true when it answers an attempt counted unanswered (it is slow). Its tracking ends either way. */
     boolean synAck(DecodedPacket d, long nowMillis) {
         long key = Fingerprints.mix(Fingerprints.endpointsReversed(d), (d.ack - 1) & 0xFFFF_FFFFL);
-        int slot = slot(key);
+        int slot = Fingerprints.slot(key, SLOTS);
         if (keys[slot] != key || states[slot] == NONE) {
             return false;
         }
         boolean slow = states[slot] == UNANSWERED && nowMillis - firstSeen[slot] <= MAX_AGE_MILLIS;
         states[slot] = NONE;
         return slow;
-    }
-
-    private static int slot(long key) {
-        return (int) (key ^ key >>> 32) & (SLOTS - 1);
     }
 }

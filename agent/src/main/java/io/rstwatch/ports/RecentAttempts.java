@@ -22,7 +22,7 @@ final class RecentAttempts {
     /** True the first time the quoted attempt in {@code d} is seen within {@link #REMEMBER_MILLIS}. */
     boolean firstAnswer(DecodedPacket d, long nowMillis) {
         long f = fingerprint(d);
-        int slot = (int) (f ^ (f >>> 32)) & (SLOTS - 1);
+        int slot = Fingerprints.slot(f, SLOTS);
         boolean again = fingerprints[slot] == f && nowMillis - seenAt[slot] <= REMEMBER_MILLIS;
         fingerprints[slot] = f;
         seenAt[slot] = nowMillis;

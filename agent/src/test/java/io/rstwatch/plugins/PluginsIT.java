@@ -62,6 +62,11 @@ class PluginsIT {
         }
     }
 
+    /** The agent's WARN lines on the child's stderr. */
+    private static long warnings(AgentJvm jvm) {
+        return jvm.stderr().lines().filter(l -> l.startsWith("[rstwatch] WARN")).count();
+    }
+
     private static Map<String, CompositeData> rows(AgentJvm jvm) throws Exception {
         return rowsOf(jvm.attribute(AGENT, "Plugins", WAIT));
     }
@@ -242,13 +247,7 @@ class PluginsIT {
             assertTrue(status.contains("kernel TCP counters read"), status);
             jvm.closeStdin();
             jvm.waitFor(WAIT);
-            assertEquals(
-                    1,
-                    jvm.stderr()
-                            .lines()
-                            .filter(l -> l.startsWith("[rstwatch] WARN"))
-                            .count(),
-                    jvm.stderr());
+            assertEquals(1, warnings(jvm), jvm.stderr());
             assertTrue(
                     jvm.stderr().contains("[rstwatch] WARN plugins=" + missing + " is not a readable directory"),
                     jvm.stderr());
@@ -279,13 +278,7 @@ class PluginsIT {
                             + open.toRealPath() + "`";
             assertTrue(status.contains("no plugins: " + refused), status);
             jvm.awaitStderr("[rstwatch] WARN " + refused + "; the agent runs without plugins", WAIT);
-            assertEquals(
-                    1,
-                    jvm.stderr()
-                            .lines()
-                            .filter(l -> l.startsWith("[rstwatch] WARN"))
-                            .count(),
-                    jvm.stderr());
+            assertEquals(1, warnings(jvm), jvm.stderr());
         }
 
         Requirements.require(Requirements.isRoot(), "root, to give a settings file to another user");
