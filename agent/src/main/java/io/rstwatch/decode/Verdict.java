@@ -18,5 +18,10 @@ public enum Verdict {
      */
     ICMP_UNREACHABLE,
     /** Too short, or a header that contradicts itself: counted as malformed and otherwise ignored. */
-    MALFORMED
+    MALFORMED;
+
+    /** An ICMP error quoting a connection attempt: its addresses and ports are the quoted SYN's. */
+    public boolean isIcmpError() {
+        return this == ICMP_PORT_UNREACHABLE || this == ICMP_UNREACHABLE;
+    }
 }

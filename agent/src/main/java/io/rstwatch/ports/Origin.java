@@ -40,7 +40,7 @@ public enum Origin {
         if (d.hatype == DecodedPacket.ARPHRD_LOOPBACK || host.isLoopbackInterface(ifindex)) {
             return SENT;
         }
-        boolean icmp = what == Verdict.ICMP_PORT_UNREACHABLE || what == Verdict.ICMP_UNREACHABLE;
+        boolean icmp = what.isIcmpError();
         if (Addresses.isLoopback(d.srcHi, d.srcLo)
                 || Addresses.isLoopback(d.dstHi, d.dstLo)
                 || (icmp && Addresses.isLoopback(d.reporterHi, d.reporterLo))) {

@@ -68,7 +68,7 @@ public final class ResetClassifier {
             }
             return;
         }
-        if (what == Verdict.ICMP_PORT_UNREACHABLE || what == Verdict.ICMP_UNREACHABLE) {
+        if (what.isIcmpError()) {
             // The quoted segment is the client's SYN: its destination refused it, or could not be reached. Each
             // attempt once, however many of its SYNs were answered so.
             if (!answered.firstAnswer(d, nowMillis)) {

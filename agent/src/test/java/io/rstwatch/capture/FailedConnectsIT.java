@@ -36,17 +36,20 @@ class FailedConnectsIT {
         return "rstwatch:type=Port,scope=remote,port=" + port;
     }
 
+    /** The test host's firewall: PROHIBITED and NO_HOST rejected with their ICMP codes, DROPPED dropped. */
+    private static void firewall(TestHost peer) {
+        peer.run("nft", "add table inet rw");
+        peer.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
+        peer.run("nft", "add rule inet rw input tcp dport " + PROHIBITED + " reject with icmpx type admin-prohibited");
+        peer.run("nft", "add rule inet rw input tcp dport " + NO_HOST + " reject with icmpx type host-unreachable");
+        peer.run("nft", "add rule inet rw input tcp dport " + DROPPED + " drop");
+    }
+
     @Test
     void rejectedConnectsAreUnreachableOnTheirPortWithTheIcmpCode() throws Exception {
         try (TestHost peer = TestHost.create();
                 AgentJvm jvm = AgentJvm.builder().main(Connector.class).start()) {
-            peer.run("nft", "add table inet rw");
-            peer.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
-            peer.run(
-                    "nft",
-                    "add rule inet rw input tcp dport " + PROHIBITED + " reject with icmpx type admin-prohibited");
-            peer.run("nft", "add rule inet rw input tcp dport " + NO_HOST + " reject with icmpx type host-unreachable");
-            peer.run("nft", "add rule inet rw input tcp dport " + DROPPED + " drop");
+            firewall(peer);
             jvm.awaitStdout("ready", 1, WAIT);
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
             jvm.awaitAgentStarted(WAIT);
@@ -88,9 +91,7 @@ class FailedConnectsIT {
     void droppedConnectsAreUnansweredOnTheirPortAndTimedOutInConnects() throws Exception {
         try (TestHost peer = TestHost.create();
                 AgentJvm jvm = AgentJvm.builder().main(Connector.class).start()) {
-            peer.run("nft", "add table inet rw");
-            peer.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
-            peer.run("nft", "add rule inet rw input tcp dport " + DROPPED + " drop");
+            firewall(peer);
             jvm.awaitStdout("ready", 1, WAIT);
             jvm.awaitAgentStarted(WAIT);
 

@@ -43,7 +43,7 @@ class PacketDecoderFuzzTest {
         if (full == Verdict.TCP_RST) {
             assertEquals(frame.srcPort(), out.srcPort);
             assertEquals(frame.dstPort(), out.dstPort);
-        } else if (full == Verdict.ICMP_PORT_UNREACHABLE || full == Verdict.ICMP_UNREACHABLE) {
+        } else if (full.isIcmpError()) {
             assertEquals(frame.dstPort(), out.srcPort, "the quoted client port");
             assertEquals(frame.srcPort(), out.dstPort, "the quoted refusing port");
             assertEquals(
