@@ -85,6 +85,11 @@ public interface PortMXBean {
             + " pid 4242 `java -jar collector.jar`, gone since 10:54:50Z; empty if no listener was seen to go.")
     String getLastListener();
 
+    @Description("The processes on this host with a connect to this port waiting for an answer right now (SYN_SENT"
+            + " sockets, read every listeners.interval seconds): pid, command line as listeners.cmdline shows it, user,"
+            + " endpoint, how many, and how long the oldest has waited; at most 20 rows, most waiting first.")
+    WaitingRow[] getWaiting();
+
     @Description("The port's service name: from a plugin when one names it, else from /etc/services; empty if it"
             + " has none.")
     String getService();

@@ -20,6 +20,8 @@ import io.rstwatch.ports.TopPeers;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KernelTcp implements Part, TcpMXBean {
     private static final Logger LOG = LoggerFactory.getLogger(KernelTcp.class);
-    /** How many refused ports the alert message names. */
+    /** How many ports the alert message names per cause. */
     private static final int PORTS_IN_MESSAGE = 3;
     /** How many client addresses the message names when refusals outnumber failed connects. */
     private static final int SOURCES_IN_MESSAGE = 3;
@@ -61,6 +63,7 @@ public final class KernelTcp implements Part, TcpMXBean {
     private RateWindow failed;
     private RateWindow resetsSent;
     private RateWindow overflows;
+    private RateWindow embryonicResets;
     private final NotificationDispatcher dispatcher = new NotificationDispatcher();
     private final NotificationBroadcasterSupport notifications = dispatcher.broadcaster(new MBeanNotificationInfo(
             new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
@@ -96,6 +99,7 @@ public final class KernelTcp implements Part, TcpMXBean {
                 context.options().get(OptionKeys.ALERT_HOLD),
                 context.events());
         sample();
+        ports.listenOverflowsFrom(this::getListenOverflowsPerSecond);
         MBeans.register(ObjectNames.TCP, new DescribedEmitterMBean<>(this, TcpMXBean.class, notifications));
         context.sampler().every("sampling the kernel's TCP counters", interval, TimeUnit.SECONDS, this::sample);
     }
@@ -109,6 +113,7 @@ public final class KernelTcp implements Part, TcpMXBean {
         this.failed = RateWindow.ofRunningTotal(window, interval);
         this.resetsSent = RateWindow.ofRunningTotal(window, interval);
         this.overflows = RateWindow.ofRunningTotal(window, interval);
+        this.embryonicResets = RateWindow.ofRunningTotal(window, interval);
     }
 
     /** Where AttributeChangeNotifications for AlertLevel come from. */
@@ -149,6 +154,7 @@ public final class KernelTcp implements Part, TcpMXBean {
             failed.sample(nowNanos, c.get(TcpCounter.ATTEMPT_FAILS));
             resetsSent.sample(nowNanos, c.get(TcpCounter.OUT_RSTS));
             overflows.sample(nowNanos, c.get(TcpCounter.LISTEN_OVERFLOWS));
+            embryonicResets.sample(nowNanos, c.get(TcpCounter.EMBRYONIC_RSTS));
             evaluate(c, nowNanos);
         } catch (IOException | RuntimeException e) {
             readProblem = e.toString() + " (rstwatch needs read access to /proc/net/snmp and /proc/net/netstat)";
@@ -244,47 +250,93 @@ public final class KernelTcp implements Part, TcpMXBean {
                     .append(").")
                     .toString();
         }
-        return explain(sb, rate, ports.localClientRefusals()).append('.').toString();
+        return explain(sb, rate, ports.localClientFailures(), embryonicResets.perSecond())
+                .append('.')
+                .toString();
     }
 
     /**
-     * The explanation from the refused ports whose clients are on this host. It never claims more than it knows:
-     * when those refusals outnumber the failed connects, some were raw packets (a port scan from this host, a
-     * packet generator), which the kernel does not count as failed connects; the sentence says so and names who
-     * sent them.
+     * The explanation of AttemptFails, cause by cause. The kernel counts a connect that it ends in SYN-SENT:
+     * refused (a RST), unreachable (an ICMP error), or given up after its last SYN (net.ipv4.tcp_syn_retries), and
+     * a handshake reset in SYN-RECV; not a connect the application closes first (its own connect timeout). The
+     * first three come from the captured ports whose clients are on this host, the last from the kernel's
+     * EmbryonicRsts counter, which has no port. Each cause names its top ports and its share of the rate.
+     *
+     * <p>It never claims more than it knows: when the captured refusals outnumber the failed connects, some were
+     * raw packets (a port scan from this host, a packet generator), which the kernel does not count; the sentence
+     * says so and names who sent them.
+     *
+     * @param embryonicPerSecond the EmbryonicRsts rate
      */
-    static StringBuilder explain(StringBuilder sb, double rate, List<PortRegistry.LocalRefusal> refusals) {
-        double explained = 0;
-        for (PortRegistry.LocalRefusal r : refusals) {
-            explained += r.perSecond();
+    static StringBuilder explain(
+            StringBuilder sb, double rate, List<PortRegistry.LocalFailure> failures, double embryonicPerSecond) {
+        Map<PortRegistry.Cause, Double> byCause = new EnumMap<>(PortRegistry.Cause.class);
+        for (PortRegistry.LocalFailure f : failures) {
+            byCause.merge(f.cause(), f.perSecond(), Double::sum);
         }
-        for (int i = 0; i < Math.min(PORTS_IN_MESSAGE, refusals.size()); i++) {
-            sb.append("; ").append(refusals.get(i).clause());
+        for (PortRegistry.Cause cause : PortRegistry.Cause.values()) {
+            List<PortRegistry.LocalFailure> ofCause =
+                    failures.stream().filter(f -> f.cause() == cause).toList();
+            for (int i = 0; i < Math.min(PORTS_IN_MESSAGE, ofCause.size()); i++) {
+                sb.append("; ").append(ofCause.get(i).clause());
+            }
+            if (ofCause.size() > PORTS_IN_MESSAGE) {
+                sb.append("; and ")
+                        .append(ofCause.size() - PORTS_IN_MESSAGE)
+                        .append(" more ports with ")
+                        .append(cause.label())
+                        .append(" connects");
+            }
         }
-        if (refusals.size() > PORTS_IN_MESSAGE) {
-            sb.append("; and ").append(refusals.size() - PORTS_IN_MESSAGE).append(" more ports");
+        if (embryonicPerSecond > 0) {
+            sb.append("; ")
+                    .append(Rates.format(embryonicPerSecond))
+                    .append("/s are handshakes reset in SYN-RECV (the kernel's EmbryonicRsts; no port is known)");
         }
-        if (refusals.isEmpty()) {
-            sb.append("; no refused connection was captured: the failures are connections that timed out or were"
-                    + " reset during the handshake (see TCPSynRetransTotal and the resets on the Port MBeans)");
-        } else if (explained > rate * EXCESS) {
+        double explained = embryonicPerSecond;
+        for (double perSecond : byCause.values()) {
+            explained += perSecond;
+        }
+        double refused = byCause.getOrDefault(PortRegistry.Cause.REFUSED, 0.0);
+        if (explained == 0) {
+            sb.append("; none of it was captured: connects given up by the kernel before capture started, or on an"
+                    + " interface the capture does not see");
+        } else if (refused > rate * EXCESS) {
             sb.append("; the captured refusals to local clients (")
-                    .append(Rates.format(explained))
+                    .append(Rates.format(refused))
                     .append("/s) are more than the failed connections, so not all of them are connects of"
                             + " sockets: raw packets (a port scan or packet generator on this host) draw refusals the"
                             + " kernel does not count; top sources: ")
-                    .append(String.join(", ", topSources(refusals)));
+                    .append(String.join(", ", topSources(failures)));
+        } else if (explained == refused) {
+            sb.append("; the captured refusals explain ")
+                    .append(Math.round(100 * explained / rate))
+                    .append("% of it");
         } else {
-            long share = Math.round(100 * explained / rate);
-            sb.append("; the captured refusals explain ").append(share).append("% of it");
+            List<String> shares = new ArrayList<>();
+            for (Map.Entry<PortRegistry.Cause, Double> e : byCause.entrySet()) {
+                shares.add(e.getKey().label() + " " + Math.round(100 * e.getValue() / rate) + "%");
+            }
+            if (embryonicPerSecond > 0) {
+                shares.add("reset in SYN-RECV " + Math.round(100 * embryonicPerSecond / rate) + "%");
+            }
+            sb.append("; of it: ")
+                    .append(String.join(", ", shares))
+                    .append("; together they explain ")
+                    .append(Math.round(100 * explained / rate))
+                    .append('%');
+            if (explained > rate * EXCESS) {
+                sb.append(" (more than all: an IPv4 ICMP error that reaches a connect while its socket is busy is"
+                        + " read by the application, which closes it, and the kernel does not count that)");
+            }
         }
         return sb;
     }
 
-    /** The clients that drew the most refusals, over the ports named, most first: "127.0.0.1 (1530000)". */
-    private static List<String> topSources(List<PortRegistry.LocalRefusal> refusals) {
+    /** The clients with the most failures, over the ports named, most first: "127.0.0.1 (1530000)". */
+    private static List<String> topSources(List<PortRegistry.LocalFailure> failures) {
         Map<String, Long> counts = new HashMap<>();
-        for (PortRegistry.LocalRefusal r : refusals) {
+        for (PortRegistry.LocalFailure r : failures) {
             for (TopPeers.Peer peer : r.clients()) {
                 counts.merge(peer.address(), peer.count(), Long::sum);
             }

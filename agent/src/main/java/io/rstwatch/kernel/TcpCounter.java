@@ -20,7 +20,9 @@ enum TcpCounter {
     ABORT_ON_TIMEOUT("TcpExt", "TCPAbortOnTimeout"),
     SYN_RETRANS("TcpExt", "TCPSynRetrans"),
     REQ_Q_FULL_DROP("TcpExt", "TCPReqQFullDrop"),
-    SYNCOOKIES_SENT("TcpExt", "SyncookiesSent");
+    SYNCOOKIES_SENT("TcpExt", "SyncookiesSent"),
+    /** Handshakes a RST ended in SYN-RECV: AttemptFails counts each (tcp_check_req). Not published. */
+    EMBRYONIC_RSTS("TcpExt", "EmbryonicRsts");
 
     private final String key;
 

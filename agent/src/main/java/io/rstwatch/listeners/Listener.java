@@ -1,13 +1,14 @@
 package io.rstwatch.listeners;
 
 import io.rstwatch.decode.Addresses;
+import io.rstwatch.ports.ListenerLookup;
 
 /**
  * One LISTEN socket: where, its accept queue now, the socket's user (the uid /proc/net/tcp shows everyone), and
  * who owns it (pid 0 and "unknown" when not known, or not to be shown: see {@link ListenerInventory}).
  */
 public final class Listener {
-    static final String UNKNOWN = "unknown";
+    static final String UNKNOWN = ListenerLookup.UNKNOWN;
 
     final long addrHi;
     final long addrLo;
@@ -68,6 +69,6 @@ public final class Listener {
      * not shown.
      */
     public String owner() {
-        return pid > 0 ? "pid " + pid + " `" + command + "`" : UNKNOWN.equals(command) ? "an unknown process" : command;
+        return ListenerLookup.owner(pid, command);
     }
 }

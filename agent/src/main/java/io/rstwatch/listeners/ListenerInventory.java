@@ -21,9 +21,11 @@ import java.util.function.LongSupplier;
 
 /**
  * Every LISTEN socket of the JVM's network namespace (/proc/net/tcp and tcp6), its owner found through the
- * socket inode in /proc/PID/fd, and a bounded history of listeners that went away. Refreshed in the background;
- * readers get immutable snapshots. Owner lookup is incremental: only new inodes are looked for, and one refresh
- * reads at most {@link #MAX_FD_LINKS_PER_REFRESH} fd links, so a host with many processes costs bounded work.
+ * socket inode in /proc/PID/fd, and a bounded history of listeners that went away; and the connects waiting for an
+ * answer (SYN_SENT sockets, at most {@link #MAX_CONNECTING}) with their owners, for the Port entries' Waiting.
+ * Refreshed in the background; readers get immutable snapshots. Owner lookup is incremental: only new inodes are
+ * looked for, and one refresh reads at most {@link #MAX_FD_LINKS_PER_REFRESH} fd links, so a host with many
+ * processes costs bounded work.
  *
  * <p>Other users' secrets stay theirs: command lines are shown as {@code listeners.cmdline} says
  * ({@link CommandLines}), and when /proc is mounted with {@code hidepid} the agent, even as root, names the owner
@@ -42,6 +44,11 @@ public final class ListenerInventory implements ListenerLookup {
 
     private static final int PORTS = 65536;
 
+    /** Pending connects followed in one refresh: a SYN flood from this host has no more owners worth naming. */
+    static final int MAX_CONNECTING = 4096;
+    /** Linux's initial SYN retransmission timeout (TCP_TIMEOUT_INIT): a SYN sent again n times is 2^n - 1 s old. */
+    private static final long INITIAL_RTO_MILLIS = 1000;
+
     static final String HIDDEN_BY_HIDEPID = "a process of another user, not shown: /proc is mounted with hidepid";
     private static final long MOUNTS_REREAD_MILLIS = 60_000;
 
@@ -50,6 +57,10 @@ public final class ListenerInventory implements ListenerLookup {
     private final UserNames users;
     /** The JVM's effective uid: under hidepid, only its sockets' owners are named. */
     private final long ownUid;
+
+    private final ListenBacklogs backlogs;
+    /** The kernel's cap on any listen backlog, re-read with the mounts. */
+    private volatile int somaxconn = Integer.MAX_VALUE;
 
     private volatile boolean hidepid;
     private long mountsReadAt = Long.MIN_VALUE;
@@ -60,6 +71,12 @@ public final class ListenerInventory implements ListenerLookup {
     private volatile List<Listener> current = List.of();
     /** The same listeners by port (one per port), for the Port MBeans' once-a-second lookups. */
     private volatile Map<Integer, Listener> byPort = Map.of();
+    /** The pending connects by destination port, grouped by address and process. */
+    private volatile Map<Integer, List<Waiting>> waitingByPort = Map.of();
+    /** Pending connects' owners once found, and when each was first seen: kept while the socket is. */
+    private final Map<Long, Owner> connectingOwners = new HashMap<>();
+
+    private final Map<Long, Long> connectingSince = new HashMap<>();
 
     private volatile long refreshedAt;
     /** Whether the last refresh could read /proc/net/tcp or tcp6 (not under gVisor or a masked /proc). */
@@ -103,16 +120,21 @@ public final class ListenerInventory implements ListenerLookup {
         }
     }
 
+    /** A socket's process: pid 0 when not known or not shown, and then the command says which. */
+    private record Owner(int pid, String command) {}
+
     private final LongSupplier clock;
 
-    public ListenerInventory(Path proc, CommandLineDisclosure disclosure) {
+    /** @param backlogs the backlogs this JVM's own listeners asked for */
+    public ListenerInventory(Path proc, CommandLineDisclosure disclosure, ListenBacklogs backlogs) {
         this(
                 proc,
                 Paths.get("/etc/passwd"),
                 disclosure,
                 ConfigFiles.effectiveUid(proc),
                 System::currentTimeMillis,
-                MAX_FD_LINKS_PER_REFRESH);
+                MAX_FD_LINKS_PER_REFRESH,
+                backlogs);
     }
 
     /**
@@ -122,8 +144,15 @@ public final class ListenerInventory implements ListenerLookup {
      * @param fdBudget fd links read at most in one refresh
      */
     ListenerInventory(
-            Path proc, Path passwd, CommandLineDisclosure disclosure, long ownUid, LongSupplier clock, int fdBudget) {
+            Path proc,
+            Path passwd,
+            CommandLineDisclosure disclosure,
+            long ownUid,
+            LongSupplier clock,
+            int fdBudget,
+            ListenBacklogs backlogs) {
         this.proc = proc;
+        this.backlogs = backlogs;
         this.users = new UserNames(passwd);
         this.commandLines = new CommandLines(disclosure);
         this.ownUid = ownUid;
@@ -141,19 +170,34 @@ public final class ListenerInventory implements ListenerLookup {
         return hidepid;
     }
 
-    /** Reads the LISTEN sockets, resolves new owners, records the ones that went. One thread only. */
+    /**
+     * Reads the LISTEN and SYN_SENT sockets, resolves new owners, records the listeners that went. One thread
+     * only.
+     */
     public synchronized void refresh() {
         long startedAt = clock.getAsLong();
         users.refresh(startedAt);
         readMounts(startedAt);
         Map<Long, Listener> seen = new LinkedHashMap<>();
+        List<Connecting> connecting = new ArrayList<>();
+        ProcNetTcpReader.Sink sink = new ProcNetTcpReader.Sink() {
+            @Override
+            public void listener(Listener l) {
+                Listener known = byInode.get(l.inode);
+                seen.put(l.inode, known != null ? known.withQueue(l.acceptQueue) : hiddenOrAsIs(l));
+            }
+
+            @Override
+            public void connecting(Connecting c) {
+                if (connecting.size() < MAX_CONNECTING) {
+                    connecting.add(c);
+                }
+            }
+        };
         boolean read = false;
         for (String file : new String[] {"net/tcp", "net/tcp6"}) {
             try {
-                reader.listeners(proc.resolve(file), l -> {
-                    Listener known = byInode.get(l.inode);
-                    seen.put(l.inode, known != null ? known.withQueue(l.acceptQueue) : hiddenOrAsIs(l));
-                });
+                reader.read(proc.resolve(file), sink);
                 read = true;
             } catch (IOException | RuntimeException e) {
                 // tcp6 is absent when IPv6 is disabled
@@ -163,8 +207,37 @@ public final class ListenerInventory implements ListenerLookup {
         if (!read) {
             return; // keep the last snapshot; the Port diagnoses say it is unknown now
         }
-        resolveOwners(seen);
+        Set<Long> wanted = new HashSet<>();
+        for (Listener l : seen.values()) {
+            if (l.pid == 0 && Listener.UNKNOWN.equals(l.command)) {
+                wanted.add(l.inode);
+            }
+        }
+        Set<Long> connectingInodes = new HashSet<>();
+        for (Connecting c : connecting) {
+            connectingInodes.add(c.inode());
+            if (!connectingOwners.containsKey(c.inode())) {
+                if (hidepid && (c.uid() & 0xFFFF_FFFFL) != ownUid) {
+                    connectingOwners.put(c.inode(), new Owner(0, HIDDEN_BY_HIDEPID));
+                } else {
+                    wanted.add(c.inode());
+                }
+            }
+        }
+        Set<Long> present = new HashSet<>(seen.keySet());
+        present.addAll(connectingInodes);
+        for (Map.Entry<Long, Owner> found : resolveOwners(wanted, present).entrySet()) {
+            Listener l = seen.get(found.getKey());
+            if (l != null) {
+                seen.put(
+                        found.getKey(),
+                        l.withOwner(found.getValue().pid(), found.getValue().command()));
+            } else {
+                connectingOwners.put(found.getKey(), found.getValue());
+            }
+        }
         long now = clock.getAsLong();
+        waitingByPort = waiting(connecting, connectingInodes, now);
         long[] bits = new long[PORTS / 64];
         Map<Integer, Listener> onPort = new HashMap<>();
         for (Listener l : seen.values()) {
@@ -193,17 +266,69 @@ public final class ListenerInventory implements ListenerLookup {
         refreshedAt = now;
     }
 
+    /**
+     * The pending connects grouped by destination and process. The oldest one's start is when it was first seen,
+     * or earlier when its SYN was sent again more often than that allows: SYN retransmissions back off from 1 s.
+     */
+    private Map<Integer, List<Waiting>> waiting(List<Connecting> connecting, Set<Long> inodes, long now) {
+        connectingOwners.keySet().retainAll(inodes);
+        connectingSince.keySet().retainAll(inodes);
+        record Key(long hi, long lo, int port, int pid, String command, int uid) {}
+        Map<Key, Waiting> groups = new LinkedHashMap<>();
+        for (Connecting c : connecting) {
+            long seenAt = connectingSince.computeIfAbsent(c.inode(), i -> now);
+            long since = Math.min(seenAt, now - INITIAL_RTO_MILLIS * ((1L << Math.min(c.retransmits(), 20)) - 1));
+            Owner o = connectingOwners.getOrDefault(c.inode(), new Owner(0, Listener.UNKNOWN));
+            Key key = new Key(c.remoteHi(), c.remoteLo(), c.remotePort(), o.pid(), o.command(), c.uid());
+            groups.merge(
+                    key,
+                    new Waiting(
+                            c.remoteHi(),
+                            c.remoteLo(),
+                            c.remotePort(),
+                            o.pid(),
+                            o.command(),
+                            users.name(c.uid() & 0xFFFF_FFFFL),
+                            1,
+                            since),
+                    (a, b) -> new Waiting(
+                            a.hi(),
+                            a.lo(),
+                            a.port(),
+                            a.pid(),
+                            a.command(),
+                            a.user(),
+                            a.count() + 1,
+                            Math.min(a.sinceMillis(), b.sinceMillis())));
+        }
+        Map<Integer, List<Waiting>> byDestination = new HashMap<>();
+        for (Waiting w : groups.values()) {
+            byDestination.computeIfAbsent(w.port(), p -> new ArrayList<>()).add(w);
+        }
+        byDestination.replaceAll((port, list) -> List.copyOf(list));
+        return Map.copyOf(byDestination);
+    }
+
     /** Under hidepid, another user's socket is never looked up: its owner stays hidden. */
     private Listener hiddenOrAsIs(Listener l) {
         return hidepid && l.uid() != ownUid ? l.withOwner(0, HIDDEN_BY_HIDEPID) : l;
     }
 
-    /** Whether /proc (this view of it) is mounted with hidepid other than 0/off; re-read once a minute. */
+    /**
+     * Whether /proc (this view of it) is mounted with hidepid other than 0/off, and net.core.somaxconn; re-read
+     * once a minute.
+     */
     private void readMounts(long now) {
         if (mountsReadAt != Long.MIN_VALUE && now - mountsReadAt < MOUNTS_REREAD_MILLIS) {
             return;
         }
         mountsReadAt = now;
+        try {
+            somaxconn = Integer.parseInt(
+                    ProcFiles.read(proc.resolve("sys/net/core/somaxconn")).trim());
+        } catch (IOException | RuntimeException e) {
+            // unreadable: no cap known
+        }
         boolean found = false;
         try {
             for (String line :
@@ -232,9 +357,23 @@ public final class ListenerInventory implements ListenerLookup {
     }
 
     @Override
-    public String ownerOn(int port) {
+    public Listening listeningOn(int port) {
         Listener l = byPort.get(port);
-        return l == null ? null : l.owner();
+        return l == null ? null : new Listening(l.owner(), l.acceptQueue(), backlog(l));
+    }
+
+    /**
+     * The most connections the listener's accept queue holds, for this JVM's own listeners (the backlog they
+     * asked for, capped by net.core.somaxconn); 0 for others: /proc/net/tcp does not show it.
+     */
+    int backlog(Listener l) {
+        int asked = l.pid() == ownPid ? backlogs.backlog(l.port()) : 0;
+        return asked == 0 ? 0 : Math.min(somaxconn, asked);
+    }
+
+    @Override
+    public List<Waiting> waitingFor(int port) {
+        return waitingByPort.getOrDefault(port, List.of());
     }
 
     @Override
@@ -267,24 +406,24 @@ public final class ListenerInventory implements ListenerLookup {
     }
 
     /**
-     * Finds the owners of listeners not seen before, reading at most {@code fdBudget} fd links a refresh. The
+     * Finds the owners of sockets not seen before, reading at most {@code fdBudget} fd links a refresh. The
      * processes are read in pid order, and a refresh goes on where the last one stopped, so on a host with more
      * links than one budget every owner is found within a few refreshes. An inode still unfound after a whole
      * pass over every process (another namespace, not permitted) is not looked for again.
+     *
+     * @param wanted the inodes whose owners are not known yet
+     * @param present every inode of interest in this refresh
+     * @return the owners found
      */
-    private void resolveOwners(Map<Long, Listener> seen) {
-        Set<Long> wanted = new HashSet<>();
-        for (Listener l : seen.values()) {
-            if (l.pid == 0 && Listener.UNKNOWN.equals(l.command) && !unresolvable.contains(l.inode)) {
-                wanted.add(l.inode);
-            }
-        }
-        unresolvable.retainAll(seen.keySet());
+    private Map<Long, Owner> resolveOwners(Set<Long> wanted, Set<Long> present) {
+        wanted.removeAll(unresolvable);
+        unresolvable.retainAll(present);
+        Map<Long, Owner> found = new HashMap<>();
         if (wanted.isEmpty()) {
-            return;
+            return found;
         }
         int[] budget = {fdBudget};
-        scanProcess(ownPid, seen, wanted, budget); // this JVM's own sockets first, every time
+        scanProcess(ownPid, wanted, found, budget); // this JVM's own sockets first, every time
         List<Long> pids = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, "[0-9]*")) {
             for (Path p : dirs) {
@@ -294,7 +433,7 @@ public final class ListenerInventory implements ListenerLookup {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return;
+            return found;
         }
         pids.sort(null);
         if (passWanted == null) {
@@ -321,7 +460,7 @@ public final class ListenerInventory implements ListenerLookup {
                 continue;
             }
             long pid = pids.get(i);
-            boolean complete = scanProcess(pid, seen, wanted, budget);
+            boolean complete = scanProcess(pid, wanted, found, budget);
             if (complete || first) {
                 resumeAfter = pid; // a process with more links than a whole budget is passed over
             }
@@ -331,10 +470,11 @@ public final class ListenerInventory implements ListenerLookup {
             first = false;
             i++;
         }
+        return found;
     }
 
     /** Reads one process's fd links within the budget; true when all of them were read. */
-    private boolean scanProcess(long pid, Map<Long, Listener> seen, Set<Long> wanted, int[] budget) {
+    private boolean scanProcess(long pid, Set<Long> wanted, Map<Long, Owner> found, int[] budget) {
         Path pidDir = proc.resolve(Long.toString(pid));
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(pidDir.resolve("fd"))) {
             for (Path fd : fds) {
@@ -346,12 +486,12 @@ public final class ListenerInventory implements ListenerLookup {
                 if (target.startsWith("socket:[")) {
                     long inode = Long.parseLong(target.substring(8, target.length() - 1));
                     if (wanted.remove(inode)) {
-                        seen.put(inode, seen.get(inode).withOwner((int) pid, command(pidDir)));
+                        found.put(inode, new Owner((int) pid, command(pidDir)));
                     }
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // not permitted, or the process is gone: its listeners stay "unknown" for now
+            // not permitted, or the process is gone: its sockets stay "unknown" for now
         }
         return true;
     }

@@ -13,17 +13,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The listener part: reads the inventory once at start (so that the reset rules know the listening ports before
- * the first packet), then every {@code listeners.interval} seconds, and publishes the Listeners MBean.
+ * the first packet), then every {@code listeners.interval} seconds, and publishes the Listeners MBean. The same
+ * reads find the connects waiting for an answer, for the Port entries' Waiting.
  */
 public final class Listeners implements Part {
     private final ListenerInventory inventory;
     private final ListenBacklogs backlogs = new ListenBacklogs();
     private final Services services;
-    private final Path proc;
 
     public Listeners(Path proc, Services services, CommandLineDisclosure disclosure) {
-        this.proc = proc;
-        this.inventory = new ListenerInventory(proc, disclosure);
+        this.inventory = new ListenerInventory(proc, disclosure, backlogs);
         this.services = services;
     }
 
@@ -47,8 +46,7 @@ public final class Listeners implements Part {
         inventory.refresh();
         int interval = context.options().get(OptionKeys.LISTENERS_INTERVAL);
         context.scanner().every("reading the listening sockets", interval, TimeUnit.SECONDS, inventory::refresh);
-        MBeans.register(
-                ObjectNames.LISTENERS, new ListenersView(inventory, services, backlogs, proc), ListenersMXBean.class);
+        MBeans.register(ObjectNames.LISTENERS, new ListenersView(inventory, services), ListenersMXBean.class);
     }
 
     @Override

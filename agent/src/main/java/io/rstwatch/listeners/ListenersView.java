@@ -1,12 +1,9 @@
 package io.rstwatch.listeners;
 
-import io.rstwatch.common.ProcFiles;
 import io.rstwatch.common.Times;
 import io.rstwatch.jmx.ListenerRow;
 import io.rstwatch.jmx.ListenersMXBean;
 import io.rstwatch.ports.Services;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,32 +16,16 @@ final class ListenersView implements ListenersMXBean {
 
     private final ListenerInventory inventory;
     private final Services services;
-    private final ListenBacklogs backlogs;
-    private final long ownPid = ProcessHandle.current().pid();
-    /** The kernel's cap on any listen backlog. */
-    private final int somaxconn;
 
-    ListenersView(ListenerInventory inventory, Services services, ListenBacklogs backlogs, Path proc) {
+    ListenersView(ListenerInventory inventory, Services services) {
         this.inventory = inventory;
         this.services = services;
-        this.backlogs = backlogs;
-        this.somaxconn = readSomaxconn(proc);
-    }
-
-    private static int readSomaxconn(Path proc) {
-        try {
-            return Integer.parseInt(
-                    ProcFiles.read(proc.resolve("sys/net/core/somaxconn")).trim());
-        } catch (IOException | RuntimeException e) {
-            return Integer.MAX_VALUE;
-        }
     }
 
     @Override
     public ListenerRow[] getListeners() {
         List<ListenerRow> rows = new ArrayList<>();
         for (Listener l : inventory.current()) {
-            int backlog = l.pid() == ownPid ? Math.min(somaxconn, backlogs.backlog(l.port())) : 0;
             rows.add(new ListenerRow(
                     l.port(),
                     l.address(),
@@ -53,7 +34,7 @@ final class ListenersView implements ListenersMXBean {
                     inventory.userName(l.uid()),
                     l.acceptQueue(),
                     services.name(l.port()),
-                    backlog));
+                    inventory.backlog(l)));
         }
         rows.sort(Comparator.comparingInt(ListenerRow::port));
         return rows.subList(0, Math.min(MAX_ROWS, rows.size())).toArray(new ListenerRow[0]);

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * Streams /proc/net/tcp or tcp6 through one reused buffer and hands on the LISTEN sockets only. A host with a
- * million connections has a file of 150 MB: it is never held in memory, no line becomes a String, and a refresh
- * allocates per listener, not per socket. A line (net/ipv4/tcp_ipv4.c, get_tcp4_sock; tcp6 the same with 32 hex
+ * Streams /proc/net/tcp or tcp6 through one reused buffer and hands on the LISTEN sockets and the SYN_SENT ones
+ * (connects waiting for an answer) only. A host with a million connections has a file of 150 MB: it is never held
+ * in memory, no line becomes a String, and a refresh allocates per listener or pending connect, not per socket. A line (net/ipv4/tcp_ipv4.c, get_tcp4_sock; tcp6 the same with 32 hex
  * digits of address):
  *
  * <pre>
@@ -19,22 +19,39 @@ import java.util.function.Consumer;
  *   [0] [1]           [2]           [3] [4]              [5]         [6]        [7]      [8] [9]
  * </pre>
  *
- * For a listener, rx_queue is its accept queue. Addresses are 32-bit words in host (little-endian) order.
- * One thread at a time (the listener inventory's refresh).
+ * For a listener, rx_queue is its accept queue; for a connect, retrnsmt is how many times its SYN was sent again.
+ * Addresses are 32-bit words in host (little-endian) order. One thread at a time (the listener inventory's
+ * refresh).
  */
 final class ProcNetTcpReader {
     static final int LOCAL = 1;
-    static final int STATE = 3;
-    static final int QUEUES = 4;
-    static final int UID = 7;
+    static final int REMOTE = LOCAL + 1;
+    static final int STATE = REMOTE + 1;
+    static final int QUEUES = STATE + 1;
+    static final int TIMER = QUEUES + 1;
+    static final int RETRANSMITS = TIMER + 1;
+    static final int UID = RETRANSMITS + 1;
     static final int INODE = 9;
     private static final int FIELDS = INODE + 1;
     /** include/net/tcp_states.h: TCP_LISTEN = 10, printed as "0A". */
     private static final byte[] STATE_LISTEN = {'0', 'A'};
+    /** TCP_SYN_SENT = 2: a connect whose SYN has no answer yet. */
+    private static final byte[] STATE_SYN_SENT = {'0', '2'};
+
+    /** Where the sockets of interest go. */
+    interface Sink {
+        void listener(Listener l);
+
+        void connecting(Connecting c);
+    }
 
     private final byte[] buf;
     private final int[] start = new int[FIELDS];
     private final int[] end = new int[FIELDS];
+    /** The address last parsed by {@link #address}. */
+    private long addrHi;
+
+    private long addrLo;
 
     ProcNetTcpReader() {
         this(64 * 1024);
@@ -47,6 +64,19 @@ final class ProcNetTcpReader {
 
     /** Hands each LISTEN socket of the file to {@code sink}; a line longer than the buffer is skipped. */
     void listeners(Path file, Consumer<Listener> sink) throws IOException {
+        read(file, new Sink() {
+            @Override
+            public void listener(Listener l) {
+                sink.accept(l);
+            }
+
+            @Override
+            public void connecting(Connecting c) {}
+        });
+    }
+
+    /** Hands each LISTEN and each SYN_SENT socket of the file to {@code sink}. */
+    void read(Path file, Sink sink) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             int filled = 0;
             boolean skipping = false; // inside a line too long for the buffer
@@ -80,7 +110,7 @@ final class ProcNetTcpReader {
         }
     }
 
-    private void line(int from, int to, Consumer<Listener> sink) {
+    private void line(int from, int to, Sink sink) {
         int fields = 0;
         int i = from;
         while (fields < FIELDS) {
@@ -96,15 +126,37 @@ final class ProcNetTcpReader {
             }
             end[fields++] = i;
         }
-        if (end[STATE] - start[STATE] != 2
-                || buf[start[STATE]] != STATE_LISTEN[0]
-                || buf[start[STATE] + 1] != STATE_LISTEN[1]) {
-            return;
+        if (isState(STATE_LISTEN)) {
+            Listener l = listener();
+            if (l != null) {
+                sink.listener(l);
+            }
+        } else if (isState(STATE_SYN_SENT)) {
+            Connecting c = connecting();
+            if (c != null) {
+                sink.connecting(c);
+            }
         }
-        Listener l = listener();
-        if (l != null) {
-            sink.accept(l);
+    }
+
+    private boolean isState(byte[] state) {
+        return end[STATE] - start[STATE] == 2 && buf[start[STATE]] == state[0] && buf[start[STATE] + 1] == state[1];
+    }
+
+    /** The SYN_SENT line's fields, or null when one is not what the kernel writes. */
+    private Connecting connecting() {
+        int colon = indexOf(':', start[REMOTE], end[REMOTE]);
+        if (colon < 0 || !address(start[REMOTE], colon)) {
+            return null;
         }
+        long port = hex(colon + 1, end[REMOTE]);
+        long retransmits = hex(start[RETRANSMITS], end[RETRANSMITS]);
+        long inode = decimal(start[INODE], end[INODE]);
+        long uid = decimal(start[UID], end[UID]);
+        if (port < 0 || port > 0xFFFF || retransmits < 0 || inode < 0 || uid < 0 || uid > 0xFFFF_FFFFL) {
+            return null;
+        }
+        return new Connecting(addrHi, addrLo, (int) port, (int) uid, inode, (int) Math.min(retransmits, 64));
     }
 
     /** The LISTEN line's fields, or null when one is not what the kernel writes. */
@@ -114,40 +166,55 @@ final class ProcNetTcpReader {
         if (colon < 0 || queueColon < 0) {
             return null;
         }
-        int digits = colon - start[LOCAL];
         long port = hex(colon + 1, end[LOCAL]);
         long queue = hex(queueColon + 1, end[QUEUES]);
         long inode = decimal(start[INODE], end[INODE]);
         long uid = decimal(start[UID], end[UID]);
-        if (port < 0 || port > 0xFFFF || queue < 0 || inode < 0 || uid < 0 || uid > 0xFFFF_FFFFL) {
-            return null;
-        }
-        long hi;
-        long lo;
-        int a = start[LOCAL];
-        if (digits == 8) {
-            long w = hex(a, a + 8);
-            if (w < 0) {
-                return null;
-            }
-            hi = 0;
-            lo = Addresses.v4Lo(Integer.reverseBytes((int) w));
-        } else if (digits == 32) {
-            long[] w = new long[4];
-            for (int k = 0; k < 4; k++) {
-                long word = hex(a + 8 * k, a + 8 * k + 8);
-                if (word < 0) {
-                    return null;
-                }
-                w[k] = Integer.reverseBytes((int) word) & 0xFFFF_FFFFL;
-            }
-            hi = w[0] << 32 | w[1];
-            lo = w[2] << 32 | w[3];
-        } else {
+        if (!address(start[LOCAL], colon)
+                || port < 0
+                || port > 0xFFFF
+                || queue < 0
+                || inode < 0
+                || uid < 0
+                || uid > 0xFFFF_FFFFL) {
             return null;
         }
         return new Listener(
-                hi, lo, (int) port, inode, (int) Math.min(queue, Integer.MAX_VALUE), (int) uid, 0, Listener.UNKNOWN);
+                addrHi,
+                addrLo,
+                (int) port,
+                inode,
+                (int) Math.min(queue, Integer.MAX_VALUE),
+                (int) uid,
+                0,
+                Listener.UNKNOWN);
+    }
+
+    /** Parses 8 or 32 hex digits of address into {@link #addrHi}/{@link #addrLo}; false when they are not. */
+    private boolean address(int from, int to) {
+        if (to - from == 8) {
+            long w = hex(from, to);
+            if (w < 0) {
+                return false;
+            }
+            addrHi = 0;
+            addrLo = Addresses.v4Lo(Integer.reverseBytes((int) w));
+            return true;
+        }
+        if (to - from != 32) {
+            return false;
+        }
+        long[] w = new long[4];
+        for (int k = 0; k < 4; k++) {
+            long word = hex(from + 8 * k, from + 8 * k + 8);
+            if (word < 0) {
+                return false;
+            }
+            w[k] = Integer.reverseBytes((int) word) & 0xFFFF_FFFFL;
+        }
+        addrHi = w[0] << 32 | w[1];
+        addrLo = w[2] << 32 | w[3];
+        return true;
     }
 
     private int indexOf(char c, int from, int to) {

@@ -9,17 +9,31 @@ final class Diagnosis {
     private Diagnosis() {}
 
     /**
+     * What is known about the port beside its counts.
+     *
+     * @param interfaces where it was seen, "lo, eth0"
      * @param listenersKnown whether the listening sockets could be read: if not, nobody knows who listens
-     * @param listener who listens on the port now, or null
+     * @param listening who listens on the port now, or null
      * @param last who listened there last, or null
+     * @param waiting the processes waiting for a connect to it now, "pid 4242 `billing` (3, oldest 9 s)", or ""
+     * @param listenOverflowsPerSecond the kernel's ListenOverflows rate (SYNs dropped at a full accept queue)
+     * @param window rate.window, seconds
      */
-    static String of(
-            PortStats s,
+    record Facts(
             String interfaces,
             boolean listenersKnown,
-            String listener,
+            ListenerLookup.Listening listening,
             ListenerLookup.Departure last,
-            int window) {
+            String waiting,
+            double listenOverflowsPerSecond,
+            int window) {}
+
+    static String of(PortStats s, Facts f) {
+        String interfaces = f.interfaces();
+        boolean listenersKnown = f.listenersKnown();
+        String listener = f.listening() == null ? null : f.listening().owner();
+        ListenerLookup.Departure last = f.last();
+        int window = f.window();
         String where = s.isOther()
                 ? "ports beyond ports.max (" + s.scope().label() + ")"
                 : s.firstSeen() == 0
@@ -53,14 +67,20 @@ final class Diagnosis {
         }
         double unanswered = s.unansweredPerSecond();
         if (unanswered > 0) {
-            rate(sb, unanswered, " unanswered connects/s", over, " to ", at)
-                    .append(
-                            s.isNamedLocalPort()
-                                    ? ": the SYNs draw no answer, not even a RST: the listener's accept queue is full, a"
-                                            + " local firewall drops them, or the listener is overwhelmed"
-                                    : ": nothing answers, not even a RST: a firewall drops them or the host is down");
-            if (s.isNamedLocalPort() && listener != null) {
-                sb.append(" (").append(listener).append(" listens there)");
+            rate(sb, unanswered, " unanswered connects/s", over, " to ", at);
+            ListenerLookup.Listening l = s.isNamedLocalPort() ? f.listening() : null;
+            double overflows = f.listenOverflowsPerSecond();
+            if (l != null && (l.queueFull() || l.acceptQueue() > 0 && overflows > 0)) {
+                acceptQueue(sb, l, overflows);
+            } else {
+                sb.append(
+                        s.isNamedLocalPort()
+                                ? ": the SYNs draw no answer, not even a RST: the listener's accept queue is full, a"
+                                        + " local firewall drops them, or the listener is overwhelmed"
+                                : ": nothing answers, not even a RST: a firewall drops them or the host is down");
+                if (listener != null) {
+                    sb.append(" (").append(listener).append(" listens there)");
+                }
             }
             if (s.slowTotal() > 0) {
                 sb.append("; ").append(s.slowTotal()).append(" of them were answered late");
@@ -79,6 +99,9 @@ final class Diagnosis {
                     .append(" live connections torn down (abort), ")
                     .append(s.staleTotal())
                     .append(" for connections the sender did not know (stale) in all");
+        }
+        if (!f.waiting().isEmpty()) {
+            sb.append(sb.length() == 0 ? "" : "; ").append("waiting now: ").append(f.waiting());
         }
         if (sb.length() == 0) {
             sb.append("No refusals or resets on ")
@@ -110,6 +133,26 @@ final class Diagnosis {
                 .append(Times.timeOfDay(s.lastSeen()))
                 .append('.');
         return sb.toString();
+    }
+
+    /**
+     * ": the listener pid 7 `server` has 2 of 1 connections waiting to be accepted, so the kernel drops new SYNs
+     * (ListenOverflows +3.00/s)". The backlog is known for this JVM's own listeners only; for others, connections
+     * waiting while the kernel counts overflows say the same.
+     */
+    private static void acceptQueue(StringBuilder sb, ListenerLookup.Listening l, double overflows) {
+        sb.append(": the listener ").append(l.owner()).append(" has ").append(l.acceptQueue());
+        if (l.backlog() > 0) {
+            sb.append(" of ").append(l.backlog());
+        }
+        sb.append(" connections waiting to be accepted");
+        sb.append(
+                l.queueFull()
+                        ? ", so the kernel drops new SYNs"
+                        : " and the kernel counts listen overflows: its accept queue is full, so new SYNs are dropped");
+        if (overflows > 0) {
+            sb.append(" (ListenOverflows +").append(Rates.format(overflows)).append("/s)");
+        }
     }
 
     /** "; 2.00 refused/s over the last 60 s on 127.0.0.1:7211 (lo)": one cause's clause, after any before it. */

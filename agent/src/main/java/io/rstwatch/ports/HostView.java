@@ -15,8 +15,8 @@ import java.util.List;
 
 /**
  * What the classifier needs to know about this host, refreshed in the background and read without locks or
- * allocation on the capture thread: its addresses, its ephemeral port range and its interfaces (name, whether
- * loopback, MAC). All of it is of the JVM's network namespace. Who listens where is the listener inventory's to
+ * allocation on the capture thread: its addresses, its ephemeral port range, how often its TCP sends a SYN again
+ * before it gives up, and its interfaces (name, whether loopback, MAC). All of it is of the JVM's network namespace. Who listens where is the listener inventory's to
  * say.
  */
 public final class HostView {
@@ -24,6 +24,9 @@ public final class HostView {
     private volatile long[] localAddresses = new long[0];
     private volatile int ephemeralLow = 32768;
     private volatile int ephemeralHigh = 60999;
+    /** net.ipv4.tcp_syn_retries: how many times a connect's SYN is sent again before the kernel gives up. */
+    private volatile int synRetries = 6;
+
     private volatile Interfaces interfaces = new Interfaces(List.of());
 
     /** One interface as the view keeps it; {@code mac} is the 48-bit MAC, or -1 when it has none. */
@@ -60,10 +63,24 @@ public final class HostView {
         return view;
     }
 
-    /** Re-reads addresses, interfaces and the ephemeral range; meant for a background timer. */
+    /** Re-reads addresses, interfaces, the ephemeral range and the SYN retries; meant for a background timer. */
     public void refresh() {
         refreshInterfaces();
         refreshEphemeralRange();
+        try {
+            synRetries = Integer.parseInt(
+                    ProcFiles.read(proc.resolve("sys/net/ipv4/tcp_syn_retries")).trim());
+        } catch (IOException | RuntimeException e) {
+            // keep the last value, or the Linux default
+        }
+    }
+
+    /**
+     * net.ipv4.tcp_syn_retries of this namespace (6 by default): a connect whose SYN went this many times again
+     * and still has no answer is given up by the kernel one timeout later, and counted in AttemptFails.
+     */
+    public int synRetries() {
+        return synRetries;
     }
 
     public boolean isLocal(long hi, long lo) {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 
 /**
  * The Port as a service: the one place that owns the bounded port table, creates, publishes and refreshes the
@@ -29,8 +30,29 @@ public final class PortRegistry implements Part {
     /** Clients per port handed to the alert, which names the top ones over all ports. */
     private static final int CLIENTS_NAMED = 3;
 
-    /** A refused port whose clients are on this host, for the alert: its rate, its clause and its top clients. */
-    public record LocalRefusal(double perSecond, String clause, List<TopPeers.Peer> clients) {}
+    /** What fails the connects of clients on this host, as captured: each is in the kernel's AttemptFails. */
+    public enum Cause {
+        REFUSED("refused"),
+        UNANSWERED("unanswered"),
+        UNREACHABLE("unreachable");
+
+        private final String label;
+
+        Cause(String label) {
+            this.label = label;
+        }
+
+        /** "refused", as the alert names the cause. */
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * One port's failed connects of one cause whose clients are on this host, for the alert: the rate, the clause
+     * naming the port, and its top clients.
+     */
+    public record LocalFailure(Cause cause, double perSecond, String clause, List<TopPeers.Peer> clients) {}
 
     /**
      * The table's bounds, from the options.
@@ -55,6 +77,8 @@ public final class PortRegistry implements Part {
     private volatile TaskThread publisher;
 
     private volatile PacketSource packetSource;
+    /** The kernel's ListenOverflows rate, once the kernel counters run: a full accept queue's mark. */
+    private volatile DoubleSupplier listenOverflows = () -> 0;
 
     public PortRegistry(HostView host, Limits limits, ListenerLookup listeners, Services services, EventSink events) {
         this.host = host;
@@ -129,6 +153,11 @@ public final class PortRegistry implements Part {
         this.packetSource = source;
     }
 
+    /** Tells the registry where the kernel's ListenOverflows rate comes from, for the accept-queue diagnosis. */
+    public void listenOverflowsFrom(DoubleSupplier perSecond) {
+        this.listenOverflows = perSecond;
+    }
+
     /** What feeds the registry from the wire, or null when capture did not start. */
     public PacketSource packetSource() {
         return packetSource;
@@ -151,25 +180,27 @@ public final class PortRegistry implements Part {
     }
 
     /**
-     * The ports whose refusals have clients on this host, most first: the refusals that appear in this
-     * namespace's AttemptFails counter.
+     * The ports whose connects by clients on this host fail, by cause, most first: the failures that appear in
+     * this namespace's AttemptFails.
      */
-    public List<LocalRefusal> localClientRefusals() {
-        List<PortView> refusing = new ArrayList<>();
+    public List<LocalFailure> localClientFailures() {
+        List<LocalFailure> out = new ArrayList<>();
         for (PortView v : views.values()) {
-            if (v.stats().refusedLocalClientsPerSecond() > 0) {
-                refusing.add(v);
+            PortStats s = v.stats();
+            for (Cause cause : Cause.values()) {
+                double perSecond =
+                        switch (cause) {
+                            case REFUSED -> s.refusedLocalClientsPerSecond();
+                            case UNANSWERED -> s.givenUpLocalClientsPerSecond();
+                            case UNREACHABLE -> s.unreachableLocalClientsPerSecond();
+                        };
+                if (perSecond > 0) {
+                    out.add(new LocalFailure(
+                            cause, perSecond, v.failureClause(cause, perSecond), s.peers(CLIENTS_NAMED)));
+                }
             }
         }
-        refusing.sort((a, b) -> Double.compare(
-                b.stats().refusedLocalClientsPerSecond(), a.stats().refusedLocalClientsPerSecond()));
-        List<LocalRefusal> out = new ArrayList<>(refusing.size());
-        for (PortView v : refusing) {
-            out.add(new LocalRefusal(
-                    v.stats().refusedLocalClientsPerSecond(),
-                    v.refusalClause(),
-                    v.stats().peers(CLIENTS_NAMED)));
-        }
+        out.sort((a, b) -> Double.compare(b.perSecond(), a.perSecond()));
         return out;
     }
 
@@ -189,7 +220,7 @@ public final class PortRegistry implements Part {
             return; // published already, or removed before its turn came
         }
         PortView view = new PortView(stats);
-        view.refresh(host, listeners, services, window);
+        view.refresh(host, listeners, services, window, listenOverflows.getAsDouble());
         views.put(stats, view);
         MBeans.register(view.objectName(), view, PortMXBean.class);
     }
@@ -216,8 +247,9 @@ public final class PortRegistry implements Part {
 
     private void everySecond() {
         table.sampleRates(System.nanoTime());
+        double overflows = listenOverflows.getAsDouble();
         for (PortView view : views.values()) {
-            view.refresh(host, listeners, services, window);
+            view.refresh(host, listeners, services, window, overflows);
         }
         scansView.refresh();
     }

@@ -29,6 +29,16 @@ public final class PortStats {
     final AtomicLong unanswered = new AtomicLong();
     /** Unanswered attempts that a SYN-ACK answered after all. */
     final AtomicLong slow = new AtomicLong();
+    /** Unreachable attempts of clients on this host: in this namespace's AttemptFails. */
+    final AtomicLong unreachableLocalClients = new AtomicLong();
+    /**
+     * Attempts of clients on this host whose SYN the kernel sent for the last time (tcp_syn_retries again): it
+     * gives them up one timeout later, in AttemptFails. Attempts that the application gives up first (its own
+     * connect timeout) are not in AttemptFails, and not here.
+     */
+    final AtomicLong givenUpLocalClients = new AtomicLong();
+    /** Of those, the ones a SYN-ACK answered after all: not given up. */
+    final AtomicLong rescuedLocalClients = new AtomicLong();
     /** The last unreachable's code as the decoder gives it (ICMPv6 flagged), or -1. */
     private volatile int lastUnreachableCode = -1;
 
@@ -47,6 +57,10 @@ public final class PortStats {
     private long foldedResets;
     private long foldedUnreachable;
     private long foldedUnanswered;
+    private long foldedUnreachableLocalClients;
+    /** Given up minus rescued, of clients on this host. */
+    private long foldedGivenUpLocalClients;
+
     private volatile long serviceHi;
     private volatile long serviceLo;
     private final int[] interfaces = new int[MAX_INTERFACES];
@@ -62,6 +76,9 @@ public final class PortStats {
     final RateWindow resetsRate;
     final RateWindow unreachableRate;
     final RateWindow unansweredRate;
+    final RateWindow unreachableLocalClientsRate;
+    /** Of given-up minus rescued attempts of clients on this host: those the kernel ends as failed connects. */
+    final RateWindow givenUpLocalClientsRate;
 
     /**
      * @param rateWindow seconds over which rates are averaged
@@ -77,6 +94,8 @@ public final class PortStats {
         this.resetsRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
         this.unreachableRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
         this.unansweredRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
+        this.unreachableLocalClientsRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
+        this.givenUpLocalClientsRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
     }
 
     /**
@@ -100,6 +119,9 @@ public final class PortStats {
                 break;
             case UNREACHABLE:
                 unreachable.incrementAndGet();
+                if (peerIsLocal) {
+                    unreachableLocalClients.incrementAndGet();
+                }
                 if (lastUnreachableCode != icmpCode) {
                     lastUnreachableCode = icmpCode;
                 }
@@ -199,9 +221,33 @@ public final class PortStats {
         return slow.get();
     }
 
-    /** A SYN-ACK answered an attempt counted unanswered. */
-    void countSlow() {
+    /**
+     * A SYN-ACK answered an attempt counted unanswered; {@code rescued} when its client is this host and the
+     * kernel had sent its last SYN (so it was counted as given up).
+     */
+    void countSlow(boolean rescued) {
         slow.incrementAndGet();
+        if (rescued) {
+            rescuedLocalClients.incrementAndGet();
+        }
+    }
+
+    /** A client on this host sent its last SYN to this port: the kernel gives the attempt up unless answered. */
+    void countGivenUp() {
+        givenUpLocalClients.incrementAndGet();
+    }
+
+    /** Unreachable attempts of clients on this host, per second: each one a failed connect. */
+    public double unreachableLocalClientsPerSecond() {
+        return unreachableLocalClientsRate.perSecond();
+    }
+
+    /**
+     * Attempts of clients on this host that the kernel gives up, per second: each ends as a failed connect in
+     * AttemptFails, counted when its last SYN went (one timeout before the kernel counts it).
+     */
+    public double givenUpLocalClientsPerSecond() {
+        return Math.max(0, givenUpLocalClientsRate.perSecond());
     }
 
     /** ICMP destination unreachables other than port unreachable, quoting a SYN to this port. */
@@ -337,6 +383,11 @@ public final class PortStats {
         foldedUnanswered += gone.unanswered.get();
         unanswered.addAndGet(gone.unanswered.get());
         slow.addAndGet(gone.slow.get());
+        foldedUnreachableLocalClients += gone.unreachableLocalClients.get();
+        unreachableLocalClients.addAndGet(gone.unreachableLocalClients.get());
+        foldedGivenUpLocalClients += gone.givenUpLocalClients.get() - gone.rescuedLocalClients.get();
+        givenUpLocalClients.addAndGet(gone.givenUpLocalClients.get());
+        rescuedLocalClients.addAndGet(gone.rescuedLocalClients.get());
         refused.addAndGet(gone.refused.get());
         refusedLocalClients.addAndGet(gone.refusedLocalClients.get());
         stale.addAndGet(gone.stale.get());
@@ -353,5 +404,8 @@ public final class PortStats {
         resetsRate.sample(nowNanos, resetsTotal() - foldedResets);
         unreachableRate.sample(nowNanos, unreachable.get() - foldedUnreachable);
         unansweredRate.sample(nowNanos, unanswered.get() - foldedUnanswered);
+        unreachableLocalClientsRate.sample(nowNanos, unreachableLocalClients.get() - foldedUnreachableLocalClients);
+        givenUpLocalClientsRate.sample(
+                nowNanos, givenUpLocalClients.get() - rescuedLocalClients.get() - foldedGivenUpLocalClients);
     }
 }

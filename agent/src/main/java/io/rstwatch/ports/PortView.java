@@ -5,6 +5,8 @@ import io.rstwatch.common.Times;
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.jmx.PortMXBean;
+import io.rstwatch.jmx.WaitingRow;
+import io.rstwatch.plugin.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import javax.management.ObjectName;
@@ -15,6 +17,9 @@ import javax.management.ObjectName;
  */
 final class PortView implements PortMXBean {
     private static final int PEERS_SHOWN = 10;
+    private static final int WAITING_SHOWN = 20;
+    /** Processes named in the Diagnosis's "waiting now". */
+    private static final int WAITING_IN_DIAGNOSIS = 3;
 
     private final PortStats stats;
     private volatile String[] interfaces = new String[0];
@@ -26,6 +31,7 @@ final class PortView implements PortMXBean {
     private volatile String lastListener = "";
     private volatile String service = "";
     private volatile String[] jvmCallers = new String[0];
+    private volatile WaitingRow[] waiting = new WaitingRow[0];
 
     PortView(PortStats stats) {
         this.stats = stats;
@@ -39,8 +45,13 @@ final class PortView implements PortMXBean {
         return ObjectNames.port(stats.scope(), stats.portKey());
     }
 
-    /** Once a second, on the publisher's thread. */
-    void refresh(HostView host, ListenerLookup listeners, Services services, int window) {
+    /**
+     * Once a second, on the publisher's thread.
+     *
+     * @param listenOverflowsPerSecond the kernel's ListenOverflows rate, for a full accept queue
+     */
+    void refresh(
+            HostView host, ListenerLookup listeners, Services services, int window, double listenOverflowsPerSecond) {
         List<String> names = new ArrayList<>();
         for (int ifindex : stats.interfaceIndexes()) {
             names.add(ifindex < 0 ? "any" : host.interfaceName(ifindex));
@@ -49,20 +60,68 @@ final class PortView implements PortMXBean {
         topPeers = stats.topPeers(PEERS_SHOWN).toArray(new String[0]);
         address = stats.firstSeen() == 0 ? "" : Addresses.format(stats.serviceHi(), stats.serviceLo());
         boolean local = stats.isNamedLocalPort();
-        String now = local ? listeners.ownerOn(stats.port()) : null;
+        ListenerLookup.Listening now = local ? listeners.listeningOn(stats.port()) : null;
         ListenerLookup.Departure last = local ? listeners.lastOn(stats.port()) : null;
         listening = now != null;
-        listener = now == null ? "" : now;
+        listener = now == null ? "" : now.owner();
         lastListener = last == null ? "" : last.owner() + ", gone since " + Times.timeOfDay(last.goneAtMillis());
         service = stats.isOther() ? "" : services.name(stats.port());
         jvmCallers = stats.jvmCallers().toArray(new String[0]);
-        diagnosis = Diagnosis.of(stats, String.join(", ", names), listeners.known(), now, last, window);
+        List<ListenerLookup.Waiting> pending = waitingHere(host, listeners);
+        long nowMillis = System.currentTimeMillis();
+        List<WaitingRow> rows = new ArrayList<>();
+        List<String> named = new ArrayList<>();
+        for (ListenerLookup.Waiting w : pending.subList(0, Math.min(WAITING_SHOWN, pending.size()))) {
+            long age = Math.max(0, nowMillis - w.sinceMillis()) / 1000;
+            rows.add(new WaitingRow(
+                    w.pid(), w.command(), w.user(), Addresses.endpoint(w.hi(), w.lo(), w.port()), w.count(), age));
+            if (named.size() < WAITING_IN_DIAGNOSIS) {
+                named.add(w.owner() + " (" + w.count() + ", oldest " + age + " s)");
+            }
+        }
+        if (pending.size() > WAITING_IN_DIAGNOSIS) {
+            named.add("and " + (pending.size() - WAITING_IN_DIAGNOSIS) + " more");
+        }
+        waiting = rows.toArray(new WaitingRow[0]);
+        diagnosis = Diagnosis.of(
+                stats,
+                new Diagnosis.Facts(
+                        String.join(", ", names),
+                        listeners.known(),
+                        now,
+                        last,
+                        String.join(", ", named),
+                        listenOverflowsPerSecond,
+                        window));
     }
 
-    /** For the alert: "2.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens". */
-    String refusalClause() {
-        StringBuilder sb = new StringBuilder(Rates.format(stats.refusedLocalClientsPerSecond()))
-                .append("/s are refused connections to ")
+    /** The connects waiting for this port: to this host's addresses for scope=local, others' for remote. */
+    private List<ListenerLookup.Waiting> waitingHere(HostView host, ListenerLookup listeners) {
+        if (stats.isOther()) {
+            return List.of();
+        }
+        boolean local = stats.scope() == Scope.LOCAL;
+        List<ListenerLookup.Waiting> out = new ArrayList<>();
+        for (ListenerLookup.Waiting w : listeners.waitingFor(stats.port())) {
+            if (host.isLocal(w.hi(), w.lo()) == local) {
+                out.add(w);
+            }
+        }
+        out.sort((a, b) -> Integer.compare(b.count(), a.count()));
+        return out;
+    }
+
+    /**
+     * For the alert, one cause's clause: "2.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing
+     * listens", "3.00/s are unanswered connects to 10.0.3.7:5432 on eth0", "1.00/s are unreachable connects to
+     * 10.0.3.7:5433 on eth0 (admin-prohibited)".
+     */
+    String failureClause(PortRegistry.Cause cause, double perSecond) {
+        StringBuilder sb = new StringBuilder(Rates.format(perSecond))
+                .append(
+                        cause == PortRegistry.Cause.REFUSED
+                                ? "/s are refused connections to "
+                                : "/s are " + cause.label() + " connects to ")
                 .append(
                         stats.isOther()
                                 ? "other " + stats.scope().label() + " ports"
@@ -71,8 +130,25 @@ final class PortView implements PortMXBean {
         if (!on.isEmpty()) {
             sb.append(" on ").append(on);
         }
-        if (stats.isNamedLocalPort()) {
-            sb.append(listening ? ", where something listens now" : ", where nothing listens");
+        switch (cause) {
+            case REFUSED:
+                if (stats.isNamedLocalPort()) {
+                    sb.append(listening ? ", where something listens now" : ", where nothing listens");
+                }
+                break;
+            case UNANSWERED:
+                if (stats.isNamedLocalPort()) {
+                    sb.append(
+                            listening
+                                    ? ", where " + listener + " listens (see its accept queue)"
+                                    : ", where nothing listens: a local firewall drops them");
+                }
+                break;
+            case UNREACHABLE:
+                sb.append(" (")
+                        .append(UnreachableCodes.name(stats.lastUnreachableCode()))
+                        .append(')');
+                break;
         }
         return sb.toString();
     }
@@ -185,6 +261,11 @@ final class PortView implements PortMXBean {
     @Override
     public String getLastListener() {
         return lastListener;
+    }
+
+    @Override
+    public WaitingRow[] getWaiting() {
+        return waiting.clone();
     }
 
     @Override

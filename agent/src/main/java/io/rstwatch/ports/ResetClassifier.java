@@ -54,21 +54,28 @@ public final class ResetClassifier {
         }
         boolean sent = origin == Origin.SENT;
         if (what == Verdict.TCP_SYN) {
-            if (pending.syn(d, nowMillis)) {
+            int meaning = pending.syn(d, nowMillis, host.synRetries());
+            if ((meaning & PendingAttempts.UNANSWERED) != 0) {
                 recordAttempt(ResetKind.UNANSWERED, sent, d, ifindex, -1, nowMillis);
+            }
+            if ((meaning & PendingAttempts.LAST) != 0 && host.isLocal(d.srcHi, d.srcLo)) {
+                table.get(host.isLocal(d.dstHi, d.dstLo) ? Scope.LOCAL : Scope.REMOTE, d.dstPort)
+                        .countGivenUp();
             }
             return;
         }
         if (what == Verdict.TCP_SYN_ACK) {
-            if (pending.synAck(d, nowMillis)) {
+            int meaning = pending.synAck(d, nowMillis, host.synRetries());
+            if ((meaning & PendingAttempts.SLOW) != 0) {
                 PortStats s = table.find(host.isLocal(d.srcHi, d.srcLo) ? Scope.LOCAL : Scope.REMOTE, d.srcPort);
                 if (s != null) {
-                    s.countSlow();
+                    s.countSlow(host.isLocal(d.dstHi, d.dstLo) && (meaning & PendingAttempts.LAST) != 0);
                 }
             }
             return;
         }
         if (what.isIcmpError()) {
+            pending.answeredByIcmp(d, nowMillis);
             // The quoted segment is the client's SYN: its destination refused it, or could not be reached. Each
             // attempt once, however many of its SYNs were answered so.
             if (!answered.firstAnswer(d, nowMillis)) {
@@ -142,7 +149,8 @@ public final class ResetClassifier {
             int icmpCode,
             long nowMillis) {
         Scope scope = host.isLocal(svcHi, svcLo) ? Scope.LOCAL : Scope.REMOTE;
-        boolean peerIsLocal = kind == ResetKind.REFUSED && host.isLocal(peerHi, peerLo);
+        // For an attempt's failure, whether its client is this host: those are in this namespace's AttemptFails.
+        boolean peerIsLocal = kind.isAttempt() && host.isLocal(peerHi, peerLo);
         boolean scanned = kind == ResetKind.REFUSED
                 && scope == Scope.LOCAL
                 && !peerIsLocal

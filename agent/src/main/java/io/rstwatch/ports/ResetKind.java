@@ -17,5 +17,10 @@ public enum ResetKind {
      */
     UNREACHABLE,
     /** A SYN sent again: nothing answered it within the retransmission timeout, not even a RST. Not a reset. */
-    UNANSWERED
+    UNANSWERED;
+
+    /** A connection attempt's failure, counted on the port it was for; its client is the peer. */
+    public boolean isAttempt() {
+        return this == REFUSED || this == UNREACHABLE || this == UNANSWERED;
+    }
 }

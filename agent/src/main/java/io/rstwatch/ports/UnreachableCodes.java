@@ -9,6 +9,13 @@ import io.rstwatch.decode.DecodedPacket;
 final class UnreachableCodes {
     private UnreachableCodes() {}
 
+    /** The code's name alone: "admin-prohibited". */
+    static String name(int code) {
+        String d = describe(code);
+        int colon = d.indexOf(':');
+        return colon < 0 ? d : d.substring(0, colon);
+    }
+
     /** "admin-prohibited: a firewall rejects it", for a code as {@link DecodedPacket#icmpCode} holds it. */
     static String describe(int code) {
         if (code < 0) {

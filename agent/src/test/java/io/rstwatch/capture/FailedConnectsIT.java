@@ -8,6 +8,7 @@ import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Requirements;
 import io.rstwatch.testing.Shell;
 import io.rstwatch.testing.TestHost;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
 import javax.management.openmbean.CompositeData;
@@ -116,10 +117,51 @@ class FailedConnectsIT {
                     .mapToLong(r -> (Long) r.get("timedOut"))
                     .sum();
             assertEquals(2, timedOut, "the in-JVM view agrees: " + Arrays.toString(rows));
+
+            // Another process, with a long timeout: it waits, and Waiting names it by pid on both addresses.
+            Process python = new ProcessBuilder(
+                            "python3",
+                            Paths.get(FailedConnectsIT.class
+                                            .getResource("/load/connects.py")
+                                            .toURI())
+                                    .toString(),
+                            "connect:" + peer.address() + ":" + DROPPED + ":0.1:60",
+                            "connect:[" + peer.address6() + "]:" + DROPPED + ":0.1:60")
+                    .start();
+            try {
+                long pid = python.pid();
+                CompositeData[] waiting = (CompositeData[]) jvm.awaitAttribute(
+                        port(DROPPED),
+                        "Waiting",
+                        v -> Arrays.stream((CompositeData[]) v)
+                                        .filter(r -> (Integer) r.get("pid") == pid)
+                                        .count()
+                                == 2,
+                        WAIT);
+                for (CompositeData r : waiting) {
+                    assertTrue(((String) r.get("command")).contains("connects.py"), r.toString());
+                    assertEquals(1, r.get("count"));
+                    assertEquals("root", r.get("user"));
+                }
+                assertEquals(
+                        java.util.Set.of(peer.address() + ":" + DROPPED, "[" + peer.address6() + "]:" + DROPPED),
+                        Arrays.stream(waiting)
+                                .map(r -> r.get("endpoint"))
+                                .collect(java.util.stream.Collectors.toSet()));
+                jvm.awaitAttribute(port(DROPPED), "UnansweredTotal", v -> (Long) v == 4, WAIT);
+                String waitingNow = (String) jvm.awaitAttribute(
+                        port(DROPPED), "Diagnosis", v -> ((String) v).contains("waiting now: pid " + pid), WAIT);
+                assertTrue(waitingNow.contains("(1, oldest "), waitingNow);
+            } finally {
+                python.destroyForcibly().waitFor();
+            }
         }
     }
 
-    /** A listener with a backlog of 7 that never accepts: once its queue is full, the kernel drops new SYNs. */
+    /**
+     * A listener of this JVM with a backlog of 7 that never accepts: once its queue is full, the kernel drops new
+     * SYNs, over IPv4 and IPv6, and the Diagnosis gives the queue's numbers.
+     */
     @Test
     void aFullAcceptQueueLeavesSynsUnansweredOnTheLocalPort() throws Exception {
         int listening = io.rstwatch.testing.Loopback.freeServicePort();
@@ -131,12 +173,15 @@ class FailedConnectsIT {
             for (int i = 0; i < 10; i++) {
                 jvm.send("socket 127.0.0.1 " + listening);
             }
+            jvm.send("socket ::1 " + listening);
             jvm.awaitStdout("done", 1, WAIT); // the first connect that found the queue full timed out
-            jvm.awaitAttribute(local, "UnansweredTotal", v -> (Long) v >= 1, WAIT);
-            String diagnosis = (String)
-                    jvm.awaitAttribute(local, "Diagnosis", v -> ((String) v).contains("unanswered connects/s"), WAIT);
-            assertTrue(diagnosis.contains("the listener's accept queue is full"), diagnosis);
-            assertTrue(diagnosis.contains("pid " + jvm.pid()), diagnosis);
+            jvm.awaitAttribute(local, "UnansweredTotal", v -> (Long) v >= 2, WAIT);
+            String diagnosis = (String) jvm.awaitAttribute(
+                    local, "Diagnosis", v -> ((String) v).contains("connections waiting to be accepted"), WAIT);
+            assertTrue(diagnosis.contains("the listener pid " + jvm.pid() + " `"), diagnosis);
+            assertTrue(
+                    diagnosis.contains("` has 8 of 7 connections waiting to be accepted, so the kernel drops new SYNs"),
+                    diagnosis);
         }
     }
 }

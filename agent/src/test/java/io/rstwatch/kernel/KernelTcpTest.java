@@ -120,20 +120,23 @@ class KernelTcpTest {
 
     @Test
     void theExplanationNeverClaimsMoreThanTheFailedConnects() {
-        List<PortRegistry.LocalRefusal> fair = List.of(new PortRegistry.LocalRefusal(
+        List<PortRegistry.LocalFailure> fair = List.of(new PortRegistry.LocalFailure(
+                PortRegistry.Cause.REFUSED,
                 2.0,
                 "2.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens",
                 List.of(new TopPeers.Peer("127.0.0.1", 240))));
         assertEquals(
                 "; 2.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens; the captured"
                         + " refusals explain 100% of it",
-                KernelTcp.explain(new StringBuilder(), 2.01, fair).toString());
-        List<PortRegistry.LocalRefusal> scanned = List.of(
-                new PortRegistry.LocalRefusal(
+                KernelTcp.explain(new StringBuilder(), 2.01, fair, 0).toString());
+        List<PortRegistry.LocalFailure> scanned = List.of(
+                new PortRegistry.LocalFailure(
+                        PortRegistry.Cause.REFUSED,
                         63597.5,
                         "63597.50/s are refused connections to other local ports on lo",
                         List.of(new TopPeers.Peer("127.0.0.1", 1_530_000), new TopPeers.Peer("10.0.0.5", 7))),
-                new PortRegistry.LocalRefusal(
+                new PortRegistry.LocalFailure(
+                        PortRegistry.Cause.REFUSED,
                         0.96,
                         "0.96/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens",
                         List.of(new TopPeers.Peer("127.0.0.1", 58))));
@@ -143,7 +146,40 @@ class KernelTcpTest {
                         + " (63598.46/s) are more than the failed connections, so not all of them are connects of"
                         + " sockets: raw packets (a port scan or packet generator on this host) draw refusals the"
                         + " kernel does not count; top sources: 127.0.0.1 (1530058), 10.0.0.5 (7)",
-                KernelTcp.explain(new StringBuilder(), 0.96, scanned).toString());
+                KernelTcp.explain(new StringBuilder(), 0.96, scanned, 0).toString());
+    }
+
+    /** Issue 13: every cause with its ports and its share; SYN-RECV resets from the kernel's counter. */
+    @Test
+    void eachCauseNamesItsPortsAndItsShare() {
+        List<TopPeers.Peer> local = List.of(new TopPeers.Peer("127.0.0.1", 10));
+        List<PortRegistry.LocalFailure> mixed = List.of(
+                new PortRegistry.LocalFailure(
+                        PortRegistry.Cause.REFUSED,
+                        4.0,
+                        "4.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens",
+                        local),
+                new PortRegistry.LocalFailure(
+                        PortRegistry.Cause.UNANSWERED,
+                        3.0,
+                        "3.00/s are unanswered connects to 10.0.3.7:5432 on eth0",
+                        local),
+                new PortRegistry.LocalFailure(
+                        PortRegistry.Cause.UNREACHABLE,
+                        1.0,
+                        "1.00/s are unreachable connects to 10.0.3.7:5433 on eth0 (admin-prohibited)",
+                        local));
+        assertEquals(
+                "; 4.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens; 3.00/s are"
+                        + " unanswered connects to 10.0.3.7:5432 on eth0; 1.00/s are unreachable connects to"
+                        + " 10.0.3.7:5433 on eth0 (admin-prohibited); 0.50/s are handshakes reset in SYN-RECV (the"
+                        + " kernel's EmbryonicRsts; no port is known); of it: refused 40%, unanswered 30%, unreachable"
+                        + " 10%, reset in SYN-RECV 5%; together they explain 85%",
+                KernelTcp.explain(new StringBuilder(), 10.0, mixed, 0.5).toString());
+        assertEquals(
+                "; none of it was captured: connects given up by the kernel before capture started, or on an"
+                        + " interface the capture does not see",
+                KernelTcp.explain(new StringBuilder(), 2.0, List.of(), 0).toString());
     }
 
     private static PortRegistry registry(Path proc) throws Exception {

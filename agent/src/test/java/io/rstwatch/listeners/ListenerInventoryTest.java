@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,8 @@ class ListenerInventoryTest {
     private static final long OWN_UID = 1000;
 
     static ListenerInventory inventory(Path proc, LongSupplier clock, int fdBudget, CommandLineDisclosure disclosure) {
-        return new ListenerInventory(proc, proc.resolve("passwd"), disclosure, OWN_UID, clock, fdBudget);
+        return new ListenerInventory(
+                proc, proc.resolve("passwd"), disclosure, OWN_UID, clock, fdBudget, new ListenBacklogs());
     }
 
     static ListenerInventory inventory(Path proc, CommandLineDisclosure disclosure) {
@@ -252,5 +254,68 @@ class ListenerInventoryTest {
         long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
         assertEquals(200, inventory.current().size());
         assertTrue(allocated < 1024 * 1024, "a refresh of 10^6 sockets allocated " + allocated + " bytes");
+    }
+
+    /** A SYN_SENT line to 10.0.3.7:5432 with {@code retransmits} SYNs sent again, of uid {@code uid}. */
+    private static String pending(int slot, int uid, long inode, int retransmits) {
+        return String.format(
+                "%4d: 0100007F:%04X 0703000A:1538 02 00000001:00000000 01:00000064 %08X %5d        0 %d 1\n",
+                slot, 40000 + slot, retransmits, uid, inode);
+    }
+
+    /**
+     * Issue 13, Waiting: pending connects grouped by destination and process, the oldest's age at least what its
+     * SYN retransmissions say (1+2+4 s for three), else since first seen; another user's owner hidden under hidepid.
+     */
+    @Test
+    void pendingConnectsAreGroupedByProcessWithTheOldestAge(@TempDir Path proc) throws Exception {
+        listenerOwnedBy(proc, 1000, "java", "-jar", "billing.jar", "--password=x");
+        Files.writeString(
+                proc.resolve("net/tcp"),
+                HEADER + pending(1, 1000, 6001, 0) + pending(2, 1000, 6002, 3) + pending(3, 999, 6003, 0));
+        Path fd = proc.resolve("4242/fd");
+        Files.createSymbolicLink(fd.resolve("7"), Paths.get("socket:[6001]"));
+        Files.createSymbolicLink(fd.resolve("8"), Paths.get("socket:[6002]"));
+        Files.writeString(proc.resolve("mounts"), "proc /proc proc rw,hidepid=2 0 0\n");
+        long[] now = {1_000_000};
+        ListenerInventory inventory = inventory(
+                proc, () -> now[0], ListenerInventory.MAX_FD_LINKS_PER_REFRESH, CommandLineDisclosure.REDACTED);
+        inventory.refresh();
+        List<ListenerLookup.Waiting> waiting = inventory.waitingFor(5432);
+        assertEquals(2, waiting.size(), waiting.toString());
+        ListenerLookup.Waiting billing = waiting.get(0);
+        assertEquals("pid 4242 `java -jar billing.jar --password=***`", billing.owner());
+        assertEquals("10.0.3.7", io.rstwatch.decode.Addresses.format(billing.hi(), billing.lo()));
+        assertEquals(2, billing.count());
+        assertEquals(now[0] - 7000, billing.sinceMillis(), "three retransmissions: 1 + 2 + 4 s at least");
+        assertEquals(ListenerInventory.HIDDEN_BY_HIDEPID, waiting.get(1).owner());
+        assertEquals("postgres", waiting.get(1).user());
+        assertTrue(inventory.waitingFor(5433).isEmpty());
+
+        now[0] += 9000; // the young one still waits, first seen 9 s ago
+        Files.writeString(proc.resolve("net/tcp"), HEADER + pending(1, 1000, 6001, 1));
+        inventory.refresh();
+        assertEquals(1_000_000, inventory.waitingFor(5432).get(0).sinceMillis());
+        Files.writeString(proc.resolve("net/tcp"), HEADER);
+        inventory.refresh();
+        assertTrue(inventory.waitingFor(5432).isEmpty(), "answered or given up: gone");
+    }
+
+    /** Fault matrix: a SYN flood from this host; at most MAX_CONNECTING pending connects are followed. */
+    @Test
+    void pendingConnectsAreBounded(@TempDir Path proc) throws Exception {
+        Files.createDirectories(proc.resolve("net"));
+        StringBuilder sb = new StringBuilder(HEADER);
+        for (int i = 0; i < ListenerInventory.MAX_CONNECTING + 1000; i++) {
+            sb.append(pending(i % 20000, 1000, 70000 + i, 0));
+        }
+        Files.writeString(proc.resolve("net/tcp"), sb.toString());
+        ListenerInventory inventory = inventory(proc, CommandLineDisclosure.REDACTED);
+        inventory.refresh();
+        assertEquals(
+                ListenerInventory.MAX_CONNECTING,
+                inventory.waitingFor(5432).stream()
+                        .mapToInt(ListenerLookup.Waiting::count)
+                        .sum());
     }
 }

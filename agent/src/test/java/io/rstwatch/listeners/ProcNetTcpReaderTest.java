@@ -79,4 +79,33 @@ class ProcNetTcpReaderTest {
                         .getBytes(StandardCharsets.ISO_8859_1));
         assertEquals(List.of("127.0.0.1:80 q0 i77"), read(file, 1024), "only the good line, the last without \\n");
     }
+
+    /** SYN_SENT lines: the destination (IPv4 and IPv6) and how often the SYN went again (retrnsmt, in hex). */
+    @Test
+    void pendingConnectsWithTheirDestinationAndRetransmissions(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("tcp6");
+        Files.writeString(
+                file,
+                HEADER
+                        + "   0: 0000000000000000FFFF00000100007F:A123 0000000000000000FFFF00000203070A:1538 02"
+                        + " 00000001:00000000 01:00000064 0000000B  1000        0 5151 1 0000000000000000 100 0 0 10 0\n"
+                        + "   1: 00000000000000000000000001000000:A124 0200E7FD000000000000000000000000:1F90 02"
+                        + " 00000001:00000000 01:00000064 00000002     0        0 5252 1 0000000000000000 100 0 0 10 0\n"
+                        + "   2: 0100007F:A125 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 5353"
+                        + " 1\n");
+        List<String> out = new ArrayList<>();
+        new ProcNetTcpReader().read(file, new ProcNetTcpReader.Sink() {
+            @Override
+            public void listener(Listener l) {
+                out.add("listener " + l.port());
+            }
+
+            @Override
+            public void connecting(Connecting c) {
+                out.add(io.rstwatch.decode.Addresses.endpoint(c.remoteHi(), c.remoteLo(), c.remotePort()) + " uid"
+                        + c.uid() + " i" + c.inode() + " r" + c.retransmits());
+            }
+        });
+        assertEquals(List.of("10.7.3.2:5432 uid1000 i5151 r11", "[fde7:2::]:8080 uid0 i5252 r2"), out);
+    }
 }

@@ -59,8 +59,13 @@ class ResetClassifierTest {
                 System::currentTimeMillis);
         ListenerLookup listeners = new ListenerLookup() {
             @Override
-            public String ownerOn(int port) {
+            public Listening listeningOn(int port) {
                 return null;
+            }
+
+            @Override
+            public java.util.List<Waiting> waitingFor(int port) {
+                return java.util.List.of();
             }
 
             @Override
@@ -221,6 +226,46 @@ class ResetClassifierTest {
                 2,
                 4001);
         assertNull(findPort(5433));
+    }
+
+    /**
+     * The kernel's last SYN (tcp_syn_retries times again) of a client on this host marks an attempt it gives up,
+     * one of AttemptFails, unless a SYN-ACK still comes; an attempt an ICMP error answered is not unanswered when
+     * the kernel retries its SYN after that soft error.
+     */
+    @Test
+    void theKernelsLastSynMarksAnAttemptGivenUpAndAnIcmpAnswerIsNoSilence(@TempDir Path proc) throws Exception {
+        Files.createDirectories(proc.resolve("sys/net/ipv4"));
+        Files.writeString(proc.resolve("sys/net/ipv4/tcp_syn_retries"), "2\n");
+        host = new HostView(proc);
+        host.refresh();
+        assertEquals(2, host.synRetries());
+        classifier = new ResetClassifier(
+                host, ListenerLookup.NONE, table, new ScanDetector(32, (s, p) -> {}), EventSink.NONE);
+        DecodedPacket syn = segment(LOOPBACK, 41000, REMOTE, 5432, DecodedPacket.SYN, 1000, 0);
+        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 0);
+        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000);
+        PortStats s = table.get(Scope.REMOTE, 5432);
+        assertEquals(1, s.unansweredTotal());
+        assertEquals(0, s.givenUpLocalClients.get(), "not the last SYN yet");
+        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 3000);
+        assertEquals(1, s.givenUpLocalClients.get(), "the second time again is the last with tcp_syn_retries 2");
+        classifier.count(
+                Verdict.TCP_SYN_ACK,
+                segment(REMOTE, 5432, LOOPBACK, 41000, DecodedPacket.SYN | DecodedPacket.ACK, 7, 1001),
+                Origin.RECEIVED,
+                2,
+                5000);
+        assertEquals(1, s.rescuedLocalClients.get(), "answered after the last SYN: not given up after all");
+
+        DecodedPacket rejected = segment(LOOPBACK, 41001, REMOTE, 5432, DecodedPacket.SYN, 2000, 0);
+        classifier.count(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 6000);
+        classifier.count(Verdict.ICMP_UNREACHABLE, rejected, Origin.RECEIVED, 2, 6000);
+        classifier.count(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 7000); // the kernel retries after a soft error
+        classifier.count(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 9000);
+        assertEquals(1, s.unansweredTotal(), "an ICMP error answered it");
+        assertEquals(1, s.unreachableTotal());
+        assertEquals(1, s.givenUpLocalClients.get());
     }
 
     @Test

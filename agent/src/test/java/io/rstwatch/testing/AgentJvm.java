@@ -16,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 /**
  * A child JVM running an application with {@code -javaagent:rstwatch-agent.jar}, read from outside through the
@@ -26,9 +29,14 @@ public final class AgentJvm implements AutoCloseable {
     private final Capture stdout;
     private final Capture stderr;
     private AttachedJvm attached;
+    /** Where the child's remote JMX is read instead of attaching, or null. */
+    private final JMXServiceURL remote;
 
-    private AgentJvm(Process process) {
+    private JMXConnector remoteConnector;
+
+    private AgentJvm(Process process, JMXServiceURL remote) {
         this.process = process;
+        this.remote = remote;
         this.stdout = new Capture(process.getInputStream());
         this.stderr = new Capture(process.getErrorStream());
     }
@@ -65,6 +73,12 @@ public final class AgentJvm implements AutoCloseable {
 
     /** The child's MBean server, attached on first use. */
     public synchronized MBeanServerConnection jmx() throws IOException {
+        if (remote != null) {
+            if (remoteConnector == null) {
+                remoteConnector = JMXConnectorFactory.connect(remote);
+            }
+            return remoteConnector.getMBeanServerConnection();
+        }
         if (attached == null) {
             attached = AttachedJvm.attach(pid());
         }
@@ -160,6 +174,13 @@ public final class AgentJvm implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (remoteConnector != null) {
+            try {
+                remoteConnector.close();
+            } catch (IOException ignored) {
+                // the child may already be gone
+            }
+        }
         if (attached != null) {
             try {
                 attached.close();
@@ -187,6 +208,7 @@ public final class AgentJvm implements AutoCloseable {
         private String mainClass;
         private Path jar;
         private final List<String> wrapper = new ArrayList<>();
+        private JMXServiceURL remote;
 
         public Builder javaHome(Path home) {
             this.javaHome = home;
@@ -221,6 +243,27 @@ public final class AgentJvm implements AutoCloseable {
                     "-Djava.rmi.server.hostname=127.0.0.1",
                     "-Dcom.sun.management.jmxremote.authenticate=false",
                     "-Dcom.sun.management.jmxremote.ssl=false");
+        }
+
+        /**
+         * A child in another network namespace (run under {@code ip netns exec}), whose attach connector on its own
+         * 127.0.0.1 this JVM cannot reach: it serves remote JMX on {@code host:port}, an address of its namespace
+         * this one routes to, and {@link #jmx()} reads it there.
+         */
+        public Builder jmxAt(String host, int port) {
+            jvmArgs(
+                    "-Dcom.sun.management.jmxremote.port=" + port,
+                    "-Dcom.sun.management.jmxremote.rmi.port=" + port,
+                    "-Dcom.sun.management.jmxremote.host=" + host,
+                    "-Djava.rmi.server.hostname=" + host,
+                    "-Dcom.sun.management.jmxremote.authenticate=false",
+                    "-Dcom.sun.management.jmxremote.ssl=false");
+            try {
+                remote = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://" + host + ":" + port + "/jmxrmi");
+            } catch (java.net.MalformedURLException e) {
+                throw new IllegalArgumentException(e);
+            }
+            return this;
         }
 
         /** A command the java command runs under, e.g. setpriv to drop capabilities. */
@@ -288,7 +331,7 @@ public final class AgentJvm implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(command());
             pb.environment().remove("JAVA_TOOL_OPTIONS");
             pb.environment().remove("JDK_JAVA_OPTIONS");
-            return new AgentJvm(pb.start());
+            return new AgentJvm(pb.start(), remote);
         }
     }
 

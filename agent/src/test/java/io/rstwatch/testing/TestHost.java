@@ -88,6 +88,11 @@ public final class TestHost implements AutoCloseable {
         return hostSide;
     }
 
+    /** The command line that runs {@code command} on the test host (for a child process of its own). */
+    public String[] command(String... command) {
+        return in(namespace, command);
+    }
+
     /** Runs a command on the test host (inside its namespace), failing loudly with its output. */
     public String run(String... command) {
         return Shell.run(in(namespace, command));
