@@ -9,6 +9,8 @@ import io.rstwatch.log.LogLevel;
 import io.rstwatch.plugin.PluginContext;
 import io.rstwatch.plugin.RstwatchEvent;
 import io.rstwatch.plugin.RstwatchPlugin;
+import io.rstwatch.plugin.UnansweredConnect;
+import io.rstwatch.plugin.UnreachableConnect;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandleProxies;
@@ -21,11 +23,14 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -54,6 +59,11 @@ final class PluginJar implements Runnable {
     private final String name;
     private final ClassLoader apiLoader;
     private final BlockingQueue<RstwatchEvent> queue = new ArrayBlockingQueue<>(QUEUE);
+    /** Event kinds added after API version 1: a plugin built before them may not know them. */
+    private static final Set<Class<?>> NEWER_KINDS = Set.of(UnansweredConnect.class, UnreachableConnect.class);
+    /** The kinds each plugin showed it does not handle; only the jar's thread touches it. */
+    private final Map<RstwatchPlugin, Set<Class<?>>> unknownKinds = new IdentityHashMap<>();
+
     private final ConcurrentLinkedQueue<Integer> nameRequests = new ConcurrentLinkedQueue<>();
     private final Map<Integer, String> names = new ConcurrentHashMap<>();
     private final AtomicLong delivered = new AtomicLong();
@@ -241,9 +251,35 @@ final class PluginJar implements Runnable {
 
     private void deliver(List<RstwatchPlugin> plugins, RstwatchEvent event) {
         for (RstwatchPlugin p : plugins) {
-            call(p, "onEvent", () -> p.onEvent(event));
+            Set<Class<?>> unknown = unknownKinds.get(p);
+            if (unknown != null && unknown.contains(event.getClass())) {
+                continue;
+            }
+            call(p, "onEvent", () -> {
+                try {
+                    p.onEvent(event);
+                } catch (RuntimeException | IncompatibleClassChangeError e) {
+                    if (!NEWER_KINDS.contains(event.getClass()) || !isNoMatch(e)) {
+                        throw e;
+                    }
+                    // Built for an API version without this kind: its exhaustive switch has no branch for it.
+                    unknownKinds.computeIfAbsent(p, k -> new HashSet<>()).add(event.getClass());
+                    AgentLog.write(
+                            LogLevel.INFO,
+                            "plugin " + jar.getFileName() + " does not handle "
+                                    + event.getClass().getSimpleName()
+                                    + " events, which plugin API 2 added: they are not handed to it again",
+                            null);
+                }
+            });
         }
         delivered.incrementAndGet();
+    }
+
+    /** What a switch over the event kinds built before a kind existed throws for it (Java 21+, or 17 preview). */
+    private static boolean isNoMatch(Throwable e) {
+        return e instanceof IncompatibleClassChangeError
+                || e.getClass().getName().equals("java.lang.MatchException");
     }
 
     private interface Call {

@@ -8,6 +8,8 @@ import io.rstwatch.plugin.ConnectionReset;
 import io.rstwatch.plugin.RefusedConnection;
 import io.rstwatch.plugin.RstwatchEvent;
 import io.rstwatch.plugin.Scope;
+import io.rstwatch.plugin.UnansweredConnect;
+import io.rstwatch.plugin.UnreachableConnect;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 
@@ -159,8 +161,7 @@ public final class ResetClassifier {
             table.get(scope, port)
                     .record(kind, sent, svcHi, svcLo, peerHi, peerLo, peerIsLocal, ifindex, icmpCode, nowMillis);
         }
-        // Unreachable and unanswered attempts have no plugin event yet: the API gains them in a later part.
-        if (kind != ResetKind.UNREACHABLE && kind != ResetKind.UNANSWERED && events.admit()) {
+        if (events.admit()) {
             events.publish(event(
                     kind,
                     sent,
@@ -168,6 +169,7 @@ public final class ResetClassifier {
                     new InetSocketAddress(Addresses.inet(svcHi, svcLo), port),
                     new InetSocketAddress(Addresses.inet(peerHi, peerLo), peerPort),
                     ifindex,
+                    icmpCode,
                     nowMillis));
         }
     }
@@ -180,19 +182,24 @@ public final class ResetClassifier {
             InetSocketAddress service,
             InetSocketAddress peer,
             int ifindex,
+            int icmpCode,
             long nowMillis) {
         Instant time = Instant.ofEpochMilli(nowMillis);
         String on = ifindex < 0 ? "any" : host.interfaceName(ifindex);
-        if (kind == ResetKind.REFUSED) {
-            return new RefusedConnection(time, scope, service, peer, on, sent);
-        }
-        return new ConnectionReset(
-                time,
-                scope,
-                kind == ResetKind.ABORT ? ConnectionReset.Kind.ABORT : ConnectionReset.Kind.STALE,
-                service,
-                peer,
-                on,
-                sent);
+        return switch (kind) {
+            case REFUSED -> new RefusedConnection(time, scope, service, peer, on, sent);
+            case UNANSWERED -> new UnansweredConnect(time, scope, service, peer, on, sent);
+            case UNREACHABLE ->
+                new UnreachableConnect(time, scope, service, peer, on, UnreachableCodes.name(icmpCode), sent);
+            case ABORT, STALE ->
+                new ConnectionReset(
+                        time,
+                        scope,
+                        kind == ResetKind.ABORT ? ConnectionReset.Kind.ABORT : ConnectionReset.Kind.STALE,
+                        service,
+                        peer,
+                        on,
+                        sent);
+        };
     }
 }

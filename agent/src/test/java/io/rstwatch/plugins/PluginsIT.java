@@ -231,6 +231,73 @@ class PluginsIT {
         return byJar;
     }
 
+    /**
+     * Issue 13: unanswered and unreachable connects reach plugins (API version 2); a plugin built for version 1,
+     * whose exhaustive switch fails on them, is not handed them again and not counted as failing.
+     */
+    @Test
+    void unansweredAndUnreachableConnectsAreEventsOfApiVersionTwo(@TempDir Path dir) throws Exception {
+        Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        Path events = dir.resolve("events.txt");
+        pluginJar(
+                plugins.resolve("a-recording.jar"),
+                io.rstwatch.testplugins.RecordingPlugin.class,
+                "io.rstwatch.testplugins.RecordingPlugin");
+        Files.writeString(plugins.resolve("a-recording.properties"), "out=" + events + "\n");
+        pluginJar(
+                plugins.resolve("b-api-one.jar"),
+                io.rstwatch.testplugins.ApiOnePlugin.class,
+                "io.rstwatch.testplugins.ApiOnePlugin");
+        Requirements.require(io.rstwatch.testing.Shell.available("nft"), "nftables (bin/test installs it)");
+        try (io.rstwatch.testing.TestHost peer = io.rstwatch.testing.TestHost.create();
+                AgentJvm jvm = AgentJvm.builder()
+                        .agentOptions("plugins=" + plugins)
+                        .main(Connector.class)
+                        .start()) {
+            peer.run("nft", "add table inet rw");
+            peer.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
+            peer.run("nft", "add rule inet rw input tcp dport 5434 drop");
+            peer.run("nft", "add rule inet rw input tcp dport 5432 reject with icmpx type admin-prohibited");
+            jvm.awaitStdout("ready", 1, WAIT);
+            jvm.awaitAgentStarted(WAIT);
+            for (int i = 0; i < 3; i++) {
+                jvm.send("socket " + peer.address() + " 5434");
+                jvm.send("socket " + peer.address6() + " 5432");
+            }
+            jvm.awaitStdout("done", 6, WAIT);
+            Await.until(
+                    "3 unanswered and 3 unreachable connects in the recorder's file",
+                    WAIT,
+                    () -> lines(events, "UnansweredConnect[") == 3 && lines(events, "UnreachableConnect[") == 3);
+            String unreachable = Files.readAllLines(events).stream()
+                    .filter(l -> l.startsWith("UnreachableConnect["))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(unreachable.contains("scope=REMOTE, service=/[fd00:231:"), unreachable);
+            assertTrue(unreachable.contains(":2]:5432, client="), unreachable);
+            assertTrue(unreachable.contains("reason=admin-prohibited, sentByThisHost=false"), unreachable);
+            String unanswered = Files.readAllLines(events).stream()
+                    .filter(l -> l.startsWith("UnansweredConnect["))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(unanswered.contains("service=/" + peer.address() + ":5434"), unanswered);
+            assertTrue(unanswered.contains("fromThisHost=true"), unanswered);
+
+            CompositeData apiOne = rows(jvm).get("b-api-one.jar");
+            assertEquals("running", apiOne.get("state"));
+            assertEquals(0L, apiOne.get("failures"), apiOne.toString());
+            jvm.awaitStderr("plugin b-api-one.jar does not handle UnansweredConnect events", WAIT);
+            assertEquals(
+                    1,
+                    jvm.stderr()
+                            .lines()
+                            .filter(l -> l.contains("does not handle UnansweredConnect"))
+                            .count(),
+                    "said once");
+            assertEquals(0, warnings(jvm), jvm.stderr());
+        }
+    }
+
     @Test
     void aMissingPluginDirectoryIsOneSentenceAndTheAgentRunsOn(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("no-such-dir");

@@ -7,6 +7,9 @@ import java.util.function.Consumer;
 /** The {@link PluginContext} of {@link PluginContext#of}: values only, and a sink for log lines. */
 record Context(Map<String, String> settings, Path directory, String agentVersion, Consumer<String> logSink)
         implements PluginContext {
+    /** What {@link PluginContext#apiVersion} answers: read through the running API, never compiled into a plugin. */
+    static final int API_VERSION = 2;
+
     @Override
     public void log(String sentence) {
         logSink.accept(sentence);

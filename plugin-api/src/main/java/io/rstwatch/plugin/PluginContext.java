@@ -51,6 +51,17 @@ public interface PluginContext {
     String agentVersion();
 
     /**
+     * The version of this API the running agent implements: 1 had four event kinds; 2 adds
+     * {@link UnansweredConnect} and {@link UnreachableConnect}. A plugin built against a newer version can check it
+     * before it relies on what that version added.
+     *
+     * @return 2 for this API
+     */
+    default int apiVersion() {
+        return Context.API_VERSION;
+    }
+
+    /**
      * Writes one line to the agent's log, as {@code [rstwatch] INFO plugin NAME: sentence}.
      *
      * @param sentence what happened; one line

@@ -14,7 +14,8 @@ public interface RstwatchPlugin {
     default void start(PluginContext context) throws Exception {}
 
     /**
-     * One event. Use {@code switch} over the four permitted types, or {@code instanceof}.
+     * One event. Use {@code instanceof}, or a {@code switch} over the permitted types with a default branch: API
+     * version 2 added two kinds, and later versions may add more.
      *
      * @param event immutable; may be kept
      * @throws Exception counted as a failure; after several failures in a row the plugin is disabled

@@ -7,6 +7,8 @@ import io.rstwatch.plugin.PluginContext;
 import io.rstwatch.plugin.RefusedConnection;
 import io.rstwatch.plugin.RstwatchEvent;
 import io.rstwatch.plugin.RstwatchPlugin;
+import io.rstwatch.plugin.UnansweredConnect;
+import io.rstwatch.plugin.UnreachableConnect;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.InetSocketAddress;
@@ -125,6 +127,21 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
                     .endpoint("peer", r.peer())
                     .field("interface", r.interfaceName())
                     .raw("sent_by_this_host", Boolean.toString(r.sentByThisHost()));
+        } else if (event instanceof UnansweredConnect u) {
+            j.field("event", "unanswered")
+                    .field("scope", u.scope().label())
+                    .endpoint("service", u.service())
+                    .endpoint("client", u.client())
+                    .field("interface", u.interfaceName())
+                    .raw("from_this_host", Boolean.toString(u.fromThisHost()));
+        } else if (event instanceof UnreachableConnect u) {
+            j.field("event", "unreachable")
+                    .field("scope", u.scope().label())
+                    .endpoint("service", u.service())
+                    .endpoint("client", u.client())
+                    .field("interface", u.interfaceName())
+                    .field("reason", u.reason())
+                    .raw("sent_by_this_host", Boolean.toString(u.sentByThisHost()));
         } else if (event instanceof ConnectFailure f) {
             j.field("event", "connect_failure")
                     .endpoint("endpoint", f.endpoint())
