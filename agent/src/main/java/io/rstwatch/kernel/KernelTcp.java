@@ -307,7 +307,11 @@ public final class KernelTcp implements Part, TcpMXBean {
                     .append("/s) are more than the failed connections, so not all of them are connects of"
                             + " sockets: raw packets (a port scan or packet generator on this host) draw refusals the"
                             + " kernel does not count; top sources: ")
-                    .append(String.join(", ", topSources(failures)));
+                    .append(String.join(
+                            ", ",
+                            topSources(failures.stream()
+                                    .filter(f -> f.cause() == PortRegistry.Cause.REFUSED)
+                                    .toList())));
         } else if (explained == refused) {
             sb.append("; the captured refusals explain ")
                     .append(Math.round(100 * explained / rate))

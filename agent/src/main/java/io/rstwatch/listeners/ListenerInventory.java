@@ -217,7 +217,7 @@ public final class ListenerInventory implements ListenerLookup {
         for (Connecting c : connecting) {
             connectingInodes.add(c.inode());
             if (!connectingOwners.containsKey(c.inode())) {
-                if (hidepid && (c.uid() & 0xFFFF_FFFFL) != ownUid) {
+                if (hiddenByHidepid(c.uid() & 0xFFFF_FFFFL)) {
                     connectingOwners.put(c.inode(), new Owner(0, HIDDEN_BY_HIDEPID));
                 } else {
                     wanted.add(c.inode());
@@ -311,7 +311,12 @@ public final class ListenerInventory implements ListenerLookup {
 
     /** Under hidepid, another user's socket is never looked up: its owner stays hidden. */
     private Listener hiddenOrAsIs(Listener l) {
-        return hidepid && l.uid() != ownUid ? l.withOwner(0, HIDDEN_BY_HIDEPID) : l;
+        return hiddenByHidepid(l.uid()) ? l.withOwner(0, HIDDEN_BY_HIDEPID) : l;
+    }
+
+    /** Whether a socket of this user has an owner the agent must not name: another user's, under hidepid. */
+    private boolean hiddenByHidepid(long uid) {
+        return hidepid && uid != ownUid;
     }
 
     /**

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Consumer;
 
 /**
  * Streams /proc/net/tcp or tcp6 through one reused buffer and hands on the LISTEN sockets and the SYN_SENT ones
@@ -42,7 +41,8 @@ final class ProcNetTcpReader {
     interface Sink {
         void listener(Listener l);
 
-        void connecting(Connecting c);
+        /** A pending connect; a sink that wants listeners only ignores it. */
+        default void connecting(Connecting c) {}
     }
 
     private final byte[] buf;
@@ -62,20 +62,10 @@ final class ProcNetTcpReader {
         this.buf = new byte[bufferBytes];
     }
 
-    /** Hands each LISTEN socket of the file to {@code sink}; a line longer than the buffer is skipped. */
-    void listeners(Path file, Consumer<Listener> sink) throws IOException {
-        read(file, new Sink() {
-            @Override
-            public void listener(Listener l) {
-                sink.accept(l);
-            }
-
-            @Override
-            public void connecting(Connecting c) {}
-        });
-    }
-
-    /** Hands each LISTEN and each SYN_SENT socket of the file to {@code sink}. */
+    /**
+     * Hands each LISTEN and each SYN_SENT socket of the file to {@code sink}; a line longer than the buffer is
+     * skipped.
+     */
     void read(Path file, Sink sink) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             int filled = 0;

@@ -2,6 +2,7 @@ package io.rstwatch.ports;
 
 import io.rstwatch.common.ProcFiles;
 import io.rstwatch.decode.Addresses;
+import io.rstwatch.plugin.Scope;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -94,6 +95,11 @@ public final class HostView {
             }
         }
         return false;
+    }
+
+    /** The scope of a service address: local when it belongs to this host (loopback included). */
+    public Scope scopeOf(long hi, long lo) {
+        return isLocal(hi, lo) ? Scope.LOCAL : Scope.REMOTE;
     }
 
     public boolean isEphemeral(int port) {

@@ -6,7 +6,6 @@ import io.rstwatch.decode.Addresses;
 import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.jmx.PortMXBean;
 import io.rstwatch.jmx.WaitingRow;
-import io.rstwatch.plugin.Scope;
 import java.util.ArrayList;
 import java.util.List;
 import javax.management.ObjectName;
@@ -100,10 +99,9 @@ final class PortView implements PortMXBean {
         if (stats.isOther()) {
             return List.of();
         }
-        boolean local = stats.scope() == Scope.LOCAL;
         List<ListenerLookup.Waiting> out = new ArrayList<>();
         for (ListenerLookup.Waiting w : listeners.waitingFor(stats.port())) {
-            if (host.isLocal(w.hi(), w.lo()) == local) {
+            if (host.scopeOf(w.hi(), w.lo()) == stats.scope()) {
                 out.add(w);
             }
         }

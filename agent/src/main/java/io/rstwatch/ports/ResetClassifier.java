@@ -61,15 +61,14 @@ public final class ResetClassifier {
                 recordAttempt(ResetKind.UNANSWERED, sent, d, ifindex, -1, nowMillis);
             }
             if ((meaning & PendingAttempts.LAST) != 0 && host.isLocal(d.srcHi, d.srcLo)) {
-                table.get(host.isLocal(d.dstHi, d.dstLo) ? Scope.LOCAL : Scope.REMOTE, d.dstPort)
-                        .countGivenUp();
+                table.get(host.scopeOf(d.dstHi, d.dstLo), d.dstPort).countGivenUp();
             }
             return;
         }
         if (what == Verdict.TCP_SYN_ACK) {
             int meaning = pending.synAck(d, nowMillis, host.synRetries());
             if ((meaning & PendingAttempts.SLOW) != 0) {
-                PortStats s = table.find(host.isLocal(d.srcHi, d.srcLo) ? Scope.LOCAL : Scope.REMOTE, d.srcPort);
+                PortStats s = table.find(host.scopeOf(d.srcHi, d.srcLo), d.srcPort);
                 if (s != null) {
                     s.countSlow(host.isLocal(d.dstHi, d.dstLo) && (meaning & PendingAttempts.LAST) != 0);
                 }
@@ -150,7 +149,7 @@ public final class ResetClassifier {
             int ifindex,
             int icmpCode,
             long nowMillis) {
-        Scope scope = host.isLocal(svcHi, svcLo) ? Scope.LOCAL : Scope.REMOTE;
+        Scope scope = host.scopeOf(svcHi, svcLo);
         // For an attempt's failure, whether its client is this host: those are in this namespace's AttemptFails.
         boolean peerIsLocal = kind.isAttempt() && host.isLocal(peerHi, peerLo);
         boolean scanned = kind == ResetKind.REFUSED

@@ -24,7 +24,7 @@ public final class ProcNetTcpBench {
         ProcNetTcpReader reader = new ProcNetTcpReader();
         long[] streamed = measure(threads, id, () -> {
             int[] n = {0};
-            reader.listeners(file, l -> n[0]++);
+            reader.read(file, l -> n[0]++);
             return n[0];
         });
         long[] whole = measure(threads, id, () -> {

@@ -26,7 +26,7 @@ class ProcNetTcpReaderTest {
     private static List<String> read(Path file, int buffer) throws Exception {
         List<String> out = new ArrayList<>();
         new ProcNetTcpReader(buffer)
-                .listeners(file, l -> out.add(l.address() + ":" + l.port() + " q" + l.acceptQueue() + " i" + l.inode));
+                .read(file, l -> out.add(l.address() + ":" + l.port() + " q" + l.acceptQueue() + " i" + l.inode));
         return out;
     }
 
