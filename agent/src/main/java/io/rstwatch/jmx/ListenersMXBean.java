@@ -6,8 +6,8 @@ public interface ListenersMXBean {
     @Description("The LISTEN sockets now, lowest ports first (at most 1024 rows; ListenersTotal counts all): port,"
             + " address, owner pid and command line (pid 0 and unknown when /proc does not say; secrets redacted"
             + " and owners hidden as listeners.cmdline and hidepid say), the socket's user, connections"
-            + " waiting in the accept queue, the service name, and for this JVM's own listeners the backlog the"
-            + " queue is measured against (0 when unknown).")
+            + " waiting in the accept queue, the service name, and the backlog the queue is measured against (the"
+            + " kernel's, read over netlink; without netlink only this JVM's own listeners', 0 when unknown).")
     ListenerRow[] getListeners();
 
     @Description("How many LISTEN sockets there are now.")

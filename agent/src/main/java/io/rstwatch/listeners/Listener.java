@@ -15,29 +15,51 @@ public final class Listener {
     final int port;
     final long inode;
     final int acceptQueue;
+    /** The most the accept queue holds (its backlog, as the kernel capped it), or 0 when not known. */
+    final int backlog;
     /** Unsigned. */
     final int uid;
 
     final int pid;
     final String command;
 
-    Listener(long addrHi, long addrLo, int port, long inode, int acceptQueue, int uid, int pid, String command) {
+    Listener(
+            long addrHi,
+            long addrLo,
+            int port,
+            long inode,
+            int acceptQueue,
+            int backlog,
+            int uid,
+            int pid,
+            String command) {
         this.addrHi = addrHi;
         this.addrLo = addrLo;
         this.port = port;
         this.inode = inode;
         this.acceptQueue = acceptQueue;
+        this.backlog = backlog;
         this.uid = uid;
         this.pid = pid;
         this.command = command;
     }
 
     Listener withOwner(int ownerPid, String ownerCommand) {
-        return new Listener(addrHi, addrLo, port, inode, acceptQueue, uid, ownerPid, ownerCommand);
+        return new Listener(addrHi, addrLo, port, inode, acceptQueue, backlog, uid, ownerPid, ownerCommand);
     }
 
-    Listener withQueue(int queue) {
-        return new Listener(addrHi, addrLo, port, inode, queue, uid, pid, command);
+    /** The same socket as read again: its queue now, and its backlog when this read knows it. */
+    Listener withQueue(Listener now) {
+        return new Listener(
+                addrHi,
+                addrLo,
+                port,
+                inode,
+                now.acceptQueue,
+                now.backlog > 0 ? now.backlog : backlog,
+                uid,
+                pid,
+                command);
     }
 
     public long uid() {

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -66,6 +67,11 @@ public final class ListenerInventory implements ListenerLookup {
     private long mountsReadAt = Long.MIN_VALUE;
     /** Streams /proc/net/tcp{,6}: a refresh allocates per listener, not per socket. */
     private final ProcNetTcpReader reader = new ProcNetTcpReader();
+    /**
+     * Asks the kernel for the two states only, when this inventory reads the real /proc (null for a test's fake
+     * one): a host full of connections or TIME_WAIT sockets then costs nothing to skip.
+     */
+    private final Function<ProcNetTcpReader.Sink, Boolean> netlink;
 
     private final long ownPid = ProcessHandle.current().pid();
     private volatile List<Listener> current = List.of();
@@ -134,7 +140,9 @@ public final class ListenerInventory implements ListenerLookup {
                 ConfigFiles.effectiveUid(proc),
                 System::currentTimeMillis,
                 MAX_FD_LINKS_PER_REFRESH,
-                backlogs);
+                backlogs,
+                // Netlink answers for the JVM's own namespace: only when that is the /proc being read.
+                proc.equals(Paths.get("/proc")) ? new SockDiag()::read : null);
     }
 
     /**
@@ -142,6 +150,8 @@ public final class ListenerInventory implements ListenerLookup {
      * @param ownUid the JVM's effective uid
      * @param clock milliseconds since the epoch; tests move it
      * @param fdBudget fd links read at most in one refresh
+     * @param netlink asks the kernel for the LISTEN and SYN_SENT sockets, false when it could not (then /proc is
+     *     read); null to read /proc only
      */
     ListenerInventory(
             Path proc,
@@ -150,8 +160,10 @@ public final class ListenerInventory implements ListenerLookup {
             long ownUid,
             LongSupplier clock,
             int fdBudget,
-            ListenBacklogs backlogs) {
+            ListenBacklogs backlogs,
+            Function<ProcNetTcpReader.Sink, Boolean> netlink) {
         this.proc = proc;
+        this.netlink = netlink;
         this.backlogs = backlogs;
         this.users = new UserNames(passwd);
         this.commandLines = new CommandLines(disclosure);
@@ -184,7 +196,7 @@ public final class ListenerInventory implements ListenerLookup {
             @Override
             public void listener(Listener l) {
                 Listener known = byInode.get(l.inode);
-                seen.put(l.inode, known != null ? known.withQueue(l.acceptQueue) : hiddenOrAsIs(l));
+                seen.put(l.inode, known != null ? known.withQueue(l) : hiddenOrAsIs(l));
             }
 
             @Override
@@ -194,13 +206,17 @@ public final class ListenerInventory implements ListenerLookup {
                 }
             }
         };
-        boolean read = false;
-        for (String file : new String[] {"net/tcp", "net/tcp6"}) {
-            try {
-                reader.read(proc.resolve(file), sink);
-                read = true;
-            } catch (IOException | RuntimeException e) {
-                // tcp6 is absent when IPv6 is disabled
+        boolean read = netlink != null && netlink.apply(sink);
+        if (!read) {
+            seen.clear(); // a netlink dump that broke off may have handed on part: /proc says it all again
+            connecting.clear();
+            for (String file : new String[] {"net/tcp", "net/tcp6"}) {
+                try {
+                    reader.read(proc.resolve(file), sink);
+                    read = true;
+                } catch (IOException | RuntimeException e) {
+                    // tcp6 is absent when IPv6 is disabled
+                }
             }
         }
         readable = read;
@@ -368,10 +384,14 @@ public final class ListenerInventory implements ListenerLookup {
     }
 
     /**
-     * The most connections the listener's accept queue holds, for this JVM's own listeners (the backlog they
-     * asked for, capped by net.core.somaxconn); 0 for others: /proc/net/tcp does not show it.
+     * The most connections the listener's accept queue holds: the kernel's figure when netlink gave it, else for
+     * this JVM's own listeners the backlog they asked for, capped by net.core.somaxconn; else 0 (/proc/net/tcp
+     * does not show it).
      */
     int backlog(Listener l) {
+        if (l.backlog > 0) {
+            return l.backlog; // the kernel's own figure, from netlink
+        }
         int asked = l.pid() == ownPid ? backlogs.backlog(l.port()) : 0;
         return asked == 0 ? 0 : Math.min(somaxconn, asked);
     }

@@ -169,12 +169,14 @@ final class ProcNetTcpReader {
                 || uid > 0xFFFF_FFFFL) {
             return null;
         }
+        // /proc/net/tcp does not show a listener's backlog: 0, not known.
         return new Listener(
                 addrHi,
                 addrLo,
                 (int) port,
                 inode,
                 (int) Math.min(queue, Integer.MAX_VALUE),
+                0,
                 (int) uid,
                 0,
                 Listener.UNKNOWN);

@@ -26,7 +26,7 @@ class ListenerInventoryTest {
 
     static ListenerInventory inventory(Path proc, LongSupplier clock, int fdBudget, CommandLineDisclosure disclosure) {
         return new ListenerInventory(
-                proc, proc.resolve("passwd"), disclosure, OWN_UID, clock, fdBudget, new ListenBacklogs());
+                proc, proc.resolve("passwd"), disclosure, OWN_UID, clock, fdBudget, new ListenBacklogs(), null);
     }
 
     static ListenerInventory inventory(Path proc, CommandLineDisclosure disclosure) {
@@ -317,5 +317,43 @@ class ListenerInventoryTest {
                 inventory.waitingFor(5432).stream()
                         .mapToInt(ListenerLookup.Waiting::count)
                         .sum());
+    }
+
+    /** An inventory of the fake /proc whose netlink answers as {@code netlink} says. */
+    private static ListenerInventory withNetlink(
+            Path proc, java.util.function.Function<ProcNetTcpReader.Sink, Boolean> netlink) {
+        return new ListenerInventory(
+                proc,
+                proc.resolve("passwd"),
+                CommandLineDisclosure.REDACTED,
+                OWN_UID,
+                System::currentTimeMillis,
+                ListenerInventory.MAX_FD_LINKS_PER_REFRESH,
+                new ListenBacklogs(),
+                netlink);
+    }
+
+    /**
+     * Fault matrix: a netlink dump that breaks off after handing on part of the sockets (a truncated reply, an
+     * error message) is thrown away and /proc/net/tcp read instead; a whole one is used as it is, backlogs and all.
+     */
+    @Test
+    void aNetlinkDumpThatBreaksOffIsReplacedByProc(@TempDir Path proc) throws Exception {
+        listenerOwnedBy(proc, 1000, "server");
+        Listener ghost = new Listener(0, 1, 9999, 1, 0, 0, 1000, 0, Listener.UNKNOWN);
+        ListenerInventory broken = withNetlink(proc, sink -> {
+            sink.listener(ghost);
+            return false;
+        });
+        broken.refresh();
+        assertEquals(
+                List.of(7211), broken.current().stream().map(Listener::port).toList(), "/proc's, not the ghost");
+        ListenerInventory whole = withNetlink(proc, sink -> {
+            sink.listener(new Listener(0, 1, 8080, 4711, 3, 128, 1000, 0, Listener.UNKNOWN));
+            return true;
+        });
+        whole.refresh();
+        assertEquals(new ListenerLookup.Listening("pid 4242 `server`", 3, 128), whole.listeningOn(8080));
+        assertNull(whole.listeningOn(7211), "netlink's answer, not /proc's");
     }
 }

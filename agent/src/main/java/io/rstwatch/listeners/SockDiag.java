@@ -1,0 +1,207 @@
+package io.rstwatch.listeners;
+
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Platform;
+import io.rstwatch.decode.Addresses;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Asks the kernel for this network namespace's LISTEN and SYN_SENT TCP sockets over NETLINK_SOCK_DIAG, as
+ * {@code ss -lt} does, instead of reading /proc/net/tcp: the kernel then formats only the sockets in those two
+ * states, not every connection and TIME_WAIT socket of a busy host, and a listener's backlog comes with it. One
+ * request per address family; the replies are read through one reused buffer. Falls back (answers false) when
+ * netlink or JNA is not there: the caller then reads /proc.
+ *
+ * <p>The request, a netlink header and an {@code inet_diag_req_v2} (include/uapi/linux/inet_diag.h), in host byte
+ * order but for the socket id, which is in network order:
+ *
+ * <pre>
+ *  0        4      6       8        12       16     17       18   19   20       24                72
+ *  | len    | type | flags | seq    | pid    | fam. | proto. | ext| pad| states | inet_diag_sockid |
+ *  |-------------- nlmsghdr -----------------|------------ inet_diag_req_v2 --------------------------|
+ * </pre>
+ *
+ * Each reply message, a netlink header and an {@code inet_diag_msg}:
+ *
+ * <pre>
+ *  16     17     18     19       20     22     24        40        56   60       68      72      76      80   84     88
+ *  | fam. | state| timer| retrans| sport| dport| src[16] | dst[16] | if | cookie | expires| rqueue| wqueue| uid| inode|
+ * </pre>
+ *
+ * For a listener, rqueue is its accept queue now and wqueue its backlog; for a connect, retrans is how many times
+ * its SYN went again. One thread at a time (the listener inventory's refresh).
+ */
+final class SockDiag {
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    private static final int AF_NETLINK = 16;
+    private static final int SOCK_DGRAM = 2;
+    private static final int NETLINK_SOCK_DIAG = 4;
+    private static final int SOCK_DIAG_BY_FAMILY = 20;
+    private static final short NLM_F_REQUEST_DUMP = 0x1 | 0x300;
+    private static final int NLMSG_ERROR = 2;
+    private static final int NLMSG_DONE = 3;
+    private static final int IPPROTO_TCP = 6;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_RCVTIMEO = 20;
+    /** include/net/tcp_states.h */
+    private static final int TCP_SYN_SENT = 2;
+
+    private static final int TCP_LISTEN = 10;
+
+    private static final int HEADER = 16;
+    private static final int REQUEST = HEADER + 56;
+    private static final int FAMILY = HEADER;
+    private static final int STATE = FAMILY + 1;
+    private static final int RETRANS = STATE + 2;
+    private static final int SPORT = RETRANS + 1;
+    private static final int DPORT = SPORT + 2;
+    private static final int SRC = DPORT + 2;
+    private static final int DST = SRC + 16;
+    private static final int RQUEUE = DST + 16 + 4 + 8 + 4;
+    private static final int WQUEUE = RQUEUE + 4;
+    private static final int UID = WQUEUE + 4;
+    private static final int INODE = UID + 4;
+    private static final int MESSAGE = INODE + 4;
+
+    private final ByteBuffer reply = ByteBuffer.allocate(64 * 1024).order(ByteOrder.nativeOrder());
+    /** The same bytes, for the socket id's fields in network order. */
+    private final ByteBuffer network = ByteBuffer.wrap(reply.array()).order(ByteOrder.BIG_ENDIAN);
+
+    private final ByteBuffer request = ByteBuffer.allocate(REQUEST).order(ByteOrder.nativeOrder());
+    private int sequence;
+
+    /** libc through JNA's direct mapping: no proxy, no reflection per call. */
+    private static final class Libc {
+        static {
+            Native.register(Platform.C_LIBRARY_NAME);
+        }
+
+        static native int socket(int domain, int type, int protocol);
+
+        static native int setsockopt(int fd, int level, int name, byte[] value, int length);
+
+        static native NativeLong send(int fd, byte[] buffer, NativeLong length, int flags);
+
+        static native NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags);
+
+        static native int close(int fd);
+    }
+
+    /**
+     * Hands every LISTEN and SYN_SENT socket, IPv4 and IPv6, to {@code sink}; false when netlink could not be
+     * asked or did not answer in full (then nothing, or part, was handed on, and the caller reads /proc).
+     */
+    boolean read(ProcNetTcpReader.Sink sink) {
+        int fd;
+        try {
+            fd = Libc.socket(AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG);
+        } catch (LinkageError e) {
+            return false; // JNA's native part, or libc, not loadable
+        }
+        if (fd < 0) {
+            return false;
+        }
+        try {
+            byte[] timeout = ByteBuffer.allocate(16)
+                    .order(ByteOrder.nativeOrder())
+                    .putLong(2)
+                    .putLong(0)
+                    .array(); // struct timeval: a kernel that does not answer in 2 s is given up
+            Libc.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeout, timeout.length);
+            return dump(fd, AF_INET, sink) && dump(fd, AF_INET6, sink);
+        } finally {
+            Libc.close(fd);
+        }
+    }
+
+    private boolean dump(int fd, int family, ProcNetTcpReader.Sink sink) {
+        int seq = ++sequence;
+        request.clear();
+        request.putInt(REQUEST)
+                .putShort((short) SOCK_DIAG_BY_FAMILY)
+                .putShort(NLM_F_REQUEST_DUMP)
+                .putInt(seq)
+                .putInt(0)
+                .put((byte) family)
+                .put((byte) IPPROTO_TCP)
+                .put((byte) 0)
+                .put((byte) 0)
+                .putInt(1 << TCP_LISTEN | 1 << TCP_SYN_SENT);
+        while (request.hasRemaining()) {
+            request.put((byte) 0); // any socket id
+        }
+        if (Libc.send(fd, request.array(), new NativeLong(REQUEST), 0).longValue() != REQUEST) {
+            return false;
+        }
+        byte[] buffer = reply.array();
+        while (true) {
+            long n = Libc.recv(fd, buffer, new NativeLong(buffer.length), 0).longValue();
+            if (n <= 0) {
+                return false;
+            }
+            int at = 0;
+            while (at + HEADER <= n) {
+                int length = reply.getInt(at);
+                int type = reply.getShort(at + 4) & 0xFFFF;
+                if (length < HEADER || at + length > n) {
+                    return false;
+                }
+                if (reply.getInt(at + 8) == seq) {
+                    if (type == NLMSG_DONE) {
+                        return true;
+                    }
+                    if (type == NLMSG_ERROR) {
+                        return false;
+                    }
+                    if (type == SOCK_DIAG_BY_FAMILY && length >= MESSAGE) {
+                        socket(at, sink);
+                    }
+                }
+                at += (length + 3) & ~3;
+            }
+        }
+    }
+
+    /** One inet_diag_msg at {@code at} (its netlink header's offset). */
+    private void socket(int at, ProcNetTcpReader.Sink sink) {
+        int state = reply.get(at + STATE) & 0xFF;
+        int uid = reply.getInt(at + UID);
+        long inode = reply.getInt(at + INODE) & 0xFFFF_FFFFL;
+        if (state == TCP_LISTEN) {
+            sink.listener(new Listener(
+                    addressHi(at, SRC),
+                    addressLo(at, SRC),
+                    Short.toUnsignedInt(network.getShort(at + SPORT)),
+                    inode,
+                    Math.max(0, reply.getInt(at + RQUEUE)),
+                    Math.max(0, reply.getInt(at + WQUEUE)),
+                    uid,
+                    0,
+                    Listener.UNKNOWN));
+        } else if (state == TCP_SYN_SENT) {
+            sink.connecting(new Connecting(
+                    addressHi(at, DST),
+                    addressLo(at, DST),
+                    Short.toUnsignedInt(network.getShort(at + DPORT)),
+                    uid,
+                    inode,
+                    reply.get(at + RETRANS) & 0xFF));
+        }
+    }
+
+    private boolean isV4(int at) {
+        return (reply.get(at + FAMILY) & 0xFF) == AF_INET;
+    }
+
+    /** The high 64 bits of the address at {@code field}: 0 for IPv4. */
+    private long addressHi(int at, int field) {
+        return isV4(at) ? 0 : network.getLong(at + field);
+    }
+
+    private long addressLo(int at, int field) {
+        return isV4(at) ? Addresses.v4Lo(network.getInt(at + field)) : network.getLong(at + field + 8);
+    }
+}

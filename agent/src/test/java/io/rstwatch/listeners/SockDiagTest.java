@@ -1,0 +1,60 @@
+package io.rstwatch.listeners;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The netlink reader against this host's kernel: the same listeners as /proc/net/tcp says, socket by socket, and
+ * the backlog /proc does not show.
+ */
+class SockDiagTest {
+    /** "port inode" of every listener, to the listener, as one reader sees them. */
+    private static Map<String, Listener> listeners(boolean netlink) throws Exception {
+        Map<String, Listener> out = new TreeMap<>();
+        ProcNetTcpReader.Sink sink = l -> out.put(l.port() + " " + l.inode, l);
+        if (netlink) {
+            assertTrue(new SockDiag().read(sink), "netlink answered");
+        } else {
+            ProcNetTcpReader reader = new ProcNetTcpReader();
+            reader.read(Paths.get("/proc/net/tcp"), sink);
+            reader.read(Paths.get("/proc/net/tcp6"), sink);
+        }
+        return out;
+    }
+
+    @Test
+    void theSameListenersAsProcNetTcpWithTheirBacklogs() throws Exception {
+        try (ServerSocket v4 = new ServerSocket(0, 7, InetAddress.getLoopbackAddress());
+                ServerSocket v6 = new ServerSocket(0, 9, InetAddress.getByName("::1"))) {
+            Map<String, Listener> proc = listeners(false);
+            Map<String, Listener> kernel = listeners(true);
+            assertEquals(proc.keySet(), kernel.keySet(), "the same sockets, by port and inode");
+            for (Map.Entry<String, Listener> e : proc.entrySet()) {
+                Listener p = e.getValue();
+                Listener k = kernel.get(e.getKey());
+                assertEquals(p.address(), k.address(), e.getKey());
+                assertEquals(p.uid(), k.uid(), e.getKey());
+                assertEquals(0, p.backlog, "/proc does not show it");
+            }
+            Listener four = kernel.values().stream()
+                    .filter(l -> l.port() == v4.getLocalPort())
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals("127.0.0.1", four.address());
+            assertEquals(7, four.backlog);
+            Listener six = kernel.values().stream()
+                    .filter(l -> l.port() == v6.getLocalPort())
+                    .findFirst()
+                    .orElseThrow();
+            assertEquals("::1", six.address());
+            assertEquals(9, six.backlog);
+        }
+    }
+}
