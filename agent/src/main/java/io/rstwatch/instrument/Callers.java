@@ -18,10 +18,13 @@ public final class Callers {
     public static final class Caller {
         final String frame;
         final String library;
+        /** Made once: every failure of a connect storm hands the same text on. */
+        private final String text;
 
         Caller(String frame, String library) {
             this.frame = frame;
             this.library = library;
+            this.text = library.isEmpty() ? frame : frame + " via " + library;
         }
 
         /** "com.example.Poller.poll(Poller.java:42)". */
@@ -36,7 +39,7 @@ public final class Callers {
 
         @Override
         public String toString() {
-            return library.isEmpty() ? frame : frame + " via " + library;
+            return text;
         }
     }
 

@@ -53,6 +53,36 @@ final class ConnectRecorder {
     };
 
     private final Callers callers;
+    /**
+     * The caller last found on each thread, for which address, and when. A thread that fails to connect to the
+     * same address again within {@link #SAME_CALLER_NANOS} is taken to be the same code, so that a connect storm
+     * walks the stack about 20 times a second per thread, not once per failure; the counts stay exact.
+     */
+    private final ThreadLocal<LastCaller> lastCaller = new ThreadLocal<>();
+
+    static final long SAME_CALLER_NANOS = 50_000_000;
+
+    /**
+     * A thread's last caller (null when the connect was not the application's), and the address's row once a
+     * failure was counted there, looked up again should that row have given its place away.
+     */
+    private static final class LastCaller {
+        final SocketAddress remote;
+        final Callers.Caller caller;
+        final long foundAtNanos;
+        EndpointStats stats;
+
+        LastCaller(SocketAddress remote, Callers.Caller caller, long foundAtNanos) {
+            this.remote = remote;
+            this.caller = caller;
+            this.foundAtNanos = foundAtNanos;
+        }
+
+        boolean fresh(SocketAddress to, long nowNanos) {
+            return nowNanos - foundAtNanos < SAME_CALLER_NANOS && remote.equals(to);
+        }
+    }
+
     private final Listener listener;
     private final ListenBacklogs backlogs;
     private final long idleMillis;
@@ -101,10 +131,22 @@ final class ConnectRecorder {
         };
     }
 
+    /** The code connecting to {@code remote} on this thread, found again at most every 50 ms per address. */
+    private Callers.Caller callerOf(SocketAddress remote) {
+        long now = System.nanoTime();
+        LastCaller last = lastCaller.get();
+        if (last != null && last.fresh(remote, now)) {
+            return last.caller;
+        }
+        Callers.Caller found = callers.find();
+        lastCaller.set(new LastCaller(remote, found, now));
+        return found;
+    }
+
     /** java.net.Socket.connect threw. */
     void connectFailed(Object socket, SocketAddress remote, Throwable thrown) {
         try {
-            failure(remote, thrown, callers.find());
+            failure(remote, thrown, callerOf(remote));
         } catch (RuntimeException | LinkageError e) {
             // never into the application
         }
@@ -113,7 +155,7 @@ final class ConnectRecorder {
     /** A channel's connect threw, or left the connect pending (its caller is remembered for finishConnect). */
     void channelConnect(Object channel, SocketAddress remote, Throwable thrown, boolean connected) {
         try {
-            Callers.Caller caller = callers.find();
+            Callers.Caller caller = callerOf(remote);
             if (caller == null) {
                 return; // the agent's own, or JMX tooling's
             }
@@ -189,7 +231,17 @@ final class ConnectRecorder {
         }
         Cause cause = cause(thrown);
         InetSocketAddress endpoint = (InetSocketAddress) address;
-        endpointStats(endpoint).record(endpoint, cause, caller, clockMillis.getAsLong());
+        LastCaller last = lastCaller.get();
+        EndpointStats stats;
+        if (last != null && last.caller == caller && last.fresh(endpoint, System.nanoTime())) {
+            if (last.stats == null || last.stats.evicted) {
+                last.stats = endpointStats(endpoint);
+            }
+            stats = last.stats;
+        } else {
+            stats = endpointStats(endpoint);
+        }
+        stats.record(endpoint, cause, caller, clockMillis.getAsLong());
         listener.failed(endpoint, cause, caller);
     }
 
@@ -236,6 +288,7 @@ final class ConnectRecorder {
             return false;
         }
         endpoints.remove(eldest.getKey());
+        eldest.getValue().evicted = true;
         overflow.absorb(eldest.getValue());
         return true;
     }
@@ -271,6 +324,8 @@ final class ConnectRecorder {
         private volatile InetSocketAddress address;
 
         private volatile long lastMillis;
+        /** Folded into the overflow row: a thread that kept it must look its endpoint up again. */
+        volatile boolean evicted;
 
         EndpointStats(String endpoint, long createdMillis) {
             this.endpoint = endpoint;

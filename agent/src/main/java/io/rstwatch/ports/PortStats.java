@@ -71,6 +71,9 @@ public final class PortStats {
     private final LinkedHashSet<String> jvmCallers = new LinkedHashSet<>();
 
     private static final int MAX_JVM_CALLERS = 5;
+    /** The caller added to {@link #jvmCallers} last, so that the same one again needs no lock. */
+    private volatile String lastJvmCaller;
+
     final RateWindow refusedRate;
     final RateWindow refusedLocalClientsRate;
     final RateWindow resetsRate;
@@ -332,10 +335,16 @@ public final class PortStats {
 
     /** A failed connect to this port by code in this JVM (not from capture: on the application's thread). */
     public void recordJvmFailure(String caller, boolean count, long nowMillis) {
-        lastJvmFailureMillis = nowMillis;
+        if (lastJvmFailureMillis != nowMillis) {
+            lastJvmFailureMillis = nowMillis;
+        }
         if (count) {
             jvmFailures.incrementAndGet();
         }
+        if (caller.equals(lastJvmCaller)) {
+            return; // the most recent already: a storm of one caller's failures takes no lock
+        }
+        lastJvmCaller = caller;
         synchronized (jvmCallers) {
             jvmCallers.remove(caller);
             jvmCallers.add(caller);

@@ -116,6 +116,43 @@ class ConnectRecorderTest {
         assertEquals(ConnectRecorder.MAX_ENDPOINTS + 3, recorder.total(Cause.REFUSED), "no total goes backwards");
     }
 
+    /**
+     * Issue 14: a thread failing to the same address again and again reuses the caller it found (and the row),
+     * for 50 ms; every failure is still counted, and a row that gave its place away meanwhile is looked up again.
+     */
+    @Test
+    void aStormOfOneThreadsFailuresIsCountedExactlyWithItsCaller() throws Exception {
+        for (int i = 0; i < 10_000; i++) {
+            refused(7211);
+        }
+        assertEquals(10_000, recorder.total(Cause.REFUSED));
+        ConnectRecorder.EndpointStats row = recorder.endpoints().get(0);
+        assertEquals("127.0.0.1:7211", row.endpoint());
+        assertTrue(row.lastCaller().frame().startsWith("io.rstwatch.instrument.ConnectRecorderTest.refused("));
+        assertEquals(10_000, failed.size(), "each one handed on");
+
+        // Another thread keeps 7211's row and last caller; this one makes 7211 the least recent, idle row.
+        java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            other.submit(() -> refused(7211)).get();
+            for (int port = 1; port < ConnectRecorder.MAX_ENDPOINTS; port++) {
+                refused(port);
+            }
+            clock.addAndGet(600_000);
+            refused(5000); // takes the row of 7211, the least recent
+            assertFalse(
+                    recorder.endpoints().stream().anyMatch(r -> r.endpoint().equals("127.0.0.1:7211")),
+                    "7211 gave its row away");
+            other.submit(() -> refused(7211)).get(); // within 50 ms of that thread's last failure to 7211
+        } finally {
+            other.shutdown();
+        }
+        assertEquals(10_000 + 1 + ConnectRecorder.MAX_ENDPOINTS + 1, recorder.total(Cause.REFUSED), "none lost");
+        assertTrue(
+                recorder.endpoints().stream().anyMatch(r -> r.endpoint().equals("127.0.0.1:7211")),
+                "the failure after the row went found a row again");
+    }
+
     /** Fault-matrix row: an application failing to connect to a million endpoints. */
     @Test
     void aMillionFailingEndpointsKeepTheTableBoundedAndEveryFailureCounted() throws Exception {
