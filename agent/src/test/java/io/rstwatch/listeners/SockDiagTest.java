@@ -3,9 +3,13 @@ package io.rstwatch.listeners;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstwatch.testing.Await;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -33,9 +37,15 @@ class SockDiagTest {
     void theSameListenersAsProcNetTcpWithTheirBacklogs() throws Exception {
         try (ServerSocket v4 = new ServerSocket(0, 7, InetAddress.getLoopbackAddress());
                 ServerSocket v6 = new ServerSocket(0, 9, InetAddress.getByName("::1"))) {
-            Map<String, Listener> proc = listeners(false);
-            Map<String, Listener> kernel = listeners(true);
-            assertEquals(proc.keySet(), kernel.keySet(), "the same sockets, by port and inode");
+            // Other processes may open or close listeners between the two reads: read both again until they agree.
+            List<Map<String, Listener>> read = new ArrayList<>(List.of(Map.of(), Map.of()));
+            Await.until("both readers seeing the same listeners", Duration.ofSeconds(10), () -> {
+                read.set(0, listeners(false));
+                read.set(1, listeners(true));
+                return read.get(0).keySet().equals(read.get(1).keySet());
+            });
+            Map<String, Listener> proc = read.get(0);
+            Map<String, Listener> kernel = read.get(1);
             for (Map.Entry<String, Listener> e : proc.entrySet()) {
                 Listener p = e.getValue();
                 Listener k = kernel.get(e.getKey());
