@@ -80,12 +80,6 @@ public interface ListenerLookup {
     /** Who listens on the port now, on any address, or null. */
     Listening listeningOn(int port);
 
-    /** Who listens on the port now, on any address ("pid 4242 `java -jar collector.jar`"), or null. */
-    default String ownerOn(int port) {
-        Listening l = listeningOn(port);
-        return l == null ? null : l.owner();
-    }
-
     /** The connects on this host waiting for an answer from {@code port} (on any address), as last read. */
     List<Waiting> waitingFor(int port);
 

@@ -318,19 +318,24 @@ class PacketDecoderTest {
         assertTrue(d.has(DecodedPacket.SYN));
     }
 
-    @Test
-    void icmpv6PortUnreachable() {
+    /** A raw IPv6 packet: the server's ICMPv6 destination unreachable of this code, quoting the client's SYN. */
+    private static byte[] icmpv6Unreachable(IcmpV6Code code) {
         IpV6Packet quoted = ipv6(V6_CLIENT, V6_SERVER, IpNumber.TCP, syn(V6_CLIENT, V6_SERVER))
                 .build();
         IcmpV6CommonPacket.Builder icmp = new IcmpV6CommonPacket.Builder()
                 .srcAddr(V6_SERVER)
                 .dstAddr(V6_CLIENT)
                 .type(IcmpV6Type.DESTINATION_UNREACHABLE)
-                .code(IcmpV6Code.PORT_UNREACHABLE)
+                .code(code)
                 .payloadBuilder(new IcmpV6DestinationUnreachablePacket.Builder().payload(quoted))
                 .correctChecksumAtBuild(true);
-        byte[] raw = ipv6(V6_SERVER, V6_CLIENT, IpNumber.ICMPV6, icmp).build().getRawData();
-        DecodedPacket d = decode(raw, LinkTypes.RAW, Verdict.ICMP_PORT_UNREACHABLE);
+        return ipv6(V6_SERVER, V6_CLIENT, IpNumber.ICMPV6, icmp).build().getRawData();
+    }
+
+    @Test
+    void icmpv6PortUnreachable() {
+        DecodedPacket d =
+                decode(icmpv6Unreachable(IcmpV6Code.PORT_UNREACHABLE), LinkTypes.RAW, Verdict.ICMP_PORT_UNREACHABLE);
         assertEquals(7211, d.dstPort);
         assertEquals(41838, d.srcPort);
         assertEquals(Addresses.lo(V6_SERVER.getAddress()), d.dstLo);
@@ -355,17 +360,8 @@ class PacketDecoderTest {
             assertEquals(7211, d.dstPort);
             assertEquals(Addresses.lo(router.getAddress()), d.reporterLo);
         }
-        IpV6Packet quoted6 = ipv6(V6_CLIENT, V6_SERVER, IpNumber.TCP, syn(V6_CLIENT, V6_SERVER))
-                .build();
-        IcmpV6CommonPacket.Builder icmp6 = new IcmpV6CommonPacket.Builder()
-                .srcAddr(V6_SERVER)
-                .dstAddr(V6_CLIENT)
-                .type(IcmpV6Type.DESTINATION_UNREACHABLE)
-                .code(IcmpV6Code.COMMUNICATION_WITH_DST_PROHIBITED)
-                .payloadBuilder(new IcmpV6DestinationUnreachablePacket.Builder().payload(quoted6))
-                .correctChecksumAtBuild(true);
         DecodedPacket d6 = decode(
-                ipv6(V6_SERVER, V6_CLIENT, IpNumber.ICMPV6, icmp6).build().getRawData(),
+                icmpv6Unreachable(IcmpV6Code.COMMUNICATION_WITH_DST_PROHIBITED),
                 LinkTypes.RAW,
                 Verdict.ICMP_UNREACHABLE);
         assertEquals(DecodedPacket.ICMPV6 | 1, d6.icmpCode);

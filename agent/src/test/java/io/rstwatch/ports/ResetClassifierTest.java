@@ -28,6 +28,8 @@ class ResetClassifierTest {
     private static final long REMOTE = Addresses.v4Lo(0xC0000209); // 192.0.2.9, TEST-NET-1: never local
 
     private HostView host;
+    /** The fake /proc the host view reads. */
+    private Path proc;
     /** Ports that listen now or did lately, as the listener inventory would say. */
     private final Set<Integer> recentlyListening = new HashSet<>();
 
@@ -37,6 +39,7 @@ class ResetClassifierTest {
 
     @BeforeEach
     void host(@TempDir Path proc) throws Exception {
+        this.proc = proc;
         Files.createDirectories(proc.resolve("sys/net/ipv4"));
         Files.writeString(proc.resolve("sys/net/ipv4/ip_local_port_range"), "32768\t60999\n");
         host = new HostView(proc);
@@ -234,14 +237,10 @@ class ResetClassifierTest {
      * the kernel retries its SYN after that soft error.
      */
     @Test
-    void theKernelsLastSynMarksAnAttemptGivenUpAndAnIcmpAnswerIsNoSilence(@TempDir Path proc) throws Exception {
-        Files.createDirectories(proc.resolve("sys/net/ipv4"));
+    void theKernelsLastSynMarksAnAttemptGivenUpAndAnIcmpAnswerIsNoSilence() throws Exception {
         Files.writeString(proc.resolve("sys/net/ipv4/tcp_syn_retries"), "2\n");
-        host = new HostView(proc);
         host.refresh();
         assertEquals(2, host.synRetries());
-        classifier = new ResetClassifier(
-                host, ListenerLookup.NONE, table, new ScanDetector(32, (s, p) -> {}), EventSink.NONE);
         DecodedPacket syn = segment(LOOPBACK, 41000, REMOTE, 5432, DecodedPacket.SYN, 1000, 0);
         classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 0);
         classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000);
