@@ -16,9 +16,17 @@ final class DuplicateFilter {
     private static final int SLOTS = 4096;
     private static final long WINDOW_MICROS = 20_000;
 
-    private final long[] keys = new long[SLOTS];
-    private final long[] times = new long[SLOTS];
-    private final int[] ifindexes = new int[SLOTS];
+    /**
+     * Low 24 bits of a slot's second long: the interface index + 1 (0: not known); above them the time in µs,
+     * whose top bits fall off: only differences of up to days are ever compared.
+     */
+    private static final int IFINDEX_BITS = 24;
+
+    private static final long IFINDEX_MASK = (1L << IFINDEX_BITS) - 1;
+
+    /** Per slot, side by side so that a packet costs one cache line: the fingerprint, then time and interface. */
+    private final long[] slots = new long[2 * SLOTS];
+
     private final boolean shared;
 
     /** @param shared whether several capture threads use this filter */
@@ -38,14 +46,16 @@ final class DuplicateFilter {
 
     private boolean check(DecodedPacket d, int ifindex, long timestampMicros) {
         long key = hash(d);
-        int slot = Fingerprints.slot(key, SLOTS);
-        boolean duplicate = keys[slot] == key
-                && (ifindexes[slot] != ifindex || ifindex < 0)
-                && Math.abs(timestampMicros - times[slot]) <= WINDOW_MICROS;
+        int i = 2 * Fingerprints.slot(key, SLOTS);
+        long seen = slots[i + 1];
+        long interfaceTag = (ifindex + 1) & IFINDEX_MASK; // -1, not known, is 0
+        boolean duplicate = slots[i] == key
+                && ((seen & IFINDEX_MASK) != interfaceTag || interfaceTag == 0)
+                && Math.abs((timestampMicros << IFINDEX_BITS) - (seen & ~IFINDEX_MASK) >> IFINDEX_BITS)
+                        <= WINDOW_MICROS;
         if (!duplicate) {
-            keys[slot] = key;
-            times[slot] = timestampMicros;
-            ifindexes[slot] = ifindex;
+            slots[i] = key;
+            slots[i + 1] = timestampMicros << IFINDEX_BITS | interfaceTag;
         }
         return duplicate;
     }

@@ -10,17 +10,19 @@ import java.nio.ByteOrder;
 
 /**
  * Reads packets in batches, one JNI crossing per batch instead of several per packet: pcap_dispatch hands each
- * packet to libpcap's own pcap_dump (as {@code tcpdump -w} does), which writes it into a memory stream over a
- * buffer of ours; Java then walks the records in that buffer. The buffer is rewound after every batch, so only
- * the headers of the current batch (the snap length cuts the rest) are ever held.
+ * packet to libpcap's own pcap_dump (as {@code tcpdump -w} does), which appends it to a stdio stream whose buffer
+ * is ours and big enough for a whole batch; Java then walks the records in that buffer and discards them
+ * (__fpurge), so nothing is ever written to the stream's file (/dev/null) and each packet is copied once. The
+ * stream takes no lock (FSETLOCKING_BYCALLER: only this thread uses it). Only the headers of the current batch
+ * (the snap length cuts the rest) are ever held.
  */
 final class PcapBatches implements AutoCloseable {
     /** Records per batch: each is at most 16 + SNAPLEN bytes, so a batch always fits the buffer. */
     static final int BATCH = 2048;
 
-    private static final int FILE_HEADER = 24;
     private static final int RECORD_HEADER = 16;
-    private static final int SEEK_SET = 0;
+    private static final int IOFBF = 0;
+    private static final int FSETLOCKING_BYCALLER = 2;
 
     private final Pointer pcap;
     private final Memory buffer;
@@ -36,17 +38,23 @@ final class PcapBatches implements AutoCloseable {
 
     PcapBatches(Pointer pcap, int snaplen) {
         this.pcap = pcap;
-        this.buffer = new Memory(FILE_HEADER + (long) BATCH * (RECORD_HEADER + snaplen) + 4096);
+        this.buffer = new Memory((long) BATCH * (RECORD_HEADER + snaplen) + 4096);
         this.records = buffer.getByteBuffer(0, buffer.size()).order(ByteOrder.nativeOrder());
-        this.file = LibC.fmemopen(buffer, buffer.size(), "wb");
+        this.file = LibC.fopen("/dev/null", "w");
         if (file == null) {
-            throw new IllegalStateException("fmemopen failed");
+            throw new IllegalStateException("cannot open /dev/null");
         }
+        if (LibC.setvbuf(file, buffer, IOFBF, buffer.size()) != 0) {
+            LibC.fclose(file);
+            throw new IllegalStateException("setvbuf failed");
+        }
+        LibC.__fsetlocking(file, FSETLOCKING_BYCALLER);
         this.dumper = Direct.pcap_dump_fopen(pcap, file);
         if (dumper == null) {
             LibC.fclose(file);
             throw new IllegalStateException("pcap_dump_fopen failed");
         }
+        LibC.__fpurge(file); // the savefile header
         this.dumpCallback = NativeLibrary.getInstance(LibPcap.name()).getFunction("pcap_dump");
     }
 
@@ -59,9 +67,8 @@ final class PcapBatches implements AutoCloseable {
         if (n <= 0) {
             return n;
         }
-        Direct.pcap_dump_flush(dumper);
-        long end = Math.min(Direct.pcap_dump_ftell(dumper), records.capacity());
-        int pos = FILE_HEADER;
+        long end = Math.min(LibC.__fpending(file), records.capacity());
+        int pos = 0;
         while (pos + RECORD_HEADER <= end) {
             long seconds = records.getInt(pos) & 0xFFFF_FFFFL;
             long micros = records.getInt(pos + 4) & 0xFFFF_FFFFL;
@@ -75,13 +82,14 @@ final class PcapBatches implements AutoCloseable {
             sink.packet(scratch, copy, seconds * 1_000_000L + micros);
             pos = start + caplen;
         }
-        LibC.fseek(file, FILE_HEADER, SEEK_SET);
+        LibC.__fpurge(file);
         return n;
     }
 
     @Override
     public void close() {
-        Direct.pcap_dump_close(dumper); // closes the memory stream too
+        LibC.__fpurge(file);
+        Direct.pcap_dump_close(dumper); // closes the stream too; the buffer is ours and outlives it
     }
 
     /** libpcap, direct-mapped. */
@@ -96,14 +104,10 @@ final class PcapBatches implements AutoCloseable {
 
         static native Pointer pcap_dump_fopen(Pointer pcap, Pointer file);
 
-        static native int pcap_dump_flush(Pointer dumper);
-
-        static native long pcap_dump_ftell(Pointer dumper);
-
         static native void pcap_dump_close(Pointer dumper);
     }
 
-    /** The C library, direct-mapped: memory streams. */
+    /** The C library, direct-mapped: a stdio stream over a buffer of ours (glibc's and musl's stdio_ext.h). */
     static final class LibC {
         static {
             Native.register(LibC.class, NativeLibrary.getInstance("c"));
@@ -111,9 +115,15 @@ final class PcapBatches implements AutoCloseable {
 
         private LibC() {}
 
-        static native Pointer fmemopen(Pointer buffer, long size, String mode);
+        static native Pointer fopen(String path, String mode);
 
-        static native int fseek(Pointer file, long offset, int whence);
+        static native int setvbuf(Pointer file, Pointer buffer, int mode, long size);
+
+        static native int __fsetlocking(Pointer file, int type);
+
+        static native long __fpending(Pointer file);
+
+        static native void __fpurge(Pointer file);
 
         static native int fclose(Pointer file);
     }

@@ -26,16 +26,33 @@ final class PendingAttempts {
     /** A SYN-ACK after the attempt went unanswered: slow. */
     static final int SLOW = 4;
 
-    private static final byte NONE = 0;
-    private static final byte WAITING = 1;
-    private static final byte WENT_UNANSWERED = 2;
-    private static final byte ANSWERED_BY_ICMP = 3;
+    private static final int NONE = 0;
+    private static final int WAITING = 1;
+    private static final int WENT_UNANSWERED = 2;
+    private static final int ANSWERED_BY_ICMP = 3;
 
-    private final long[] keys = new long[SLOTS];
-    private final long[] firstSeen = new long[SLOTS];
-    private final byte[] states = new byte[SLOTS];
-    /** SYNs seen for the attempt, up to 127. */
-    private final byte[] syns = new byte[SLOTS];
+    /*
+     * One long per attempt, so that a SYN costs one cache line, not one per field (under a flood every SYN is a
+     * new attempt at a random slot, and a miss per field was a quarter of the capture thread's time):
+     *
+     *  63                              32 31                     9 8           2 1     0
+     * +----------------------------------+------------------------+-------------+-------+
+     * | key's high half (the slot is      | first seen, in units   | SYNs seen   | state |
+     * | most of the low half)             | of 1,024 ms, wrapping  | (up to 127) |       |
+     * +----------------------------------+------------------------+-------------+-------+
+     */
+    private static final int STATE_BITS = 2;
+    private static final int SYNS_SHIFT = STATE_BITS;
+    private static final int SYNS_BITS = 7;
+    private static final int SEEN_SHIFT = SYNS_SHIFT + SYNS_BITS;
+    private static final int SEEN_BITS = 32 - SEEN_SHIFT;
+    private static final long SEEN_MASK = (1L << SEEN_BITS) - 1;
+    /** About one second: the age limit is minutes, and 23 bits of these wrap after 99 days, not 2^23 ms. */
+    private static final int SEEN_UNIT_SHIFT = 10;
+
+    private final long[] attempts = new long[SLOTS];
+    /** What {@link #touch} read: kept so that the read is not optimised away. */
+    private long touched;
 
     /**
      * A SYN: {@link #UNANSWERED} when it is the first retransmission of an attempt still waiting, {@link #LAST}
@@ -44,25 +61,32 @@ final class PendingAttempts {
     int syn(DecodedPacket d, long nowMillis, int synRetries) {
         long key = Fingerprints.mix(Fingerprints.endpoints(d), d.seq);
         int slot = Fingerprints.slot(key, SLOTS);
-        if (keys[slot] == key && states[slot] != NONE && nowMillis - firstSeen[slot] <= MAX_AGE_MILLIS) {
-            if (states[slot] == ANSWERED_BY_ICMP) {
-                return 0;
-            }
-            if (syns[slot] < Byte.MAX_VALUE) {
-                syns[slot]++;
-            }
-            int meaning = syns[slot] == synRetries + 1 ? LAST : 0;
-            if (states[slot] == WAITING) {
-                states[slot] = WENT_UNANSWERED;
-                meaning |= UNANSWERED;
-            }
-            return meaning;
+        long entry = attempts[slot];
+        int state = live(entry, key, nowMillis);
+        if (state == NONE) {
+            attempts[slot] = entry(key, nowMillis, 1, WAITING);
+            return 0;
         }
-        keys[slot] = key;
-        firstSeen[slot] = nowMillis;
-        states[slot] = WAITING;
-        syns[slot] = 1;
-        return 0;
+        if (state == ANSWERED_BY_ICMP) {
+            return 0;
+        }
+        int syns = Math.min(Byte.MAX_VALUE, syns(entry) + 1);
+        int meaning = syns == synRetries + 1 ? LAST : 0;
+        if (state == WAITING) {
+            state = WENT_UNANSWERED;
+            meaning |= UNANSWERED;
+        }
+        attempts[slot] = entry & ~0x1FFL | (long) syns << SYNS_SHIFT | state;
+        return meaning;
+    }
+
+    /**
+     * Reads the SYN's slot and nothing else: called for each SYN of a run of packets before any of them is
+     * counted, so that the cache misses of a flood's SYNs (each a new attempt at a random slot) overlap instead
+     * of stalling the capture thread one after another.
+     */
+    void touch(DecodedPacket d) {
+        touched ^= attempts[Fingerprints.slot(Fingerprints.mix(Fingerprints.endpoints(d), d.seq), SLOTS)];
     }
 
     /**
@@ -72,23 +96,50 @@ final class PendingAttempts {
     int synAck(DecodedPacket d, long nowMillis, int synRetries) {
         long key = Fingerprints.mix(Fingerprints.endpointsReversed(d), (d.ack - 1) & 0xFFFF_FFFFL);
         int slot = Fingerprints.slot(key, SLOTS);
-        if (keys[slot] != key || states[slot] == NONE) {
+        long entry = attempts[slot];
+        if (!sameKey(entry, key) || state(entry) == NONE) {
             return 0;
         }
-        int meaning = 0;
-        if (states[slot] == WENT_UNANSWERED && nowMillis - firstSeen[slot] <= MAX_AGE_MILLIS) {
-            meaning = SLOW | (syns[slot] >= synRetries + 1 ? LAST : 0);
+        attempts[slot] = 0;
+        if (live(entry, key, nowMillis) == WENT_UNANSWERED) {
+            return SLOW | (syns(entry) >= synRetries + 1 ? LAST : 0);
         }
-        states[slot] = NONE;
-        return meaning;
+        return 0;
     }
 
     /** An ICMP error quoting the attempt's SYN ({@code d} as the decoder gives the quoted segment) answered it. */
     void answeredByIcmp(DecodedPacket d, long nowMillis) {
         long key = Fingerprints.mix(Fingerprints.endpoints(d), d.seq);
         int slot = Fingerprints.slot(key, SLOTS);
-        if (keys[slot] == key && states[slot] != NONE && nowMillis - firstSeen[slot] <= MAX_AGE_MILLIS) {
-            states[slot] = ANSWERED_BY_ICMP;
+        long entry = attempts[slot];
+        if (live(entry, key, nowMillis) != NONE) {
+            attempts[slot] = entry & ~0x3L | ANSWERED_BY_ICMP;
         }
+    }
+
+    /** The state of the attempt in {@code entry} if it is {@code key}'s and not too old, else NONE. */
+    private static int live(long entry, long key, long nowMillis) {
+        if (!sameKey(entry, key)) {
+            return NONE;
+        }
+        long age = ((nowMillis >>> SEEN_UNIT_SHIFT) - (entry >>> SEEN_SHIFT & SEEN_MASK)) & SEEN_MASK;
+        return age << SEEN_UNIT_SHIFT <= MAX_AGE_MILLIS ? state(entry) : NONE;
+    }
+
+    private static boolean sameKey(long entry, long key) {
+        return (entry ^ key) >>> 32 == 0;
+    }
+
+    private static int state(long entry) {
+        return (int) entry & 0x3;
+    }
+
+    private static int syns(long entry) {
+        return (int) (entry >>> SYNS_SHIFT) & 0x7F;
+    }
+
+    private static long entry(long key, long nowMillis, int syns, int state) {
+        long seen = nowMillis >>> SEEN_UNIT_SHIFT & SEEN_MASK;
+        return key & 0xFFFF_FFFF_0000_0000L | seen << SEEN_SHIFT | (long) syns << SYNS_SHIFT | state;
     }
 }

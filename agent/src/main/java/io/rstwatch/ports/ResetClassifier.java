@@ -10,6 +10,7 @@ import io.rstwatch.plugin.RstwatchEvent;
 import io.rstwatch.plugin.Scope;
 import io.rstwatch.plugin.UnansweredConnect;
 import io.rstwatch.plugin.UnreachableConnect;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 
@@ -36,6 +37,8 @@ public final class ResetClassifier {
     private final RecentAttempts answered = new RecentAttempts();
     /** SYNs in flight: a SYN sent again is an attempt nothing answered. */
     private final PendingAttempts pending = new PendingAttempts();
+    /** The parts of plugin events that a flood repeats, made once. */
+    private final EventParts parts = new EventParts();
 
     ResetClassifier(HostView host, ListenerLookup listeners, PortTable table, ScanDetector scans, EventSink events) {
         this.host = host;
@@ -43,6 +46,16 @@ public final class ResetClassifier {
         this.table = table;
         this.scans = scans;
         this.events = events;
+    }
+
+    /**
+     * Prepares to count a packet soon: with the packets of a batch decoded first and each touched, their table
+     * look-ups overlap in memory (see {@link PendingAttempts#touch}).
+     */
+    public void touch(Verdict what, DecodedPacket d) {
+        if (what == Verdict.TCP_SYN) {
+            pending.touch(d);
+        }
     }
 
     /**
@@ -165,11 +178,11 @@ public final class ResetClassifier {
                     kind,
                     sent,
                     scope,
-                    new InetSocketAddress(Addresses.inet(svcHi, svcLo), port),
-                    new InetSocketAddress(Addresses.inet(peerHi, peerLo), peerPort),
+                    parts.service(svcHi, svcLo, port),
+                    parts.peer(peerHi, peerLo, peerPort),
                     ifindex,
                     icmpCode,
-                    nowMillis));
+                    parts.instant(nowMillis)));
         }
     }
 
@@ -182,8 +195,7 @@ public final class ResetClassifier {
             InetSocketAddress peer,
             int ifindex,
             int icmpCode,
-            long nowMillis) {
-        Instant time = Instant.ofEpochMilli(nowMillis);
+            Instant time) {
         String on = ifindex < 0 ? "any" : host.interfaceName(ifindex);
         return switch (kind) {
             case REFUSED -> new RefusedConnection(time, scope, service, peer, on, sent);
@@ -200,5 +212,49 @@ public final class ResetClassifier {
                         on,
                         sent);
         };
+    }
+
+    /**
+     * Under a flood most events share their service address, their peer's address and their millisecond: each
+     * is made once and handed on while it repeats, instead of allocating them anew for every event (at 100,000
+     * events a second those allocations and the page faults of a growing heap were most of the capture thread's
+     * time with plugins). Each last value is one immutable object, read once, so several capture threads may
+     * share this without a lock: at worst a thread makes its own.
+     */
+    private static final class EventParts {
+        private record Service(long hi, long lo, int port, InetSocketAddress address) {}
+
+        private record Peer(long hi, long lo, InetAddress address) {}
+
+        private Service service = new Service(0, 0, -1, null);
+        private Peer peer = new Peer(0, 0, null);
+        private Instant instant = Instant.EPOCH;
+
+        InetSocketAddress service(long hi, long lo, int port) {
+            Service s = service;
+            if (s.hi != hi || s.lo != lo || s.port != port) {
+                s = new Service(hi, lo, port, new InetSocketAddress(Addresses.inet(hi, lo), port));
+                service = s;
+            }
+            return s.address;
+        }
+
+        InetSocketAddress peer(long hi, long lo, int port) {
+            Peer p = peer;
+            if (p.address == null || p.hi != hi || p.lo != lo) {
+                p = new Peer(hi, lo, Addresses.inet(hi, lo));
+                peer = p;
+            }
+            return new InetSocketAddress(p.address, port);
+        }
+
+        Instant instant(long millis) {
+            Instant i = instant;
+            if (i.toEpochMilli() != millis) {
+                i = Instant.ofEpochMilli(millis);
+                instant = i;
+            }
+            return i;
+        }
     }
 }

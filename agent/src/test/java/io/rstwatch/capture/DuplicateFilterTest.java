@@ -63,4 +63,16 @@ class DuplicateFilterTest {
         assertFalse(filter.isDuplicate(rst(50000, 0, 1), 3, 2_000_000));
         assertFalse(filter.isDuplicate(rst(50000, 0, 1), 4, 2_020_001), "just past it");
     }
+
+    @Test
+    void wallClockTimesAndLargeInterfaceIndexesKeepTheirMeaning() {
+        DuplicateFilter filter = new DuplicateFilter(false);
+        long now = 1_795_000_000_000_000L; // µs since 1970, November 2026: more bits than a slot keeps
+        DecodedPacket d = rst(41838, 0, 1);
+        assertFalse(filter.isDuplicate(d, 70_000, now));
+        assertTrue(filter.isDuplicate(d, 70_001, now + 19_999), "veth numbers on a long-lived container host");
+        assertFalse(filter.isDuplicate(d, 70_000, now + 30_000), "the same interface again");
+        assertFalse(filter.isDuplicate(d, 70_001, now + 60_000), "past the window");
+        assertTrue(filter.isDuplicate(d, 70_000, now + 60_000 - 20_000), "within it, backwards");
+    }
 }
