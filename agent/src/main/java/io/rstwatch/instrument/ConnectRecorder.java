@@ -247,6 +247,9 @@ final class ConnectRecorder {
 
     /** Why a connect failed, from what it threw. */
     static Cause cause(Throwable t) {
+        if (t instanceof ConnectException && "Connection refused".equals(t.getMessage())) {
+            return Cause.REFUSED; // the JDK's words on Linux: a loop on a closed port needs no lower-casing
+        }
         String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
         if (t instanceof SocketTimeoutException || m.contains("timed out")) {
             return Cause.TIMED_OUT;

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
- * The plugins of {@code plugins=DIR}: one {@link PluginJar} per jar, in file-name order. Events go to every jar's
- * queue; a port's name comes from the first jar that names it. With no plugins, {@link #admit()} is false and
+ * The plugins of {@code plugins=DIR}: one {@link PluginJar} per jar, in file-name order. Events go to the
+ * queue of every jar whose plugins handle events (override onEvent); a port's name comes from the first jar that names it. With no plugins, {@link #admit()} is false and
  * the capture threads build no events at all.
  */
 public final class PluginHost implements EventSink {

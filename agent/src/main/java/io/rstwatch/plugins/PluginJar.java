@@ -32,8 +32,6 @@ import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -58,7 +56,7 @@ final class PluginJar implements Runnable {
     private final Path jar;
     private final String name;
     private final ClassLoader apiLoader;
-    private final BlockingQueue<RstwatchEvent> queue = new ArrayBlockingQueue<>(QUEUE);
+    private final EventQueue queue = new EventQueue(QUEUE);
     /** Event kinds added after API version 1: a plugin built before them may not know them. */
     private static final Set<Class<?>> NEWER_KINDS = Set.of(UnansweredConnect.class, UnreachableConnect.class);
     /** The kinds each plugin showed it does not handle; only the jar's thread touches it. */
@@ -79,6 +77,9 @@ final class PluginJar implements Runnable {
     }
 
     private volatile State state = State.STARTING;
+    /** False once the jar's plugins are loaded and none of them overrides onEvent: then no event is queued. */
+    private volatile boolean wantsEvents = true;
+
     private volatile String disabledBecause = "";
     private volatile boolean stopping;
     private volatile String lastError = "";
@@ -107,21 +108,26 @@ final class PluginJar implements Runnable {
         return !disabled() && !stopping;
     }
 
-    /** Whether an event offered now would be queued (not disabled, queue not full). */
+    /** Whether events are queued for this jar: not disabled, and some plugin of it handles them. */
+    private boolean acceptingEvents() {
+        return wantsEvents && accepting();
+    }
+
+    /** Whether an event offered now would be queued (accepting events, queue not full). */
     boolean hasRoom() {
-        return accepting() && queue.remainingCapacity() > 0;
+        return acceptingEvents() && queue.hasRoom();
     }
 
     /** Counts an event this jar would have been offered but that was not built, since no jar had room. */
     void countDropped() {
-        if (accepting()) {
+        if (acceptingEvents()) {
             dropped.incrementAndGet();
         }
     }
 
     /** From any thread, capture threads included: never blocks. */
     void offer(RstwatchEvent event) {
-        if (accepting() && !queue.offer(event)) {
+        if (acceptingEvents() && !queue.offer(event)) {
             dropped.incrementAndGet();
         }
     }
@@ -150,6 +156,10 @@ final class PluginJar implements Runnable {
         List<RstwatchPlugin> plugins = load();
         if (plugins == null) {
             return;
+        }
+        if (plugins.stream().noneMatch(PluginJar::handlesEvents)) {
+            wantsEvents = false; // a jar that only names ports: a flood's events would be built for nothing
+            queue.clear();
         }
         state = State.RUNNING;
         try {
@@ -192,6 +202,16 @@ final class PluginJar implements Runnable {
             for (RstwatchPlugin p : plugins) {
                 call(p, "stop", () -> p.stop());
             }
+        }
+    }
+
+    /** Whether the plugin's class (or a superclass of it) overrides onEvent; if unsure, yes. */
+    private static boolean handlesEvents(RstwatchPlugin plugin) {
+        try {
+            return plugin.getClass().getMethod("onEvent", RstwatchEvent.class).getDeclaringClass()
+                    != RstwatchPlugin.class;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return true;
         }
     }
 
