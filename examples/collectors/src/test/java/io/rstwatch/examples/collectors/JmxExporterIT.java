@@ -56,6 +56,9 @@ class JmxExporterIT {
             assertTrue(
                     metrics.contains("\nrstwatch_port_unanswered_total{port=\"7211\",scope=\"local\"} 0.0\n"), metrics);
             assertTrue(metrics.contains("\nrstwatch_tcp_alert_notifications_dropped_total 0.0\n"), metrics);
+            // AlertLevel, a string, as a number: the demo's 2 refusals a second are at alert.warn (1.0).
+            assertTrue(metrics.contains("# TYPE rstwatch_tcp_alert_level gauge"), metrics);
+            assertTrue(metrics.matches("(?s).*\nrstwatch_tcp_alert_level [012]\\.0\n.*"), metrics);
         }
     }
 
