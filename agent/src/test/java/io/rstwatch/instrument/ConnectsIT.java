@@ -55,19 +55,22 @@ class ConnectsIT {
             int channel = Loopback.closedPort();
             int nio = Loopback.closedPort();
             int http = Loopback.closedPort();
+            int url = Loopback.closedPort();
             jvm.send("socket 127.0.0.1 " + socket);
             jvm.send("channel 127.0.0.1 " + channel);
             jvm.send("nio 127.0.0.1 " + nio);
             jvm.send("http 127.0.0.1 " + http);
+            jvm.send("url 127.0.0.1 " + url);
             jvm.send("timeout " + silent.address() + " 7211");
-            jvm.awaitStdout("done", 5, WAIT);
+            jvm.awaitStdout("done", 6, WAIT);
             assertTrue(!jvm.stdout().contains("connected?!"), jvm.stdout());
 
             String[][] cases = {
                 {"127.0.0.1:" + socket, "Connector.viaSocket("},
                 {"127.0.0.1:" + channel, "Connector.viaChannel("},
                 {"127.0.0.1:" + nio, "Connector.viaNio("},
-                {"127.0.0.1:" + http, "Connector.viaHttpClient("}
+                {"127.0.0.1:" + http, "Connector.viaHttpClient("},
+                {"127.0.0.1:" + url, "Connector.viaUrlConnection("}
             };
             for (String[] c : cases) {
                 CompositeData r = row(jvm, c[0]);

@@ -54,6 +54,9 @@ public final class Connector {
                     case "http":
                         viaHttpClient(to);
                         break;
+                    case "url":
+                        viaUrlConnection(to);
+                        break;
                     case "timeout":
                         viaTimeout(to);
                         break;
@@ -101,6 +104,19 @@ public final class Connector {
                 HttpRequest.newBuilder(URI.create("http://" + to.getHostString() + ":" + to.getPort() + "/"))
                         .build(),
                 HttpResponse.BodyHandlers.discarding());
+    }
+
+    static void viaUrlConnection(InetSocketAddress to) throws IOException {
+        java.net.HttpURLConnection c =
+                (java.net.HttpURLConnection) URI.create("http://" + to.getHostString() + ":" + to.getPort() + "/")
+                        .toURL()
+                        .openConnection();
+        c.setConnectTimeout(2000);
+        try {
+            c.getResponseCode();
+        } finally {
+            c.disconnect();
+        }
     }
 
     static void viaTimeout(InetSocketAddress to) throws IOException {
