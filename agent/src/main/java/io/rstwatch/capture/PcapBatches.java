@@ -42,7 +42,8 @@ final class PcapBatches implements AutoCloseable {
         this.records = buffer.getByteBuffer(0, buffer.size()).order(ByteOrder.nativeOrder());
         this.file = LibC.fopen("/dev/null", "w");
         if (file == null) {
-            throw new IllegalStateException("cannot open /dev/null");
+            throw new IllegalStateException("cannot open /dev/null, through which packets are read in batches: give"
+                    + " the JVM's container a /dev (or `mknod -m 666 /dev/null c 1 3`)");
         }
         if (LibC.setvbuf(file, buffer, IOFBF, buffer.size()) != 0) {
             LibC.fclose(file);
