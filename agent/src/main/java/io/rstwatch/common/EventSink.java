@@ -18,9 +18,15 @@ public interface EventSink {
         public void publish(RstwatchEvent event) {}
     };
 
-    /** True when an event built now would be delivered to some plugin; false counts it as dropped. */
+    /**
+     * True when a connection event built now would be delivered to some plugin; false counts it as held back (a
+     * plugin's budget is spent) or dropped (no room).
+     */
     boolean admit();
 
-    /** Hands the event on; never blocks. Call after {@link #admit()} said yes. */
+    /**
+     * Hands the event on; never blocks. A connection event only after {@link #admit()} said yes; an alert change,
+     * rare and never held back, without asking.
+     */
     void publish(RstwatchEvent event);
 }

@@ -209,14 +209,13 @@ public final class KernelTcp implements Part, TcpMXBean {
             e.failedPerSecond = rate;
             e.message = message;
             e.commit();
-            if (events.admit()) {
-                events.publish(new AlertChange(
-                        Instant.ofEpochMilli(c.sampledAtMillis()),
-                        AlertChange.Level.valueOf(before.name()),
-                        AlertChange.Level.valueOf(now.name()),
-                        rate,
-                        message));
-            }
+            // Rare, so built without asking admit(): a flood that spends the plugins' budgets must not hide it.
+            events.publish(new AlertChange(
+                    Instant.ofEpochMilli(c.sampledAtMillis()),
+                    AlertChange.Level.valueOf(before.name()),
+                    AlertChange.Level.valueOf(now.name()),
+                    rate,
+                    message));
         }
         TcpCountersEvent e = new TcpCountersEvent();
         e.attemptFails = c.get(TcpCounter.ATTEMPT_FAILS);

@@ -93,21 +93,23 @@ public final class PluginHost implements EventSink {
     }
 
     /**
-     * Asked before building an event: true when some plugin jar has room for it. When none has, the event counts
-     * as dropped for each jar and is not built at all: a flood then costs the capture thread no allocation.
+     * Asked before building an event: true when some plugin jar has room for it (queue not full, the budget its
+     * plugins asked for not spent this second). When none has, the event is not built at all, and counts as held
+     * back or dropped for each jar: a flood then costs the capture thread no allocation.
      */
     @Override
     public boolean admit() {
         if (jars.isEmpty()) {
             return false;
         }
+        long now = System.nanoTime();
         for (PluginJar j : jars) {
-            if (j.hasRoom()) {
+            if (j.hasRoom(now)) {
                 return true;
             }
         }
         for (PluginJar j : jars) {
-            j.countDropped();
+            j.countNotBuilt(now);
         }
         return false;
     }
@@ -115,8 +117,9 @@ public final class PluginHost implements EventSink {
     /** Hands the event to every plugin jar's queue; never blocks. Call after {@link #admit()}. */
     @Override
     public void publish(RstwatchEvent event) {
+        long now = System.nanoTime();
         for (PluginJar j : jars) {
-            j.offer(event);
+            j.offer(event, now);
         }
     }
 

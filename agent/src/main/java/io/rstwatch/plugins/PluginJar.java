@@ -6,6 +6,7 @@ import io.rstwatch.config.ConfigFiles;
 import io.rstwatch.jmx.PluginRow;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
+import io.rstwatch.plugin.AlertChange;
 import io.rstwatch.plugin.PluginContext;
 import io.rstwatch.plugin.RstwatchEvent;
 import io.rstwatch.plugin.RstwatchPlugin;
@@ -79,6 +80,10 @@ final class PluginJar implements Runnable {
     private volatile State state = State.STARTING;
     /** False once the jar's plugins are loaded and none of them overrides onEvent: then no event is queued. */
     private volatile boolean wantsEvents = true;
+    /** The most events a second any of the jar's plugins asks for; held back beyond it, before being built. */
+    private volatile EventBudget budget = EventBudget.UNLIMITED;
+    /** A plugin that asks for fewer than the jar's budget has its own; only the jar's thread touches it. */
+    private final Map<RstwatchPlugin, EventBudget> ownBudgets = new IdentityHashMap<>();
 
     private volatile String disabledBecause = "";
     private volatile boolean stopping;
@@ -113,21 +118,32 @@ final class PluginJar implements Runnable {
         return wantsEvents && accepting();
     }
 
-    /** Whether an event offered now would be queued (accepting events, queue not full). */
-    boolean hasRoom() {
-        return acceptingEvents() && queue.hasRoom();
+    /** Whether an event offered now would be queued (accepting events, within the budget, queue not full). */
+    boolean hasRoom(long nowNanos) {
+        return acceptingEvents() && queue.hasRoom() && budget.hasRoom(nowNanos);
     }
 
-    /** Counts an event this jar would have been offered but that was not built, since no jar had room. */
-    void countDropped() {
-        if (acceptingEvents()) {
+    /**
+     * Counts an event this jar would have been offered but that was not built, since no jar had room: held back
+     * when the jar's budget is spent (the plugin asked for no more), else dropped.
+     */
+    void countNotBuilt(long nowNanos) {
+        if (!acceptingEvents()) {
+            return;
+        }
+        if (budget.hasRoom(nowNanos)) {
             dropped.incrementAndGet();
+        } else {
+            budget.countHeldBack();
         }
     }
 
-    /** From any thread, capture threads included: never blocks. */
-    void offer(RstwatchEvent event) {
-        if (acceptingEvents() && !queue.offer(event)) {
+    /** From any thread, capture threads included: never blocks. An alert change is never held back. */
+    void offer(RstwatchEvent event, long nowNanos) {
+        if (!acceptingEvents() || (!(event instanceof AlertChange) && !budget.take(nowNanos))) {
+            return;
+        }
+        if (!queue.offer(event)) {
             dropped.incrementAndGet();
         }
     }
@@ -157,15 +173,24 @@ final class PluginJar implements Runnable {
         if (plugins == null) {
             return;
         }
-        if (plugins.stream().noneMatch(PluginJar::handlesEvents)) {
+        List<RstwatchPlugin> handling =
+                plugins.stream().filter(PluginJar::handlesEvents).toList();
+        if (handling.isEmpty()) {
             wantsEvents = false; // a jar that only names ports: a flood's events would be built for nothing
             queue.clear();
+        } else {
+            setBudgets(handling);
         }
         state = State.RUNNING;
         try {
             List<RstwatchEvent> batch = new ArrayList<>(BATCH);
             boolean unflushed = false;
+            long reported = System.nanoTime();
             while (!disabled() && !(stopping && queue.isEmpty())) {
+                if (System.nanoTime() - reported >= EventBudget.WINDOW_NANOS) {
+                    unflushed |= reportHeldBack(handling);
+                    reported = System.nanoTime();
+                }
                 Integer port = nameRequests.poll();
                 if (port != null) {
                     askNames(plugins, port);
@@ -199,10 +224,51 @@ final class PluginJar implements Runnable {
             Thread.currentThread().interrupt();
         }
         if (!disabled()) {
+            reportHeldBack(handling);
             for (RstwatchPlugin p : plugins) {
                 call(p, "stop", () -> p.stop());
             }
         }
+    }
+
+    /**
+     * Asks each plugin that handles events for its {@code maxEventsPerSecond}. The jar's budget, applied before an
+     * event is built, is the largest of them (none if any plugin wants every event); a plugin that asks for less
+     * gets a budget of its own, applied here on the jar's thread.
+     */
+    private void setBudgets(List<RstwatchPlugin> handling) {
+        Map<RstwatchPlugin, Integer> asked = new IdentityHashMap<>();
+        for (RstwatchPlugin p : handling) {
+            int[] answer = new int[1];
+            call(p, "maxEventsPerSecond", () -> answer[0] = p.maxEventsPerSecond());
+            asked.put(p, Math.max(0, answer[0]));
+        }
+        boolean anyUnlimited = asked.containsValue(0);
+        int jarBudget = anyUnlimited
+                ? 0
+                : asked.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        long now = System.nanoTime();
+        asked.forEach((p, perSecond) -> {
+            if (perSecond > 0 && (jarBudget == 0 || perSecond < jarBudget)) {
+                ownBudgets.put(p, new EventBudget(perSecond, now));
+            }
+        });
+        budget = jarBudget == 0 ? EventBudget.UNLIMITED : new EventBudget(jarBudget, now);
+    }
+
+    /** Hands each plugin the count of events held back from it since the last report; true when any was told. */
+    private boolean reportHeldBack(List<RstwatchPlugin> handling) {
+        long jarHeldBack = budget.drainHeldBack();
+        boolean told = false;
+        for (RstwatchPlugin p : handling) {
+            EventBudget own = ownBudgets.get(p);
+            long n = jarHeldBack + (own == null ? 0 : own.drainHeldBack());
+            if (n > 0 && !disabled()) {
+                call(p, "onSuppressed", () -> p.onSuppressed(n));
+                told = true;
+            }
+        }
+        return told;
     }
 
     /** Whether the plugin's class (or a superclass of it) overrides onEvent; if unsure, yes. */
@@ -270,9 +336,14 @@ final class PluginJar implements Runnable {
     }
 
     private void deliver(List<RstwatchPlugin> plugins, RstwatchEvent event) {
+        long now = ownBudgets.isEmpty() ? 0 : System.nanoTime();
         for (RstwatchPlugin p : plugins) {
             Set<Class<?>> unknown = unknownKinds.get(p);
             if (unknown != null && unknown.contains(event.getClass())) {
+                continue;
+            }
+            EventBudget own = ownBudgets.get(p);
+            if (own != null && !(event instanceof AlertChange) && !own.take(now)) {
                 continue;
             }
             call(p, "onEvent", () -> {

@@ -223,6 +223,58 @@ class PluginsIT {
         }
     }
 
+    /**
+     * Issue 14: a plugin that asks for at most 5 events a second is handed no more; the rest of a burst is never
+     * built (nothing is queued, so nothing dropped) but counted to it in onSuppressed, and an alert change still
+     * reaches it with its budget spent.
+     */
+    @Test
+    void eventsBeyondAPluginsBudgetAreNotBuiltButCountedToItAndAlertsStillReachIt(@TempDir Path dir) throws Exception {
+        Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        Path events = dir.resolve("events.txt");
+        int port = Loopback.closedPort();
+        pluginJar(
+                plugins.resolve("recording.jar"),
+                io.rstwatch.testplugins.RecordingPlugin.class,
+                "io.rstwatch.testplugins.RecordingPlugin");
+        Files.writeString(plugins.resolve("recording.properties"), "out=" + events + "\nmax.per.second=5\n");
+        String portMBean = "rstwatch:type=Port,scope=local,port=" + port;
+        int burst = 3000;
+        try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions(
+                        "plugins=" + plugins + ",proc.interval=1,rate.window=5,alert.warn=50,alert.critical=100000")
+                .main(io.rstwatch.testapps.Idle.class)
+                .start()) {
+            jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
+            long started = System.nanoTime();
+            Loopback.refuse(port, burst);
+            jvm.awaitAttribute(portMBean, "RefusedTotal", v -> (Long) v == burst, WAIT);
+            jvm.awaitCaptureCaughtUp(WAIT);
+            Await.until("the alert change reaches the plugin", WAIT, () -> Files.readString(events)
+                    .contains("previous=OK, level=WARN"));
+            long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds() + 1;
+            CompositeData row = rows(jvm).get("recording.jar");
+            assertEquals(0L, row.get("dropped"), "events held back are not built, so never dropped");
+            long delivered = (Long) row.get("delivered");
+            // 5 a window, a window per second; an alert change or two on top of its budget.
+            assertTrue(delivered <= 5 * (seconds + 1) + 2, delivered + " delivered in " + seconds + " s");
+            jvm.closeStdin();
+            jvm.waitFor(WAIT);
+        }
+        List<String> lines = Files.readAllLines(events);
+        long refused = lines.stream()
+                .filter(l -> l.contains("service=/127.0.0.1:" + port + ", client="))
+                .count();
+        long suppressed = lines.stream()
+                .filter(l -> l.startsWith("suppressed "))
+                .mapToLong(l -> Long.parseLong(l.substring("suppressed ".length())))
+                .sum();
+        assertTrue(refused >= 5 && refused < 100, refused + " refusals handed over");
+        // Every refusal is handed over or counted; other events (the test's own JMX connections) may be counted too.
+        assertTrue(refused + suppressed >= burst, refused + " handed over + " + suppressed + " suppressed");
+        assertEquals("stopped", lines.get(lines.size() - 1), "the last count comes before stop()");
+    }
+
     private static Map<String, CompositeData> rowsOf(Object value) {
         Map<String, CompositeData> byJar = new HashMap<>();
         for (CompositeData row : (CompositeData[]) value) {

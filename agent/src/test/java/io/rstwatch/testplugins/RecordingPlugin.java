@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 
-/** Writes every event's toString to the file in setting "out", names ports from "name.PORT", says what it can see. */
+/**
+ * Writes every event's toString to the file in setting "out", and "suppressed N" for events held back by its
+ * budget (setting "max.per.second", none by default); names ports from "name.PORT"; says what it can see.
+ */
 public final class RecordingPlugin implements RstwatchPlugin {
     private BufferedWriter out;
     private PluginContext context;
@@ -29,6 +32,17 @@ public final class RecordingPlugin implements RstwatchPlugin {
         } catch (ClassNotFoundException e) {
             return false;
         }
+    }
+
+    @Override
+    public int maxEventsPerSecond() {
+        return Integer.parseInt(context.settings().getOrDefault("max.per.second", "0"));
+    }
+
+    @Override
+    public void onSuppressed(long events) throws IOException {
+        out.write("suppressed " + events);
+        out.newLine();
     }
 
     @Override

@@ -52,10 +52,11 @@ public interface PluginContext {
 
     /**
      * The version of this API the running agent implements: 1 had four event kinds; 2 adds
-     * {@link UnansweredConnect} and {@link UnreachableConnect}. A plugin built against a newer version can check it
-     * before it relies on what that version added.
+     * {@link UnansweredConnect} and {@link UnreachableConnect}; 3 adds {@link RstwatchPlugin#maxEventsPerSecond}
+     * and {@link RstwatchPlugin#onSuppressed}. A plugin built against a newer version can check it before it relies
+     * on what that version added.
      *
-     * @return 2 for this API
+     * @return 3 for this API
      */
     default int apiVersion() {
         return Context.API_VERSION;

@@ -23,6 +23,28 @@ public interface RstwatchPlugin {
     default void onEvent(RstwatchEvent event) throws Exception {}
 
     /**
+     * The most events a second this plugin wants, asked once, after {@link #start}. Past it, in each second, the
+     * agent does not even build the events for this plugin: it counts them and hands the count to
+     * {@link #onSuppressed}. Under a flood of 100,000 refusals a second, a plugin that writes a line per event and
+     * says 1000 here costs the agent almost nothing more than no plugin. {@link AlertChange} events are never held
+     * back. API version 3.
+     *
+     * @return events a second, 1 or more; 0 (the default) or less for every event
+     */
+    default int maxEventsPerSecond() {
+        return 0;
+    }
+
+    /**
+     * How many events were held back from this plugin by {@link #maxEventsPerSecond} since the last call. Called
+     * at most once a second, only when some were, and once more before {@link #stop} with the rest. API version 3.
+     *
+     * @param events 1 or more
+     * @throws Exception counted as a failure, like one from {@link #onEvent}
+     */
+    default void onSuppressed(long events) throws Exception {}
+
+    /**
      * Called when the events queued for this plugin have all been delivered: the moment to write out anything
      * buffered (a file, a batch to send), rather than after every event.
      *

@@ -17,15 +17,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.Locale;
 
 /**
  * Writes each event as one JSON object per line, for log shippers (Filebeat, Vector, Fluent Bit) to pick up.
  * Settings: {@code file} (default rstwatch-events.jsonl in the plugin directory); {@code max.bytes}
  * (default 64 MiB): at that size the file moves to FILE.1, replacing the one before, so at most twice
- * max.bytes are ever on disk; {@code max.per.second} (default 1000): events beyond it in one second are not
- * written but counted, in one {@code "event":"suppressed"} line when the second is over, so that a flood of
- * 100,000 refusals a second costs neither a core nor the disk's bandwidth.
+ * max.bytes are ever on disk; {@code max.per.second} (default 1000): the plugin's
+ * {@link #maxEventsPerSecond}, so that the agent holds back the events beyond it in each second without building
+ * them, and the plugin writes one {@code "event":"suppressed"} line with their count: a flood of 100,000 refusals a
+ * second costs neither a core nor the disk's bandwidth.
  */
 public final class JsonLinesPlugin implements RstwatchPlugin {
     private Path file;
@@ -33,9 +35,6 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
     private long written;
     private Writer out;
     private int maxPerSecond;
-    private long second;
-    private int inSecond;
-    private long suppressed;
 
     @Override
     public void start(PluginContext context) throws IOException {
@@ -53,13 +52,24 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
     }
 
     @Override
+    public int maxEventsPerSecond() {
+        return maxPerSecond;
+    }
+
+    @Override
     public void onEvent(RstwatchEvent event) throws IOException {
-        nextSecond(false);
-        if (++inSecond > maxPerSecond) {
-            suppressed++;
-            return;
-        }
         write(toJson(event));
+    }
+
+    /** The events the agent held back since its last count (at most once a second, and once before stop). */
+    @Override
+    public void onSuppressed(long events) throws IOException {
+        write(new Json()
+                .field("time", Instant.now().toString())
+                .field("event", "suppressed")
+                .raw("count", Long.toString(events))
+                .raw("max_per_second", Integer.toString(maxPerSecond))
+                .end());
     }
 
     private void write(String json) throws IOException {
@@ -77,33 +87,12 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
     /** Once the queue is empty: a burst is written in large blocks, and nothing waits in the buffer afterwards. */
     @Override
     public void flush() throws IOException {
-        nextSecond(false);
         out.flush();
-    }
-
-    /** When a new second has begun (or at exit): the count of its suppressed events, and a fresh budget. */
-    private void nextSecond(boolean exiting) throws IOException {
-        long now = System.currentTimeMillis() / 1000;
-        if (now == second && !exiting) {
-            return;
-        }
-        if (suppressed > 0) {
-            write(new Json()
-                    .field("time", java.time.Instant.ofEpochSecond(second + 1).toString())
-                    .field("event", "suppressed")
-                    .raw("count", Long.toString(suppressed))
-                    .raw("max_per_second", Integer.toString(maxPerSecond))
-                    .end());
-        }
-        second = now;
-        inSecond = 0;
-        suppressed = 0;
     }
 
     @Override
     public void stop() {
         try {
-            nextSecond(true);
             out.close();
         } catch (IOException ignored) {
             // the JVM is exiting
