@@ -30,7 +30,23 @@ final class CaptureFilter {
 
     private CaptureFilter() {}
 
-    static String forLinkType(int linkType) {
+    /**
+     * The filter for a handle of this link type.
+     *
+     * @param loopbackIndex the loopback interface's index, or -1 when unknown: on {@code any} (SLL2, which carries
+     *     the index) the loopback's outgoing copy of each packet is then dropped in the kernel. Loopback hands every
+     *     packet to the taps twice, going out and coming in; libpcap skips the outgoing copy in user space anyway,
+     *     after the kernel has copied it into the ring and libpcap has walked it. Dropped here, neither happens:
+     *     the copy costs the application's sending thread, the walk the capture thread.
+     */
+    static String forLinkType(int linkType, int loopbackIndex) {
+        if (linkType == LinkTypes.LINUX_SLL2 && loopbackIndex > 0) {
+            return "not (outbound and ifindex " + loopbackIndex + ") and (" + forLinkType(linkType) + ")";
+        }
+        return forLinkType(linkType);
+    }
+
+    private static String forLinkType(int linkType) {
         if (linkType == LinkTypes.EN10MB) {
             // "vlan" shifts the offsets of everything after it, so the untagged form comes first.
             String f = RESETS_AND_UNREACHABLES;

@@ -175,7 +175,8 @@ final class CaptureSource implements Runnable {
         if (!LinkTypes.supported(dlt)) {
             throw new IllegalStateException("link type " + h.getDlt() + " of " + device + " is not supported");
         }
-        h.setFilter(CaptureFilter.forLinkType(dlt), BpfProgram.BpfCompileMode.OPTIMIZE);
+        String filter = CaptureFilter.forLinkType(dlt, host.interfaceIndex("lo"));
+        h.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
         linkType = dlt;
         int deviceIndex = ANY.equals(device) ? -1 : host.interfaceIndex(device);
         byte[] scratch = new byte[CaptureFilter.SNAPLEN];
@@ -184,7 +185,7 @@ final class CaptureSource implements Runnable {
             active = true;
             clause = "capturing on " + device + " (" + LinkTypes.name(dlt) + ")";
             state = State.CAPTURING;
-            LOG.debug("capturing on {} ({}), filter {}", device, LinkTypes.name(dlt), CaptureFilter.forLinkType(dlt));
+            LOG.debug("capturing on {} ({}), filter {}", device, LinkTypes.name(dlt), filter);
             long lastStats = System.nanoTime();
             while (true) {
                 int rc = batches.next(scratch, counter);

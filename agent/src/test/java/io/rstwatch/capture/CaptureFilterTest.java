@@ -96,9 +96,35 @@ class CaptureFilterTest {
                     0,
                     new byte[0]);
             BpfProgram filter = handle.compileFilter(
-                    CaptureFilter.forLinkType(linkType), BpfProgram.BpfCompileMode.OPTIMIZE, NO_NETMASK);
+                    CaptureFilter.forLinkType(linkType, -1), BpfProgram.BpfCompileMode.OPTIMIZE, NO_NETMASK);
             try {
                 assertEquals(passes, filter.applyFilter(f.bytes()), LinkTypes.name(linkType));
+            } finally {
+                filter.free();
+            }
+        }
+    }
+
+    /**
+     * On {@code any} (SLL2), the loopback's outgoing copy of a packet stays in the kernel; its incoming copy, and
+     * outgoing packets of other interfaces, pass. SLL2: protocol (2), reserved (2), interface index (4), ARPHRD
+     * type (2), packet type (1), ...
+     */
+    @ParameterizedTest(name = "ifindex {0}, packet type {1}: {2}")
+    @CsvSource({"1, 4, false", "1, 0, true", "7, 4, true", "7, 0, true"})
+    void loopbacksOutgoingCopyStaysInTheKernel(int ifindex, int packetType, boolean passes) throws Exception {
+        byte[] frame = Frame.build(
+                        LinkTypes.LINUX_SLL2, 0, false, 0, List.of(), 1, Payload.TCP_RST, 7211, 41838, 0, new byte[0])
+                .bytes();
+        java.nio.ByteBuffer.wrap(frame).putInt(4, ifindex);
+        frame[10] = (byte) packetType;
+        for (int loopback : new int[] {1, -1}) {
+            BpfProgram filter = sll2.compileFilter(
+                    CaptureFilter.forLinkType(LinkTypes.LINUX_SLL2, loopback),
+                    BpfProgram.BpfCompileMode.OPTIMIZE,
+                    NO_NETMASK);
+            try {
+                assertEquals(passes || loopback == -1, filter.applyFilter(frame), "loopback index " + loopback);
             } finally {
                 filter.free();
             }

@@ -64,7 +64,32 @@ class CaptureIT {
             double rate = (Double) jvm.attribute(port("local", v4), "RefusedPerSecond", WAIT);
             assertTrue(rate > 0, "rate " + rate);
             assertEquals(0L, jvm.attribute("rstwatch:type=Capture", "DroppedTotal", WAIT));
+            assertLoopbacksOutgoingCopyStaysInTheKernel(jvm);
         }
+    }
+
+    /**
+     * Each refusal above was counted once from its incoming copy on lo; the outgoing copy never left the kernel:
+     * the filter attached to the JVM's packet socket (as {@code ss} shows it) begins by loading the packet type
+     * (SKF_AD_OFF + SKF_AD_PKTTYPE = 4294963204), comparing it with PACKET_OUTGOING (4), loading the interface
+     * index (SKF_AD_OFF + SKF_AD_IFINDEX = 4294963208) and comparing it with lo's.
+     */
+    private static void assertLoopbacksOutgoingCopyStaysInTheKernel(AgentJvm jvm) throws Exception {
+        Requirements.require(Shell.available("ss"), "ss (iproute2)");
+        int lo = java.net.NetworkInterface.getByName("lo").getIndex();
+        List<String> lines = Shell.run("ss", "-0", "-b", "-p").lines().toList();
+        String filter = null;
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).contains(",pid=" + jvm.pid() + ",")) {
+                filter = lines.get(i + 1).strip();
+            }
+        }
+        assertTrue(
+                filter != null
+                        && filter.matches(
+                                "bpf filter \\(\\d+\\): +0x30 0 0 4294963204, 0x15 0 \\d+ 4, 0x20 0 0 4294963208,"
+                                        + " 0x15 \\d+ 0 " + lo + ", .*"),
+                "the JVM's packet socket filter: " + filter);
     }
 
     @Test
