@@ -9,6 +9,8 @@
  *
  * <p>Everything a plugin is given is immutable. Its methods run on a thread of its own jar, fed through a
  * bounded queue: a plugin that is slow loses events (they are counted as dropped), it never slows the agent;
- * one that fails repeatedly is disabled. Both are shown on the {@code rstwatch:type=Agent} MBean.
+ * one that fails repeatedly is disabled. Both are shown on the {@code rstwatch:type=Agent} MBean. A plugin that
+ * needs only so many events a second says so ({@link io.rstwatch.plugin.RstwatchPlugin#maxEventsPerSecond}): the
+ * rest are not even built, only counted to it.
  */
 package io.rstwatch.plugin;
