@@ -34,13 +34,9 @@ final class EventBudget {
         return perSecond > 0;
     }
 
-    int perSecond() {
-        return perSecond;
-    }
-
     /** Whether an event now would pass; takes nothing. */
     boolean hasRoom(long nowNanos) {
-        if (perSecond == 0) {
+        if (!limited()) {
             return true;
         }
         roll(nowNanos);
@@ -49,7 +45,7 @@ final class EventBudget {
 
     /** Takes one event: true when it is within the budget, else counts it held back. */
     boolean take(long nowNanos) {
-        if (perSecond == 0) {
+        if (!limited()) {
             return true;
         }
         roll(nowNanos);
