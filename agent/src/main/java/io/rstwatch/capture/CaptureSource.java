@@ -1,6 +1,6 @@
 package io.rstwatch.capture;
 
-import com.sun.jna.Pointer;
+import io.rstwatch.common.LinuxSockets;
 import io.rstwatch.decode.DecodedPacket;
 import io.rstwatch.decode.LinkTypes;
 import io.rstwatch.decode.PacketDecoder;
@@ -8,26 +8,22 @@ import io.rstwatch.decode.Verdict;
 import io.rstwatch.ports.HostView;
 import io.rstwatch.ports.Origin;
 import io.rstwatch.ports.ResetClassifier;
-import java.lang.reflect.Field;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.pcap4j.core.BpfProgram;
-import org.pcap4j.core.PcapHandle;
-import org.pcap4j.core.PcapNativeException;
-import org.pcap4j.core.PcapNetworkInterface;
-import org.pcap4j.core.PcapStat;
-import org.pcap4j.packet.namednumber.DataLinkType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One capture: a libpcap handle on one device ("any" by default) read by its own daemon thread. When the handle
- * cannot be opened or fails (no permission, the interface went away) it says why and tries again with
+ * One capture: a packet socket's ring on one device ("any" by default), its filter compiled by libpcap, read by
+ * its own daemon thread. When the ring cannot be opened or fails (no permission, the interface went away) it says why and tries again with
  * back-off, for as long as the JVM lives.
  */
 final class CaptureSource implements Runnable {
-    /** Where a source is: until its first handle opens or fails, reading packets, or waiting to try again. */
+    /** Where a source is: until its first ring opens or fails, reading packets, or waiting to try again. */
     enum State {
         STARTING,
         CAPTURING,
@@ -38,7 +34,8 @@ final class CaptureSource implements Runnable {
     static final String ANY = "any";
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureSource.class);
-    private static final int TIMEOUT_MILLIS = 100;
+    private static final String ARPHRD_ETHER = "1";
+    private static final String ARPHRD_LOOPBACK = "772";
     private static final long MAX_BACKOFF_MILLIS = 60_000;
 
     private final String device;
@@ -55,7 +52,6 @@ final class CaptureSource implements Runnable {
     private volatile String clause;
     private volatile boolean active;
     private volatile int linkType = -1;
-    private volatile PcapHandle handle;
     private long droppedBefore;
     private volatile long dropped;
 
@@ -110,7 +106,7 @@ final class CaptureSource implements Runnable {
         return forwarded.get();
     }
 
-    /** libpcap's drop counts (kernel and interface), summed over every handle this source has opened. */
+    /** Packets the kernel had no room for, summed over every ring this source has opened. */
     long dropped() {
         return dropped;
     }
@@ -132,8 +128,6 @@ final class CaptureSource implements Runnable {
                     problem = "the capture ended"; // capture() returns only by throwing; never stop for good
                 } catch (Throwable t) {
                     problem = explain(t);
-                } finally {
-                    close();
                 }
             }
             if (System.currentTimeMillis() - openedAt > MAX_BACKOFF_MILLIS) {
@@ -156,53 +150,62 @@ final class CaptureSource implements Runnable {
     }
 
     private void capture() throws Exception {
-        PcapHandle h = new PcapHandle.Builder(device)
-                .snaplen(CaptureFilter.SNAPLEN)
-                .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
-                .timeoutMillis(TIMEOUT_MILLIS)
-                .bufferSize(bufferBytes)
-                .build();
-        handle = h;
-        if (ANY.equals(device)) {
-            try {
-                // SLL2 carries the interface index, which names the interface and tells duplicates apart.
-                h.setDlt(DataLinkType.getInstance(LinkTypes.LINUX_SLL2));
-            } catch (PcapNativeException | RuntimeException e) {
-                LOG.debug("LINUX_SLL2 not available on any; using {}", h.getDlt(), e);
+        int loopback = host.interfaceIndex("lo");
+        int ifindex = 0;
+        boolean ethernet = false;
+        if (!ANY.equals(device)) {
+            ifindex = LinuxSockets.if_nametoindex(device);
+            if (ifindex <= 0) {
+                throw new IllegalStateException("no such device " + device);
             }
+            ethernet = hasEthernetHeader(device);
         }
-        int dlt = h.getDlt().value();
-        if (!LinkTypes.supported(dlt)) {
-            throw new IllegalStateException("link type " + h.getDlt() + " of " + device + " is not supported");
-        }
-        String filter = CaptureFilter.forLinkType(dlt, host.interfaceIndex("lo"));
-        h.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
-        linkType = dlt;
-        int deviceIndex = ANY.equals(device) ? -1 : host.interfaceIndex(device);
-        byte[] scratch = new byte[CaptureFilter.SNAPLEN];
-        BatchCounter counter = new BatchCounter(dlt, deviceIndex);
-        try (PcapBatches batches = new PcapBatches(rawHandle(h), CaptureFilter.SNAPLEN)) {
+        // A datagram socket's packets carry their interface index and type in a LINUX_SLL2 header, as on "any".
+        int dlt = ethernet ? LinkTypes.EN10MB : LinkTypes.LINUX_SLL2;
+        int filtered = ethernet ? LinkTypes.EN10MB : LinkTypes.RAW; // what the kernel's filter sees
+        byte[] filter = CaptureFilter.program(filtered, loopback);
+        byte[] scratch = new byte[PacketRing.SLL2_HEADER + CaptureFilter.SNAPLEN];
+        BatchCounter counter = new BatchCounter(dlt, ANY.equals(device) ? -1 : ifindex);
+        PacketRing r = PacketRing.open(ifindex, !ethernet, filter, bufferBytes, loopback);
+        try {
+            linkType = dlt;
             active = true;
             clause = "capturing on " + device + " (" + LinkTypes.name(dlt) + ")";
             state = State.CAPTURING;
-            LOG.debug("capturing on {} ({}), filter {}", device, LinkTypes.name(dlt), filter);
+            LOG.debug(
+                    "capturing on {} ({}), filter {}", device, LinkTypes.name(dlt), CaptureFilter.expression(filtered));
             long lastStats = System.nanoTime();
             while (true) {
-                int rc = batches.next(scratch, counter);
+                int n = r.next(scratch, counter);
                 counter.endOfBatch();
-                if (rc > 0) {
-                    packets.lazySet(packets.get() + rc); // once a batch; one writer, so no locked add
-                }
-                if (rc == -1) {
-                    throw new IllegalStateException(h.getError());
-                } else if (rc == -2) {
-                    throw new IllegalStateException("libpcap's loop was broken off");
+                if (n > 0) {
+                    packets.lazySet(packets.get() + n); // once a block; one writer, so no locked add
                 }
                 if (System.nanoTime() - lastStats > 1_000_000_000L) {
                     lastStats = System.nanoTime();
-                    readDrops(h);
+                    dropped = droppedBefore + r.drops();
                 }
             }
+        } finally {
+            active = false;
+            dropped = droppedBefore + r.drops(); // the last second's, before the ring's counts go with it
+            droppedBefore = dropped;
+            r.close();
+        }
+    }
+
+    /**
+     * Whether the interface's frames begin with an Ethernet header (ARPHRD_ETHER, or the loopback's all-zero one),
+     * which a raw socket hands over as libpcap's EN10MB; any other link type is read as datagrams.
+     */
+    private static boolean hasEthernetHeader(String device) {
+        try {
+            // The name is a real interface's (if_nametoindex found it), so it names no other path.
+            String type =
+                    Files.readString(Path.of("/sys/class/net", device, "type")).trim();
+            return type.equals(ARPHRD_ETHER) || type.equals(ARPHRD_LOOPBACK);
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -212,7 +215,7 @@ final class CaptureSource implements Runnable {
      * random slot, and touched one after another those cache misses overlap instead of stalling the thread for
      * each (a third of its time before).
      */
-    final class BatchCounter implements PcapBatches.Sink {
+    final class BatchCounter implements PacketRing.Sink {
         private static final int RUN = 32;
         private final int dlt;
         private final int deviceIndex;
@@ -280,36 +283,6 @@ final class CaptureSource implements Runnable {
                 classifier.count(what, d, origin, ifindex, micros / 1000);
             }
         }
-    }
-
-    private void readDrops(PcapHandle h) {
-        try {
-            PcapStat stat = h.getStats();
-            dropped = droppedBefore + stat.getNumPacketsDropped() + stat.getNumPacketsDroppedByIf();
-        } catch (Exception e) {
-            LOG.debug("pcap_stats failed on {}", device, e);
-        }
-    }
-
-    private void close() {
-        active = false;
-        PcapHandle h = handle;
-        handle = null;
-        if (h != null) {
-            readDrops(h);
-            droppedBefore = dropped;
-            try {
-                h.close();
-            } catch (RuntimeException e) {
-                LOG.debug("closing the capture on {} failed", device, e);
-            }
-        }
-    }
-
-    private static Pointer rawHandle(PcapHandle h) throws ReflectiveOperationException {
-        Field f = PcapHandle.class.getDeclaredField("handle");
-        f.setAccessible(true);
-        return (Pointer) f.get(h);
     }
 
     /** What went wrong, and how to fix it, in words. */

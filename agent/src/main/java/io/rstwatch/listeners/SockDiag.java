@@ -1,8 +1,8 @@
 package io.rstwatch.listeners;
 
-import com.sun.jna.Native;
+import com.sun.jna.LastErrorException;
 import com.sun.jna.NativeLong;
-import com.sun.jna.Platform;
+import io.rstwatch.common.LinuxSockets;
 import io.rstwatch.decode.Addresses;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,16 +36,12 @@ import java.nio.ByteOrder;
 final class SockDiag {
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
-    private static final int AF_NETLINK = 16;
-    private static final int SOCK_DGRAM = 2;
     private static final int NETLINK_SOCK_DIAG = 4;
     private static final int SOCK_DIAG_BY_FAMILY = 20;
     private static final short NLM_F_REQUEST_DUMP = 0x1 | 0x300;
     private static final int NLMSG_ERROR = 2;
     private static final int NLMSG_DONE = 3;
     private static final int IPPROTO_TCP = 6;
-    private static final int SOL_SOCKET = 1;
-    private static final int SO_RCVTIMEO = 20;
     /** include/net/tcp_states.h */
     private static final int TCP_SYN_SENT = 2;
 
@@ -73,23 +69,6 @@ final class SockDiag {
     private final ByteBuffer request = ByteBuffer.allocate(REQUEST).order(ByteOrder.nativeOrder());
     private int sequence;
 
-    /** libc through JNA's direct mapping: no proxy, no reflection per call. */
-    private static final class Libc {
-        static {
-            Native.register(Platform.C_LIBRARY_NAME);
-        }
-
-        static native int socket(int domain, int type, int protocol);
-
-        static native int setsockopt(int fd, int level, int name, byte[] value, int length);
-
-        static native NativeLong send(int fd, byte[] buffer, NativeLong length, int flags);
-
-        static native NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags);
-
-        static native int close(int fd);
-    }
-
     /**
      * Hands every LISTEN and SYN_SENT socket, IPv4 and IPv6, to {@code sink}; false when netlink could not be
      * asked or did not answer in full (then nothing, or part, was handed on, and the caller reads /proc).
@@ -97,12 +76,9 @@ final class SockDiag {
     boolean read(ProcNetTcpReader.Sink sink) {
         int fd;
         try {
-            fd = Libc.socket(AF_NETLINK, SOCK_DGRAM, NETLINK_SOCK_DIAG);
-        } catch (LinkageError e) {
-            return false; // JNA's native part, or libc, not loadable
-        }
-        if (fd < 0) {
-            return false;
+            fd = LinuxSockets.socket(LinuxSockets.AF_NETLINK, LinuxSockets.SOCK_DGRAM, NETLINK_SOCK_DIAG);
+        } catch (LinkageError | LastErrorException e) {
+            return false; // JNA's native part, or libc, not loadable; or no netlink here
         }
         try {
             byte[] timeout = ByteBuffer.allocate(16)
@@ -110,10 +86,12 @@ final class SockDiag {
                     .putLong(2)
                     .putLong(0)
                     .array(); // struct timeval: a kernel that does not answer in 2 s is given up
-            Libc.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeout, timeout.length);
+            LinuxSockets.setsockopt(fd, LinuxSockets.SOL_SOCKET, LinuxSockets.SO_RCVTIMEO, timeout, timeout.length);
             return dump(fd, AF_INET, sink) && dump(fd, AF_INET6, sink);
+        } catch (LastErrorException e) {
+            return false;
         } finally {
-            Libc.close(fd);
+            LinuxSockets.close(fd);
         }
     }
 
@@ -133,12 +111,13 @@ final class SockDiag {
         while (request.hasRemaining()) {
             request.put((byte) 0); // any socket id
         }
-        if (Libc.send(fd, request.array(), new NativeLong(REQUEST), 0).longValue() != REQUEST) {
+        if (LinuxSockets.send(fd, request.array(), new NativeLong(REQUEST), 0).longValue() != REQUEST) {
             return false;
         }
         byte[] buffer = reply.array();
         while (true) {
-            long n = Libc.recv(fd, buffer, new NativeLong(buffer.length), 0).longValue();
+            long n = LinuxSockets.recv(fd, buffer, new NativeLong(buffer.length), 0)
+                    .longValue();
             if (n <= 0) {
                 return false;
             }
