@@ -1,7 +1,7 @@
 package io.rstwatch.jmx;
 
-@Description("Packet capture of TCP resets and ICMP port-unreachable messages (libpcap, kernel-side BPF filter,"
-        + " headers only: no payload is kept).")
+@Description("Packet capture of TCP resets, SYNs and ICMP unreachables quoting TCP (a packet socket's ring, a"
+        + " kernel-side BPF filter compiled by libpcap, headers only: no payload is kept).")
 public interface CaptureMXBean {
     @Description("True while at least one capture is running.")
     boolean isActive();
@@ -18,7 +18,7 @@ public interface CaptureMXBean {
     @Description("Packets that passed the kernel filter and were read (resets and port-unreachables), since start.")
     long getPacketsTotal();
 
-    @Description("Packets libpcap reports as dropped (kernel buffer full, or by the interface), since start."
+    @Description("Packets the kernel dropped because the capture's ring was full (capture.buffer), since start."
             + " Above zero, the per-port counts are low by at least that much.")
     long getDroppedTotal();
 
