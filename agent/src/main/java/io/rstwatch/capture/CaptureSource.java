@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One capture: a packet socket's ring on one device ("any" by default), its filter compiled by libpcap, read by
- * its own daemon thread. When the ring cannot be opened or fails (no permission, the interface went away) it says why and tries again with
- * back-off, for as long as the JVM lives.
+ * its own daemon thread. When the ring cannot be opened or fails (no permission, the interface went away) it says
+ * why and tries again with back-off, for as long as the JVM lives.
  */
 final class CaptureSource implements Runnable {
     /** Where a source is: until its first ring opens or fails, reading packets, or waiting to try again. */
@@ -163,10 +163,11 @@ final class CaptureSource implements Runnable {
         // A datagram socket's packets carry their interface index and type in a LINUX_SLL2 header, as on "any".
         int dlt = ethernet ? LinkTypes.EN10MB : LinkTypes.LINUX_SLL2;
         int filtered = ethernet ? LinkTypes.EN10MB : LinkTypes.RAW; // what the kernel's filter sees
+        // lo's outgoing copy of each packet is dropped by the filter, in the kernel: nothing after it looks again.
         byte[] filter = CaptureFilter.program(filtered, loopback);
         byte[] scratch = new byte[PacketRing.SLL2_HEADER + CaptureFilter.SNAPLEN];
         BatchCounter counter = new BatchCounter(dlt, ANY.equals(device) ? -1 : ifindex);
-        PacketRing r = PacketRing.open(ifindex, !ethernet, filter, bufferBytes, loopback);
+        PacketRing r = PacketRing.open(ifindex, !ethernet, filter, bufferBytes);
         try {
             linkType = dlt;
             active = true;

@@ -83,7 +83,6 @@ final class PacketRing implements AutoCloseable {
     private static final int SLL_HALEN = SLL_PKTTYPE + 1;
     private static final int SLL_ADDR = SLL_HALEN + 1;
     private static final int SOCKADDR_LL_SIZE = 20;
-    private static final int PACKET_OUTGOING = 4;
 
     // The LINUX_SLL2 header put in front of a datagram socket's packets: protocol, reserved, interface index,
     // ARPHRD type, packet type, address length, address; all big-endian.
@@ -103,7 +102,6 @@ final class PacketRing implements AutoCloseable {
 
     private final int fd;
     private final boolean datagram;
-    private final int loopbackIndex;
     private final Pointer map;
     private final long mapSize;
     private final ByteBuffer ring;
@@ -126,24 +124,22 @@ final class PacketRing implements AutoCloseable {
      * @param datagram network-layer packets, each given a LINUX_SLL2 header; else link-layer frames
      * @param filter the socket filter (struct sock_filter array), attached before any packet can arrive
      * @param bufferBytes the ring's size; at least four blocks
-     * @param loopbackIndex lo's index: its outgoing copy of each packet is skipped, as libpcap does; -1 if unknown
      */
-    static PacketRing open(int ifindex, boolean datagram, byte[] filter, int bufferBytes, int loopbackIndex) {
+    static PacketRing open(int ifindex, boolean datagram, byte[] filter, int bufferBytes) {
         // Protocol 0 receives nothing: packets flow only after bind(), once the filter and the ring are in place.
         int fd = LinuxSockets.socket(
                 AF_PACKET, (datagram ? LinuxSockets.SOCK_DGRAM : LinuxSockets.SOCK_RAW) | LinuxSockets.SOCK_CLOEXEC, 0);
         try {
-            return new PacketRing(fd, ifindex, datagram, filter, bufferBytes, loopbackIndex);
+            return new PacketRing(fd, ifindex, datagram, filter, bufferBytes);
         } catch (RuntimeException e) {
             LinuxSockets.close(fd);
             throw e;
         }
     }
 
-    private PacketRing(int fd, int ifindex, boolean datagram, byte[] filter, int bufferBytes, int loopbackIndex) {
+    private PacketRing(int fd, int ifindex, boolean datagram, byte[] filter, int bufferBytes) {
         this.fd = fd;
         this.datagram = datagram;
-        this.loopbackIndex = loopbackIndex;
         setInt(LinuxSockets.SOL_PACKET, LinuxSockets.PACKET_VERSION, LinuxSockets.TPACKET_V3);
         attachFilter(filter);
         this.blocks = Math.max(4, bufferBytes / BLOCK_SIZE);
@@ -212,7 +208,8 @@ final class PacketRing implements AutoCloseable {
         for (int i = 0; i < count && pos > base && pos + SLL_ADDR + 8 <= end; i++) {
             int caplen = ring.getInt(pos + TP_SNAPLEN);
             int data = pos + (ring.getShort(pos + TP_MAC) & 0xFFFF);
-            if (caplen >= 0 && data + caplen <= end && handOver(pos, data, caplen, scratch, sink)) {
+            if (caplen >= 0 && data + caplen <= end) {
+                handOver(pos, data, caplen, scratch, sink);
                 handed++;
             }
             int next = ring.getInt(pos + TP_NEXT_OFFSET);
@@ -226,34 +223,28 @@ final class PacketRing implements AutoCloseable {
         return handed;
     }
 
-    private boolean handOver(int pos, int data, int caplen, byte[] scratch, Sink sink) {
+    private void handOver(int pos, int data, int caplen, byte[] scratch, Sink sink) {
         long micros = (ring.getInt(pos + TP_SEC) & 0xFFFF_FFFFL) * 1_000_000L + ring.getInt(pos + TP_NSEC) / 1000;
         if (!datagram) {
             int copy = Math.min(caplen, scratch.length);
             ring.get(data, scratch, 0, copy);
             sink.packet(scratch, copy, micros);
-            return true;
-        }
-        int ifindex = ring.getInt(pos + SLL_IFINDEX);
-        byte packetType = ring.get(pos + SLL_PKTTYPE);
-        if (packetType == PACKET_OUTGOING && ifindex == loopbackIndex) {
-            return false; // the filter drops these in the kernel; this is for a filter without lo's index
+            return;
         }
         scratch[0] = ring.get(pos + SLL_PROTOCOL); // already in network order
         scratch[1] = ring.get(pos + SLL_PROTOCOL + 1);
         scratch[2] = 0;
         scratch[3] = 0;
-        putBigEndianInt(scratch, SLL2_IFINDEX, ifindex);
+        putBigEndianInt(scratch, SLL2_IFINDEX, ring.getInt(pos + SLL_IFINDEX));
         short hatype = ring.getShort(pos + SLL_HATYPE);
         scratch[SLL2_HATYPE] = (byte) (hatype >> 8);
         scratch[SLL2_HATYPE + 1] = (byte) hatype;
-        scratch[SLL2_PKTTYPE] = packetType;
+        scratch[SLL2_PKTTYPE] = ring.get(pos + SLL_PKTTYPE);
         scratch[SLL2_HALEN] = ring.get(pos + SLL_HALEN);
         ring.get(pos + SLL_ADDR, scratch, SLL2_ADDR, 8);
         int copy = Math.min(caplen, scratch.length - SLL2_HEADER);
         ring.get(data, scratch, SLL2_HEADER, copy);
         sink.packet(scratch, SLL2_HEADER + copy, micros);
-        return true;
     }
 
     private static void putBigEndianInt(byte[] b, int at, int value) {

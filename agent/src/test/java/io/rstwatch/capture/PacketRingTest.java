@@ -36,7 +36,7 @@ class PacketRingTest {
         List<DecodedPacket> seen = new ArrayList<>();
         List<Verdict> verdicts = new ArrayList<>();
         long before = System.currentTimeMillis();
-        try (PacketRing ring = PacketRing.open(0, true, CaptureFilter.program(LinkTypes.RAW, lo), 1 << 20, lo)) {
+        try (PacketRing ring = PacketRing.open(0, true, CaptureFilter.program(LinkTypes.RAW, lo), 1 << 20)) {
             Loopback.refuse("127.0.0.1", port, 3);
             byte[] scratch = new byte[PacketRing.SLL2_HEADER + CaptureFilter.SNAPLEN];
             PacketRing.Sink sink = (data, caplen, micros) -> {
