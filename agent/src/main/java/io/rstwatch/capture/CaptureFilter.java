@@ -48,7 +48,7 @@ final class CaptureFilter {
     private static final int PACKET_OUTGOING = 4;
 
     /** The filter has no "net" clause: the netmask is unused. */
-    private static final InetAddress ANY_NETMASK = anyNetmask();
+    private static final Inet4Address ANY_NETMASK = anyNetmask();
 
     /** RST or SYN: 0x04 | 0x02 in the TCP flags byte. */
     private static final String RESETS_AND_UNREACHABLES = "(tcp[tcpflags] & (tcp-rst|tcp-syn) != 0)"
@@ -106,8 +106,8 @@ final class CaptureFilter {
     private static byte[] compile(int linkType) throws PcapNativeException, NotOpenException {
         PcapHandle dead = Pcaps.openDead(new DataLinkType(linkType, LinkTypes.name(linkType)), SNAPLEN);
         try {
-            BpfProgram program = dead.compileFilter(
-                    expression(linkType), BpfProgram.BpfCompileMode.OPTIMIZE, (Inet4Address) ANY_NETMASK);
+            BpfProgram program =
+                    dead.compileFilter(expression(linkType), BpfProgram.BpfCompileMode.OPTIMIZE, ANY_NETMASK);
             try {
                 Field f = BpfProgram.class.getDeclaredField("program");
                 f.setAccessible(true);
@@ -128,9 +128,9 @@ final class CaptureFilter {
         p.putShort((short) code).put((byte) jumpIfTrue).put((byte) jumpIfFalse).putInt(k);
     }
 
-    private static InetAddress anyNetmask() {
+    private static Inet4Address anyNetmask() {
         try {
-            return InetAddress.getByAddress(new byte[4]);
+            return (Inet4Address) InetAddress.getByAddress(new byte[4]);
         } catch (UnknownHostException e) {
             throw new AssertionError(e);
         }
