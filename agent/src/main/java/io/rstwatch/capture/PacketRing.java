@@ -97,8 +97,8 @@ final class PacketRing implements AutoCloseable {
     private static final VarHandle SHARED_INT =
             MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
-    /** ETH_P_ALL in network order, for socket() and bind(). */
-    private static final int ETH_P_ALL_BE = 0x0300;
+    /** Every protocol (linux/if_ether.h), bound to once the filter and the ring are in place. */
+    private static final int ETH_P_ALL = 0x0003;
 
     private final int fd;
     private final boolean datagram;
@@ -159,7 +159,7 @@ final class PacketRing implements AutoCloseable {
         Memory address = new Memory(SOCKADDR_LL_SIZE); // struct sockaddr_ll
         address.clear();
         address.setShort(0, (short) AF_PACKET);
-        address.setShort(2, (short) (ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? 0x0003 : ETH_P_ALL_BE));
+        address.setByte(3, (byte) ETH_P_ALL); // sll_protocol, in network order: its high byte stays 0
         address.setInt(4, ifindex);
         try {
             LinuxSockets.bind(fd, address, SOCKADDR_LL_SIZE);
@@ -183,7 +183,7 @@ final class PacketRing implements AutoCloseable {
         instructions.write(0, filter, 0, filter.length);
         Memory program = new Memory(2L * Native.POINTER_SIZE);
         program.clear();
-        program.setShort(0, (short) (filter.length / 8));
+        program.setShort(0, (short) (filter.length / CaptureFilter.INSTRUCTION));
         program.setPointer(Native.POINTER_SIZE, instructions);
         LinuxSockets.setsockopt(
                 fd, LinuxSockets.SOL_SOCKET, LinuxSockets.SO_ATTACH_FILTER, program, 2 * Native.POINTER_SIZE);
