@@ -192,6 +192,33 @@ class CaptureIT {
     }
 
     /**
+     * A fault-matrix row: the interface is deleted under a running capture. The kernel marks the packet socket with
+     * ENETDOWN; the Status says so and capture starts again, on the new interface's index, once one of that name is
+     * back.
+     */
+    @Test
+    void anInterfaceDeletedWhileCapturingIsReportedAndCaptureResumesWhenItComesBack() throws Exception {
+        Requirements.require(Shell.available("ip"), "iproute2");
+        String name = "rstwx" + ProcessHandle.current().pid() % 100000;
+        try {
+            Shell.run("ip", "link", "add", name, "type", "veth", "peer", "name", name + "p");
+            Shell.run("ip", "link", "set", name, "up");
+            try (AgentJvm jvm = startCapturing("interfaces=" + name)) {
+                Shell.run("ip", "link", "del", name);
+                String status = (String) jvm.awaitAttribute(
+                        "rstwatch:type=Capture", "Status", v -> ((String) v).startsWith("not capturing"), WAIT);
+                assertTrue(status.contains("the interface is not there (the interface went down)"), status);
+                assertFalse((Boolean) jvm.attribute("rstwatch:type=Capture", "Active", WAIT));
+                Shell.run("ip", "link", "add", name, "type", "veth", "peer", "name", name + "p");
+                Shell.run("ip", "link", "set", name, "up");
+                jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, Duration.ofSeconds(40));
+            }
+        } finally {
+            Shell.quietly("ip", "link", "del", name);
+        }
+    }
+
+    /**
      * Waits for a cached attribute to show {@code expected}; fails with the last value seen. A value that is still
      * being refreshed shows soon; a wrong one never does.
      */
