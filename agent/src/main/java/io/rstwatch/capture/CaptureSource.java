@@ -214,7 +214,8 @@ final class CaptureSource implements Runnable {
      * Decodes and counts a batch's packets. They are decoded in runs, each run's look-ups into the classifier's
      * tables touched in a tight loop, then counted in order: under a SYN flood every SYN is a new attempt at a
      * random slot, and touched one after another those cache misses overlap instead of stalling the thread for
-     * each (a third of its time before).
+     * each (a third of its time before). A run also shows which SYN the next packet answers at once, which the
+     * classifier need not track.
      */
     final class BatchCounter implements PacketRing.Sink {
         private static final int RUN = 32;
@@ -222,6 +223,7 @@ final class CaptureSource implements Runnable {
         private final int deviceIndex;
         private final DecodedPacket[] packets = new DecodedPacket[RUN];
         private final Verdict[] verdicts = new Verdict[RUN];
+        private final boolean[] answeredAtOnce = new boolean[RUN];
         private final long[] micros = new long[RUN];
         private int size;
 
@@ -259,15 +261,18 @@ final class CaptureSource implements Runnable {
 
         private void countRun() {
             for (int i = 0; i < size; i++) {
-                classifier.touch(verdicts[i], packets[i]);
+                // A SYN that ends a run is not paired: its answer, if any, is counted in the next run.
+                answeredAtOnce[i] = i + 1 < size
+                        && ResetClassifier.answersAtOnce(verdicts[i], packets[i], verdicts[i + 1], packets[i + 1]);
+                classifier.touch(verdicts[i], packets[i], answeredAtOnce[i]);
             }
             for (int i = 0; i < size; i++) {
-                count(packets[i], verdicts[i], micros[i]);
+                count(packets[i], verdicts[i], micros[i], answeredAtOnce[i]);
             }
             size = 0;
         }
 
-        private void count(DecodedPacket d, Verdict what, long micros) {
+        private void count(DecodedPacket d, Verdict what, long micros, boolean answered) {
             int ifindex = d.ifindex >= 0 ? d.ifindex : deviceIndex;
             // A loopback packet crosses no other interface, so it has no copy to find: under a loopback flood
             // that saves a table look-up per packet.
@@ -281,7 +286,7 @@ final class CaptureSource implements Runnable {
             } else if (origin == Origin.FORWARDED) {
                 forwarded.lazySet(forwarded.get() + 1);
             } else {
-                classifier.count(what, d, origin, ifindex, micros / 1000);
+                classifier.count(what, d, origin, ifindex, micros / 1000, answered);
             }
         }
     }

@@ -13,6 +13,11 @@ import io.rstwatch.decode.Fingerprints;
  * the kernel retrying after a soft error, not unanswered ones. A direct-mapped table of {@link #SLOTS}
  * attempts, written by the capture threads without allocation; an attempt is forgotten after
  * {@link #MAX_AGE_MILLIS}, or when a newer one takes its place (then at worst it goes uncounted).
+ *
+ * <p>A SYN whose answer follows it at once (see {@link ResetClassifier#answersAtOnce}) is over before any
+ * retransmission: unless it continues an attempt the table holds, it takes no slot. A flood of refused local
+ * connects so leaves the table alone, and a bit per slot says which slots hold anything, so that such a SYN, and a
+ * SYN-ACK or ICMP error for an attempt never tracked, is done without reading the table.
  */
 final class PendingAttempts {
     static final int SLOTS = 1 << 16;
@@ -51,20 +56,31 @@ final class PendingAttempts {
     private static final int SEEN_UNIT_SHIFT = 10;
 
     private final long[] attempts = new long[SLOTS];
+    /**
+     * Which slots are not 0, a bit each: 8 KiB, which stays in cache where the table's 512 KiB does not. Written
+     * without a lock, like the table: with several capture threads a lost bit at worst loses an attempt.
+     */
+    private final long[] held = new long[SLOTS / Long.SIZE];
     /** What {@link #touch} read: kept so that the read is not optimised away. */
     private long touched;
 
     /**
      * A SYN: {@link #UNANSWERED} when it is the first retransmission of an attempt still waiting, {@link #LAST}
      * when it is the {@code synRetries}-th (the kernel's last; both for the first when synRetries is 1).
+     * {@code answeredAtOnce}: the next packet answers it, so a new attempt is not tracked.
      */
-    int syn(DecodedPacket d, long nowMillis, int synRetries) {
+    int syn(DecodedPacket d, long nowMillis, int synRetries, boolean answeredAtOnce) {
         long key = Fingerprints.mix(Fingerprints.endpoints(d), d.seq);
         int slot = Fingerprints.slot(key, SLOTS);
+        if (answeredAtOnce && !held(slot)) {
+            return 0;
+        }
         long entry = attempts[slot];
         int state = live(entry, key, nowMillis);
         if (state == NONE) {
-            attempts[slot] = entry(key, nowMillis, 1, WAITING);
+            if (!answeredAtOnce) { // nor does an answered one take another attempt's slot
+                put(slot, entry(key, nowMillis, 1, WAITING));
+            }
             return 0;
         }
         if (state == ANSWERED_BY_ICMP) {
@@ -76,17 +92,20 @@ final class PendingAttempts {
             state = WENT_UNANSWERED;
             meaning |= UNANSWERED;
         }
-        attempts[slot] = entry & ~0x1FFL | (long) syns << SYNS_SHIFT | state;
+        put(slot, entry & ~0x1FFL | (long) syns << SYNS_SHIFT | state);
         return meaning;
     }
 
     /**
      * Reads the SYN's slot and nothing else: called for each SYN of a run of packets before any of them is
      * counted, so that the cache misses of a flood's SYNs (each a new attempt at a random slot) overlap instead
-     * of stalling the capture thread one after another.
+     * of stalling the capture thread one after another. Not for a SYN that {@link #syn} will not look up.
      */
-    void touch(DecodedPacket d) {
-        touched ^= attempts[Fingerprints.slot(Fingerprints.mix(Fingerprints.endpoints(d), d.seq), SLOTS)];
+    void touch(DecodedPacket d, boolean answeredAtOnce) {
+        int slot = Fingerprints.slot(Fingerprints.mix(Fingerprints.endpoints(d), d.seq), SLOTS);
+        if (!answeredAtOnce || held(slot)) {
+            touched ^= attempts[slot];
+        }
     }
 
     /**
@@ -96,11 +115,14 @@ final class PendingAttempts {
     int synAck(DecodedPacket d, long nowMillis, int synRetries) {
         long key = Fingerprints.mix(Fingerprints.endpointsReversed(d), (d.ack - 1) & 0xFFFF_FFFFL);
         int slot = Fingerprints.slot(key, SLOTS);
+        if (!held(slot)) {
+            return 0;
+        }
         long entry = attempts[slot];
         if (!sameKey(entry, key) || state(entry) == NONE) {
             return 0;
         }
-        attempts[slot] = 0;
+        put(slot, 0);
         if (live(entry, key, nowMillis) == WENT_UNANSWERED) {
             return SLOW | (syns(entry) >= synRetries + 1 ? LAST : 0);
         }
@@ -111,9 +133,25 @@ final class PendingAttempts {
     void answeredByIcmp(DecodedPacket d, long nowMillis) {
         long key = Fingerprints.mix(Fingerprints.endpoints(d), d.seq);
         int slot = Fingerprints.slot(key, SLOTS);
+        if (!held(slot)) {
+            return;
+        }
         long entry = attempts[slot];
         if (live(entry, key, nowMillis) != NONE) {
-            attempts[slot] = entry & ~0x3L | ANSWERED_BY_ICMP;
+            put(slot, entry & ~0x3L | ANSWERED_BY_ICMP);
+        }
+    }
+
+    private boolean held(int slot) {
+        return (held[slot >>> 6] & 1L << slot) != 0; // a shift by slot takes its low six bits
+    }
+
+    private void put(int slot, long entry) {
+        attempts[slot] = entry;
+        if (entry == 0) {
+            held[slot >>> 6] &= ~(1L << slot);
+        } else {
+            held[slot >>> 6] |= 1L << slot;
         }
     }
 

@@ -49,27 +49,50 @@ public final class ResetClassifier {
     }
 
     /**
-     * Prepares to count a packet soon: with the packets of a batch decoded first and each touched, their table
-     * look-ups overlap in memory (see {@link PendingAttempts#touch}).
+     * Whether {@code next}, the packet captured right after {@code d}, answers it at once: {@code d} a SYN,
+     * {@code next} a RST or SYN-ACK acknowledging it, both on the loopback interface, where only this host's own
+     * kernel answers and no other host can forge it. Such an attempt is over before any retransmission could
+     * come, so a new one is not tracked as in flight: a flood of refused local connects (an application hammering
+     * a closed port) no longer pushes the attempts really waiting for an answer out of the table.
      */
-    public void touch(Verdict what, DecodedPacket d) {
+    public static boolean answersAtOnce(Verdict what, DecodedPacket d, Verdict nextWhat, DecodedPacket next) {
+        return what == Verdict.TCP_SYN
+                && (nextWhat == Verdict.TCP_RST && next.has(DecodedPacket.ACK) || nextWhat == Verdict.TCP_SYN_ACK)
+                && d.hatype == DecodedPacket.ARPHRD_LOOPBACK
+                && next.hatype == DecodedPacket.ARPHRD_LOOPBACK
+                && next.ack == ((d.seq + 1) & 0xFFFF_FFFFL)
+                && next.srcPort == d.dstPort
+                && next.dstPort == d.srcPort
+                && next.srcHi == d.dstHi
+                && next.srcLo == d.dstLo
+                && next.dstHi == d.srcHi
+                && next.dstLo == d.srcLo;
+    }
+
+    /**
+     * Prepares to count a packet soon: with the packets of a batch decoded first and each touched, their table
+     * look-ups overlap in memory (see {@link PendingAttempts#touch}). {@code answeredAtOnce} as for
+     * {@link #count}.
+     */
+    public void touch(Verdict what, DecodedPacket d, boolean answeredAtOnce) {
         if (what == Verdict.TCP_SYN) {
-            pending.touch(d);
+            pending.touch(d, answeredAtOnce);
         }
     }
 
     /**
      * Counts the packet; {@code what} is the decoder's verdict on it and {@code origin} where it came from. Only
      * {@link Origin#SENT} and {@link Origin#RECEIVED} packets are this host's: the others are the capture's to
-     * count.
+     * count. {@code answeredAtOnce}: the next packet answers it (see {@link #answersAtOnce}).
      */
-    public void count(Verdict what, DecodedPacket d, Origin origin, int ifindex, long nowMillis) {
+    public void count(
+            Verdict what, DecodedPacket d, Origin origin, int ifindex, long nowMillis, boolean answeredAtOnce) {
         if (origin != Origin.SENT && origin != Origin.RECEIVED) {
             return;
         }
         boolean sent = origin == Origin.SENT;
         if (what == Verdict.TCP_SYN) {
-            int meaning = pending.syn(d, nowMillis, host.synRetries());
+            int meaning = pending.syn(d, nowMillis, host.synRetries(), answeredAtOnce);
             if ((meaning & PendingAttempts.UNANSWERED) != 0) {
                 recordAttempt(ResetKind.UNANSWERED, sent, d, ifindex, -1, nowMillis);
             }

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code refusal}: the RST a closed loopback port sends, each to another client port.
  *   <li>{@code synFlood}: hping3's flood as captured: a SYN from a random port and ISN (a new attempt at a random
- *       slot of the attempt table), then the RST refusing it.
+ *       slot of the attempt table), then the RST refusing it, right after it as on the loopback interface.
  *   <li>{@code foreignSyn}: a SYN arriving on an Ethernet interface for an address of another host: decoded,
  *       checked for a copy, then left to the capture's forwarded count.
  * </ul>
@@ -77,9 +77,13 @@ public class DecodeAndCountBench {
         refusals = new byte[FRAMES][];
         flood = new byte[FRAMES][];
         foreign = new byte[FRAMES][];
+        int client = 0;
+        long isn = 0;
         for (int i = 0; i < FRAMES; i++) {
-            int client = 1024 + random.nextInt(64_000);
-            long isn = random.nextLong() & 0xFFFF_FFFFL;
+            if (i % 2 == 0) { // the flood's RST answers the SYN before it
+                client = 1024 + random.nextInt(64_000);
+                isn = random.nextLong() & 0xFFFF_FFFFL;
+            }
             refusals[i] = frame(lo, ARPHRD_LOOPBACK, 0x7F000001, 7999, 0x7F000001, client, 0, isn + 1, RST_ACK);
             flood[i] = i % 2 == 0
                     ? frame(lo, ARPHRD_LOOPBACK, 0x7F000001, client, 0x7F000001, 7999, isn, 0, SYN)

@@ -1,8 +1,10 @@
 package io.rstwatch.ports;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.common.EventSink;
 import io.rstwatch.decode.Addresses;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +98,7 @@ class ResetClassifierTest {
 
     @Test
     void theSeedRstIsARefusalOfTheSourcePort() {
-        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 7211, LOOPBACK, 41838, true, 0), Origin.SENT, 1, 1000);
+        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 7211, LOOPBACK, 41838, true, 0), Origin.SENT, 1, 1000, false);
         PortStats s = table.get(Scope.LOCAL, 7211);
         assertEquals(1, s.refusedTotal());
         assertEquals(0, s.resetsTotal());
@@ -106,9 +109,10 @@ class ResetClassifierTest {
     @Test
     void abortAndStaleResetsAreKeyedOnTheListeningPortEvenWhenItIsEphemeralLooking() {
         // client 40000 -> server 5432, aborted by the client: RST+ACK with a real sequence number
-        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 40000, LOOPBACK, 5432, true, 777), Origin.SENT, 1, 1000);
+        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 40000, LOOPBACK, 5432, true, 777), Origin.SENT, 1, 1000, false);
         // the server answers a stray segment with a bare RST
-        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 5432, LOOPBACK, 40001, false, 778), Origin.SENT, 1, 1000);
+        classifier.count(
+                Verdict.TCP_RST, rst(LOOPBACK, 5432, LOOPBACK, 40001, false, 778), Origin.SENT, 1, 1000, false);
         PortStats s = table.get(Scope.LOCAL, 5432);
         assertEquals(0, s.refusedTotal());
         assertEquals(1, s.abortTotal());
@@ -120,10 +124,12 @@ class ResetClassifierTest {
     @Test
     void aPortThatListenedLatelyOwnsTheResetsOfItsConnectionsOverTheLowerEphemeralPort() {
         // Both ports are ephemeral; without the listener's memory the lower one (the client's 33000) is taken.
-        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 33000, LOOPBACK, 0xA000, true, 777), Origin.SENT, 1, 1000);
+        classifier.count(
+                Verdict.TCP_RST, rst(LOOPBACK, 33000, LOOPBACK, 0xA000, true, 777), Origin.SENT, 1, 1000, false);
         assertEquals(1, table.get(Scope.LOCAL, 33000).abortTotal());
         recentlyListening.add(0xA000);
-        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 33001, LOOPBACK, 0xA000, true, 778), Origin.SENT, 1, 1000);
+        classifier.count(
+                Verdict.TCP_RST, rst(LOOPBACK, 33001, LOOPBACK, 0xA000, true, 778), Origin.SENT, 1, 1000, false);
         assertEquals(1, table.get(Scope.LOCAL, 0xA000).abortTotal());
     }
 
@@ -131,7 +137,7 @@ class ResetClassifierTest {
     void aListeningPortOfAnotherHostDoesNotCountAsOurs() {
         recentlyListening.add(40000);
         // 192.0.2.9:40000 is not this host's, so its listening on our 40000 means nothing: the lower port wins.
-        classifier.count(Verdict.TCP_RST, rst(REMOTE, 40000, REMOTE, 39000, false, 5), Origin.RECEIVED, 2, 1000);
+        classifier.count(Verdict.TCP_RST, rst(REMOTE, 40000, REMOTE, 39000, false, 5), Origin.RECEIVED, 2, 1000, false);
         assertEquals(1, table.get(Scope.REMOTE, 39000).staleTotal());
     }
 
@@ -142,12 +148,13 @@ class ResetClassifierTest {
                 rst(REMOTE, 443, Addresses.v4Lo(0x0A000001), 50000, true, 5),
                 Origin.RECEIVED,
                 2,
-                1000);
+                1000,
+                false);
         PortStats s = table.get(Scope.REMOTE, 443);
         assertEquals(1, s.abortTotal());
         assertEquals(1, s.resetsReceivedTotal());
         // both ephemeral: the lower port
-        classifier.count(Verdict.TCP_RST, rst(REMOTE, 50001, REMOTE, 40000, false, 5), Origin.RECEIVED, 2, 1000);
+        classifier.count(Verdict.TCP_RST, rst(REMOTE, 50001, REMOTE, 40000, false, 5), Origin.RECEIVED, 2, 1000, false);
         assertEquals(1, table.get(Scope.REMOTE, 40000).staleTotal());
     }
 
@@ -160,7 +167,7 @@ class ResetClassifierTest {
         d.dstPort = 9999;
         d.tcpFlags = DecodedPacket.SYN;
         d.reporterLo = REMOTE;
-        classifier.count(Verdict.ICMP_PORT_UNREACHABLE, d, Origin.RECEIVED, 2, 1000);
+        classifier.count(Verdict.ICMP_PORT_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false);
         assertEquals(1, table.get(Scope.REMOTE, 9999).refusedTotal());
     }
 
@@ -175,16 +182,17 @@ class ResetClassifierTest {
         d.tcpFlags = DecodedPacket.SYN;
         d.reporterLo = REMOTE;
         d.icmpCode = 13; // admin-prohibited
-        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 1000);
-        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 2000); // Linux's retransmitted SYN
+        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false);
+        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 2000, false); // Linux's retransmitted SYN
         PortStats s = table.get(Scope.REMOTE, 5432);
         assertEquals(1, s.unreachableTotal());
         assertEquals(13, s.lastUnreachableCode());
         assertEquals(0, s.refusedTotal());
         d.seq = 12345; // the next attempt
-        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000);
+        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000, false);
         assertEquals(2, s.unreachableTotal());
-        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000 + RecentAttempts.REMEMBER_MILLIS + 1);
+        classifier.count(
+                Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000 + RecentAttempts.REMEMBER_MILLIS + 1, false);
         assertEquals(3, s.unreachableTotal(), "remembered for a while, not for ever");
     }
 
@@ -200,14 +208,64 @@ class ResetClassifierTest {
         return d;
     }
 
+    /** A segment on the loopback interface, as the "any" device tells it. */
+    private static DecodedPacket onLoopback(int srcPort, int dstPort, int flags, long seq, long ack) {
+        DecodedPacket d = segment(LOOPBACK, srcPort, LOOPBACK, dstPort, flags, seq, ack);
+        d.hatype = DecodedPacket.ARPHRD_LOOPBACK;
+        return d;
+    }
+
+    @Test
+    void aLoopbackRstOrSynAckAcknowledgingTheSynBeforeItAnswersItAtOnce() {
+        DecodedPacket syn = onLoopback(41838, 7211, DecodedPacket.SYN, 0xFFFF_FFFFL, 0);
+        int rstAck = DecodedPacket.RST | DecodedPacket.ACK;
+        DecodedPacket refusal = onLoopback(7211, 41838, rstAck, 0, 0); // the ISN + 1 wraps to 0
+        assertTrue(ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, refusal));
+        DecodedPacket accept = onLoopback(7211, 41838, DecodedPacket.SYN | DecodedPacket.ACK, 99, 0);
+        assertTrue(ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_SYN_ACK, accept));
+
+        DecodedPacket otherClient = onLoopback(7211, 41839, rstAck, 0, 0);
+        assertFalse(ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, otherClient));
+        DecodedPacket otherAck = onLoopback(7211, 41838, rstAck, 0, 1);
+        assertFalse(ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, otherAck));
+        DecodedPacket noAck = onLoopback(7211, 41838, DecodedPacket.RST, 0, 0);
+        assertFalse(ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, noAck));
+        DecodedPacket elsewhere = segment(LOOPBACK, 7211, LOOPBACK, 41838, rstAck, 0, 0); // not on lo: forgeable
+        assertFalse(ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, elsewhere));
+        assertFalse(ResetClassifier.answersAtOnce(Verdict.TCP_RST, refusal, Verdict.TCP_RST, refusal));
+    }
+
+    @Test
+    void aFloodOfRefusedLocalConnectsLeavesTheAttemptsInFlightAlone() {
+        long client = Addresses.v4Lo(0x0A000001);
+        DecodedPacket waiting = segment(client, 41000, REMOTE, 5432, DecodedPacket.SYN, 1000, 0);
+        classifier.count(Verdict.TCP_SYN, waiting, Origin.SENT, 2, 0, false);
+        // hping3's flood as the capture sees it: each SYN, from a random port and ISN, then the RST refusing it.
+        // 200,000 SYNs at random slots of 65,536 would take the waiting attempt's slot too if they were tracked.
+        SplittableRandom random = new SplittableRandom(7211);
+        for (int i = 0; i < 200_000; i++) {
+            long isn = random.nextLong() & 0xFFFF_FFFFL;
+            DecodedPacket syn = onLoopback(1024 + random.nextInt(64_000), 7999, DecodedPacket.SYN, isn, 0);
+            DecodedPacket rst =
+                    onLoopback(7999, syn.srcPort, DecodedPacket.RST | DecodedPacket.ACK, 0, (isn + 1) & 0xFFFF_FFFFL);
+            boolean answered = ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, rst);
+            classifier.touch(Verdict.TCP_SYN, syn, answered);
+            classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 1, 500, answered);
+            classifier.count(Verdict.TCP_RST, rst, Origin.SENT, 1, 500, false);
+        }
+        assertEquals(200_000, table.get(Scope.LOCAL, 7999).refusedTotal());
+        classifier.count(Verdict.TCP_SYN, waiting, Origin.SENT, 2, 1000, false); // its retransmission
+        assertEquals(1, table.get(Scope.REMOTE, 5432).unansweredTotal(), "the attempt in flight was still tracked");
+    }
+
     @Test
     void aSynSentAgainIsOneUnansweredAttemptAndALateSynAckMakesItSlow() {
         long client = Addresses.v4Lo(0x0A000001);
         DecodedPacket syn = segment(client, 41000, REMOTE, 5432, DecodedPacket.SYN, 1000, 0);
-        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 0);
+        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 0, false);
         assertNull(findPort(5432), "one SYN is no failure, and makes no Port entry");
-        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000); // the retransmission after 1 s
-        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 3000); // and the next
+        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000, false); // the retransmission after 1 s
+        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 3000, false); // and the next
         PortStats s = table.get(Scope.REMOTE, 5432);
         assertEquals(1, s.unansweredTotal(), "one attempt, however many SYNs");
         assertEquals(0, s.refusedTotal() + s.resetsTotal() + s.unreachableTotal());
@@ -216,18 +274,20 @@ class ResetClassifierTest {
                 segment(REMOTE, 5432, client, 41000, DecodedPacket.SYN | DecodedPacket.ACK, 7, 1001),
                 Origin.RECEIVED,
                 2,
-                3500);
+                3500,
+                false);
         assertEquals(1, s.slowTotal());
 
         // Answered in time: neither unanswered nor slow.
         DecodedPacket quick = segment(client, 41001, REMOTE, 5433, DecodedPacket.SYN, 2000, 0);
-        classifier.count(Verdict.TCP_SYN, quick, Origin.SENT, 2, 4000);
+        classifier.count(Verdict.TCP_SYN, quick, Origin.SENT, 2, 4000, false);
         classifier.count(
                 Verdict.TCP_SYN_ACK,
                 segment(REMOTE, 5433, client, 41001, DecodedPacket.SYN | DecodedPacket.ACK, 9, 2001),
                 Origin.RECEIVED,
                 2,
-                4001);
+                4001,
+                false);
         assertNull(findPort(5433));
     }
 
@@ -242,26 +302,28 @@ class ResetClassifierTest {
         host.refresh();
         assertEquals(2, host.synRetries());
         DecodedPacket syn = segment(LOOPBACK, 41000, REMOTE, 5432, DecodedPacket.SYN, 1000, 0);
-        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 0);
-        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000);
+        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 0, false);
+        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000, false);
         PortStats s = table.get(Scope.REMOTE, 5432);
         assertEquals(1, s.unansweredTotal());
         assertEquals(0, s.givenUpLocalClients.get(), "not the last SYN yet");
-        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 3000);
+        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 3000, false);
         assertEquals(1, s.givenUpLocalClients.get(), "the second time again is the last with tcp_syn_retries 2");
         classifier.count(
                 Verdict.TCP_SYN_ACK,
                 segment(REMOTE, 5432, LOOPBACK, 41000, DecodedPacket.SYN | DecodedPacket.ACK, 7, 1001),
                 Origin.RECEIVED,
                 2,
-                5000);
+                5000,
+                false);
         assertEquals(1, s.rescuedLocalClients.get(), "answered after the last SYN: not given up after all");
 
         DecodedPacket rejected = segment(LOOPBACK, 41001, REMOTE, 5432, DecodedPacket.SYN, 2000, 0);
-        classifier.count(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 6000);
-        classifier.count(Verdict.ICMP_UNREACHABLE, rejected, Origin.RECEIVED, 2, 6000);
-        classifier.count(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 7000); // the kernel retries after a soft error
-        classifier.count(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 9000);
+        classifier.count(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 6000, false);
+        classifier.count(Verdict.ICMP_UNREACHABLE, rejected, Origin.RECEIVED, 2, 6000, false);
+        classifier.count(
+                Verdict.TCP_SYN, rejected, Origin.SENT, 2, 7000, false); // the kernel retries after a soft error
+        classifier.count(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 9000, false);
         assertEquals(1, s.unansweredTotal(), "an ICMP error answered it");
         assertEquals(1, s.unreachableTotal());
         assertEquals(1, s.givenUpLocalClients.get());
@@ -270,7 +332,8 @@ class ResetClassifierTest {
     @Test
     void portsBeyondTheCapGoToOtherOfTheirScope() {
         for (int port = 1000; port < 1010; port++) {
-            classifier.count(Verdict.TCP_RST, rst(LOOPBACK, port, LOOPBACK, 41838, true, 0), Origin.SENT, 1, 1000);
+            classifier.count(
+                    Verdict.TCP_RST, rst(LOOPBACK, port, LOOPBACK, 41838, true, 0), Origin.SENT, 1, 1000, false);
         }
         PortStats other = table.get(Scope.LOCAL, 1009);
         assertEquals(PortStats.OTHER, other.port());
