@@ -18,6 +18,9 @@ import io.rstwatch.decode.LinkHeaders.Ethernet;
 import io.rstwatch.decode.LinkHeaders.LinuxSll;
 import io.rstwatch.decode.LinkHeaders.LinuxSll2;
 import io.rstwatch.decode.LinkHeaders.Loopback;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * Finds TCP resets, connection attempts (SYN) and their answers (SYN-ACK), and ICMP/ICMPv6 destination-unreachable
@@ -28,6 +31,13 @@ import io.rstwatch.decode.LinkHeaders.Loopback;
  * The header layouts are in {@link LinkHeaders} and {@link IpHeaders}.
  */
 public final class PacketDecoder {
+    /** Network-order fields read as one load each: byte by byte, a fifth of DecodeAndCountBench's time went here. */
+    private static final VarHandle BIG_ENDIAN_SHORT =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+
+    private static final VarHandle BIG_ENDIAN_INT =
+            MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
     /** {@link #skipExtensions}: the headers are malformed. */
     private static final int EXT_MALFORMED = -1;
     /** {@link #skipExtensions}: a later fragment, or no next header: nothing to read. */
@@ -333,11 +343,11 @@ public final class PacketDecoder {
     }
 
     private static int u16(byte[] p, int off) {
-        return (p[off] & 0xFF) << 8 | p[off + 1] & 0xFF;
+        return (short) BIG_ENDIAN_SHORT.get(p, off) & 0xFFFF;
     }
 
     private static int s32(byte[] p, int off) {
-        return (p[off] & 0xFF) << 24 | (p[off + 1] & 0xFF) << 16 | (p[off + 2] & 0xFF) << 8 | p[off + 3] & 0xFF;
+        return (int) BIG_ENDIAN_INT.get(p, off);
     }
 
     private static long u48(byte[] p, int off) {
