@@ -3,6 +3,7 @@ package io.rstwatch.capture;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
+import io.rstwatch.decode.DecodedPacket;
 import io.rstwatch.decode.LinkTypes;
 import java.lang.reflect.Field;
 import java.net.Inet4Address;
@@ -45,7 +46,6 @@ final class CaptureFilter {
     private static final int SKF_AD_OFF = -0x1000;
     private static final int SKF_AD_PKTTYPE = 4;
     private static final int SKF_AD_IFINDEX = 8;
-    private static final int PACKET_OUTGOING = 4;
 
     /** The filter has no "net" clause: the netmask is unused. */
     private static final Inet4Address ANY_NETMASK = anyNetmask();
@@ -81,7 +81,7 @@ final class CaptureFilter {
         // Linux's ancillary loads (SKF_AD_OFF + ...): what libpcap emits for "outbound" and "ifindex" on a live
         // socket, which a program compiled for a packet type without a link header cannot name.
         instruction(p, BPF_LD_B_ABS, 0, 0, SKF_AD_OFF + SKF_AD_PKTTYPE);
-        instruction(p, BPF_JEQ_K, 0, 3, PACKET_OUTGOING);
+        instruction(p, BPF_JEQ_K, 0, 3, DecodedPacket.PACKET_OUTGOING);
         instruction(p, BPF_LD_W_ABS, 0, 0, SKF_AD_OFF + SKF_AD_IFINDEX);
         instruction(p, BPF_JEQ_K, 0, 1, loopbackIndex);
         instruction(p, BPF_RET_K, 0, 0, 0);

@@ -34,8 +34,7 @@ final class CaptureSource implements Runnable {
     static final String ANY = "any";
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureSource.class);
-    private static final String ARPHRD_ETHER = "1";
-    private static final String ARPHRD_LOOPBACK = "772";
+    private static final int ARPHRD_ETHER = 1;
     private static final long MAX_BACKOFF_MILLIS = 60_000;
 
     private final String device;
@@ -202,9 +201,9 @@ final class CaptureSource implements Runnable {
     private static boolean hasEthernetHeader(String device) {
         try {
             // The name is a real interface's (if_nametoindex found it), so it names no other path.
-            String type =
-                    Files.readString(Path.of("/sys/class/net", device, "type")).trim();
-            return type.equals(ARPHRD_ETHER) || type.equals(ARPHRD_LOOPBACK);
+            int type = Integer.parseInt(
+                    Files.readString(Path.of("/sys/class/net", device, "type")).trim());
+            return type == ARPHRD_ETHER || type == DecodedPacket.ARPHRD_LOOPBACK;
         } catch (IOException | RuntimeException e) {
             return false;
         }

@@ -11,6 +11,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.rstwatch.common.LinuxSockets;
+import io.rstwatch.decode.LinkHeaders.LinuxSll2;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -84,14 +85,8 @@ final class PacketRing implements AutoCloseable {
     private static final int SLL_ADDR = SLL_HALEN + 1;
     private static final int SOCKADDR_LL_SIZE = 20;
 
-    // The LINUX_SLL2 header put in front of a datagram socket's packets: protocol, reserved, interface index,
-    // ARPHRD type, packet type, address length, address; all big-endian.
-    static final int SLL2_HEADER = 20;
-    private static final int SLL2_IFINDEX = 4;
-    private static final int SLL2_HATYPE = SLL2_IFINDEX + 4;
-    private static final int SLL2_PKTTYPE = SLL2_HATYPE + 2;
-    private static final int SLL2_HALEN = SLL2_PKTTYPE + 1;
-    private static final int SLL2_ADDR = SLL2_HALEN + 1;
+    /** The LINUX_SLL2 header put in front of a datagram socket's packets, laid out as the decoder reads it. */
+    static final int SLL2_HEADER = LinuxSll2.HEADER_SIZE;
 
     /** The block status is shared with the kernel: read with acquire, written with release semantics. */
     private static final VarHandle SHARED_INT =
@@ -231,17 +226,18 @@ final class PacketRing implements AutoCloseable {
             sink.packet(scratch, copy, micros);
             return;
         }
-        scratch[0] = ring.get(pos + SLL_PROTOCOL); // already in network order
-        scratch[1] = ring.get(pos + SLL_PROTOCOL + 1);
-        scratch[2] = 0;
-        scratch[3] = 0;
-        putBigEndianInt(scratch, SLL2_IFINDEX, ring.getInt(pos + SLL_IFINDEX));
+        // All big-endian, as in a LINUX_SLL2 capture; sll_protocol is already in network order.
+        scratch[LinuxSll2.PROTOCOL_OFFSET] = ring.get(pos + SLL_PROTOCOL);
+        scratch[LinuxSll2.PROTOCOL_OFFSET + 1] = ring.get(pos + SLL_PROTOCOL + 1);
+        scratch[LinuxSll2.RESERVED_OFFSET] = 0;
+        scratch[LinuxSll2.RESERVED_OFFSET + 1] = 0;
+        putBigEndianInt(scratch, LinuxSll2.IFINDEX_OFFSET, ring.getInt(pos + SLL_IFINDEX));
         short hatype = ring.getShort(pos + SLL_HATYPE);
-        scratch[SLL2_HATYPE] = (byte) (hatype >> 8);
-        scratch[SLL2_HATYPE + 1] = (byte) hatype;
-        scratch[SLL2_PKTTYPE] = ring.get(pos + SLL_PKTTYPE);
-        scratch[SLL2_HALEN] = ring.get(pos + SLL_HALEN);
-        ring.get(pos + SLL_ADDR, scratch, SLL2_ADDR, 8);
+        scratch[LinuxSll2.ARPHRD_OFFSET] = (byte) (hatype >> 8);
+        scratch[LinuxSll2.ARPHRD_OFFSET + 1] = (byte) hatype;
+        scratch[LinuxSll2.PACKET_TYPE_OFFSET] = ring.get(pos + SLL_PKTTYPE);
+        scratch[LinuxSll2.ADDR_LENGTH_OFFSET] = ring.get(pos + SLL_HALEN);
+        ring.get(pos + SLL_ADDR, scratch, LinuxSll2.ADDR_OFFSET, LinuxSll2.ADDR_SIZE);
         int copy = Math.min(caplen, scratch.length - SLL2_HEADER);
         ring.get(data, scratch, SLL2_HEADER, copy);
         sink.packet(scratch, SLL2_HEADER + copy, micros);

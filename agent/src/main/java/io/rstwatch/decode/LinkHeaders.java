@@ -4,7 +4,7 @@ package io.rstwatch.decode;
  * The link-layer headers the decoder walks, as offsets from the start of the captured bytes. Each field's offset
  * is the previous one's plus its size, so the layout reads top to bottom like the header itself.
  */
-final class LinkHeaders {
+public final class LinkHeaders {
     private LinkHeaders() {}
 
     /**
@@ -74,7 +74,8 @@ final class LinkHeaders {
     }
 
     /**
-     * Linux "cooked" capture v2 (LINUX_SLL2, libpcap 1.10+): v1 reordered, plus the interface index.
+     * Linux "cooked" capture v2 (LINUX_SLL2, libpcap 1.10+): v1 reordered, plus the interface index. Also what
+     * the capture's packet ring writes in front of a datagram socket's packets.
      *
      * <pre>
      * offset size
@@ -88,22 +89,22 @@ final class LinkHeaders {
      * 20          payload
      * </pre>
      */
-    static final class LinuxSll2 {
-        static final int PROTOCOL_OFFSET = 0;
-        static final int PROTOCOL_SIZE = 2;
-        static final int RESERVED_OFFSET = PROTOCOL_OFFSET + PROTOCOL_SIZE;
-        static final int RESERVED_SIZE = 2;
-        static final int IFINDEX_OFFSET = RESERVED_OFFSET + RESERVED_SIZE;
-        static final int IFINDEX_SIZE = 4;
-        static final int ARPHRD_OFFSET = IFINDEX_OFFSET + IFINDEX_SIZE;
-        static final int ARPHRD_SIZE = 2;
-        static final int PACKET_TYPE_OFFSET = ARPHRD_OFFSET + ARPHRD_SIZE;
-        static final int PACKET_TYPE_SIZE = 1;
-        static final int ADDR_LENGTH_OFFSET = PACKET_TYPE_OFFSET + PACKET_TYPE_SIZE;
-        static final int ADDR_LENGTH_SIZE = 1;
-        static final int ADDR_OFFSET = ADDR_LENGTH_OFFSET + ADDR_LENGTH_SIZE;
-        static final int ADDR_SIZE = 8;
-        static final int HEADER_SIZE = ADDR_OFFSET + ADDR_SIZE;
+    public static final class LinuxSll2 {
+        public static final int PROTOCOL_OFFSET = 0;
+        public static final int PROTOCOL_SIZE = 2;
+        public static final int RESERVED_OFFSET = PROTOCOL_OFFSET + PROTOCOL_SIZE;
+        public static final int RESERVED_SIZE = 2;
+        public static final int IFINDEX_OFFSET = RESERVED_OFFSET + RESERVED_SIZE;
+        public static final int IFINDEX_SIZE = 4;
+        public static final int ARPHRD_OFFSET = IFINDEX_OFFSET + IFINDEX_SIZE;
+        public static final int ARPHRD_SIZE = 2;
+        public static final int PACKET_TYPE_OFFSET = ARPHRD_OFFSET + ARPHRD_SIZE;
+        public static final int PACKET_TYPE_SIZE = 1;
+        public static final int ADDR_LENGTH_OFFSET = PACKET_TYPE_OFFSET + PACKET_TYPE_SIZE;
+        public static final int ADDR_LENGTH_SIZE = 1;
+        public static final int ADDR_OFFSET = ADDR_LENGTH_OFFSET + ADDR_LENGTH_SIZE;
+        public static final int ADDR_SIZE = 8;
+        public static final int HEADER_SIZE = ADDR_OFFSET + ADDR_SIZE;
 
         private LinuxSll2() {}
     }
