@@ -4,7 +4,7 @@ package io.rstwatch.kernel;
  * The kernel TCP counters rstwatch publishes, each with its section and name in /proc/net/snmp ("Tcp") or
  * /proc/net/netstat ("TcpExt"), as {@link ProcNetParser} keys them.
  */
-enum TcpCounter {
+public enum TcpCounter {
     ATTEMPT_FAILS("Tcp", "AttemptFails"),
     ESTAB_RESETS("Tcp", "EstabResets"),
     OUT_RSTS("Tcp", "OutRsts"),
@@ -24,10 +24,29 @@ enum TcpCounter {
     /** Handshakes a RST ended in SYN-RECV: AttemptFails counts each (tcp_check_req). Not published. */
     EMBRYONIC_RSTS("TcpExt", "EmbryonicRsts");
 
+    private final String section;
+    private final String column;
     private final String key;
 
-    TcpCounter(String section, String name) {
-        this.key = section + "." + name;
+    TcpCounter(String section, String column) {
+        this.section = section;
+        this.column = column;
+        this.key = section + "." + column;
+    }
+
+    /** "Tcp" or "TcpExt": the prefix of its lines. */
+    String section() {
+        return section;
+    }
+
+    /** "AttemptFails": its column's name. */
+    String column() {
+        return column;
+    }
+
+    /** Where under /proc it is: "net/snmp" for Tcp, "net/netstat" for TcpExt. */
+    String file() {
+        return section.equals("Tcp") ? "net/snmp" : "net/netstat";
     }
 
     /** "Tcp.AttemptFails": the parser's key. */

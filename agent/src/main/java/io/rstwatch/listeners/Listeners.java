@@ -10,6 +10,7 @@ import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.ports.Services;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The listener part: reads the inventory once at start (so that the reset rules know the listening ports before
@@ -21,8 +22,9 @@ public final class Listeners implements Part {
     private final ListenBacklogs backlogs = new ListenBacklogs();
     private final Services services;
 
-    public Listeners(Path proc, Services services, CommandLineDisclosure disclosure) {
-        this.inventory = new ListenerInventory(proc, disclosure, backlogs);
+    /** @param synRetransmissions the kernel's TcpExt TCPSynRetrans now, -1 when unknown: when to list connects */
+    public Listeners(Path proc, Services services, CommandLineDisclosure disclosure, LongSupplier synRetransmissions) {
+        this.inventory = new ListenerInventory(proc, disclosure, backlogs, synRetransmissions);
         this.services = services;
     }
 

@@ -70,10 +70,12 @@ final class SockDiag {
     private int sequence;
 
     /**
-     * Hands every LISTEN and SYN_SENT socket, IPv4 and IPv6, to {@code sink}; false when netlink could not be
-     * asked or did not answer in full (then nothing, or part, was handed on, and the caller reads /proc).
+     * Hands every LISTEN socket, and every SYN_SENT one when {@code connects}, IPv4 and IPv6, to {@code sink};
+     * false when netlink could not be asked or did not answer in full (then nothing, or part, was handed on, and
+     * the caller reads /proc). Listeners alone cost the kernel a walk of its listening hash; connects, a walk of
+     * the whole connection table, TIME_WAIT sockets and all.
      */
-    boolean read(ProcNetTcpReader.Sink sink) {
+    boolean read(ProcNetTcpReader.Sink sink, boolean connects) {
         int fd;
         try {
             fd = LinuxSockets.socket(LinuxSockets.AF_NETLINK, LinuxSockets.SOCK_DGRAM, NETLINK_SOCK_DIAG);
@@ -87,7 +89,8 @@ final class SockDiag {
                     .putLong(0)
                     .array(); // struct timeval: a kernel that does not answer in 2 s is given up
             LinuxSockets.setsockopt(fd, LinuxSockets.SOL_SOCKET, LinuxSockets.SO_RCVTIMEO, timeout, timeout.length);
-            return dump(fd, AF_INET, sink) && dump(fd, AF_INET6, sink);
+            int states = 1 << TCP_LISTEN | (connects ? 1 << TCP_SYN_SENT : 0);
+            return dump(fd, AF_INET, states, sink) && dump(fd, AF_INET6, states, sink);
         } catch (LastErrorException e) {
             return false;
         } finally {
@@ -95,7 +98,7 @@ final class SockDiag {
         }
     }
 
-    private boolean dump(int fd, int family, ProcNetTcpReader.Sink sink) {
+    private boolean dump(int fd, int family, int states, ProcNetTcpReader.Sink sink) {
         int seq = ++sequence;
         request.clear();
         request.putInt(REQUEST)
@@ -107,7 +110,7 @@ final class SockDiag {
                 .put((byte) IPPROTO_TCP)
                 .put((byte) 0)
                 .put((byte) 0)
-                .putInt(1 << TCP_LISTEN | 1 << TCP_SYN_SENT);
+                .putInt(states);
         while (request.hasRemaining()) {
             request.put((byte) 0); // any socket id
         }

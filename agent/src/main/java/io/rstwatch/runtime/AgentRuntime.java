@@ -11,6 +11,8 @@ import io.rstwatch.jmx.AgentMXBean;
 import io.rstwatch.jmx.MBeans;
 import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.kernel.KernelTcp;
+import io.rstwatch.kernel.ProcNetCounter;
+import io.rstwatch.kernel.TcpCounter;
 import io.rstwatch.listeners.Listeners;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
@@ -68,7 +70,11 @@ public final class AgentRuntime {
             isolateJna(inst, log);
 
             Services services = Services.read(SERVICES).withNames(plugins::portName);
-            Listeners listeners = new Listeners(PROC, services, options.get(OptionKeys.LISTENERS_CMDLINE));
+            Listeners listeners = new Listeners(
+                    PROC,
+                    services,
+                    options.get(OptionKeys.LISTENERS_CMDLINE),
+                    new ProcNetCounter(PROC, TcpCounter.SYN_RETRANS));
             PortRegistry ports = new PortRegistry(
                     HostView.ofThisHost(),
                     new PortRegistry.Limits(

@@ -26,7 +26,15 @@ class ListenerInventoryTest {
 
     static ListenerInventory inventory(Path proc, LongSupplier clock, int fdBudget, CommandLineDisclosure disclosure) {
         return new ListenerInventory(
-                proc, proc.resolve("passwd"), disclosure, OWN_UID, clock, fdBudget, new ListenBacklogs(), null);
+                proc,
+                proc.resolve("passwd"),
+                disclosure,
+                OWN_UID,
+                clock,
+                fdBudget,
+                new ListenBacklogs(),
+                null,
+                () -> -1);
     }
 
     static ListenerInventory inventory(Path proc, CommandLineDisclosure disclosure) {
@@ -325,9 +333,59 @@ class ListenerInventoryTest {
                         .sum());
     }
 
+    /**
+     * Issue 14: listing the SYN_SENT sockets walks the kernel's whole connection table, so they are asked for only
+     * when a connect may be waiting: at the first refresh, while the last one found any, and when the kernel has
+     * sent a SYN again since (a connect that waits does within 1 s); always when the counter cannot be read.
+     */
+    @Test
+    void connectsAreListedOnlyWhenOneMayBeWaiting(@TempDir Path proc) throws Exception {
+        listenerOwnedBy(proc, 1000, "server");
+        long[] synRetransmissions = {40};
+        List<Boolean> asked = new java.util.ArrayList<>();
+        boolean[] waitingNow = {false};
+        ListenerInventory inventory = withNetlink(
+                proc,
+                (sink, connects) -> {
+                    asked.add(connects);
+                    sink.listener(new Listener(0, 1, 8080, 4711, 0, 128, 1000, 0, Listener.UNKNOWN));
+                    if (connects && waitingNow[0]) {
+                        sink.connecting(new Connecting(0, 0x0A000307L, 5432, 1000, 4711, 1));
+                    }
+                    return true;
+                },
+                () -> synRetransmissions[0]);
+        inventory.refresh(); // the first: asked
+        inventory.refresh(); // none found, no SYN sent again: not asked
+        assertEquals(List.of(true, false), asked);
+        assertEquals(new ListenerLookup.Listening("pid 4242 `server`", 0, 128), inventory.listeningOn(8080));
+
+        waitingNow[0] = true;
+        synRetransmissions[0] = 41; // a connect's SYN went again
+        inventory.refresh();
+        assertEquals(1, inventory.waitingFor(5432).size(), "found once asked");
+        inventory.refresh(); // the counter stands still, but the last refresh found one: asked, still there
+        assertEquals(1, inventory.waitingFor(5432).size());
+        waitingNow[0] = false;
+        inventory.refresh(); // asked, gone
+        assertTrue(inventory.waitingFor(5432).isEmpty());
+        inventory.refresh(); // not asked
+        assertEquals(List.of(true, false, true, true, true, false), asked);
+
+        synRetransmissions[0] = -1; // not readable, or an older kernel without the column
+        inventory.refresh();
+        inventory.refresh();
+        assertEquals(List.of(true, false, true, true, true, false, true, true), asked, "no counter: always asked");
+    }
+
     /** An inventory of the fake /proc whose netlink answers as {@code netlink} says. */
+    private static ListenerInventory withNetlink(Path proc, ListenerInventory.SocketDump netlink) {
+        return withNetlink(proc, netlink, () -> -1);
+    }
+
+    /** The same, with the kernel's TCPSynRetrans as {@code synRetransmissions} says. */
     private static ListenerInventory withNetlink(
-            Path proc, java.util.function.Function<ProcNetTcpReader.Sink, Boolean> netlink) {
+            Path proc, ListenerInventory.SocketDump netlink, java.util.function.LongSupplier synRetransmissions) {
         return new ListenerInventory(
                 proc,
                 proc.resolve("passwd"),
@@ -336,7 +394,8 @@ class ListenerInventoryTest {
                 System::currentTimeMillis,
                 ListenerInventory.MAX_FD_LINKS_PER_REFRESH,
                 new ListenBacklogs(),
-                netlink);
+                netlink,
+                synRetransmissions);
     }
 
     /**
@@ -347,14 +406,14 @@ class ListenerInventoryTest {
     void aNetlinkDumpThatBreaksOffIsReplacedByProc(@TempDir Path proc) throws Exception {
         listenerOwnedBy(proc, 1000, "server");
         Listener ghost = new Listener(0, 1, 9999, 1, 0, 0, 1000, 0, Listener.UNKNOWN);
-        ListenerInventory broken = withNetlink(proc, sink -> {
+        ListenerInventory broken = withNetlink(proc, (sink, connects) -> {
             sink.listener(ghost);
             return false;
         });
         broken.refresh();
         assertEquals(
                 List.of(7211), broken.current().stream().map(Listener::port).toList(), "/proc's, not the ghost");
-        ListenerInventory whole = withNetlink(proc, sink -> {
+        ListenerInventory whole = withNetlink(proc, (sink, connects) -> {
             sink.listener(new Listener(0, 1, 8080, 4711, 3, 128, 1000, 0, Listener.UNKNOWN));
             return true;
         });

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testing.Await;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ class SockDiagTest {
         Map<String, Listener> out = new TreeMap<>();
         ProcNetTcpReader.Sink sink = l -> out.put(l.port() + " " + l.inode, l);
         if (netlink) {
-            assertTrue(new SockDiag().read(sink), "netlink answered");
+            assertTrue(new SockDiag().read(sink, false), "netlink answered");
         } else {
             ProcNetTcpReader reader = new ProcNetTcpReader();
             reader.read(Paths.get("/proc/net/tcp"), sink);
@@ -66,5 +68,53 @@ class SockDiagTest {
             assertEquals("::1", six.address());
             assertEquals(9, six.backlog);
         }
+    }
+
+    /**
+     * A connect the kernel drops (a listener's accept queue full, on loopback) waits in SYN_SENT: listed when
+     * connects are asked for, not when only listeners are.
+     */
+    @Test
+    void aWaitingConnectIsListedOnlyWhenConnectsAreAskedFor() throws Exception {
+        List<SocketChannel> clients = new ArrayList<>();
+        try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), full.getLocalPort());
+            List<Connecting> asked = new ArrayList<>();
+            Await.until("a connect waiting for an answer", Duration.ofSeconds(10), () -> {
+                SocketChannel c = SocketChannel.open();
+                clients.add(c);
+                c.configureBlocking(false);
+                c.connect(to); // never accepted: once the queue is full, the kernel drops the SYN
+                asked.clear();
+                assertTrue(new SockDiag().read(connectsTo(full.getLocalPort(), asked), true));
+                return !asked.isEmpty();
+            });
+            assertEquals(
+                    "127.0.0.1",
+                    io.rstwatch.decode.Addresses.format(
+                            asked.get(0).remoteHi(), asked.get(0).remoteLo()));
+            List<Connecting> notAsked = new ArrayList<>();
+            assertTrue(new SockDiag().read(connectsTo(full.getLocalPort(), notAsked), false));
+            assertEquals(List.of(), notAsked);
+        } finally {
+            for (SocketChannel c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    /** A sink that keeps the connects to {@code port}. */
+    private static ProcNetTcpReader.Sink connectsTo(int port, List<Connecting> into) {
+        return new ProcNetTcpReader.Sink() {
+            @Override
+            public void listener(Listener l) {}
+
+            @Override
+            public void connecting(Connecting c) {
+                if (c.remotePort() == port) {
+                    into.add(c);
+                }
+            }
+        };
     }
 }
