@@ -1,5 +1,6 @@
 package io.rstwatch.capture;
 
+import com.sun.jna.LastErrorException;
 import io.rstwatch.common.LinuxSockets;
 import io.rstwatch.decode.DecodedPacket;
 import io.rstwatch.decode.LinkTypes;
@@ -126,7 +127,7 @@ final class CaptureSource implements Runnable {
                     capture();
                     problem = "the capture ended"; // capture() returns only by throwing; never stop for good
                 } catch (Throwable t) {
-                    problem = explain(t);
+                    problem = explain(t, bufferBytes >> 20);
                 }
             }
             if (System.currentTimeMillis() - openedAt > MAX_BACKOFF_MILLIS) {
@@ -291,8 +292,12 @@ final class CaptureSource implements Runnable {
     }
 
     /** What went wrong, and how to fix it, in words. */
-    static String explain(Throwable t) {
+    static String explain(Throwable t, int bufferMiB) {
         String m = String.valueOf(t.getMessage());
+        if (t instanceof LastErrorException e && e.getErrorCode() == LinuxSockets.ENOMEM) {
+            return "the kernel could not allocate the capture buffer of " + bufferMiB + " MiB (" + m
+                    + "): set a smaller capture.buffer, or free memory";
+        }
         String lower = m.toLowerCase(Locale.ROOT);
         if (t instanceof LinkageError) {
             return "libpcap could not be used (" + m + "): install it with `apt-get install libpcap0.8`";

@@ -41,6 +41,7 @@ public final class LinuxSockets {
 
     public static final int EINTR = 4;
     public static final int ENXIO = 6;
+    public static final int ENOMEM = 12;
     public static final int ENODEV = 19;
     public static final int ENETDOWN = 100;
 
