@@ -41,8 +41,9 @@ public final class ProcNetCounter implements LongSupplier {
                 channel = FileChannel.open(file);
             }
             buffer.clear();
-            for (int n; buffer.hasRemaining() && (n = channel.read(buffer, buffer.position())) > 0; ) {
-                // a /proc file comes in pieces of a page or so, each from where the last one ended
+            // A /proc file comes in pieces of a page or so: each read goes on where the last one ended.
+            while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+                // the channel's read moved the buffer's position on
             }
             return buffer.hasRemaining() ? find(buffer.array(), buffer.position()) : -1;
         } catch (IOException | RuntimeException e) {
