@@ -25,23 +25,11 @@ public enum TcpCounter {
     EMBRYONIC_RSTS("TcpExt", "EmbryonicRsts");
 
     private final String section;
-    private final String column;
     private final String key;
 
-    TcpCounter(String section, String column) {
+    TcpCounter(String section, String name) {
         this.section = section;
-        this.column = column;
-        this.key = section + "." + column;
-    }
-
-    /** "Tcp" or "TcpExt": the prefix of its lines. */
-    String section() {
-        return section;
-    }
-
-    /** "AttemptFails": its column's name. */
-    String column() {
-        return column;
+        this.key = section + "." + name;
     }
 
     /** Where under /proc it is: "net/snmp" for Tcp, "net/netstat" for TcpExt. */
