@@ -124,6 +124,18 @@ class OtelIT {
                     ((String) endpoint(jvm, "127.0.0.1:" + url).get("caller")).contains("Connector.viaUrlConnection("),
                     endpoint(jvm, "127.0.0.1:" + url).toString());
 
+            // The OTel agent looks for MBeans on a schedule of its own, backing off between attempts: one fresh-clone
+            // run read exports that held three of the Port rule's metrics and none of the other rules'.
+            List<String> expected = List.of(
+                    "rstwatch.port.unanswered",
+                    "rstwatch.port.unreachable",
+                    "rstwatch.port.resets",
+                    "rstwatch.tcp.attempt_fails",
+                    "rstwatch.connects.refused",
+                    "rstwatch.capture.packets");
+            Await.until("every rule's metrics in the OTel export", WAIT, () -> metrics(exports(jvm))
+                    .keySet()
+                    .containsAll(expected));
             List<JsonNode> exports = exports(jvm);
             Map<String, JsonNode> metrics = metrics(exports);
             JsonNode refused = metrics.get("rstwatch.port.refused");
@@ -133,13 +145,7 @@ class OtelIT {
                     "local",
                     attribute(refused.path("sum").path("dataPoints").get(0), "rstwatch.scope"),
                     refused.toString());
-            for (String name : List.of(
-                    "rstwatch.port.unanswered",
-                    "rstwatch.port.unreachable",
-                    "rstwatch.port.resets",
-                    "rstwatch.tcp.attempt_fails",
-                    "rstwatch.connects.refused",
-                    "rstwatch.capture.packets")) {
+            for (String name : expected) {
                 assertTrue(metrics.containsKey(name), name + " in " + new TreeSet<>(metrics.keySet()));
             }
             assertEquals(1L, lastValue(exports, "rstwatch.capture.active", "rstwatch.capture.state", "active"));
