@@ -19,6 +19,8 @@ public final class LinuxSockets {
     public static final int SOCK_DGRAM = 2;
     /** No descriptor of ours survives into a process the application starts. */
     public static final int SOCK_CLOEXEC = 0x80000;
+    /** recv: return at once when nothing is queued (-1, EAGAIN), whatever the socket's mode. */
+    public static final int MSG_DONTWAIT = 0x40;
 
     public static final int SOL_SOCKET = 1;
     public static final int SO_ERROR = 4;
@@ -40,6 +42,7 @@ public final class LinuxSockets {
     public static final short POLLNVAL = 0x20;
 
     public static final int EINTR = 4;
+    public static final int EAGAIN = 11;
     public static final int ENXIO = 6;
     public static final int ENOMEM = 12;
     public static final int ENODEV = 19;

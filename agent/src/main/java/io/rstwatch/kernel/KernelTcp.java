@@ -3,6 +3,7 @@ package io.rstwatch.kernel;
 import io.rstwatch.common.AgentContext;
 import io.rstwatch.common.EventSink;
 import io.rstwatch.common.Part;
+import io.rstwatch.common.ProcFile;
 import io.rstwatch.common.ProcFiles;
 import io.rstwatch.common.Rates;
 import io.rstwatch.common.Times;
@@ -48,7 +49,10 @@ public final class KernelTcp implements Part, TcpMXBean {
 
     private static final long NEVER = Long.MIN_VALUE;
 
-    private final Path proc;
+    /** Held open: read every second, by the sampler. */
+    private final ProcFile snmp;
+
+    private final ProcFile netstat;
     private final String hostName;
     private final PortRegistry ports;
     private double warn;
@@ -77,7 +81,8 @@ public final class KernelTcp implements Part, TcpMXBean {
     private volatile String readProblem;
 
     public KernelTcp(Path proc, PortRegistry ports) {
-        this.proc = proc;
+        this.snmp = new ProcFile(proc.resolve("net/snmp"), ProcNetCounter.MAX_BYTES);
+        this.netstat = new ProcFile(proc.resolve("net/netstat"), ProcNetCounter.MAX_BYTES);
         this.hostName = hostName(proc);
         this.ports = ports;
     }
@@ -145,10 +150,8 @@ public final class KernelTcp implements Part, TcpMXBean {
     /** The same, at {@code nowNanos} (System.nanoTime(); tests move it). */
     void sample(long nowNanos) {
         try {
-            TcpCounters c = new TcpCounters(
-                    ProcNetParser.parse(
-                            ProcFiles.read(proc.resolve("net/snmp")), ProcFiles.read(proc.resolve("net/netstat"))),
-                    System.currentTimeMillis());
+            TcpCounters c =
+                    new TcpCounters(ProcNetParser.parse(snmp.read(), netstat.read()), System.currentTimeMillis());
             readProblem = null;
             last = c;
             failed.sample(nowNanos, c.get(TcpCounter.ATTEMPT_FAILS));

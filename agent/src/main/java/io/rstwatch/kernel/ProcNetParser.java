@@ -12,6 +12,19 @@ public final class ProcNetParser {
     private ProcNetParser() {}
 
     public static Map<String, Long> parse(String text, Map<String, Long> into) {
+        return parse(text, into, null);
+    }
+
+    /**
+     * One counter's value ("TcpExt.TCPSynRetrans"), or null when the text has no such column: the same walk,
+     * which makes neither a key nor a number of the other columns (netstat has some 300).
+     */
+    public static Long find(String text, String key) {
+        return parse(text, new HashMap<>(2), key).get(key);
+    }
+
+    /** Puts every column into {@code into}, or only the one {@code only} names when it is not null. */
+    private static Map<String, Long> parse(String text, Map<String, Long> into, String only) {
         // Words are found by hand, not with split("\\s+"): a regex per line was most of a read's cost on the
         // threads that read these files every few seconds, whose code the JIT never compiles.
         String[] lines = text.split("\n");
@@ -36,6 +49,11 @@ public final class ProcNetParser {
             while (n < names.length() && v < values.length()) {
                 nameEnd = wordEnd(names, n);
                 valueEnd = wordEnd(values, v);
+                if (only != null && !names(only, prefix, names, n, nameEnd)) {
+                    n = skipSpaces(names, nameEnd);
+                    v = skipSpaces(values, valueEnd);
+                    continue;
+                }
                 try {
                     into.put(prefix + names.substring(n, nameEnd), Long.parseLong(values, v, valueEnd, 10));
                 } catch (NumberFormatException e) {
@@ -46,6 +64,13 @@ public final class ProcNetParser {
             }
         }
         return into;
+    }
+
+    /** Whether {@code key} is prefix + the name at names[from, to), without making that string. */
+    private static boolean names(String key, String prefix, String names, int from, int to) {
+        return key.length() == prefix.length() + to - from
+                && key.startsWith(prefix)
+                && key.regionMatches(prefix.length(), names, from, to - from);
     }
 
     /** Whitespace as the regex \s has it. */

@@ -1,6 +1,6 @@
 package io.rstwatch.ports;
 
-import io.rstwatch.common.ProcFiles;
+import io.rstwatch.common.ProcFile;
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.plugin.Scope;
 import java.io.IOException;
@@ -21,7 +21,24 @@ import java.util.List;
  * say.
  */
 public final class HostView {
-    private final Path proc;
+    /** A sysctl's value is a line of a few numbers. */
+    private static final int SYSCTL_BYTES = 256;
+
+    /**
+     * Refreshes (every 2 s) after which the interfaces are read even when the kernel
+     * sent no change: a safety net, should its messages be lost in a way the socket does not report.
+     */
+    private static final int INTERFACES_READ_AT_LEAST_EVERY = 30;
+
+    /** Sysctls, held open: read every refresh. */
+    private final ProcFile portRange;
+
+    private final ProcFile synRetriesFile;
+
+    private final InterfaceChanges interfaceChanges = new InterfaceChanges();
+    /** Refreshes since the interfaces were last read. */
+    private int sinceInterfacesRead;
+
     private volatile long[] localAddresses = new long[0];
     private volatile int ephemeralLow = 32768;
     private volatile int ephemeralHigh = 60999;
@@ -55,7 +72,8 @@ public final class HostView {
     }
 
     public HostView(Path proc) {
-        this.proc = proc;
+        this.portRange = new ProcFile(proc.resolve("sys/net/ipv4/ip_local_port_range"), SYSCTL_BYTES);
+        this.synRetriesFile = new ProcFile(proc.resolve("sys/net/ipv4/tcp_syn_retries"), SYSCTL_BYTES);
     }
 
     public static HostView ofThisHost() {
@@ -64,13 +82,18 @@ public final class HostView {
         return view;
     }
 
-    /** Re-reads addresses, interfaces, the ephemeral range and the SYN retries; meant for a background timer. */
+    /**
+     * Re-reads the ephemeral range and the SYN retries, and the interfaces and their addresses when the kernel said
+     * they changed (or once a minute whatever it said); meant for a background timer, one thread at a time.
+     */
     public void refresh() {
-        refreshInterfaces();
+        if (interfaceChanges.happened() || ++sinceInterfacesRead >= INTERFACES_READ_AT_LEAST_EVERY) {
+            sinceInterfacesRead = 0;
+            refreshInterfaces();
+        }
         refreshEphemeralRange();
         try {
-            synRetries = Integer.parseInt(
-                    ProcFiles.read(proc.resolve("sys/net/ipv4/tcp_syn_retries")).trim());
+            synRetries = Integer.parseInt(synRetriesFile.read().trim());
         } catch (IOException | RuntimeException e) {
             // keep the last value, or the Linux default
         }
@@ -178,9 +201,7 @@ public final class HostView {
 
     private void refreshEphemeralRange() {
         try {
-            String[] range = ProcFiles.read(proc.resolve("sys/net/ipv4/ip_local_port_range"))
-                    .trim()
-                    .split("\\s+");
+            String[] range = portRange.read().trim().split("\\s+");
             ephemeralLow = Integer.parseInt(range[0]);
             ephemeralHigh = Integer.parseInt(range[1]);
         } catch (IOException | RuntimeException e) {

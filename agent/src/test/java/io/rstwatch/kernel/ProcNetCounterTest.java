@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rstwatch.common.ProcFiles;
 import io.rstwatch.testing.Await;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -41,8 +40,7 @@ class ProcNetCounterTest {
     }
 
     private static long find(String text) {
-        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
-        return new ProcNetCounter(Paths.get("/nonexistent"), TcpCounter.SYN_RETRANS).find(b, b.length);
+        return new ProcNetCounter(Paths.get("/nonexistent"), TcpCounter.SYN_RETRANS).find(text);
     }
 
     @Test

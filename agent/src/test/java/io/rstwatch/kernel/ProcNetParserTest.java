@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -63,5 +64,21 @@ class ProcNetParserTest {
         assertEquals(5, c.get(TcpCounter.ABORT_ON_TIMEOUT));
         assertEquals(1, c.get(TcpCounter.REQ_Q_FULL_DROP));
         assertTrue(read("linux-future").containsKey("TcpExt.TCPNewFutureThing"));
+    }
+
+    @Test
+    void oneCounterFoundAloneIsWhatTheWholeParseHas() throws IOException {
+        for (String kernel : new String[] {"linux-3.10", "linux-6.18", "linux-future"}) {
+            for (String file : new String[] {"snmp", "netstat"}) {
+                String text = resource(kernel + "/" + file);
+                Map<String, Long> all = ProcNetParser.parse(text, new HashMap<>());
+                assertFalse(all.isEmpty());
+                for (Map.Entry<String, Long> e : all.entrySet()) {
+                    assertEquals(e.getValue(), ProcNetParser.find(text, e.getKey()), kernel + " " + e.getKey());
+                }
+                assertEquals(null, ProcNetParser.find(text, "TcpExt.NoSuchCounter"));
+                assertEquals(null, ProcNetParser.find(text, "Tcp"), "a section is not a column");
+            }
+        }
     }
 }
