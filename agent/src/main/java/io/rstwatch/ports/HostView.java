@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What the classifier needs to know about this host, refreshed in the background and read without locks or
@@ -25,10 +26,12 @@ public final class HostView {
     private static final int SYSCTL_BYTES = 256;
 
     /**
-     * Refreshes (every 2 s) after which the interfaces are read even when the kernel
-     * sent no change: a safety net, should its messages be lost in a way the socket does not report.
+     * Refreshes (every 2 s) after which the interfaces are read even when the kernel sent no change: a safety net,
+     * should its messages be lost in a way the socket does not report.
      */
     private static final int INTERFACES_READ_AT_LEAST_EVERY = 30;
+
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     /** Sysctls, held open: read every refresh. */
     private final ProcFile portRange;
@@ -38,6 +41,8 @@ public final class HostView {
     private final InterfaceChanges interfaceChanges = new InterfaceChanges();
     /** Refreshes since the interfaces were last read. */
     private int sinceInterfacesRead;
+    /** The last read of the interfaces failed: the change it was for is still to be read. */
+    private boolean interfacesUnread;
 
     private volatile long[] localAddresses = new long[0];
     private volatile int ephemeralLow = 32768;
@@ -87,9 +92,11 @@ public final class HostView {
      * they changed (or once a minute whatever it said); meant for a background timer, one thread at a time.
      */
     public void refresh() {
-        if (interfaceChanges.happened() || ++sinceInterfacesRead >= INTERFACES_READ_AT_LEAST_EVERY) {
+        if (interfaceChanges.happened()
+                || interfacesUnread
+                || ++sinceInterfacesRead >= INTERFACES_READ_AT_LEAST_EVERY) {
             sinceInterfacesRead = 0;
-            refreshInterfaces();
+            interfacesUnread = !refreshInterfaces();
         }
         refreshEphemeralRange();
         try {
@@ -155,7 +162,8 @@ public final class HostView {
         return -1;
     }
 
-    private void refreshInterfaces() {
+    /** False when the interfaces could not be read (what the view knew is kept). */
+    private boolean refreshInterfaces() {
         List<Interface> found = new ArrayList<>();
         try {
             for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
@@ -168,9 +176,10 @@ public final class HostView {
                         Collections.list(ni.getInetAddresses())));
             }
         } catch (IOException | RuntimeException e) {
-            return; // keep what we had
+            return false; // keep what we had
         }
         interfaces(found);
+        return true;
     }
 
     /** Replaces what the view knows of the interfaces and their addresses (the refresh, and tests). */
@@ -201,7 +210,7 @@ public final class HostView {
 
     private void refreshEphemeralRange() {
         try {
-            String[] range = portRange.read().trim().split("\\s+");
+            String[] range = WHITESPACE.split(portRange.read().trim());
             ephemeralLow = Integer.parseInt(range[0]);
             ephemeralHigh = Integer.parseInt(range[1]);
         } catch (IOException | RuntimeException e) {
