@@ -65,9 +65,15 @@ public final class LinuxSockets {
     public static native int setsockopt(int fd, int level, int name, byte[] value, int length)
             throws LastErrorException;
 
-    public static native NativeLong send(int fd, byte[] buffer, NativeLong length, int flags);
+    /**
+     * ssize_t, returned as an int: every buffer here is far below 2 GiB, and an int is read from the low half of
+     * the return register on every ABI. A NativeLong return would be built by reflection on each call, on threads
+     * that run in the interpreter.
+     */
+    public static native int send(int fd, byte[] buffer, NativeLong length, int flags);
 
-    public static native NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags);
+    /** ssize_t as an int, as {@link #send}. */
+    public static native int recv(int fd, byte[] buffer, NativeLong length, int flags);
 
     public static native int bind(int fd, Pointer address, int length) throws LastErrorException;
 

@@ -114,13 +114,12 @@ final class SockDiag {
         while (request.hasRemaining()) {
             request.put((byte) 0); // any socket id
         }
-        if (LinuxSockets.send(fd, request.array(), new NativeLong(REQUEST), 0).longValue() != REQUEST) {
+        if (LinuxSockets.send(fd, request.array(), new NativeLong(REQUEST), 0) != REQUEST) {
             return false;
         }
         byte[] buffer = reply.array();
         while (true) {
-            long n = LinuxSockets.recv(fd, buffer, new NativeLong(buffer.length), 0)
-                    .longValue();
+            long n = LinuxSockets.recv(fd, buffer, new NativeLong(buffer.length), 0);
             if (n <= 0) {
                 return false;
             }

@@ -45,8 +45,7 @@ final class InterfaceChanges {
         }
         boolean changed = false;
         for (int i = 0; i < MAX_DRAINED; i++) {
-            long n = LinuxSockets.recv(fd, message, new NativeLong(message.length), LinuxSockets.MSG_DONTWAIT)
-                    .longValue();
+            long n = LinuxSockets.recv(fd, message, new NativeLong(message.length), LinuxSockets.MSG_DONTWAIT);
             if (n > 0) {
                 changed = true; // keep draining: one refresh answers them all
                 continue;
