@@ -49,15 +49,12 @@ public final class ProcNetParser {
             while (n < names.length() && v < values.length()) {
                 nameEnd = wordEnd(names, n);
                 valueEnd = wordEnd(values, v);
-                if (only != null && !names(only, prefix, names, n, nameEnd)) {
-                    n = skipSpaces(names, nameEnd);
-                    v = skipSpaces(values, valueEnd);
-                    continue;
-                }
-                try {
-                    into.put(prefix + names.substring(n, nameEnd), Long.parseLong(values, v, valueEnd, 10));
-                } catch (NumberFormatException e) {
-                    // not a number: skip this column
+                if (only == null || names(only, prefix, names, n, nameEnd)) {
+                    try {
+                        into.put(prefix + names.substring(n, nameEnd), Long.parseLong(values, v, valueEnd, 10));
+                    } catch (NumberFormatException e) {
+                        // not a number: skip this column
+                    }
                 }
                 n = skipSpaces(names, nameEnd);
                 v = skipSpaces(values, valueEnd);
