@@ -37,6 +37,11 @@ final class CaptureSource implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureSource.class);
     private static final int ARPHRD_ETHER = 1;
     private static final long MAX_BACKOFF_MILLIS = 60_000;
+    /**
+     * How long a loopback SYN that ended a block waits for the packet after it: the kernel hands a block over
+     * {@link PacketRing#RETIRE_MILLIS} after its first packet at the latest, so an answer has come by then.
+     */
+    private static final int HOLD_MILLIS = 2 * PacketRing.RETIRE_MILLIS;
 
     private final String device;
     private final int bufferBytes;
@@ -177,10 +182,12 @@ final class CaptureSource implements Runnable {
                     "capturing on {} ({}), filter {}", device, LinkTypes.name(dlt), CaptureFilter.expression(filtered));
             long lastStats = System.nanoTime();
             while (true) {
-                int n = r.next(scratch, counter);
-                counter.endOfBatch();
+                int n = r.next(scratch, counter, counter.holding() ? HOLD_MILLIS : PacketRing.POLL_MILLIS);
                 if (n > 0) {
+                    counter.endOfBatch();
                     packets.lazySet(packets.get() + n); // once a block; one writer, so no locked add
+                } else {
+                    counter.flush();
                 }
                 if (System.nanoTime() - lastStats > 1_000_000_000L) {
                     lastStats = System.nanoTime();
@@ -215,7 +222,9 @@ final class CaptureSource implements Runnable {
      * tables touched in a tight loop, then counted in order: under a SYN flood every SYN is a new attempt at a
      * random slot, and touched one after another those cache misses overlap instead of stalling the thread for
      * each (a third of its time before). A run also shows which SYN the next packet answers at once, which the
-     * classifier need not track.
+     * classifier need not track. A loopback SYN that ends a run or a block is held until the packet after it is
+     * seen: else every SYN whose answer fell into the next run would take a slot (one in sixteen of a flood's,
+     * once a block boundary split a pair), and a few seconds of a flood would fill the table.
      */
     final class BatchCounter implements PacketRing.Sink {
         private static final int RUN = 32;
@@ -250,26 +259,51 @@ final class CaptureSource implements Runnable {
             verdicts[size] = what;
             micros[size] = timestampMicros;
             if (++size == RUN) {
-                countRun();
+                countRun(true);
             }
         }
 
-        /** Counts what the batch left decoded: call after each batch, so that no packet waits for the next. */
+        /**
+         * Counts what the batch left decoded but a last SYN the next packet may answer, which {@link #holding}
+         * then says: call after each batch, and {@link #flush} when no packet came for a while.
+         */
         void endOfBatch() {
-            countRun();
+            countRun(true);
         }
 
-        private void countRun() {
-            for (int i = 0; i < size; i++) {
-                // A SYN that ends a run is not paired: its answer, if any, is counted in the next run.
+        /** Counts every packet decoded, a held one too. */
+        void flush() {
+            countRun(false);
+        }
+
+        /** Whether a packet waits for the one after it. */
+        boolean holding() {
+            return size > 0;
+        }
+
+        private void countRun(boolean holdLast) {
+            int counted =
+                    holdLast && size > 0 && ResetClassifier.mayBeAnsweredAtOnce(verdicts[size - 1], packets[size - 1])
+                            ? size - 1
+                            : size;
+            for (int i = 0; i < counted; i++) {
                 answeredAtOnce[i] = i + 1 < size
                         && ResetClassifier.answersAtOnce(verdicts[i], packets[i], verdicts[i + 1], packets[i + 1]);
                 classifier.touch(verdicts[i], packets[i], answeredAtOnce[i]);
             }
-            for (int i = 0; i < size; i++) {
+            for (int i = 0; i < counted; i++) {
                 count(packets[i], verdicts[i], micros[i], answeredAtOnce[i]);
             }
-            size = 0;
+            if (counted < size) { // the held packet begins the next run
+                DecodedPacket held = packets[counted];
+                packets[counted] = packets[0];
+                packets[0] = held;
+                verdicts[0] = verdicts[counted];
+                micros[0] = micros[counted];
+                size = 1;
+            } else {
+                size = 0;
+            }
         }
 
         private void count(DecodedPacket d, Verdict what, long micros, boolean answered) {

@@ -189,13 +189,14 @@ final class PacketRing implements AutoCloseable {
     }
 
     /**
-     * Hands each packet of the next block to the sink, waiting up to {@link #POLL_MILLIS} for one; returns how
-     * many it handed over (0 when none came). Throws when the socket fails, with the reason in words.
+     * Hands each packet of the next block to the sink, waiting up to {@code waitMillis} for one (at most
+     * {@link #POLL_MILLIS} when nothing is left to do); returns how many it handed over (0 when none came). Throws
+     * when the socket fails, with the reason in words.
      */
-    int next(byte[] scratch, Sink sink) {
+    int next(byte[] scratch, Sink sink, int waitMillis) {
         int base = block * BLOCK_SIZE;
         if (((int) SHARED_INT.getAcquire(ring, base + BLOCK_STATUS) & TP_STATUS_USER) == 0) {
-            waitForPackets();
+            waitForPackets(waitMillis);
             if (((int) SHARED_INT.getAcquire(ring, base + BLOCK_STATUS) & TP_STATUS_USER) == 0) {
                 return 0;
             }
@@ -254,10 +255,10 @@ final class PacketRing implements AutoCloseable {
         b[at + 3] = (byte) value;
     }
 
-    private void waitForPackets() {
+    private void waitForPackets(int waitMillis) {
         pollFd.setShort(6, (short) 0);
         try {
-            LinuxSockets.poll(pollFd, 1, POLL_MILLIS);
+            LinuxSockets.poll(pollFd, 1, waitMillis);
         } catch (LastErrorException e) {
             if (e.getErrorCode() == EINTR) {
                 return;

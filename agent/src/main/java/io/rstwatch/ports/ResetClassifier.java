@@ -56,9 +56,8 @@ public final class ResetClassifier {
      * a closed port) no longer pushes the attempts really waiting for an answer out of the table.
      */
     public static boolean answersAtOnce(Verdict what, DecodedPacket d, Verdict nextWhat, DecodedPacket next) {
-        return what == Verdict.TCP_SYN
+        return mayBeAnsweredAtOnce(what, d)
                 && (nextWhat == Verdict.TCP_RST && next.has(DecodedPacket.ACK) || nextWhat == Verdict.TCP_SYN_ACK)
-                && d.hatype == DecodedPacket.ARPHRD_LOOPBACK
                 && next.hatype == DecodedPacket.ARPHRD_LOOPBACK
                 && next.ack == ((d.seq + 1) & 0xFFFF_FFFFL)
                 && next.srcPort == d.dstPort
@@ -67,6 +66,11 @@ public final class ResetClassifier {
                 && next.srcLo == d.dstLo
                 && next.dstHi == d.srcHi
                 && next.dstLo == d.srcLo;
+    }
+
+    /** Whether the packet after this one may answer it at once (see {@link #answersAtOnce}): a loopback SYN. */
+    public static boolean mayBeAnsweredAtOnce(Verdict what, DecodedPacket d) {
+        return what == Verdict.TCP_SYN && d.hatype == DecodedPacket.ARPHRD_LOOPBACK;
     }
 
     /**

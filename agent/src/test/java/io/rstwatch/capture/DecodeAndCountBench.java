@@ -1,13 +1,6 @@
 package io.rstwatch.capture;
 
 import io.rstwatch.common.EventSink;
-import io.rstwatch.decode.LinkTypes;
-import io.rstwatch.ports.HostView;
-import io.rstwatch.ports.ListenerLookup;
-import io.rstwatch.ports.PortRegistry;
-import io.rstwatch.ports.Services;
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,13 +40,6 @@ public class DecodeAndCountBench {
     /** Distinct frames cycled through, so that the attempt table sees as many attempts as a flood brings. */
     private static final int FRAMES = 1 << 16;
 
-    private static final int SLL2 = 20;
-    private static final int ARPHRD_ETHER = 1;
-    private static final int ARPHRD_LOOPBACK = 772;
-    private static final int PACKET_HOST = 0;
-    private static final int SYN = 0x02;
-    private static final int RST_ACK = 0x14;
-
     private byte[][] refusals;
     private byte[][] flood;
     private byte[][] foreign;
@@ -63,17 +49,8 @@ public class DecodeAndCountBench {
 
     @Setup
     public void setUp() {
-        HostView host = HostView.ofThisHost();
-        PortRegistry ports = new PortRegistry(
-                host,
-                new PortRegistry.Limits(256, 60, 600, 32),
-                ListenerLookup.NONE,
-                Services.read(Path.of("/etc/services")),
-                EventSink.NONE);
-        CaptureSource source = new CaptureSource("any", 1 << 20, host, ports.classifier(), new DuplicateFilter(false));
-        counter = source.new BatchCounter(LinkTypes.LINUX_SLL2, -1);
+        counter = CapturedFrames.counter(EventSink.NONE);
         SplittableRandom random = new SplittableRandom(7211);
-        int lo = host.interfaceIndex("lo");
         refusals = new byte[FRAMES][];
         flood = new byte[FRAMES][];
         foreign = new byte[FRAMES][];
@@ -84,11 +61,12 @@ public class DecodeAndCountBench {
                 client = 1024 + random.nextInt(64_000);
                 isn = random.nextLong() & 0xFFFF_FFFFL;
             }
-            refusals[i] = frame(lo, ARPHRD_LOOPBACK, 0x7F000001, 7999, 0x7F000001, client, 0, isn + 1, RST_ACK);
+            refusals[i] = CapturedFrames.onLoopback(7999, client, 0, isn + 1, CapturedFrames.RST_ACK);
             flood[i] = i % 2 == 0
-                    ? frame(lo, ARPHRD_LOOPBACK, 0x7F000001, client, 0x7F000001, 7999, isn, 0, SYN)
-                    : frame(lo, ARPHRD_LOOPBACK, 0x7F000001, 7999, 0x7F000001, client, 0, isn + 1, RST_ACK);
-            foreign[i] = frame(9999, ARPHRD_ETHER, 0xC6336401, client, 0xC6336402, 443, isn, 0, SYN);
+                    ? CapturedFrames.onLoopback(client, 7999, isn, 0, CapturedFrames.SYN)
+                    : CapturedFrames.onLoopback(7999, client, 0, isn + 1, CapturedFrames.RST_ACK);
+            foreign[i] = CapturedFrames.tcp(
+                    9999, CapturedFrames.ARPHRD_ETHER, 0xC6336401, client, 0xC6336402, 443, isn, 0, CapturedFrames.SYN);
         }
     }
 
@@ -117,23 +95,5 @@ public class DecodeAndCountBench {
             counter.packet(f, f.length, micros += 10);
         }
         counter.endOfBatch();
-    }
-
-    /** SLL2 header, IPv4 header, TCP header: what the "any" device hands over for a segment without options. */
-    private static byte[] frame(
-            int ifindex, int hatype, int src, int srcPort, int dst, int dstPort, long seq, long ack, int flags) {
-        ByteBuffer b = ByteBuffer.allocate(SLL2 + 20 + 20);
-        b.putShort((short) 0x0800).putShort((short) 0).putInt(ifindex).putShort((short) hatype);
-        b.put((byte) PACKET_HOST).put((byte) 6).putLong(0);
-        b.put((byte) 0x45)
-                .put((byte) 0)
-                .putShort((short) 40)
-                .putInt(0)
-                .put((byte) 64)
-                .put((byte) 6);
-        b.putShort((short) 0).putInt(src).putInt(dst);
-        b.putShort((short) srcPort).putShort((short) dstPort).putInt((int) seq).putInt((int) ack);
-        b.put((byte) 0x50).put((byte) flags).putShort((short) 65535).putInt(0);
-        return b.array();
     }
 }

@@ -50,12 +50,12 @@ class PacketRingTest {
             };
             long deadline = System.nanoTime() + WAIT_NANOS;
             while (seen.size() < 6 && System.nanoTime() < deadline) {
-                ring.next(scratch, sink);
+                ring.next(scratch, sink, PacketRing.POLL_MILLIS);
             }
             // What else comes comes within a block's retirement: wait for one more, then count.
             long settle = System.nanoTime() + 2L * PacketRing.RETIRE_MILLIS * 1_000_000L;
             while (System.nanoTime() < settle) {
-                ring.next(scratch, sink);
+                ring.next(scratch, sink, PacketRing.POLL_MILLIS);
             }
             assertEquals(0L, ring.drops());
         }

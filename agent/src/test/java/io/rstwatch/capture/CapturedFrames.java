@@ -1,0 +1,65 @@
+package io.rstwatch.capture;
+
+import io.rstwatch.common.EventSink;
+import io.rstwatch.decode.LinkTypes;
+import io.rstwatch.ports.HostView;
+import io.rstwatch.ports.ListenerLookup;
+import io.rstwatch.ports.PortRegistry;
+import io.rstwatch.ports.Services;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * Frames as the "any" device hands them over (a LINUX_SLL2 header, then an IPv4 packet), and the capture thread's
+ * counter that takes them, counting into a port registry of this host's.
+ */
+final class CapturedFrames {
+    static final int ARPHRD_ETHER = 1;
+    static final int ARPHRD_LOOPBACK = 772;
+    static final int SYN = 0x02;
+    static final int RST_ACK = 0x14;
+
+    static final int LOCALHOST = 0x7F000001;
+
+    private static final int LOOPBACK_INDEX = HostView.ofThisHost().interfaceIndex("lo");
+    private static final int SLL2 = 20;
+    private static final int PACKET_HOST = 0;
+
+    private CapturedFrames() {}
+
+    /** A segment from 127.0.0.1 to 127.0.0.1, on the loopback interface. */
+    static byte[] onLoopback(int srcPort, int dstPort, long seq, long ack, int flags) {
+        return tcp(LOOPBACK_INDEX, ARPHRD_LOOPBACK, LOCALHOST, srcPort, LOCALHOST, dstPort, seq, ack, flags);
+    }
+
+    /** SLL2 header, IPv4 header, TCP header: a segment without options, received on the interface given. */
+    static byte[] tcp(
+            int ifindex, int hatype, int src, int srcPort, int dst, int dstPort, long seq, long ack, int flags) {
+        ByteBuffer b = ByteBuffer.allocate(SLL2 + 20 + 20);
+        b.putShort((short) 0x0800).putShort((short) 0).putInt(ifindex).putShort((short) hatype);
+        b.put((byte) PACKET_HOST).put((byte) 6).putLong(0);
+        b.put((byte) 0x45)
+                .put((byte) 0)
+                .putShort((short) 40)
+                .putInt(0)
+                .put((byte) 64)
+                .put((byte) 6);
+        b.putShort((short) 0).putInt(src).putInt(dst);
+        b.putShort((short) srcPort).putShort((short) dstPort).putInt((int) seq).putInt((int) ack);
+        b.put((byte) 0x50).put((byte) flags).putShort((short) 65535).putInt(0);
+        return b.array();
+    }
+
+    /** A counter as the capture on "any" has, its packets classified for this host and counted in a new registry. */
+    static CaptureSource.BatchCounter counter(EventSink events) {
+        HostView host = HostView.ofThisHost();
+        PortRegistry ports = new PortRegistry(
+                host,
+                new PortRegistry.Limits(256, 60, 600, 32),
+                ListenerLookup.NONE,
+                Services.read(Path.of("/etc/services")),
+                events);
+        CaptureSource source = new CaptureSource("any", 1 << 20, host, ports.classifier(), new DuplicateFilter(false));
+        return source.new BatchCounter(LinkTypes.LINUX_SLL2, -1);
+    }
+}
