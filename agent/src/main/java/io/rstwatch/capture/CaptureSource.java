@@ -235,6 +235,8 @@ final class CaptureSource implements Runnable {
         private final boolean[] answeredAtOnce = new boolean[RUN];
         private final long[] micros = new long[RUN];
         private int size;
+        /** Whether a packet was decoded since the last batch ended: a packet is held through one batch at most. */
+        private boolean arrived;
 
         /** @param deviceIndex the capture's interface index, for link types that do not carry one; -1 on "any" */
         BatchCounter(int dlt, int deviceIndex) {
@@ -258,6 +260,7 @@ final class CaptureSource implements Runnable {
             }
             verdicts[size] = what;
             micros[size] = timestampMicros;
+            arrived = true;
             if (++size == RUN) {
                 countRun(true);
             }
@@ -265,10 +268,12 @@ final class CaptureSource implements Runnable {
 
         /**
          * Counts what the batch left decoded but a last SYN the next packet may answer, which {@link #holding}
-         * then says: call after each batch, and {@link #flush} when no packet came for a while.
+         * then says: call after each batch, and {@link #flush} when no packet came for a while. A SYN held from the
+         * batch before is counted when this one brought nothing to pair it with (all ignored, say).
          */
         void endOfBatch() {
-            countRun(true);
+            countRun(arrived);
+            arrived = false;
         }
 
         /** Counts every packet decoded, a held one too. */

@@ -31,7 +31,7 @@ class BatchCounterTest {
     }
 
     @Test
-    void aLoopbackSynThatEndsABlockWaitsForTheNextPacketOrTheFlush() {
+    void aLoopbackSynThatEndsABlockWaitsForTheNextBlockOrTheFlush() {
         Counted events = new Counted();
         CaptureSource.BatchCounter counter = CapturedFrames.counter(events);
         byte[] syn = CapturedFrames.onLoopback(41000, 5432, 7, 0, CapturedFrames.SYN);
@@ -45,6 +45,16 @@ class BatchCounterTest {
         assertEquals(0, events.unanswered, "held");
         counter.flush();
         assertEquals(1, events.unanswered);
+
+        byte[] other = CapturedFrames.onLoopback(41001, 5432, 9, 0, CapturedFrames.SYN);
+        counter.packet(other, other.length, 1_795_000_002_000_000L);
+        counter.endOfBatch();
+        counter.packet(other, other.length, 1_795_000_003_000_000L);
+        counter.endOfBatch();
+        assertTrue(counter.holding());
+        counter.endOfBatch(); // a block of packets that pass the filter but are not decoded: held no longer
+        assertFalse(counter.holding());
+        assertEquals(2, events.unanswered);
     }
 
     /** The attempts in flight counted unanswered when their SYNs come again after {@code flood} refused SYNs. */
