@@ -262,7 +262,7 @@ final class CaptureSource implements Runnable {
             micros[size] = timestampMicros;
             arrived = true;
             if (++size == RUN) {
-                countRun(true);
+                countRun(withoutHeld());
             }
         }
 
@@ -272,13 +272,16 @@ final class CaptureSource implements Runnable {
          * batch before is counted when this one brought nothing to pair it with (all ignored, say).
          */
         void endOfBatch() {
-            countRun(arrived);
+            countRun(arrived ? withoutHeld() : size);
             arrived = false;
         }
 
-        /** Counts every packet decoded, a held one too. */
+        /**
+         * Counts every packet decoded, a held one too: the path of a batch that holds none, so that no branch a
+         * flood never takes makes the JIT drop the compiled {@link #countRun} when the flood ends.
+         */
         void flush() {
-            countRun(false);
+            countRun(size);
         }
 
         /** Whether a packet waits for the one after it. */
@@ -286,11 +289,15 @@ final class CaptureSource implements Runnable {
             return size > 0;
         }
 
-        private void countRun(boolean holdLast) {
-            int counted =
-                    holdLast && size > 0 && ResetClassifier.mayBeAnsweredAtOnce(verdicts[size - 1], packets[size - 1])
-                            ? size - 1
-                            : size;
+        /** How many of the run to count now: all but a last packet that the next one may answer. */
+        private int withoutHeld() {
+            return size > 0 && ResetClassifier.mayBeAnsweredAtOnce(verdicts[size - 1], packets[size - 1])
+                    ? size - 1
+                    : size;
+        }
+
+        /** Counts the run's first {@code counted} packets; a packet after them is held as the next run's first. */
+        private void countRun(int counted) {
             for (int i = 0; i < counted; i++) {
                 answeredAtOnce[i] = i + 1 < size
                         && ResetClassifier.answersAtOnce(verdicts[i], packets[i], verdicts[i + 1], packets[i + 1]);
