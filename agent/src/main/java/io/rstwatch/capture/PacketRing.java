@@ -25,7 +25,7 @@ import java.nio.ByteOrder;
  * libpcap does under {@code pcap_dispatch}, without its callback per packet and without {@code pcap_dump}'s stdio
  * path through which the records used to come out in batches.
  *
- * <p>The ring is a row of blocks of {@link #BLOCK_SIZE} bytes. The kernel fills one block at a time and hands it
+ * <p>The ring is a row of equal blocks ({@link #blockSize(int)}). The kernel fills one block at a time and hands it
  * over by setting TP_STATUS_USER in its header, once it is full or once {@link #RETIRE_MILLIS} have passed since
  * its first packet; we read its packets and give it back with TP_STATUS_KERNEL, then go on to the next block.
  *
@@ -53,8 +53,16 @@ import java.nio.ByteOrder;
  * socket the packet comes with its link-layer header (EN10MB).
  */
 final class PacketRing implements AutoCloseable {
-    /** A block holds some 400 headers-only packets; a 16 MiB buffer is 256 of them. */
-    static final int BLOCK_SIZE = 1 << 18;
+    /**
+     * The largest block: some 7,000 headers-only packets. Under a flood the thread sleeps in poll until the kernel
+     * hands over the next full block, and each wake costs it 40-100 µs (the system call, the switch, its tables
+     * back into cache): 1 MiB blocks wake it a quarter as often as libpcap's 256 KiB ones.
+     */
+    static final int MAX_BLOCK_SIZE = 1 << 20;
+    /** The fewest blocks: the kernel fills the others while this thread reads one. */
+    static final int MIN_BLOCKS = 8;
+    /** The smallest block, a multiple of any page size. */
+    private static final int MIN_BLOCK_SIZE = 1 << 16;
     /** How long a block that is not full waits before the kernel hands it over: the capture's latency when quiet. */
     static final int RETIRE_MILLIS = 100;
     /**
@@ -104,6 +112,7 @@ final class PacketRing implements AutoCloseable {
     private final Pointer map;
     private final long mapSize;
     private final ByteBuffer ring;
+    private final int blockSize;
     private final int blocks;
     private final Memory pollFd = new Memory(8);
     private final Memory stats = new Memory(12);
@@ -122,7 +131,7 @@ final class PacketRing implements AutoCloseable {
      * @param ifindex the interface's index, 0 for every interface
      * @param datagram network-layer packets, each given a LINUX_SLL2 header; else link-layer frames
      * @param filter the socket filter (struct sock_filter array), attached before any packet can arrive
-     * @param bufferBytes the ring's size; at least four blocks
+     * @param bufferBytes the ring's size; at least {@link #MIN_BLOCKS} of the smallest blocks
      */
     static PacketRing open(int ifindex, boolean datagram, byte[] filter, int bufferBytes) {
         // Protocol 0 receives nothing: packets flow only after bind(), once the filter and the ring are in place.
@@ -141,18 +150,19 @@ final class PacketRing implements AutoCloseable {
         this.datagram = datagram;
         setInt(LinuxSockets.SOL_PACKET, LinuxSockets.PACKET_VERSION, LinuxSockets.TPACKET_V3);
         attachFilter(filter);
-        this.blocks = Math.max(4, bufferBytes / BLOCK_SIZE);
+        this.blockSize = blockSize(bufferBytes);
+        this.blocks = Math.max(MIN_BLOCKS, bufferBytes / blockSize);
         int frameSize = 2048; // V3 packs packets tightly; the kernel only checks frames_per_block * blocks
         Memory request = new Memory(7 * 4); // struct tpacket_req3
-        request.setInt(0, BLOCK_SIZE);
+        request.setInt(0, blockSize);
         request.setInt(4, blocks);
         request.setInt(8, frameSize);
-        request.setInt(12, blocks * (BLOCK_SIZE / frameSize));
+        request.setInt(12, blocks * (blockSize / frameSize));
         request.setInt(16, RETIRE_MILLIS);
         request.setInt(20, 0); // sizeof_priv
         request.setInt(24, 0); // feature_req_word
         LinuxSockets.setsockopt(fd, LinuxSockets.SOL_PACKET, LinuxSockets.PACKET_RX_RING, request, 7 * 4);
-        this.mapSize = (long) blocks * BLOCK_SIZE;
+        this.mapSize = (long) blocks * blockSize;
         this.map = LinuxSockets.mmap(null, mapSize, LinuxSockets.PROT_READ_WRITE, LinuxSockets.MAP_SHARED, fd, 0);
         this.ring = map.getByteBuffer(0, mapSize).order(ByteOrder.nativeOrder());
         Memory address = new Memory(SOCKADDR_LL_SIZE); // struct sockaddr_ll
@@ -168,6 +178,14 @@ final class PacketRing implements AutoCloseable {
         }
         pollFd.setInt(0, fd);
         pollFd.setShort(4, (short) (LinuxSockets.POLLIN | LinuxSockets.POLLERR));
+    }
+
+    /**
+     * The block size for a ring of {@code bufferBytes}: as large as {@link #MAX_BLOCK_SIZE}, a power of two, and
+     * small enough that the buffer holds {@link #MIN_BLOCKS} of them.
+     */
+    static int blockSize(int bufferBytes) {
+        return Math.max(MIN_BLOCK_SIZE, Math.min(MAX_BLOCK_SIZE, Integer.highestOneBit(bufferBytes / MIN_BLOCKS)));
     }
 
     private void setInt(int level, int name, int value) {
@@ -194,7 +212,7 @@ final class PacketRing implements AutoCloseable {
      * when the socket fails, with the reason in words.
      */
     int next(byte[] scratch, Sink sink, int waitMillis) {
-        int base = block * BLOCK_SIZE;
+        int base = block * blockSize;
         if (((int) SHARED_INT.getAcquire(ring, base + BLOCK_STATUS) & TP_STATUS_USER) == 0) {
             waitForPackets(waitMillis);
             if (((int) SHARED_INT.getAcquire(ring, base + BLOCK_STATUS) & TP_STATUS_USER) == 0) {
@@ -203,7 +221,7 @@ final class PacketRing implements AutoCloseable {
         }
         int count = ring.getInt(base + NUM_PKTS);
         int pos = base + ring.getInt(base + OFFSET_TO_FIRST_PKT);
-        int end = base + BLOCK_SIZE;
+        int end = base + blockSize;
         int handed = 0;
         for (int i = 0; i < count && pos > base && pos + SLL_ADDR + 8 <= end; i++) {
             int caplen = ring.getInt(pos + TP_SNAPLEN);
