@@ -65,8 +65,9 @@ final class PacketRing implements AutoCloseable {
     private static final int MIN_BLOCK_SIZE = 1 << 16;
     /**
      * How long a block that is not full waits, at most, before the kernel hands it over: the capture's latency when
-     * packets are few. Each hand-over wakes this thread, its code and tables cold after the wait, some 0.1 ms: at a
-     * few thousand packets a second, with 100 ms, those wakes were a third of the thread's CPU. tcpdump waits 1 s.
+     * packets are few. Each hand-over is a wake ({@link #MAX_BLOCK_SIZE}), the dearer for the code and tables gone
+     * cold in the wait: at a few thousand packets a second, with 100 ms, wakes were a third of the thread's CPU.
+     * tcpdump waits 1 s.
      */
     static final int RETIRE_MILLIS = 250;
     /**
