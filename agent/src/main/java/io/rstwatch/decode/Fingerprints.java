@@ -17,6 +17,19 @@ public final class Fingerprints {
         return of(d.dstHi, d.dstLo, d.srcHi, d.srcLo, d.dstPort, d.srcPort);
     }
 
+    /**
+     * The connection attempt a SYN starts: its addresses, ports and initial sequence number. The same for each
+     * retransmission of it, and for the SYN an ICMP error quotes.
+     */
+    public static long attempt(DecodedPacket d) {
+        return mix(endpoints(d), d.seq);
+    }
+
+    /** The attempt a SYN-ACK answers: {@link #attempt} of the SYN it acknowledges. */
+    public static long attemptAnswered(DecodedPacket d) {
+        return mix(endpointsReversed(d), (d.ack - 1) & 0xFFFF_FFFFL);
+    }
+
     private static long of(long fromHi, long fromLo, long toHi, long toLo, int fromPort, int toPort) {
         long h = mix(mix(mix(mix(0x9E37_79B9_7F4A_7C15L, fromHi), fromLo), toHi), toLo);
         return mix(h, (long) fromPort << 16 | toPort);

@@ -70,7 +70,7 @@ final class PendingAttempts {
      * {@code answeredAtOnce}: the next packet answers it, so a new attempt is not tracked.
      */
     int syn(DecodedPacket d, long nowMillis, int synRetries, boolean answeredAtOnce) {
-        long key = Fingerprints.mix(Fingerprints.endpoints(d), d.seq);
+        long key = Fingerprints.attempt(d);
         int slot = Fingerprints.slot(key, SLOTS);
         if (answeredAtOnce && !held(slot)) {
             return 0;
@@ -102,7 +102,7 @@ final class PendingAttempts {
      * of stalling the capture thread one after another. Not for a SYN that {@link #syn} will not look up.
      */
     void touch(DecodedPacket d, boolean answeredAtOnce) {
-        int slot = Fingerprints.slot(Fingerprints.mix(Fingerprints.endpoints(d), d.seq), SLOTS);
+        int slot = Fingerprints.slot(Fingerprints.attempt(d), SLOTS);
         if (!answeredAtOnce || held(slot)) {
             touched ^= attempts[slot];
         }
@@ -113,7 +113,7 @@ final class PendingAttempts {
      * after the kernel's last SYN (so it is not given up after all). Its tracking ends either way.
      */
     int synAck(DecodedPacket d, long nowMillis, int synRetries) {
-        long key = Fingerprints.mix(Fingerprints.endpointsReversed(d), (d.ack - 1) & 0xFFFF_FFFFL);
+        long key = Fingerprints.attemptAnswered(d);
         int slot = Fingerprints.slot(key, SLOTS);
         if (!held(slot)) {
             return 0;
@@ -131,7 +131,7 @@ final class PendingAttempts {
 
     /** An ICMP error quoting the attempt's SYN ({@code d} as the decoder gives the quoted segment) answered it. */
     void answeredByIcmp(DecodedPacket d, long nowMillis) {
-        long key = Fingerprints.mix(Fingerprints.endpoints(d), d.seq);
+        long key = Fingerprints.attempt(d);
         int slot = Fingerprints.slot(key, SLOTS);
         if (!held(slot)) {
             return;

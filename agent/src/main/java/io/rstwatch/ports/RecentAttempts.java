@@ -30,7 +30,7 @@ final class RecentAttempts {
     }
 
     private static long fingerprint(DecodedPacket d) {
-        long h = Fingerprints.mix(Fingerprints.endpoints(d), d.seq);
+        long h = Fingerprints.attempt(d);
         return h == 0 ? 1 : h; // 0 marks an empty slot
     }
 }
