@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.common.EventSink;
+import io.rstwatch.decode.DecodedPacket;
 import io.rstwatch.plugin.RefusedConnection;
 import io.rstwatch.plugin.RstwatchEvent;
 import io.rstwatch.plugin.UnansweredConnect;
@@ -34,7 +35,7 @@ class BatchCounterTest {
     void aLoopbackSynThatEndsABlockWaitsForTheNextBlockOrTheFlush() {
         Counted events = new Counted();
         CaptureSource.BatchCounter counter = CapturedFrames.counter(events);
-        byte[] syn = CapturedFrames.onLoopback(41000, 5432, 7, 0, CapturedFrames.SYN);
+        byte[] syn = CapturedFrames.onLoopback(41000, 5432, 7, 0, DecodedPacket.SYN);
         counter.packet(syn, syn.length, 1_795_000_000_000_000L);
         counter.endOfBatch();
         assertTrue(counter.holding(), "its answer may begin the next block");
@@ -46,7 +47,7 @@ class BatchCounterTest {
         counter.flush();
         assertEquals(1, events.unanswered);
 
-        byte[] other = CapturedFrames.onLoopback(41001, 5432, 9, 0, CapturedFrames.SYN);
+        byte[] other = CapturedFrames.onLoopback(41001, 5432, 9, 0, DecodedPacket.SYN);
         counter.packet(other, other.length, 1_795_000_002_000_000L);
         counter.endOfBatch();
         counter.packet(other, other.length, 1_795_000_003_000_000L);
@@ -67,7 +68,7 @@ class BatchCounterTest {
         SplittableRandom random = new SplittableRandom(7211);
         for (int i = 0; i < WAITING; i++) {
             long isn = random.nextLong() & 0xFFFF_FFFFL;
-            waiting[i] = CapturedFrames.onLoopback(20_000 + i, 5432, isn, 0, CapturedFrames.SYN);
+            waiting[i] = CapturedFrames.onLoopback(20_000 + i, 5432, isn, 0, DecodedPacket.SYN);
             counter.packet(waiting[i], waiting[i].length, micros);
         }
         counter.flush();
@@ -76,8 +77,9 @@ class BatchCounterTest {
         for (int i = 0; i < flood; i++) {
             int client = 1024 + random.nextInt(64_000);
             long isn = random.nextLong() & 0xFFFF_FFFFL;
-            byte[] syn = CapturedFrames.onLoopback(client, 7999, isn, 0, CapturedFrames.SYN);
-            byte[] rst = CapturedFrames.onLoopback(7999, client, 0, (isn + 1) & 0xFFFF_FFFFL, CapturedFrames.RST_ACK);
+            byte[] syn = CapturedFrames.onLoopback(client, 7999, isn, 0, DecodedPacket.SYN);
+            byte[] rst = CapturedFrames.onLoopback(
+                    7999, client, 0, (isn + 1) & 0xFFFF_FFFFL, DecodedPacket.RST | DecodedPacket.ACK);
             for (byte[] frame : new byte[][] {syn, rst}) {
                 counter.packet(frame, frame.length, micros += 5);
                 if (++inBlock == blockEnd) { // the ring hands over a block: the batch ends

@@ -1,6 +1,8 @@
 package io.rstwatch.capture;
 
 import io.rstwatch.common.EventSink;
+import io.rstwatch.decode.DecodedPacket;
+import io.rstwatch.decode.LinkHeaders.LinuxSll2;
 import io.rstwatch.decode.LinkTypes;
 import io.rstwatch.ports.HostView;
 import io.rstwatch.ports.ListenerLookup;
@@ -15,29 +17,25 @@ import java.nio.file.Path;
  */
 final class CapturedFrames {
     static final int ARPHRD_ETHER = 1;
-    static final int ARPHRD_LOOPBACK = 772;
-    static final int SYN = 0x02;
-    static final int RST_ACK = 0x14;
 
     static final int LOCALHOST = 0x7F000001;
 
     private static final int LOOPBACK_INDEX = HostView.ofThisHost().interfaceIndex("lo");
-    private static final int SLL2 = 20;
-    private static final int PACKET_HOST = 0;
 
     private CapturedFrames() {}
 
     /** A segment from 127.0.0.1 to 127.0.0.1, on the loopback interface. */
     static byte[] onLoopback(int srcPort, int dstPort, long seq, long ack, int flags) {
-        return tcp(LOOPBACK_INDEX, ARPHRD_LOOPBACK, LOCALHOST, srcPort, LOCALHOST, dstPort, seq, ack, flags);
+        return tcp(
+                LOOPBACK_INDEX, DecodedPacket.ARPHRD_LOOPBACK, LOCALHOST, srcPort, LOCALHOST, dstPort, seq, ack, flags);
     }
 
     /** SLL2 header, IPv4 header, TCP header: a segment without options, received on the interface given. */
     static byte[] tcp(
             int ifindex, int hatype, int src, int srcPort, int dst, int dstPort, long seq, long ack, int flags) {
-        ByteBuffer b = ByteBuffer.allocate(SLL2 + 20 + 20);
+        ByteBuffer b = ByteBuffer.allocate(LinuxSll2.HEADER_SIZE + 20 + 20);
         b.putShort((short) 0x0800).putShort((short) 0).putInt(ifindex).putShort((short) hatype);
-        b.put((byte) PACKET_HOST).put((byte) 6).putLong(0);
+        b.put((byte) DecodedPacket.PACKET_HOST).put((byte) 6).putLong(0);
         b.put((byte) 0x45)
                 .put((byte) 0)
                 .putShort((short) 40)

@@ -1,6 +1,7 @@
 package io.rstwatch.capture;
 
 import io.rstwatch.common.EventSink;
+import io.rstwatch.decode.DecodedPacket;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,12 +62,12 @@ public class DecodeAndCountBench {
                 client = 1024 + random.nextInt(64_000);
                 isn = random.nextLong() & 0xFFFF_FFFFL;
             }
-            refusals[i] = CapturedFrames.onLoopback(7999, client, 0, isn + 1, CapturedFrames.RST_ACK);
+            refusals[i] = CapturedFrames.onLoopback(7999, client, 0, isn + 1, DecodedPacket.RST | DecodedPacket.ACK);
             flood[i] = i % 2 == 0
-                    ? CapturedFrames.onLoopback(client, 7999, isn, 0, CapturedFrames.SYN)
-                    : CapturedFrames.onLoopback(7999, client, 0, isn + 1, CapturedFrames.RST_ACK);
+                    ? CapturedFrames.onLoopback(client, 7999, isn, 0, DecodedPacket.SYN)
+                    : CapturedFrames.onLoopback(7999, client, 0, isn + 1, DecodedPacket.RST | DecodedPacket.ACK);
             foreign[i] = CapturedFrames.tcp(
-                    9999, CapturedFrames.ARPHRD_ETHER, 0xC6336401, client, 0xC6336402, 443, isn, 0, CapturedFrames.SYN);
+                    9999, CapturedFrames.ARPHRD_ETHER, 0xC6336401, client, 0xC6336402, 443, isn, 0, DecodedPacket.SYN);
         }
     }
 
