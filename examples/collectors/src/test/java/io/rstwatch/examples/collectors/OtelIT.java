@@ -86,6 +86,8 @@ class OtelIT {
                 .main(Connector.class)
                 .start()) {
             jvm.awaitStdout("ready", 1, WAIT);
+            // Both counts below need the connect advice in place: installed on a daemon thread, after capture can be.
+            jvm.awaitAgentStarted(WAIT);
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
             jvm.awaitCaptureCaughtUp(WAIT);
             for (int i = 0; i < REFUSALS; i++) {
