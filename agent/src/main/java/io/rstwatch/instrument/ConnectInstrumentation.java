@@ -172,9 +172,26 @@ public final class ConnectInstrumentation implements Part {
                 }
             }
             inst.retransformClasses(loaded.toArray(new Class<?>[0]));
+            loadNow(byClass.keySet());
             return null;
         } catch (Throwable e) {
             return e.toString();
+        }
+    }
+
+    /**
+     * Loads the classes to instrument that the application has not loaded yet, without initialising them, so
+     * that they are rewritten here, on the agent's thread. Otherwise the application's first connect would load
+     * java.net.Socket and wait for the rewrite: some 100 ms of Byte Buddy not yet compiled. One that cannot be
+     * loaded (java.net.http left out of a jlinked runtime) is rewritten if it ever loads.
+     */
+    private static void loadNow(Set<String> internalNames) {
+        for (String name : internalNames) {
+            try {
+                Class.forName(name.replace('/', '.'), false, ClassLoader.getPlatformClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                LOG.debug("{} not loaded now ({}): rewritten when it loads", name, e.toString());
+            }
         }
     }
 

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Connector;
+import io.rstwatch.testapps.Idle;
 import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Await;
 import io.rstwatch.testing.Jdks;
 import io.rstwatch.testing.Loopback;
+import io.rstwatch.testing.Shell;
 import io.rstwatch.testing.TestHost;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +34,28 @@ class ConnectsIT {
             }
         }
         throw new AssertionError("no row for " + endpoint + " in " + java.util.Arrays.toString(rows));
+    }
+
+    /**
+     * The JDK classes the advice goes into are loaded, and so rewritten, while the agent starts: an application
+     * that has not connected yet does not pay for the rewrite on its first connect. jcmd reads the loaded classes
+     * over the attach socket, which loads none of them (a JMX connection would: RMI runs over java.net.Socket).
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void theConnectClassesAreRewrittenBeforeTheFirstConnect(Path jdk) throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder()
+                .javaHome(jdk)
+                .agentOptions("capture=off")
+                .main(Idle.class)
+                .start()) {
+            jvm.awaitStderr("connect failures in this JVM counted", WAIT);
+            for (String c : new String[] {"java.net.Socket", "sun.nio.ch.SocketChannelImpl", "java.net.ServerSocket"}) {
+                String loaded = Shell.run(
+                        jdk.resolve("bin/jcmd").toString(), Long.toString(jvm.pid()), "VM.class_hierarchy", c);
+                assertTrue(loaded.contains("|--" + c + "/null"), c + " not loaded by the agent's start:\n" + loaded);
+            }
+        }
     }
 
     @ParameterizedTest
