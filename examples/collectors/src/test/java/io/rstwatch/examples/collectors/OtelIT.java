@@ -97,8 +97,8 @@ class OtelIT {
             jvm.send("http 127.0.0.1 " + http);
             jvm.send("url 127.0.0.1 " + url);
             jvm.awaitStdout("done", REFUSALS + 2, WAIT);
-            // The capture reads a block at a time (a quiet one after 100 ms): the counts below are final only once
-            // a refusal made after the application's is counted.
+            // The capture reads a block at a time (a quiet one after a quarter second): the counts below are final
+            // only once a refusal made after the application's is counted.
             jvm.awaitCaptureCaughtUp(WAIT);
 
             String port = "rstwatch:type=Port,scope=local,port=7211";
