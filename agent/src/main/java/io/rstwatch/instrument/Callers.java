@@ -1,8 +1,8 @@
 package io.rstwatch.instrument;
 
 import java.security.CodeSource;
-import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Iterator;
+import java.util.stream.Stream;
 
 /**
  * Finds the code behind a connect: the first frame outside the JDK and the agent, and — when that frame is in
@@ -41,6 +41,17 @@ public final class Callers {
         public String toString() {
             return text;
         }
+
+        /** The same code by the same route: each thread finds its own Caller, a storm's threads the same one. */
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Caller && ((Caller) o).text.equals(text);
+        }
+
+        @Override
+        public int hashCode() {
+            return text.hashCode();
+        }
     }
 
     Callers(ClassLoader agentLoader) {
@@ -49,11 +60,16 @@ public final class Callers {
 
     /** The caller of the connect on this thread, or null when it is not the application's. */
     Caller find() {
-        List<StackWalker.StackFrame> frames =
-                walker.walk(s -> s.limit(MAX_FRAMES).collect(Collectors.toList()));
+        return walker.walk(this::callerIn);
+    }
+
+    /** Reads the stack from the top and stops at the answer: the walker fetches frames as they are asked for. */
+    private Caller callerIn(Stream<StackWalker.StackFrame> stack) {
+        Iterator<StackWalker.StackFrame> frames = stack.limit(MAX_FRAMES).iterator();
         StackWalker.StackFrame first = null;
         boolean recorder = true; // the top frames are the agent's recorder itself
-        for (StackWalker.StackFrame f : frames) {
+        while (frames.hasNext()) {
+            StackWalker.StackFrame f = frames.next();
             Class<?> c = f.getDeclaringClass();
             String n = c.getName();
             if (recorder && c.getClassLoader() == agentLoader) {

@@ -19,7 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -131,22 +131,22 @@ final class ConnectRecorder {
         };
     }
 
-    /** The code connecting to {@code remote} on this thread, found again at most every 50 ms per address. */
-    private Callers.Caller callerOf(SocketAddress remote) {
+    /** This thread's record of the code connecting to {@code remote}, found again at most every 50 ms per address. */
+    private LastCaller callerOf(SocketAddress remote) {
         long now = System.nanoTime();
         LastCaller last = lastCaller.get();
-        if (last != null && last.fresh(remote, now)) {
-            return last.caller;
+        if (last == null || !last.fresh(remote, now)) {
+            last = new LastCaller(remote, callers.find(), now);
+            lastCaller.set(last);
         }
-        Callers.Caller found = callers.find();
-        lastCaller.set(new LastCaller(remote, found, now));
-        return found;
+        return last;
     }
 
     /** java.net.Socket.connect threw. */
     void connectFailed(Object socket, SocketAddress remote, Throwable thrown) {
         try {
-            failure(remote, thrown, callerOf(remote));
+            LastCaller last = callerOf(remote);
+            failure(remote, thrown, last.caller, last);
         } catch (RuntimeException | LinkageError e) {
             // never into the application
         }
@@ -155,12 +155,13 @@ final class ConnectRecorder {
     /** A channel's connect threw, or left the connect pending (its caller is remembered for finishConnect). */
     void channelConnect(Object channel, SocketAddress remote, Throwable thrown, boolean connected) {
         try {
-            Callers.Caller caller = callerOf(remote);
+            LastCaller last = callerOf(remote);
+            Callers.Caller caller = last.caller;
             if (caller == null) {
                 return; // the agent's own, or JMX tooling's
             }
             if (thrown != null) {
-                failure(remote, thrown, caller);
+                failure(remote, thrown, caller, last);
             } else if (!connected) {
                 synchronized (pending) {
                     pending.put(channel, caller);
@@ -179,7 +180,7 @@ final class ConnectRecorder {
                 started = pending.remove(channel);
             }
             if (thrown != null) {
-                failure(remote, thrown, started != null ? started : callers.find());
+                failure(remote, thrown, started != null ? started : callers.find(), null);
             }
         } catch (RuntimeException | LinkageError e) {
             // never into the application
@@ -225,15 +226,18 @@ final class ConnectRecorder {
         listener.attributed(s.address, caller);
     }
 
-    private void failure(SocketAddress address, Throwable thrown, Callers.Caller caller) {
+    /**
+     * Counts a failure. {@code last}, when given, is this thread's record for {@code address}, fresh: the row it
+     * keeps saves the table's lock.
+     */
+    private void failure(SocketAddress address, Throwable thrown, Callers.Caller caller, LastCaller last) {
         if (caller == null || !(address instanceof InetSocketAddress) || thrown instanceof ClosedChannelException) {
             return; // not the application's, not TCP/IP, or follow-up noise after a failure already counted
         }
         Cause cause = cause(thrown);
         InetSocketAddress endpoint = (InetSocketAddress) address;
-        LastCaller last = lastCaller.get();
         EndpointStats stats;
-        if (last != null && last.caller == caller && last.fresh(endpoint, System.nanoTime())) {
+        if (last != null) {
             if (last.stats == null || last.stats.evicted) {
                 last.stats = endpointStats(endpoint);
             }
@@ -318,10 +322,14 @@ final class ConnectRecorder {
         return sum;
     }
 
-    /** Counts for one endpoint, and the code that called last. */
+    /**
+     * Counts for one endpoint, and the code that called last. The application's threads write here at once in a
+     * connect storm: counts are striped, and the other fields written only when they change, so that the threads
+     * do not pass one cache line between cores on every failure.
+     */
     static final class EndpointStats {
         private final String endpoint;
-        private final AtomicLong[] byCause = new AtomicLong[Cause.values().length];
+        private final LongAdder[] byCause = new LongAdder[Cause.values().length];
         private volatile Callers.Caller lastCaller;
         /** The address the last failure had, resolved by whoever connected. */
         private volatile InetSocketAddress address;
@@ -334,21 +342,27 @@ final class ConnectRecorder {
             this.endpoint = endpoint;
             this.lastMillis = createdMillis;
             for (int i = 0; i < byCause.length; i++) {
-                byCause[i] = new AtomicLong();
+                byCause[i] = new LongAdder();
             }
         }
 
         void record(InetSocketAddress to, Cause cause, Callers.Caller caller, long nowMillis) {
-            byCause[cause.ordinal()].incrementAndGet();
-            lastCaller = caller;
-            address = to;
-            lastMillis = nowMillis;
+            byCause[cause.ordinal()].increment();
+            if (!caller.equals(lastCaller)) {
+                lastCaller = caller;
+            }
+            if (!to.equals(address)) {
+                address = to;
+            }
+            if (lastMillis != nowMillis) {
+                lastMillis = nowMillis;
+            }
         }
 
         /** Takes over an evicted row's counts (this is the overflow row): the totals never go backwards. */
         void absorb(EndpointStats gone) {
             for (int i = 0; i < byCause.length; i++) {
-                byCause[i].addAndGet(gone.byCause[i].get());
+                byCause[i].add(gone.byCause[i].sum());
             }
         }
 
@@ -357,13 +371,13 @@ final class ConnectRecorder {
         }
 
         long count(Cause cause) {
-            return byCause[cause.ordinal()].get();
+            return byCause[cause.ordinal()].sum();
         }
 
         long total() {
             long t = 0;
-            for (AtomicLong c : byCause) {
-                t += c.get();
+            for (LongAdder c : byCause) {
+                t += c.sum();
             }
             return t;
         }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Everything counted for one service port of one scope. Written by the capture threads without allocation;
@@ -66,7 +67,8 @@ public final class PortStats {
     private final int[] interfaces = new int[MAX_INTERFACES];
     private volatile int interfaceCount;
     private final TopPeers peers = new TopPeers(16);
-    final AtomicLong jvmFailures = new AtomicLong();
+    /** Added to by the application's threads, many at once in a connect storm: striped, not one contended word. */
+    final LongAdder jvmFailures = new LongAdder();
     /** The distinct code locations in this JVM whose connects to the port failed, most recent last; bounded. */
     private final LinkedHashSet<String> jvmCallers = new LinkedHashSet<>();
 
@@ -339,7 +341,7 @@ public final class PortStats {
             lastJvmFailureMillis = nowMillis;
         }
         if (count) {
-            jvmFailures.incrementAndGet();
+            jvmFailures.increment();
         }
         if (caller.equals(lastJvmCaller)) {
             return; // the most recent already: a storm of one caller's failures takes no lock
@@ -355,7 +357,7 @@ public final class PortStats {
     }
 
     public long jvmFailuresTotal() {
-        return jvmFailures.get();
+        return jvmFailures.sum();
     }
 
     public List<String> jvmCallers() {
@@ -375,7 +377,7 @@ public final class PortStats {
                 && resetsTotal() == 0
                 && unreachable.get() == 0
                 && unanswered.get() == 0
-                && jvmFailures.get() == 0
+                && jvmFailures.sum() == 0
                 && peers.isOnly(peerHi, peerLo);
     }
 
@@ -403,7 +405,7 @@ public final class PortStats {
         abort.addAndGet(gone.abort.get());
         resetsSent.addAndGet(gone.resetsSent.get());
         resetsReceived.addAndGet(gone.resetsReceived.get());
-        jvmFailures.addAndGet(gone.jvmFailures.get());
+        jvmFailures.add(gone.jvmFailures.sum());
     }
 
     /** About once a second, from the registry's sampler; {@code nowNanos} is System.nanoTime(). */

@@ -153,6 +153,45 @@ class ConnectRecorderTest {
                 "the failure after the row went found a row again");
     }
 
+    /**
+     * Issue 14: eight threads failing from the same code share one row whose counts are striped and whose caller
+     * is rewritten only when it changes; every failure is counted, and a new caller still shows.
+     */
+    @Test
+    void eightThreadsFailingFromOneCallSiteAreCountedExactlyAndANewCallerStillShows() throws Exception {
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                done.add(threads.submit(() -> {
+                    for (int i = 0; i < 20_000; i++) {
+                        refused(7211);
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            threads.shutdown();
+        }
+        assertEquals(160_000, recorder.total(Cause.REFUSED));
+        ConnectRecorder.EndpointStats row = recorder.endpoints().get(0);
+        assertEquals(160_000, row.count(Cause.REFUSED));
+        assertTrue(row.lastCaller().frame().startsWith("io.rstwatch.instrument.ConnectRecorderTest.refused("));
+
+        refusedElsewhere(7211);
+        assertTrue(
+                row.lastCaller().frame().startsWith("io.rstwatch.instrument.ConnectRecorderTest.refusedElsewhere("),
+                row.lastCaller().toString());
+        assertEquals(160_001, row.count(Cause.REFUSED));
+    }
+
+    private void refusedElsewhere(int port) {
+        recorder.connectFailed(
+                new Object(), new InetSocketAddress("127.0.0.1", port), new ConnectException("Connection refused"));
+    }
+
     /** Fault-matrix row: an application failing to connect to a million endpoints. */
     @Test
     void aMillionFailingEndpointsKeepTheTableBoundedAndEveryFailureCounted() throws Exception {
