@@ -230,11 +230,13 @@ class OtelIT {
     }
 
     private static CompositeData endpoint(AgentJvm jvm, String endpoint) throws Exception {
-        for (CompositeData row : (CompositeData[]) jvm.attribute("rstwatch:type=Connects", "Endpoints", WAIT)) {
+        CompositeData[] rows = (CompositeData[]) jvm.attribute("rstwatch:type=Connects", "Endpoints", WAIT);
+        for (CompositeData row : rows) {
             if (endpoint.equals(row.get("endpoint"))) {
                 return row;
             }
         }
-        throw new AssertionError("no Connects row for " + endpoint);
+        throw new AssertionError("no Connects row for " + endpoint + " in " + java.util.Arrays.toString(rows)
+                + "; the agent said: " + jvm.stderr());
     }
 }
