@@ -2,10 +2,13 @@ package io.rstwatch.bootstrap;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.MalformedURLException;
 import java.net.URL;
+import java.net.URLConnection;
+import java.net.URLStreamHandler;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
@@ -20,7 +23,7 @@ import java.util.jar.JarFile;
  * Loads the agent and its libraries from the {@code inst/} folder of the agent jar, where class files are stored
  * as {@code .classdata}: the application's class loader sees the jar but can neither load nor find these classes,
  * and the agent sees none of the application's (the parent is the platform loader). JNA finds its native library
- * through {@link #getResource}, which answers with ordinary {@code jar:} URLs.
+ * through {@link #getResource}, which answers with {@code jar:} URLs that this loader opens itself.
  *
  * <p>The plugin API ({@code io.rstwatch.plugin}) is defined by a second loader of this class that holds nothing
  * else and knows nothing of the first: the agent loader delegates that package to it, and plugin jars get it as
@@ -38,6 +41,7 @@ final class AgentClassLoader extends ClassLoader {
     }
 
     private final JarFile jar;
+    private final Entries entries = new Entries();
     private final String jarUrl;
     private final ProtectionDomain domain;
     /** Multi-release folders usable on this JDK, newest first ("inst/META-INF/versions/24/"). */
@@ -151,6 +155,24 @@ final class AgentClassLoader extends ClassLoader {
         }
     }
 
+    /**
+     * A resource of this jar is read straight from it, without a URL connection of the JDK's: see {@link Entries}.
+     * The parent holds the JDK alone, whose resources this jar does not have, so looking here first finds what the
+     * usual parent-first order would.
+     */
+    @Override
+    public InputStream getResourceAsStream(String name) {
+        JarEntry entry = find(name);
+        if (entry == null) {
+            return super.getResourceAsStream(name);
+        }
+        try {
+            return jar.getInputStream(entry);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     @Override
     protected URL findResource(String name) {
         JarEntry entry = find(name);
@@ -167,9 +189,44 @@ final class AgentClassLoader extends ClassLoader {
 
     private URL url(JarEntry entry) {
         try {
-            return new URL("jar:" + jarUrl + "!/" + entry.getName());
+            return new URL("jar", "", -1, jarUrl + "!/" + entry.getName(), entries);
         } catch (MalformedURLException e) {
             return null;
+        }
+    }
+
+    /**
+     * Opens this jar's {@code jar:} URLs from the jar file the loader holds, not with the JDK's jar: connection.
+     * The agent reads its own files while it starts (slf4j's service lookup, JNA's library, Byte Buddy's class
+     * files); loading the JDK's URL connection classes then, for the first time in the JVM, runs every other
+     * agent's transformer on that thread, and one that reads a class file through a URL of the same kind needs
+     * the class being loaded: the JVM throws ClassCircularityError there and at the agent's read.
+     */
+    private final class Entries extends URLStreamHandler {
+        @Override
+        protected URLConnection openConnection(URL url) throws IOException {
+            String file = url.getFile();
+            int separator = file.indexOf("!/");
+            JarEntry entry = separator < 0 ? null : jar.getJarEntry(file.substring(separator + 2));
+            if (entry == null) {
+                throw new FileNotFoundException(url.toString());
+            }
+            return new URLConnection(url) {
+                @Override
+                public void connect() {
+                    connected = true;
+                }
+
+                @Override
+                public InputStream getInputStream() throws IOException {
+                    return jar.getInputStream(entry);
+                }
+
+                @Override
+                public long getContentLengthLong() {
+                    return entry.getSize();
+                }
+            };
         }
     }
 }

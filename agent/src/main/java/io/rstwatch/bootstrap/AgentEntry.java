@@ -2,6 +2,7 @@ package io.rstwatch.bootstrap;
 
 import java.io.File;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.function.LongSupplier;
 
@@ -215,6 +216,9 @@ public final class AgentEntry {
                         Long.valueOf(premainStart),
                         Long.valueOf(startedAtMillis),
                         new PremainDuration());
+            } catch (InvocationTargetException e) {
+                // What went wrong in the runtime, not the reflection that called it.
+                report(e.getCause() != null ? e.getCause() : e);
             } catch (Throwable t) {
                 report(t);
             }

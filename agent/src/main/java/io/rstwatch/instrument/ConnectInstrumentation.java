@@ -136,21 +136,23 @@ public final class ConnectInstrumentation implements Part {
             if (!(boolean) install.invokeWithArguments((Object[]) handles)) {
                 return "the bridge was installed already";
             }
-            TypePool advicePool = TypePool.Default.of(new RemappingLocator());
-            AsmVisitorWrapper socket = advice(advicePool, ConnectAdvice.SocketConnect.class)
+            ClassFileLocator jdk = new JdkClassFiles();
+            ClassFileLocator adviceFiles = new RemappingLocator(jdk);
+            TypePool advicePool = TypePool.Default.of(adviceFiles);
+            AsmVisitorWrapper socket = advice(advicePool, adviceFiles, ConnectAdvice.SocketConnect.class)
                     .on(named("connect").and(takesArguments(SocketAddress.class, int.class)));
             AsmVisitorWrapper channel = new AsmVisitorWrapper.Compound(
-                    advice(advicePool, ConnectAdvice.ChannelConnect.class)
+                    advice(advicePool, adviceFiles, ConnectAdvice.ChannelConnect.class)
                             .on(named("connect").and(takesArguments(1)).and(takesArgument(0, SocketAddress.class))),
-                    advice(advicePool, ConnectAdvice.BlockingConnect.class)
+                    advice(advicePool, adviceFiles, ConnectAdvice.BlockingConnect.class)
                             .on(named("blockingConnect").and(takesArguments(2))),
-                    advice(advicePool, ConnectAdvice.FinishConnect.class)
+                    advice(advicePool, adviceFiles, ConnectAdvice.FinishConnect.class)
                             .on(named("finishConnect").and(takesArguments(0))));
-            AsmVisitorWrapper http = advice(advicePool, ConnectAdvice.HttpSend.class)
+            AsmVisitorWrapper http = advice(advicePool, adviceFiles, ConnectAdvice.HttpSend.class)
                     .on(named("send").and(takesArguments(2)));
-            AsmVisitorWrapper serverSocket = advice(advicePool, ConnectAdvice.ServerSocketBind.class)
+            AsmVisitorWrapper serverSocket = advice(advicePool, adviceFiles, ConnectAdvice.ServerSocketBind.class)
                     .on(named("bind").and(takesArguments(SocketAddress.class, int.class)));
-            AsmVisitorWrapper serverChannel = advice(advicePool, ConnectAdvice.ChannelBind.class)
+            AsmVisitorWrapper serverChannel = advice(advicePool, adviceFiles, ConnectAdvice.ChannelBind.class)
                     .on(named("bind").and(takesArguments(SocketAddress.class, int.class)));
             Map<String, AsmVisitorWrapper> byClass = Map.of(
                     SOCKET,
@@ -163,7 +165,7 @@ public final class ConnectInstrumentation implements Part {
                     serverSocket,
                     SERVER_CHANNEL_IMPL,
                     serverChannel);
-            inst.addTransformer(new Transformer(byClass), true);
+            inst.addTransformer(new Transformer(byClass, jdk), true);
             // Those already loaded are rewritten now; the others when they load.
             List<Class<?>> loaded = new ArrayList<>();
             for (Class<?> c : inst.getAllLoadedClasses()) {
@@ -200,8 +202,8 @@ public final class ConnectInstrumentation implements Part {
         return loader == null || loader == ClassLoader.getPlatformClassLoader();
     }
 
-    private static Advice advice(TypePool pool, Class<?> adviceClass) {
-        return Advice.to(pool.describe(adviceClass.getName()).resolve(), new RemappingLocator());
+    private static Advice advice(TypePool pool, ClassFileLocator files, Class<?> adviceClass) {
+        return Advice.to(pool.describe(adviceClass.getName()).resolve(), files);
     }
 
     /**
@@ -211,9 +213,11 @@ public final class ConnectInstrumentation implements Part {
      */
     private static final class Transformer implements ClassFileTransformer {
         private final Map<String, AsmVisitorWrapper> byClass;
+        private final ClassFileLocator jdk;
 
-        Transformer(Map<String, AsmVisitorWrapper> byClass) {
+        Transformer(Map<String, AsmVisitorWrapper> byClass, ClassFileLocator jdk) {
             this.byClass = byClass;
+            this.jdk = jdk;
         }
 
         @Override
@@ -230,11 +234,8 @@ public final class ConnectInstrumentation implements Part {
             }
             try {
                 String name = className.replace('/', '.');
-                ClassFileLocator locator = new ClassFileLocator.Compound(
-                        ClassFileLocator.Simple.of(name, classFile),
-                        loader == null
-                                ? ClassFileLocator.ForClassLoader.ofBootLoader()
-                                : ClassFileLocator.ForClassLoader.of(loader));
+                ClassFileLocator locator =
+                        new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile), jdk);
                 return new ByteBuddy()
                         .with(TypeValidation.DISABLED)
                         .with(Implementation.Context.Disabled.Factory.INSTANCE)
@@ -291,19 +292,26 @@ public final class ConnectInstrumentation implements Part {
     }
 
     /**
-     * Serves the advice classes with the bridge renamed, so the inlined code names java.net's copy; everything
-     * else (the annotations Byte Buddy reads) from the agent's loader.
+     * Serves the advice classes with the bridge renamed, so the inlined code names java.net's copy; the JDK's
+     * classes from {@code jdk}; everything else (the annotations Byte Buddy reads) from the agent's loader, which
+     * reads its jar without a URL too.
      */
     private static final class RemappingLocator implements ClassFileLocator {
+        private final ClassFileLocator jdk;
         private final ClassFileLocator agent =
                 ClassFileLocator.ForClassLoader.of(ConnectInstrumentation.class.getClassLoader());
 
+        RemappingLocator(ClassFileLocator jdk) {
+            this.jdk = jdk;
+        }
+
         @Override
         public Resolution locate(String name) throws IOException {
-            if (!name.startsWith(ConnectAdvice.class.getName())) {
-                return agent.locate(name);
+            if (name.startsWith(ConnectAdvice.class.getName())) {
+                return new Resolution.Explicit(remap(read(name.replace('.', '/'))));
             }
-            return new Resolution.Explicit(remap(read(name.replace('.', '/'))));
+            Resolution fromJdk = jdk.locate(name);
+            return fromJdk.isResolved() ? fromJdk : agent.locate(name);
         }
 
         @Override

@@ -1,20 +1,29 @@
 package io.rstwatch.instrument;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Connector;
 import io.rstwatch.testapps.Idle;
+import io.rstwatch.testapps.UrlReadingAgent;
 import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Await;
 import io.rstwatch.testing.Jdks;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Shell;
 import io.rstwatch.testing.TestHost;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import javax.management.openmbean.CompositeData;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -55,6 +64,44 @@ class ConnectsIT {
                         jdk.resolve("bin/jcmd").toString(), Long.toString(jvm.pid()), "VM.class_hierarchy", c);
                 assertTrue(loaded.contains("|--" + c + "/null"), c + " not loaded by the agent's start:\n" + loaded);
             }
+        }
+    }
+
+    /**
+     * Beside an agent that starts first and opens a URL in its transformer while the JDK's URL connection classes
+     * load: rstwatch reads its own files and the JDK's class files without such URLs, so its start neither loads
+     * those classes nor fails with ClassCircularityError. Beside the OpenTelemetry agent, one start in eight lost
+     * the connect advice that way, and with it every in-JVM count.
+     */
+    @ParameterizedTest
+    @MethodSource("jdks")
+    void theAdviceInstallsBesideAnAgentThatOpensUrlsInItsTransformer(Path jdk, @TempDir Path dir) throws Exception {
+        Path other = dir.resolve("url-reading-agent.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", UrlReadingAgent.class.getName());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(other), manifest)) {
+            out.putNextEntry(new JarEntry(UrlReadingAgent.OWN_FILE));
+            out.write("read through a jar: URL\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        try (AgentJvm jvm = AgentJvm.builder()
+                .javaHome(jdk)
+                .withoutAgent()
+                .jvmArgs("-javaagent:" + other, "-javaagent:" + AgentJvm.agentJar() + "=capture=off")
+                .main(Connector.class)
+                .start()) {
+            jvm.awaitStdout("ready", 1, WAIT);
+            Await.until(
+                    "rstwatch's start line",
+                    WAIT,
+                    () -> jvm.stderr().contains("is running") || jvm.stderr().contains("could not start"));
+            assertTrue(jvm.stderr().contains("connect failures in this JVM counted"), jvm.stderr());
+            int refused = Loopback.closedPort();
+            jvm.send("socket 127.0.0.1 " + refused);
+            jvm.awaitStdout("done", 1, WAIT);
+            assertEquals(1L, row(jvm, "127.0.0.1:" + refused).get("refused"));
+            assertFalse(jvm.stdout().contains("url-reading agent:"), jvm.stdout());
+            assertFalse(jvm.stderr().contains("WARN"), jvm.stderr());
         }
     }
 
