@@ -22,7 +22,7 @@ public final class AgentContext {
         return options;
     }
 
-    /** Where events for plugins go; {@link EventSink#admit()} says whether to build one. */
+    /** Where events for plugins go; {@link EventSink#admit(long)} says whether to build one. */
     public EventSink events() {
         return events;
     }

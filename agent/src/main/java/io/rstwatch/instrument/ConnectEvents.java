@@ -26,8 +26,9 @@ final class ConnectEvents implements ConnectRecorder.Listener {
             e.caller = caller.toString();
         }
         e.commit();
-        if (events.admit()) {
-            events.publish(new ConnectFailure(Instant.now(), endpoint, cause, caller.toString()));
+        long now = System.currentTimeMillis();
+        if (events.admit(now)) {
+            events.publish(new ConnectFailure(Instant.ofEpochMilli(now), endpoint, cause, caller.toString()));
         }
     }
 

@@ -212,7 +212,7 @@ public final class KernelTcp implements Part, TcpMXBean {
             e.failedPerSecond = rate;
             e.message = message;
             e.commit();
-            // Rare, so built without asking admit(): a flood that spends the plugins' budgets must not hide it.
+            // Rare, so built without asking admit: a flood that spends the plugins' budgets must not hide it.
             events.publish(new AlertChange(
                     Instant.ofEpochMilli(c.sampledAtMillis()),
                     AlertChange.Level.valueOf(before.name()),

@@ -66,6 +66,11 @@ final class EventBudget {
         return heldBack.getAndSet(0);
     }
 
+    /** When the current window ends, in {@link System#nanoTime()}'s time. */
+    long windowEndNanos() {
+        return windowStart.get() + WINDOW_NANOS;
+    }
+
     private void roll(long nowNanos) {
         long start = windowStart.get();
         if (nowNanos - start >= WINDOW_NANOS && windowStart.compareAndSet(start, nowNanos)) {

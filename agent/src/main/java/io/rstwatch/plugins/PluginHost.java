@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The plugins of {@code plugins=DIR}: one {@link PluginJar} per jar, in file-name order. Events go to the
- * queue of every jar whose plugins handle events (override onEvent); a port's name comes from the first jar that names it. With no plugins, {@link #admit()} is false and
+ * queue of every jar whose plugins handle events (override onEvent); a port's name comes from the first jar that names it. With no plugins, {@link #admit(long)} is false and
  * the capture threads build no events at all.
  */
 public final class PluginHost implements EventSink {
@@ -32,6 +32,8 @@ public final class PluginHost implements EventSink {
     private final String problem;
     /** Ports whose name was asked for already: each is asked once. Null without plugins. */
     private final AtomicIntegerArray asked;
+    /** Set while no jar has room because every budget is spent: then admit reads no clock. */
+    private final SpentBudgets spent = new SpentBudgets();
 
     private PluginHost(List<PluginJar> jars, String problem) {
         this.jars = List.copyOf(jars);
@@ -95,26 +97,49 @@ public final class PluginHost implements EventSink {
     /**
      * Asked before building an event: true when some plugin jar has room for it (queue not full, the budget its
      * plugins asked for not spent this second). When none has, the event is not built at all, and counts as held
-     * back or dropped for each jar: a flood then costs the capture thread no allocation.
+     * back or dropped for each jar: a flood then costs the capture thread no allocation, and once every budget is
+     * spent, no clock read either until its window ends ({@link SpentBudgets}).
      */
     @Override
-    public boolean admit() {
-        if (jars.isEmpty()) {
+    public boolean admit(long nowMillis) {
+        if (jars.isEmpty() || spent.holdBack(nowMillis)) {
             return false;
         }
         long now = System.nanoTime();
         for (PluginJar j : jars) {
             if (j.hasRoom(now)) {
+                spent.open();
                 return true;
             }
         }
         for (PluginJar j : jars) {
             j.countNotBuilt(now);
         }
+        EventBudget[] budgets = spentBudgets(now);
+        if (budgets == null) {
+            spent.open();
+        } else {
+            spent.spent(budgets, now, nowMillis);
+        }
         return false;
     }
 
-    /** Hands the event to every plugin jar's queue; never blocks. Call after {@link #admit()}. */
+    /** The budgets of the jars that take events, when every one is spent; null when one has room (its queue is full). */
+    private EventBudget[] spentBudgets(long nowNanos) {
+        List<EventBudget> budgets = new ArrayList<>(jars.size());
+        for (PluginJar j : jars) {
+            if (j.acceptingEvents()) {
+                EventBudget b = j.spentBudget(nowNanos);
+                if (b == null) {
+                    return null;
+                }
+                budgets.add(b);
+            }
+        }
+        return budgets.toArray(new EventBudget[0]);
+    }
+
+    /** Hands the event to every plugin jar's queue; never blocks. Call after {@link #admit(long)}. */
     @Override
     public void publish(RstwatchEvent event) {
         long now = System.nanoTime();

@@ -114,13 +114,19 @@ final class PluginJar implements Runnable {
     }
 
     /** Whether events are queued for this jar: not disabled, and some plugin of it handles them. */
-    private boolean acceptingEvents() {
+    boolean acceptingEvents() {
         return wantsEvents && accepting();
     }
 
     /** Whether an event offered now would be queued (accepting events, within the budget, queue not full). */
     boolean hasRoom(long nowNanos) {
         return acceptingEvents() && queue.hasRoom() && budget.hasRoom(nowNanos);
+    }
+
+    /** The jar's budget when it is spent now, else null (room in it). */
+    EventBudget spentBudget(long nowNanos) {
+        EventBudget b = budget;
+        return b.hasRoom(nowNanos) ? null : b;
     }
 
     /**

@@ -200,7 +200,7 @@ public final class ResetClassifier {
             table.get(scope, port)
                     .record(kind, sent, svcHi, svcLo, peerHi, peerLo, peerIsLocal, ifindex, icmpCode, nowMillis);
         }
-        if (events.admit()) {
+        if (events.admit(nowMillis)) {
             events.publish(event(
                     kind,
                     sent,

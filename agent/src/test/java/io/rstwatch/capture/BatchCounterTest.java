@@ -105,7 +105,7 @@ class BatchCounterTest {
         long unanswered;
 
         @Override
-        public boolean admit() {
+        public boolean admit(long nowMillis) {
             return true;
         }
 
