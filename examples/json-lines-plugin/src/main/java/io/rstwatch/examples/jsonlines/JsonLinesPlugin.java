@@ -35,6 +35,8 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
     private long written;
     private Writer out;
     private int maxPerSecond;
+    /** The plugin's thread is the only one that calls it: one line's buffer, reused. */
+    private final Json line = new Json();
 
     @Override
     public void start(PluginContext context) throws IOException {
@@ -58,29 +60,29 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
 
     @Override
     public void onEvent(RstwatchEvent event) throws IOException {
-        write(toJson(event));
+        write(line.event(event));
     }
 
     /** The events the agent held back since its last count (at most once a second, and once before stop). */
     @Override
     public void onSuppressed(long events) throws IOException {
-        write(new Json()
-                .field("time", Instant.now().toString())
+        write(line.begin()
+                .time("time", Instant.now())
                 .field("event", "suppressed")
-                .raw("count", Long.toString(events))
-                .raw("max_per_second", Integer.toString(maxPerSecond))
+                .number("count", events)
+                .number("max_per_second", maxPerSecond)
                 .end());
     }
 
-    private void write(String json) throws IOException {
-        String line = json + "\n";
-        int bytes = line.getBytes(StandardCharsets.UTF_8).length;
+    private void write(Json json) throws IOException {
+        json.newline();
+        int bytes = json.utf8Length();
         if (written + bytes > maxBytes && written > 0) {
             out.close();
             Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
             open();
         }
-        out.write(line);
+        json.writeTo(out);
         written += bytes;
     }
 
@@ -99,97 +101,222 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
         }
     }
 
+    /** One event's line, without the newline. */
     static String toJson(RstwatchEvent event) {
-        Json j = new Json().field("time", event.time().toString());
-        if (event instanceof RefusedConnection r) {
-            j.field("event", "refused")
-                    .field("scope", r.scope().label())
-                    .endpoint("service", r.service())
-                    .endpoint("client", r.client())
-                    .field("interface", r.interfaceName())
-                    .raw("refused_by_this_host", Boolean.toString(r.refusedByThisHost()));
-        } else if (event instanceof ConnectionReset r) {
-            j.field("event", "reset")
-                    .field("kind", r.kind().name().toLowerCase(Locale.ROOT))
-                    .field("scope", r.scope().label())
-                    .endpoint("service", r.service())
-                    .endpoint("peer", r.peer())
-                    .field("interface", r.interfaceName())
-                    .raw("sent_by_this_host", Boolean.toString(r.sentByThisHost()));
-        } else if (event instanceof UnansweredConnect u) {
-            j.field("event", "unanswered")
-                    .field("scope", u.scope().label())
-                    .endpoint("service", u.service())
-                    .endpoint("client", u.client())
-                    .field("interface", u.interfaceName())
-                    .raw("from_this_host", Boolean.toString(u.fromThisHost()));
-        } else if (event instanceof UnreachableConnect u) {
-            j.field("event", "unreachable")
-                    .field("scope", u.scope().label())
-                    .endpoint("service", u.service())
-                    .endpoint("client", u.client())
-                    .field("interface", u.interfaceName())
-                    .field("reason", u.reason())
-                    .raw("sent_by_this_host", Boolean.toString(u.sentByThisHost()));
-        } else if (event instanceof ConnectFailure f) {
-            j.field("event", "connect_failure")
-                    .endpoint("endpoint", f.endpoint())
-                    .field("cause", f.cause().name().toLowerCase(Locale.ROOT))
-                    .field("caller", f.caller());
-        } else if (event instanceof AlertChange a) {
-            j.field("event", "alert")
-                    .field("previous", a.previous().name())
-                    .field("level", a.level().name())
-                    .raw("failed_per_second", Double.toString(a.failedPerSecond()))
-                    .field("message", a.message());
-        }
-        return j.end();
+        return new Json().event(event).toString();
     }
 
-    /** Just enough JSON writing for flat objects of strings, numbers and booleans. */
-    private static final class Json {
-        private final StringBuilder sb = new StringBuilder("{");
+    /**
+     * Just enough JSON writing for flat objects of strings, numbers and booleans, built in one buffer that each
+     * line reuses: at a thousand events a second, a line made of a dozen throwaway strings (and its bytes encoded
+     * twice, once to count them) cost the JVM more than capturing the hundred thousand packets behind them.
+     */
+    static final class Json {
+        private final StringBuilder sb = new StringBuilder(256);
+        private char[] chars = new char[256];
+        /** The last whole second written, and its text without the 'Z': lines in one second share it. */
+        private long second = Long.MIN_VALUE;
 
-        Json field(String name, String value) {
-            return raw(name, quote(value));
+        private String secondText;
+
+        Json event(RstwatchEvent event) {
+            begin().time("time", event.time());
+            if (event instanceof RefusedConnection r) {
+                field("event", "refused")
+                        .field("scope", r.scope().label())
+                        .endpoint("service", r.service())
+                        .endpoint("client", r.client())
+                        .field("interface", r.interfaceName())
+                        .bool("refused_by_this_host", r.refusedByThisHost());
+            } else if (event instanceof ConnectionReset r) {
+                field("event", "reset")
+                        .field("kind", r.kind().name().toLowerCase(Locale.ROOT))
+                        .field("scope", r.scope().label())
+                        .endpoint("service", r.service())
+                        .endpoint("peer", r.peer())
+                        .field("interface", r.interfaceName())
+                        .bool("sent_by_this_host", r.sentByThisHost());
+            } else if (event instanceof UnansweredConnect u) {
+                field("event", "unanswered")
+                        .field("scope", u.scope().label())
+                        .endpoint("service", u.service())
+                        .endpoint("client", u.client())
+                        .field("interface", u.interfaceName())
+                        .bool("from_this_host", u.fromThisHost());
+            } else if (event instanceof UnreachableConnect u) {
+                field("event", "unreachable")
+                        .field("scope", u.scope().label())
+                        .endpoint("service", u.service())
+                        .endpoint("client", u.client())
+                        .field("interface", u.interfaceName())
+                        .field("reason", u.reason())
+                        .bool("sent_by_this_host", u.sentByThisHost());
+            } else if (event instanceof ConnectFailure f) {
+                field("event", "connect_failure")
+                        .endpoint("endpoint", f.endpoint())
+                        .field("cause", f.cause().name().toLowerCase(Locale.ROOT))
+                        .field("caller", f.caller());
+            } else if (event instanceof AlertChange a) {
+                field("event", "alert")
+                        .field("previous", a.previous().name())
+                        .field("level", a.level().name())
+                        .name("failed_per_second");
+                sb.append(a.failedPerSecond());
+                field("message", a.message());
+            }
+            return end();
         }
 
-        Json endpoint(String name, InetSocketAddress a) {
-            return field(name + "_address", a.getHostString()).raw(name + "_port", Integer.toString(a.getPort()));
-        }
-
-        Json raw(String name, String json) {
-            sb.append(sb.length() > 1 ? "," : "")
-                    .append(quote(name))
-                    .append(':')
-                    .append(json);
+        Json begin() {
+            sb.setLength(0);
+            sb.append('{');
             return this;
         }
 
-        String end() {
-            return sb.append('}').toString();
+        Json field(String name, String value) {
+            name(name);
+            quote(value);
+            return this;
         }
 
-        private static String quote(String s) {
-            StringBuilder q = new StringBuilder(s.length() + 2).append('"');
+        Json number(String name, long value) {
+            name(name);
+            sb.append(value);
+            return this;
+        }
+
+        Json bool(String name, boolean value) {
+            name(name);
+            sb.append(value);
+            return this;
+        }
+
+        Json endpoint(String name, InetSocketAddress a) {
+            name(name, "_address");
+            quote(a.getHostString());
+            name(name, "_port");
+            sb.append(a.getPort());
+            return this;
+        }
+
+        /** As {@link Instant#toString()} writes it: ISO-8601 in UTC, the fraction in groups of three digits. */
+        Json time(String name, Instant t) {
+            name(name);
+            if (t.getEpochSecond() != second) {
+                String whole = Instant.ofEpochSecond(t.getEpochSecond()).toString();
+                secondText = whole.substring(0, whole.length() - 1);
+                second = t.getEpochSecond();
+            }
+            sb.append('"').append(secondText);
+            int nanos = t.getNano();
+            if (nanos > 0) {
+                if (nanos % 1_000_000 == 0) {
+                    digits(nanos / 1_000_000, 3);
+                } else if (nanos % 1_000 == 0) {
+                    digits(nanos / 1_000, 6);
+                } else {
+                    digits(nanos, 9);
+                }
+            }
+            sb.append("Z\"");
+            return this;
+        }
+
+        Json end() {
+            sb.append('}');
+            return this;
+        }
+
+        void newline() {
+            sb.append('\n');
+        }
+
+        /** The line's length in UTF-8, as String.getBytes would make it, without encoding it. */
+        int utf8Length() {
+            int bytes = 0;
+            for (int i = 0; i < sb.length(); i++) {
+                char c = sb.charAt(i);
+                if (c < 0x80) {
+                    bytes += 1;
+                } else if (c < 0x800) {
+                    bytes += 2;
+                } else if (Character.isHighSurrogate(c)
+                        && i + 1 < sb.length()
+                        && Character.isLowSurrogate(sb.charAt(i + 1))) {
+                    bytes += 4;
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    bytes += 1; // unpaired: encoded as '?'
+                } else {
+                    bytes += 3;
+                }
+            }
+            return bytes;
+        }
+
+        void writeTo(Writer out) throws IOException {
+            if (chars.length < sb.length()) {
+                chars = new char[Math.max(sb.length(), 2 * chars.length)];
+            }
+            sb.getChars(0, sb.length(), chars, 0);
+            out.write(chars, 0, sb.length());
+        }
+
+        @Override
+        public String toString() {
+            return sb.toString();
+        }
+
+        private Json name(String name) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            quote(name);
+            sb.append(':');
+            return this;
+        }
+
+        private void name(String prefix, String suffix) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append('"');
+            escape(prefix);
+            escape(suffix);
+            sb.append("\":");
+        }
+
+        private void digits(int value, int width) {
+            sb.append('.');
+            for (int d = width - 1, scale = (int) Math.pow(10, d); d >= 0; d--, scale /= 10) {
+                sb.append((char) ('0' + value / scale % 10));
+            }
+        }
+
+        private void quote(String s) {
+            sb.append('"');
+            escape(s);
+            sb.append('"');
+        }
+
+        private void escape(String s) {
             for (int i = 0; i < s.length(); i++) {
                 char c = s.charAt(i);
                 switch (c) {
-                    case '"' -> q.append("\\\"");
-                    case '\\' -> q.append("\\\\");
-                    case '\n' -> q.append("\\n");
-                    case '\r' -> q.append("\\r");
-                    case '\t' -> q.append("\\t");
+                    case '"' -> sb.append("\\\"");
+                    case '\\' -> sb.append("\\\\");
+                    case '\n' -> sb.append("\\n");
+                    case '\r' -> sb.append("\\r");
+                    case '\t' -> sb.append("\\t");
                     default -> {
                         if (c < 0x20) {
-                            q.append(String.format("\\u%04x", (int) c));
+                            sb.append(String.format("\\u%04x", (int) c));
                         } else {
-                            q.append(c);
+                            sb.append(c);
                         }
                     }
                 }
             }
-            return q.append('"').toString();
         }
     }
 }

@@ -3,11 +3,13 @@ package io.rstwatch.examples.jsonlines;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstwatch.plugin.ConnectFailure;
 import io.rstwatch.plugin.PluginContext;
 import io.rstwatch.plugin.Scope;
 import io.rstwatch.plugin.UnansweredConnect;
 import io.rstwatch.plugin.UnreachableConnect;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -52,5 +54,27 @@ class JsonLinesPluginTest {
                         .matches("\\{\"time\":\"[^\"]+\",\"event\":\"suppressed\",\"count\":99990,"
                                 + "\"max_per_second\":10}"),
                 lines.get(0));
+    }
+
+    @Test
+    void aReusedLineWritesTimesAsInstantDoesAndCountsItsUtf8Bytes() {
+        InetSocketAddress endpoint = new InetSocketAddress("127.0.0.1", 7211);
+        JsonLinesPlugin.Json line = new JsonLinesPlugin.Json();
+        Instant[] times = {
+            T,
+            T.plusMillis(5),
+            T.plusNanos(17_000),
+            T.plusNanos(7),
+            T.plusSeconds(86_400).plusMillis(1)
+        };
+        for (Instant t : times) {
+            String caller = "Caf\u00e9Client.connect(\"x\"\n) \ud83d\udd0c";
+            String json = line.event(new ConnectFailure(t, endpoint, ConnectFailure.Cause.REFUSED, caller))
+                    .toString();
+            assertTrue(json.startsWith("{\"time\":\"" + t + "\",\"event\":\"connect_failure\""), json);
+            assertTrue(json.endsWith("\"caller\":\"Caf\u00e9Client.connect(\\\"x\\\"\\n) \ud83d\udd0c\"}"), json);
+            line.newline();
+            assertEquals((json + "\n").getBytes(StandardCharsets.UTF_8).length, line.utf8Length(), json);
+        }
     }
 }
