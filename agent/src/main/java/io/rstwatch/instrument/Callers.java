@@ -63,12 +63,16 @@ public final class Callers {
         return walker.walk(this::callerIn);
     }
 
-    /** Reads the stack from the top and stops at the answer: the walker fetches frames as they are asked for. */
+    /**
+     * Reads the stack from the top and stops at the answer: the walker fetches frames as they are asked for. The
+     * frames are counted here rather than with {@code limit}, whose iterator buffers through three more stream
+     * classes per walk, for the JIT to compile and the GC to collect.
+     */
     private Caller callerIn(Stream<StackWalker.StackFrame> stack) {
-        Iterator<StackWalker.StackFrame> frames = stack.limit(MAX_FRAMES).iterator();
+        Iterator<StackWalker.StackFrame> frames = stack.iterator();
         StackWalker.StackFrame first = null;
         boolean recorder = true; // the top frames are the agent's recorder itself
-        while (frames.hasNext()) {
+        for (int read = 0; read < MAX_FRAMES && frames.hasNext(); read++) {
             StackWalker.StackFrame f = frames.next();
             Class<?> c = f.getDeclaringClass();
             String n = c.getName();
