@@ -72,7 +72,10 @@ class ReportAndWatchIT {
                     "Status",
                     v -> ((String) v).contains("connect failures in this" + " JVM counted"),
                     WAIT);
-            jvm.send("listen 0.0.0.0 0");
+            // A port of its own, so that the wait below is for this listener and not the JMX connector's, which
+            // the child opened when the test first attached (and whose queue can hold the test's connection).
+            int listening = Loopback.closedPort();
+            jvm.send("listen 0.0.0.0 " + listening);
             for (int i = 0; i < 3; i++) {
                 jvm.send("socket 127.0.0.1 " + port);
             }
@@ -90,7 +93,8 @@ class ReportAndWatchIT {
                     "rstwatch:type=Listeners",
                     "Listeners",
                     v -> java.util.Arrays.stream((javax.management.openmbean.CompositeData[]) v)
-                            .anyMatch(l -> (Integer) l.get("pid") == jvm.pid()),
+                            .anyMatch(l -> (Integer) l.get("pid") == jvm.pid()
+                                    && Integer.valueOf(listening).equals(l.get("port"))),
                     WAIT);
 
             String[] r = tool(Jdks.current(), "report", Long.toString(jvm.pid()));
@@ -120,7 +124,7 @@ class ReportAndWatchIT {
                             .find(),
                     out);
             assertTrue(
-                    Pattern.compile("\n +\\d+ +:: +" + jvm.pid() + " +" + System.getProperty("user.name")
+                    Pattern.compile("\n +" + listening + " +:: +" + jvm.pid() + " +" + System.getProperty("user.name")
                                     + " +0 +/.*io\\.rstwatch\\.testapps\\.Connector\n")
                             .matcher(out)
                             .find(),
