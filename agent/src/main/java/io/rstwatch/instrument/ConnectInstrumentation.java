@@ -297,12 +297,11 @@ public final class ConnectInstrumentation implements Part {
      * reads its jar without a URL too.
      */
     private static final class RemappingLocator implements ClassFileLocator {
-        private final ClassFileLocator jdk;
-        private final ClassFileLocator agent =
-                ClassFileLocator.ForClassLoader.of(ConnectInstrumentation.class.getClassLoader());
+        private final ClassFileLocator others;
 
         RemappingLocator(ClassFileLocator jdk) {
-            this.jdk = jdk;
+            this.others = new ClassFileLocator.Compound(
+                    jdk, ClassFileLocator.ForClassLoader.of(ConnectInstrumentation.class.getClassLoader()));
         }
 
         @Override
@@ -310,8 +309,7 @@ public final class ConnectInstrumentation implements Part {
             if (name.startsWith(ConnectAdvice.class.getName())) {
                 return new Resolution.Explicit(remap(read(name.replace('.', '/'))));
             }
-            Resolution fromJdk = jdk.locate(name);
-            return fromJdk.isResolved() ? fromJdk : agent.locate(name);
+            return others.locate(name);
         }
 
         @Override

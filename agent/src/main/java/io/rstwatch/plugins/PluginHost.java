@@ -112,10 +112,13 @@ public final class PluginHost implements EventSink {
                 return true;
             }
         }
+        boolean dropped = false;
         for (PluginJar j : jars) {
-            j.countNotBuilt(now);
+            dropped |= j.countNotBuilt(now);
         }
-        EventBudget[] budgets = spentBudgets(now);
+        // A full queue can empty at any moment: asked again next event. Spent budgets hold until a window ends,
+        // so the array is built about once a window, and a flood into full queues allocates nothing.
+        EventBudget[] budgets = dropped ? null : spentBudgets(now);
         if (budgets == null) {
             spent.open();
         } else {
@@ -124,7 +127,10 @@ public final class PluginHost implements EventSink {
         return false;
     }
 
-    /** The budgets of the jars that take events, when every one is spent; null when one has room (its queue is full). */
+    /**
+     * The budgets of the jars that take events, when every one is spent; null when one has room again (its window
+     * rolled since the event was counted).
+     */
     private EventBudget[] spentBudgets(long nowNanos) {
         List<EventBudget> budgets = new ArrayList<>(jars.size());
         for (PluginJar j : jars) {

@@ -131,17 +131,19 @@ final class PluginJar implements Runnable {
 
     /**
      * Counts an event this jar would have been offered but that was not built, since no jar had room: held back
-     * when the jar's budget is spent (the plugin asked for no more), else dropped.
+     * when the jar's budget is spent (the plugin asked for no more), else dropped; true when dropped (its queue
+     * is full while its budget has room).
      */
-    void countNotBuilt(long nowNanos) {
+    boolean countNotBuilt(long nowNanos) {
         if (!acceptingEvents()) {
-            return;
+            return false;
         }
         if (budget.hasRoom(nowNanos)) {
             dropped.incrementAndGet();
-        } else {
-            budget.countHeldBack();
+            return true;
         }
+        budget.countHeldBack();
+        return false;
     }
 
     /** From any thread, capture threads included: never blocks. An alert change is never held back. */

@@ -268,15 +268,11 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
         }
 
         private Json name(String name) {
-            if (sb.length() > 1) {
-                sb.append(',');
-            }
-            quote(name);
-            sb.append(':');
-            return this;
+            return name(name, "");
         }
 
-        private void name(String prefix, String suffix) {
+        /** The next member's name, {@code prefix + suffix}, written without joining them first. */
+        private Json name(String prefix, String suffix) {
             if (sb.length() > 1) {
                 sb.append(',');
             }
@@ -284,6 +280,7 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
             escape(prefix);
             escape(suffix);
             sb.append("\":");
+            return this;
         }
 
         private void digits(int value, int width) {
