@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -55,31 +56,55 @@ final class ConnectRecorder {
     private final Callers callers;
     /**
      * The caller last found on each thread, for which address, and when. A thread that fails to connect to the
-     * same address again within {@link #SAME_CALLER_NANOS} is taken to be the same code, so that a connect storm
-     * walks the stack about 20 times a second per thread, not once per failure; the counts stay exact.
+     * same address again within its window is taken to be the same code, so that a connect storm walks the stack
+     * a few times a second per thread, not once per failure; the counts stay exact.
      */
     private final ThreadLocal<LastCaller> lastCaller = new ThreadLocal<>();
 
+    /**
+     * The first window. Each walk that finds the same code again doubles it, up to {@link #SAME_CALLER_MAX_NANOS};
+     * other code, or another address, starts it again. A walk costs the application some 50 µs here (the JDK's
+     * stack walker runs seldom enough to stay slow), and a storm's eight threads walked 160 times a second.
+     */
     static final long SAME_CALLER_NANOS = 50_000_000;
+
+    /** At most this long: a thread whose storm moves to other code shows the new caller within 1.6 s. */
+    static final long SAME_CALLER_MAX_NANOS = 32 * SAME_CALLER_NANOS;
 
     /**
      * A thread's last caller (null when the connect was not the application's), and the address's row once a
      * failure was counted there, looked up again should that row have given its place away.
      */
-    private static final class LastCaller {
+    static final class LastCaller {
         final SocketAddress remote;
         final Callers.Caller caller;
         final long foundAtNanos;
+        final long windowNanos;
         EndpointStats stats;
 
-        LastCaller(SocketAddress remote, Callers.Caller caller, long foundAtNanos) {
+        LastCaller(SocketAddress remote, Callers.Caller caller, long foundAtNanos, long windowNanos) {
             this.remote = remote;
             this.caller = caller;
             this.foundAtNanos = foundAtNanos;
+            this.windowNanos = windowNanos;
         }
 
         boolean fresh(SocketAddress to, long nowNanos) {
-            return nowNanos - foundAtNanos < SAME_CALLER_NANOS && remote.equals(to);
+            return nowNanos - foundAtNanos < windowNanos && remote.equals(to);
+        }
+
+        /**
+         * What this thread knows after a walk found {@code found} for {@code to}: the window doubled when it is the
+         * same code for the same address (the row kept), the first window otherwise.
+         */
+        LastCaller after(SocketAddress to, Callers.Caller found, long nowNanos) {
+            if (!remote.equals(to) || !Objects.equals(caller, found)) {
+                return new LastCaller(to, found, nowNanos, SAME_CALLER_NANOS);
+            }
+            LastCaller next =
+                    new LastCaller(remote, caller, nowNanos, Math.min(2 * windowNanos, SAME_CALLER_MAX_NANOS));
+            next.stats = stats;
+            return next;
         }
     }
 
@@ -131,12 +156,15 @@ final class ConnectRecorder {
         };
     }
 
-    /** This thread's record of the code connecting to {@code remote}, found again at most every 50 ms per address. */
+    /** This thread's record of the code connecting to {@code remote}, found again once its window has passed. */
     private LastCaller callerOf(SocketAddress remote) {
         long now = System.nanoTime();
         LastCaller last = lastCaller.get();
         if (last == null || !last.fresh(remote, now)) {
-            last = new LastCaller(remote, callers.find(), now);
+            Callers.Caller found = callers.find();
+            last = last == null
+                    ? new LastCaller(remote, found, now, SAME_CALLER_NANOS)
+                    : last.after(remote, found, now);
             lastCaller.set(last);
         }
         return last;

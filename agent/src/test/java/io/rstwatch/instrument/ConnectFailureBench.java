@@ -27,8 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the connect advice costs an application's thread per refused connect, in ns: from the bridge's method
- * handle (as the advice inlined into java.net.Socket calls it) through the cause, the caller (found again every
- * 50 ms per thread), the Connects row and the Port entry, as a loop on a closed port brings them. The exception is
+ * handle (as the advice inlined into java.net.Socket calls it) through the cause, the caller (found again once the
+ * thread's window has passed: 50 ms, doubling up to 1.6 s), the Connects row and the Port entry, as a loop on a
+ * closed port brings them. The exception is
  * made once: the JDK makes it whatever the agent does. Run by {@code bench/connect-failure}.
  *
  * <ul>

@@ -154,6 +154,37 @@ class ConnectRecorderTest {
     }
 
     /**
+     * Issue 14, part 14: a thread's storm from the same code walks the stack ever less often, up to once every
+     * 1.6 s; other code or another address starts the window again, so a new caller shows within 50 ms of a
+     * change of address, and within the window's length of a change of code on the same address.
+     */
+    @Test
+    void theWindowForReusingACallerDoublesWhileTheCodeStaysTheSame() {
+        InetSocketAddress db = new InetSocketAddress("127.0.0.1", 5432);
+        Callers.Caller poller = new Callers.Caller("com.example.Poller.poll(Poller.java:42)", "");
+        ConnectRecorder.LastCaller last =
+                new ConnectRecorder.LastCaller(db, poller, 0, ConnectRecorder.SAME_CALLER_NANOS);
+        long now = 0;
+        List<Long> windows = new ArrayList<>();
+        for (int walk = 0; walk < 8; walk++) {
+            assertTrue(last.fresh(db, now + last.windowNanos - 1));
+            assertFalse(last.fresh(db, now + last.windowNanos), "found again once the window has passed");
+            now += last.windowNanos;
+            last = last.after(db, new Callers.Caller("com.example.Poller.poll(Poller.java:42)", ""), now);
+            windows.add(last.windowNanos / 1_000_000);
+        }
+        assertEquals(List.of(100L, 200L, 400L, 800L, 1600L, 1600L, 1600L, 1600L), windows);
+        assertFalse(last.fresh(new InetSocketAddress("127.0.0.1", 5433), now), "another address is walked for");
+
+        ConnectRecorder.LastCaller moved =
+                last.after(db, new Callers.Caller("com.example.Report.run(Report.java:7)", ""), now);
+        assertEquals(ConnectRecorder.SAME_CALLER_NANOS, moved.windowNanos, "other code: the first window");
+        assertEquals("com.example.Report.run(Report.java:7)", moved.caller.toString());
+        ConnectRecorder.LastCaller elsewhere = last.after(new InetSocketAddress("127.0.0.1", 5433), poller, now);
+        assertEquals(ConnectRecorder.SAME_CALLER_NANOS, elsewhere.windowNanos, "another address: the first window");
+    }
+
+    /**
      * Issue 14: eight threads failing from the same code share one row whose counts are striped and whose caller
      * is rewritten only when it changes; every failure is counted, and a new caller still shows.
      */
