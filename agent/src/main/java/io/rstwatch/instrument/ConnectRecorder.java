@@ -94,16 +94,17 @@ final class ConnectRecorder {
         }
 
         /**
-         * What this thread knows after a walk found {@code found} for {@code to}: the window doubled when it is the
-         * same code for the same address (the row kept), the first window otherwise.
+         * What a thread knows after a walk found {@code found} for {@code to}, {@code before} being what it knew
+         * (null at its first): the window doubled when it is the same code for the same address (the row kept),
+         * the first window otherwise.
          */
-        LastCaller after(SocketAddress to, Callers.Caller found, long nowNanos) {
-            if (!remote.equals(to) || !Objects.equals(caller, found)) {
+        static LastCaller after(LastCaller before, SocketAddress to, Callers.Caller found, long nowNanos) {
+            if (before == null || !before.remote.equals(to) || !Objects.equals(before.caller, found)) {
                 return new LastCaller(to, found, nowNanos, SAME_CALLER_NANOS);
             }
             LastCaller next =
-                    new LastCaller(remote, caller, nowNanos, Math.min(2 * windowNanos, SAME_CALLER_MAX_NANOS));
-            next.stats = stats;
+                    new LastCaller(to, found, nowNanos, Math.min(2 * before.windowNanos, SAME_CALLER_MAX_NANOS));
+            next.stats = before.stats;
             return next;
         }
     }
@@ -161,10 +162,7 @@ final class ConnectRecorder {
         long now = System.nanoTime();
         LastCaller last = lastCaller.get();
         if (last == null || !last.fresh(remote, now)) {
-            Callers.Caller found = callers.find();
-            last = last == null
-                    ? new LastCaller(remote, found, now, SAME_CALLER_NANOS)
-                    : last.after(remote, found, now);
+            last = LastCaller.after(last, remote, callers.find(), now);
             lastCaller.set(last);
         }
         return last;

@@ -162,25 +162,27 @@ class ConnectRecorderTest {
     void theWindowForReusingACallerDoublesWhileTheCodeStaysTheSame() {
         InetSocketAddress db = new InetSocketAddress("127.0.0.1", 5432);
         Callers.Caller poller = new Callers.Caller("com.example.Poller.poll(Poller.java:42)", "");
-        ConnectRecorder.LastCaller last =
-                new ConnectRecorder.LastCaller(db, poller, 0, ConnectRecorder.SAME_CALLER_NANOS);
+        ConnectRecorder.LastCaller last = ConnectRecorder.LastCaller.after(null, db, poller, 0);
+        assertEquals(ConnectRecorder.SAME_CALLER_NANOS, last.windowNanos, "a thread's first walk: the first window");
         long now = 0;
         List<Long> windows = new ArrayList<>();
         for (int walk = 0; walk < 8; walk++) {
             assertTrue(last.fresh(db, now + last.windowNanos - 1));
             assertFalse(last.fresh(db, now + last.windowNanos), "found again once the window has passed");
             now += last.windowNanos;
-            last = last.after(db, new Callers.Caller("com.example.Poller.poll(Poller.java:42)", ""), now);
+            last = ConnectRecorder.LastCaller.after(
+                    last, db, new Callers.Caller("com.example.Poller.poll(Poller.java:42)", ""), now);
             windows.add(last.windowNanos / 1_000_000);
         }
         assertEquals(List.of(100L, 200L, 400L, 800L, 1600L, 1600L, 1600L, 1600L), windows);
         assertFalse(last.fresh(new InetSocketAddress("127.0.0.1", 5433), now), "another address is walked for");
 
-        ConnectRecorder.LastCaller moved =
-                last.after(db, new Callers.Caller("com.example.Report.run(Report.java:7)", ""), now);
+        ConnectRecorder.LastCaller moved = ConnectRecorder.LastCaller.after(
+                last, db, new Callers.Caller("com.example.Report.run(Report.java:7)", ""), now);
         assertEquals(ConnectRecorder.SAME_CALLER_NANOS, moved.windowNanos, "other code: the first window");
         assertEquals("com.example.Report.run(Report.java:7)", moved.caller.toString());
-        ConnectRecorder.LastCaller elsewhere = last.after(new InetSocketAddress("127.0.0.1", 5433), poller, now);
+        ConnectRecorder.LastCaller elsewhere =
+                ConnectRecorder.LastCaller.after(last, new InetSocketAddress("127.0.0.1", 5433), poller, now);
         assertEquals(ConnectRecorder.SAME_CALLER_NANOS, elsewhere.windowNanos, "another address: the first window");
     }
 
