@@ -95,7 +95,7 @@ class CaptureIT {
     @Test
     void abortiveClosesCountAsResetsOfTheListeningPortNotAsRefusals() throws Exception {
         try (AgentJvm jvm = startCapturing(null);
-                ServerSocket server = new ServerSocket(Loopback.freeServicePort())) {
+                ServerSocket server = new ServerSocket(Loopback.closedPort())) {
             int port = server.getLocalPort();
             List<Integer> clientPorts = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {

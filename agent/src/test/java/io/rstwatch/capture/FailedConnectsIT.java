@@ -164,7 +164,7 @@ class FailedConnectsIT {
      */
     @Test
     void aFullAcceptQueueLeavesSynsUnansweredOnTheLocalPort() throws Exception {
-        int listening = io.rstwatch.testing.Loopback.freeServicePort();
+        int listening = io.rstwatch.testing.Loopback.closedPort();
         String local = "rstwatch:type=Port,scope=local,port=" + listening;
         try (AgentJvm jvm = AgentJvm.builder().main(Connector.class).start()) {
             jvm.awaitStdout("ready", 1, WAIT);

@@ -107,7 +107,7 @@ class ScanIT {
             assertTrue(status.contains("capturing"), status);
 
             // After ports.idle seconds without events, a new refused port has its own entry again.
-            int fresh = Loopback.freeServicePort();
+            int fresh = Loopback.closedPort();
             Await.until("a Port MBean of its own for " + fresh, WAIT, () -> {
                 Loopback.refuse(fresh, 1);
                 return jvm.jmx().isRegistered(new ObjectName(port(fresh)));

@@ -4,6 +4,9 @@ import io.rstwatch.cli.AttachedJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,10 +164,48 @@ public final class AgentJvm implements AutoCloseable {
 
     /** Waits until the child's stdout holds {@code count} lines starting with {@code prefix}. */
     public void awaitStdout(String prefix, int count, Duration timeout) throws InterruptedException {
-        Await.until(
-                count + " lines starting with '" + prefix + "' on the child's stdout (stderr: " + stderr() + ")",
-                timeout,
-                () -> stdout().lines().filter(l -> l.startsWith(prefix)).count() >= count);
+        try {
+            Await.until(
+                    count + " lines starting with '" + prefix + "' on the child's stdout",
+                    timeout,
+                    () -> stdout().lines().filter(l -> l.startsWith(prefix)).count() >= count);
+        } catch (AssertionError e) {
+            throw new AssertionError(
+                    e.getMessage() + "\nchild stdout:\n" + stdout() + "\nchild stderr:\n" + stderr() + "\n" + threads(),
+                    e);
+        }
+    }
+
+    /**
+     * The child's threads and where each is, through JMX: what a test that waits in vain for an answer needs to
+     * tell a stuck application (and who holds it) from one that answered otherwise.
+     */
+    public String threads() {
+        if (!process.isAlive()) {
+            return "the child JVM exited with " + process.exitValue();
+        }
+        try {
+            ThreadMXBean threads = ManagementFactory.newPlatformMXBeanProxy(
+                    jmx(), ManagementFactory.THREAD_MXBEAN_NAME, ThreadMXBean.class);
+            StringBuilder out = new StringBuilder("child threads:\n");
+            for (ThreadInfo t : threads.dumpAllThreads(true, true)) {
+                out.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState());
+                if (t.getLockName() != null) {
+                    out.append(" on ").append(t.getLockName());
+                }
+                if (t.getLockOwnerName() != null) {
+                    out.append(" held by \"").append(t.getLockOwnerName()).append('"');
+                }
+                out.append('\n');
+                StackTraceElement[] stack = t.getStackTrace();
+                for (int i = 0; i < Math.min(stack.length, 40); i++) {
+                    out.append("    at ").append(stack[i]).append('\n');
+                }
+            }
+            return out.toString();
+        } catch (IOException | RuntimeException e) {
+            return "no thread dump: " + e;
+        }
     }
 
     /** Closes stdin, which the test apps take as "exit now". */

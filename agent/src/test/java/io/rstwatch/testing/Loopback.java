@@ -1,35 +1,61 @@
 package io.rstwatch.testing;
 
+import io.rstwatch.common.ProcFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Ports and refused connects on this host, for tests that make real refusals. */
 public final class Loopback {
     private Loopback() {}
 
-    /** A port nothing listens on right now (bound by the kernel, then released). */
-    public static int closedPort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    /** The lowest port handed out: below it are the well-known and registered ports of real services. */
+    private static final int LOWEST = 10000;
 
-    /** A free port below the ephemeral range, as services (and tools that refuse ephemeral ports) use. */
-    public static int freeServicePort() {
-        for (int port = 20000 + (int) (ProcessHandle.current().pid() % 5000); port < 32000; port += 7) {
+    /** Where the next search starts: per JVM from its pid, so that test JVMs running at once start apart. */
+    private static final AtomicInteger NEXT =
+            new AtomicInteger((int) (ProcessHandle.current().pid() % 9973));
+
+    /**
+     * A port nothing listens on, a new one each call, below the kernel's ephemeral range and 32768: as a service's
+     * port is.
+     *
+     * <p>A port the kernel released (bind to 0) could be handed out again at once: a child JVM's own JMX connector
+     * could take it, or, being ephemeral, it could become a connect's own source port, and then a connect that
+     * should be refused would succeed.
+     */
+    public static int closedPort() {
+        int top = Math.min(ephemeralLow(), 32768); // some tools take no higher port (the Zabbix Java gateway)
+        if (top - LOWEST < 1000) {
+            throw new IllegalStateException(
+                    "the ephemeral port range starts at " + top + ", leaving fewer than 1000" + " ports above " + LOWEST
+                            + " for tests: raise its low end in /proc/sys/net/ipv4/ip_local_port_range");
+        }
+        for (int tries = 0; tries < 1000; tries++) {
+            int port = LOWEST + Math.floorMod(NEXT.getAndAdd(7), top - LOWEST);
             try (ServerSocket s = new ServerSocket(port)) {
                 return port;
             } catch (IOException busy) {
                 // try the next
             }
         }
-        throw new IllegalStateException("no free port between 20000 and 32000");
+        throw new IllegalStateException("no free port between " + LOWEST + " and " + top);
+    }
+
+    /** The first port of the kernel's ephemeral range (32768 unless configured). */
+    private static int ephemeralLow() {
+        try {
+            return Integer.parseInt(ProcFiles.read(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+                    .trim()
+                    .split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32768;
+        }
     }
 
     /** Connects {@code times} to host:port and expects each to be refused. */

@@ -57,7 +57,7 @@ class ZabbixIT {
         String endpointTemplate = (String) rule.get("jmx_endpoint");
 
         int jmxPort = Loopback.closedPort();
-        int gatewayPort = Loopback.freeServicePort(); // the gateway accepts 1024-32767 only
+        int gatewayPort = Loopback.closedPort(); // the gateway accepts 1024-32767 only, as closedPort gives
         Process gateway = new ProcessBuilder(
                         "java",
                         "-Dzabbix.listenIP=127.0.0.1",
