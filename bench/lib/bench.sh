@@ -1,0 +1,46 @@
+# What the benches share; sourced by them from the repository's root, never run. One place for each of: the
+# tcpdump an operator would run instead, CPU read per thread, and the connect loop's counts.
+
+# tcpdump_like_rstwatch [PORT]: sets the array TCPDUMP to a tcpdump on the packets rstwatch's kernel filter passes
+# (SYNs and RSTs, io.rstwatch.capture.CaptureFilter), on PORT only when given, with rstwatch's capture settings:
+# every interface, 192 bytes a packet, a 16 MiB buffer, written nowhere. Run as `ip netns exec NS "${TCPDUMP[@]}" &`
+# (or without ip netns), never through a function: $! must be tcpdump itself.
+tcpdump_like_rstwatch() {
+  TCPDUMP=(tcpdump -i any -n -s 192 -B 16384 -w /dev/null "${1:+tcp port $1 and }tcp[tcpflags] & (tcp-rst|tcp-syn) != 0")
+}
+
+# threads PID: a line "tid ns name" per thread of the process: its CPU time in ns (schedstat's time on a CPU; not
+# utime + stime, which come in 10 ms ticks charged to whichever thread a tick finds running) and its name (comm,
+# cut to 15 characters by the kernel, spaces made _). Builtins only: a listing costs the process measured nothing.
+threads() {
+  local t ns name
+  for t in /proc/"$1"/task/*; do
+    # A thread may end while listed: then it is left out.
+    { read -r ns _ < "$t/schedstat" && read -r name < "$t/comm"; } 2>/dev/null || continue
+    echo "${t##*/} $ns ${name// /_}"
+  done
+}
+
+# spent BEFORE AFTER [REGEX]: the ns of CPU the threads whose name matches REGEX (all when not given) spent between
+# two listings of `threads`. By thread id: a thread started in between counts from 0, and one that ended in between
+# takes nothing away (the JIT adds and removes compiler threads).
+spent() {
+  awk -v p="${3:-}" 'NR == FNR { b[$1] = $2; next } $3 ~ p { t += $2 - b[$1] } END { printf "%.0f\n", t }' "$1" "$2"
+}
+
+# by_thread BEFORE AFTER: "ns name" for each thread name that spent CPU between two listings, most first (threads
+# of one name, such as the JIT's, summed).
+by_thread() {
+  awk 'NR == FNR { b[$1] = $2; next } { t[$3] += $2 - b[$1] } END { for (n in t) if (t[n] > 0) printf "%.0f %s\n", t[n], n }' \
+    "$1" "$2" | sort -rn
+}
+
+# loop_connects FILE: ConnectLoop's connects, the sum of the slots of the file $1 (bench/lib/ConnectLoop.java).
+loop_connects() { od -An -v -t d8 "$1" | awk '{ for (i = 1; i <= NF; i++) s += $i } END { printf "%.0f\n", s }'; }
+
+# tcp_counter NAME [PID]: the kernel's TCP counter NAME (a column of the Tcp lines of /proc/net/snmp) in the
+# network namespace of process PID (this shell's when not given).
+tcp_counter() {
+  awk -v n="$1" '/^Tcp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == n) c = i; h = 1 } else print $c }' \
+    "/proc/${2:-self}/net/snmp"
+}
