@@ -5,6 +5,7 @@ import io.rstwatch.config.CommandLineDisclosure;
 import io.rstwatch.config.ConfigFiles;
 import io.rstwatch.ports.ListenerLookup;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +87,23 @@ public final class ListenerInventory implements ListenerLookup {
     private long synRetransmissionsSeen = Long.MIN_VALUE;
 
     private boolean connectsSeen = true;
+
+    /**
+     * A walk for connects waits this many times its own CPU time after the one before, so that the walks take a
+     * thousandth of a core at most, however big the table: under a storm of connects whose SYNs go again (a full
+     * accept queue), with 131,072 TIME_WAIT sockets, a walk every 2 s cost the scanner 5 ms a second.
+     * On a quiet host a walk takes about 1 ms, and the connects are listed every interval as before.
+     */
+    static final long CONNECTS_SPACING = 1000;
+
+    /** The longest wait between walks for connects: a connect that waits is still seen before it gives up. */
+    static final long CONNECTS_SPACING_MAX_MILLIS = 30_000;
+
+    /** The earliest time (clock, ms) of the next walk for connects. */
+    private long connectsDueMillis = Long.MIN_VALUE;
+
+    /** The scanner thread's CPU time, ns, to measure what a walk for connects cost. */
+    private final LongSupplier threadCpuNanos;
 
     private final long ownPid = ProcessHandle.current().pid();
     private volatile List<Listener> current = List.of();
@@ -171,7 +189,14 @@ public final class ListenerInventory implements ListenerLookup {
                 backlogs,
                 // Netlink answers for the JVM's own namespace: only when that is the /proc being read.
                 proc.equals(Paths.get("/proc")) ? new SockDiag()::read : null,
-                synRetransmissions);
+                synRetransmissions,
+                ListenerInventory::threadCpuNanos);
+    }
+
+    /** This thread's CPU time, or the monotonic clock where the JVM does not measure it. */
+    private static long threadCpuNanos() {
+        long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        return cpu >= 0 ? cpu : System.nanoTime();
     }
 
     /**
@@ -182,6 +207,7 @@ public final class ListenerInventory implements ListenerLookup {
      * @param netlink asks the kernel for the LISTEN sockets, and the SYN_SENT ones when told, false when it could
      *     not (then /proc is read); null to read /proc only
      * @param synRetransmissions the kernel's TcpExt TCPSynRetrans now, -1 when unknown
+     * @param threadCpuNanos the calling thread's CPU time in ns (tests move it)
      */
     ListenerInventory(
             Path proc,
@@ -192,8 +218,10 @@ public final class ListenerInventory implements ListenerLookup {
             int fdBudget,
             ListenBacklogs backlogs,
             SocketDump netlink,
-            LongSupplier synRetransmissions) {
+            LongSupplier synRetransmissions,
+            LongSupplier threadCpuNanos) {
         this.proc = proc;
+        this.threadCpuNanos = threadCpuNanos;
         this.netlink = netlink;
         this.synRetransmissionsNow = synRetransmissions;
         this.backlogs = backlogs;
@@ -239,8 +267,19 @@ public final class ListenerInventory implements ListenerLookup {
             }
         };
         long synRetransmissions = synRetransmissionsNow.getAsLong(); // -1 when unknown: connects always listed
-        boolean askConnects = connectsSeen || synRetransmissions < 0 || synRetransmissions != synRetransmissionsSeen;
+        boolean mayWait = connectsSeen || synRetransmissions < 0 || synRetransmissions != synRetransmissionsSeen;
+        // A clock stepped back by more than the longest wait makes the walk due, not late by the step.
+        boolean due = startedAt >= connectsDueMillis || connectsDueMillis - startedAt > CONNECTS_SPACING_MAX_MILLIS;
+        boolean askConnects = mayWait && due;
+        long cpuBefore = askConnects ? threadCpuNanos.getAsLong() : 0;
         boolean read = netlink != null && netlink.read(sink, askConnects);
+        if (askConnects) {
+            long spacingMillis = (threadCpuNanos.getAsLong() - cpuBefore) * CONNECTS_SPACING / 1_000_000;
+            connectsDueMillis = startedAt + Math.max(0, Math.min(spacingMillis, CONNECTS_SPACING_MAX_MILLIS));
+        }
+        // Connects are known now unless netlink left them out while a walk was not yet due: then the last ones
+        // stand, with the times they were first seen.
+        boolean connectsKnown = !read || askConnects || !mayWait;
         if (!read) {
             seen.clear(); // a netlink dump that broke off may have handed on part: /proc says it all again
             connecting.clear();
@@ -257,8 +296,10 @@ public final class ListenerInventory implements ListenerLookup {
         if (!read) {
             return; // keep the last snapshot; the Port diagnoses say it is unknown now
         }
-        synRetransmissionsSeen = synRetransmissions;
-        connectsSeen = !connecting.isEmpty();
+        if (connectsKnown) {
+            synRetransmissionsSeen = synRetransmissions;
+            connectsSeen = !connecting.isEmpty();
+        }
         Set<Long> wanted = new HashSet<>();
         for (Listener l : seen.values()) {
             if (l.pid == 0 && Listener.UNKNOWN.equals(l.command)) {
@@ -277,7 +318,7 @@ public final class ListenerInventory implements ListenerLookup {
             }
         }
         Set<Long> present = new HashSet<>(seen.keySet());
-        present.addAll(connectingInodes);
+        present.addAll(connectsKnown ? connectingInodes : connectingSince.keySet());
         for (Map.Entry<Long, Owner> found : resolveOwners(wanted, present).entrySet()) {
             Listener l = seen.get(found.getKey());
             if (l != null) {
@@ -289,7 +330,9 @@ public final class ListenerInventory implements ListenerLookup {
             }
         }
         long now = clock.getAsLong();
-        waitingByPort = waiting(connecting, connectingInodes, now);
+        if (connectsKnown) {
+            waitingByPort = waiting(connecting, connectingInodes, now);
+        }
         long[] bits = new long[PORTS / 64];
         Map<Integer, Listener> onPort = new HashMap<>();
         for (Listener l : seen.values()) {

@@ -34,7 +34,8 @@ class ListenerInventoryTest {
                 fdBudget,
                 new ListenBacklogs(),
                 null,
-                () -> -1);
+                () -> -1,
+                () -> 0);
     }
 
     static ListenerInventory inventory(Path proc, CommandLineDisclosure disclosure) {
@@ -378,6 +379,58 @@ class ListenerInventoryTest {
         assertEquals(List.of(true, false, true, true, true, false, true, true), asked, "no counter: always asked");
     }
 
+    /**
+     * Issue 14: a walk for connects costs what the kernel's connection table holds (5 ms a second under a storm of
+     * retried connects on a host full of TIME_WAIT sockets). The next waits a thousand times its CPU time, at most
+     * 30 s; the connects found stay shown meanwhile, with when they were first seen; a clock stepped back does not
+     * hold the walks off.
+     */
+    @Test
+    void walksForConnectsAreSpacedToAThousandthOfACore(@TempDir Path proc) throws Exception {
+        listenerOwnedBy(proc, 1000, "server");
+        long[] now = {1_000_000};
+        long[] cpu = {0};
+        long[] walkNanos = {10_000_000}; // 10 ms: the next walk 10 s later
+        long[] synRetransmissions = {40};
+        List<Long> askedAt = new java.util.ArrayList<>();
+        ListenerInventory inventory = withNetlink(
+                proc,
+                (sink, connects) -> {
+                    sink.listener(new Listener(0, 1, 8080, 4711, 0, 128, 1000, 0, Listener.UNKNOWN));
+                    if (connects) {
+                        askedAt.add(now[0]);
+                        cpu[0] += walkNanos[0];
+                        sink.connecting(new Connecting(0, 0x0A000307L, 5432, 1000, 4711, 0));
+                    }
+                    return true;
+                },
+                () -> synRetransmissions[0]++, // SYNs go again all the time: a connect always may wait
+                () -> now[0],
+                () -> cpu[0]);
+        for (int i = 0; i < 12; i++) {
+            inventory.refresh();
+            assertEquals(1, inventory.waitingFor(5432).size(), "the waiting connect stays shown, at " + now[0]);
+            assertEquals(1_000_000, inventory.waitingFor(5432).get(0).sinceMillis());
+            now[0] += 2000;
+        }
+        assertEquals(List.of(1_000_000L, 1_010_000L, 1_020_000L), askedAt, "every 10 s, not every 2 s");
+        assertEquals(new ListenerLookup.Listening("pid 4242 `server`", 0, 128), inventory.listeningOn(8080));
+
+        walkNanos[0] = 5_000_000_000L; // a walk of 5 s: the next no later than 30 s after it
+        askedAt.clear();
+        now[0] = 2_000_000;
+        for (int i = 0; i < 20; i++) {
+            inventory.refresh();
+            now[0] += 2000;
+        }
+        assertEquals(List.of(2_000_000L, 2_030_000L), askedAt, "30 s at most");
+
+        now[0] = 1_000; // the clock stepped back by much more than 30 s: the walk is due
+        askedAt.clear();
+        inventory.refresh();
+        assertEquals(List.of(1_000L), askedAt);
+    }
+
     /** An inventory of the fake /proc whose netlink answers as {@code netlink} says. */
     private static ListenerInventory withNetlink(Path proc, ListenerInventory.SocketDump netlink) {
         return withNetlink(proc, netlink, () -> -1);
@@ -386,16 +439,27 @@ class ListenerInventoryTest {
     /** The same, with the kernel's TCPSynRetrans as {@code synRetransmissions} says. */
     private static ListenerInventory withNetlink(
             Path proc, ListenerInventory.SocketDump netlink, java.util.function.LongSupplier synRetransmissions) {
+        return withNetlink(proc, netlink, synRetransmissions, System::currentTimeMillis, () -> 0);
+    }
+
+    /** The same, on this clock, the scanner's CPU time as {@code threadCpuNanos} says. */
+    private static ListenerInventory withNetlink(
+            Path proc,
+            ListenerInventory.SocketDump netlink,
+            java.util.function.LongSupplier synRetransmissions,
+            LongSupplier clock,
+            LongSupplier threadCpuNanos) {
         return new ListenerInventory(
                 proc,
                 proc.resolve("passwd"),
                 CommandLineDisclosure.REDACTED,
                 OWN_UID,
-                System::currentTimeMillis,
+                clock,
                 ListenerInventory.MAX_FD_LINKS_PER_REFRESH,
                 new ListenBacklogs(),
                 netlink,
-                synRetransmissions);
+                synRetransmissions,
+                threadCpuNanos);
     }
 
     /**
