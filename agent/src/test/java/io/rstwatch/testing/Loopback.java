@@ -33,7 +33,7 @@ public final class Loopback {
         int top = Math.min(ephemeralLow(), 32768); // some tools take no higher port (the Zabbix Java gateway)
         if (top - LOWEST < 1000) {
             throw new IllegalStateException(
-                    "the ephemeral port range starts at " + top + ", leaving fewer than 1000" + " ports above " + LOWEST
+                    "the ephemeral port range starts at " + top + ", leaving fewer than 1000 ports above " + LOWEST
                             + " for tests: raise its low end in /proc/sys/net/ipv4/ip_local_port_range");
         }
         for (int tries = 0; tries < 1000; tries++) {
