@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * What the classifier needs to know about this host, refreshed in the background and read without locks or
@@ -31,8 +30,6 @@ public final class HostView {
      */
     private static final int INTERFACES_READ_AT_LEAST_EVERY = 30;
 
-    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-
     /** Sysctls, held open: read every refresh. */
     private final ProcFile portRange;
 
@@ -45,8 +42,8 @@ public final class HostView {
     private boolean interfacesUnread;
 
     private volatile long[] localAddresses = new long[0];
-    private volatile int ephemeralLow = 32768;
-    private volatile int ephemeralHigh = 60999;
+    /** One field: a reader never sees one end of the old range with the other end of the new. */
+    private volatile EphemeralPorts ephemeral = EphemeralPorts.LINUX_DEFAULT;
     /** net.ipv4.tcp_syn_retries: how many times a connect's SYN is sent again before the kernel gives up. */
     private volatile int synRetries = 6;
 
@@ -77,7 +74,7 @@ public final class HostView {
     }
 
     public HostView(Path proc) {
-        this.portRange = new ProcFile(proc.resolve("sys/net/ipv4/ip_local_port_range"), SYSCTL_BYTES);
+        this.portRange = new ProcFile(proc.resolve(EphemeralPorts.SYSCTL), SYSCTL_BYTES);
         this.synRetriesFile = new ProcFile(proc.resolve("sys/net/ipv4/tcp_syn_retries"), SYSCTL_BYTES);
     }
 
@@ -133,7 +130,7 @@ public final class HostView {
     }
 
     public boolean isEphemeral(int port) {
-        return port >= ephemeralLow && port <= ephemeralHigh;
+        return ephemeral.contains(port);
     }
 
     /** Whether the interface is a loopback device; false for an unknown one or -1. */
@@ -210,11 +207,9 @@ public final class HostView {
 
     private void refreshEphemeralRange() {
         try {
-            String[] range = WHITESPACE.split(portRange.read().trim());
-            ephemeralLow = Integer.parseInt(range[0]);
-            ephemeralHigh = Integer.parseInt(range[1]);
+            ephemeral = EphemeralPorts.parse(portRange.read());
         } catch (IOException | RuntimeException e) {
-            // keep the Linux default
+            // keep what was read before, or the Linux default
         }
     }
 }

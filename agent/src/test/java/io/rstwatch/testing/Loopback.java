@@ -1,6 +1,7 @@
 package io.rstwatch.testing;
 
 import io.rstwatch.common.ProcFiles;
+import io.rstwatch.ports.EphemeralPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -50,11 +51,10 @@ public final class Loopback {
     /** The first port of the kernel's ephemeral range (32768 unless configured). */
     private static int ephemeralLow() {
         try {
-            return Integer.parseInt(ProcFiles.read(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-                    .trim()
-                    .split("\\s+")[0]);
+            return EphemeralPorts.parse(ProcFiles.read(Path.of("/proc").resolve(EphemeralPorts.SYSCTL)))
+                    .low();
         } catch (IOException | RuntimeException e) {
-            return 32768;
+            return EphemeralPorts.LINUX_DEFAULT.low();
         }
     }
 
