@@ -1,12 +1,17 @@
 # What the benches share; sourced by them from the repository's root, never run. One place for each of: the
 # tcpdump an operator would run instead, CPU read per thread, and the connect loop's counts.
 
-# tcpdump_like_rstwatch [PORT]: sets the array TCPDUMP to a tcpdump on the packets rstwatch's kernel filter passes
-# (SYNs and RSTs, io.rstwatch.capture.CaptureFilter), on PORT only when given, with rstwatch's capture settings:
-# every interface, 192 bytes a packet, a 16 MiB buffer, written nowhere. Run as `ip netns exec NS "${TCPDUMP[@]}" &`
+# tcpdump_on FILTER: sets the array TCPDUMP to a tcpdump on FILTER with rstwatch's capture settings: every
+# interface, 192 bytes a packet, a 16 MiB buffer, written nowhere. Run as `ip netns exec NS "${TCPDUMP[@]}" &`
 # (or without ip netns), never through a function: $! must be tcpdump itself.
+tcpdump_on() {
+  TCPDUMP=(tcpdump -i any -n -s 192 -B 16384 -w /dev/null "$1")
+}
+
+# tcpdump_like_rstwatch [PORT]: tcpdump_on the packets rstwatch's kernel filter passes (SYNs and RSTs,
+# io.rstwatch.capture.CaptureFilter), on PORT only when given.
 tcpdump_like_rstwatch() {
-  TCPDUMP=(tcpdump -i any -n -s 192 -B 16384 -w /dev/null "${1:+tcp port $1 and }tcp[tcpflags] & (tcp-rst|tcp-syn) != 0")
+  tcpdump_on "${1:+tcp port $1 and }tcp[tcpflags] & (tcp-rst|tcp-syn) != 0"
 }
 
 # threads PID: a line "tid ns name" per thread of the process: its CPU time in ns (schedstat's time on a CPU; not
