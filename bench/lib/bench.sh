@@ -1,11 +1,21 @@
 # What the benches share; sourced by them from the repository's root, never run. One place for each of: the
-# tcpdump an operator would run instead, CPU read per thread, and the connect loop's counts.
+# tcpdump an operator would run instead and what it counted, CPU read per thread, the connect loop's counts, the
+# kernel's TCP counters, and rstwatch's report (the wait for the agent, its drops).
 
 # tcpdump_on FILTER: sets the array TCPDUMP to a tcpdump on FILTER with rstwatch's capture settings: every
 # interface, 192 bytes a packet, a 16 MiB buffer, written nowhere. Run as `ip netns exec NS "${TCPDUMP[@]}" &`
 # (or without ip netns), never through a function: $! must be tcpdump itself.
 tcpdump_on() {
   TCPDUMP=(tcpdump -i any -n -s 192 -B 16384 -w /dev/null "$1")
+}
+
+# tcpdump_summary FILE captured|dropped: from what a tcpdump stopped with SIGINT printed on stderr (FILE), the packets
+# it captured, or those the kernel dropped for it.
+tcpdump_summary() {
+  case "$2" in
+    captured) awk '/packets captured/ { print $1 }' "$1" ;;
+    dropped) awk '/packets dropped by kernel/ { print $1 }' "$1" ;;
+  esac
 }
 
 # tcpdump_like_rstwatch [PORT]: tcpdump_on the packets rstwatch's kernel filter passes (SYNs and RSTs,
@@ -49,3 +59,32 @@ tcp_counter() {
   awk -v n="$1" '/^Tcp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == n) c = i; h = 1 } else print $c }' \
     "/proc/${2:-self}/net/snmp"
 }
+
+# rstwatch_report JAR NS PID: rstwatch's report (the jar JAR's `report`) on the JVM PID, run in network namespace
+# NS (this shell's when NS is empty); nothing when the JVM does not answer.
+rstwatch_report() {
+  if [ -n "$2" ]; then
+    ip netns exec "$2" java -jar "$1" report "$3" 2>/dev/null || true
+  else
+    java -jar "$1" report "$3" 2>/dev/null || true
+  fi
+}
+
+# await_report JAR NS PID REGEX: waits, a minute at most, until rstwatch_report has a line matching REGEX: the
+# agent is up, before what is measured begins (a JMX connection during it would show the capture a SYN-ACK).
+await_report() {
+  local _
+  for _ in $(seq 60); do
+    rstwatch_report "$1" "$2" "$3" | grep -q "$4" && return
+    sleep 1
+  done
+}
+
+# started_line OPTIONS: the report line that says an agent started with these options is up: capturing, or any
+# Capture line when capture=off.
+started_line() {
+  case ",$1," in *,capture=off,*) echo '^Capture:' ;; *) echo '^Capture: capturing' ;; esac
+}
+
+# report_drops: the packets the kernel dropped for rstwatch's capture, from a report on stdin.
+report_drops() { sed -n 's/^Capture: .* packets, \([0-9]*\) dropped by the kernel.*/\1/p'; }
