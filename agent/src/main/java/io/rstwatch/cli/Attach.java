@@ -2,7 +2,6 @@ package io.rstwatch.cli;
 
 import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
-import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
 import io.rstwatch.jmx.ObjectNames;
 import java.io.File;
@@ -24,10 +23,9 @@ final class Attach {
         }
         VirtualMachine vm;
         try {
-            vm = VirtualMachine.attach(args[0]);
-        } catch (AttachNotSupportedException | IOException e) {
-            err.println("rstwatch: cannot attach to JVM " + args[0] + ": " + Printable.clean(e.getMessage())
-                    + " (run as the same user as that JVM)");
+            vm = AttachedJvm.virtualMachine(Long.parseLong(args[0]));
+        } catch (IOException e) {
+            err.println("rstwatch: " + Printable.clean(e.getMessage()));
             return 1;
         }
         try {

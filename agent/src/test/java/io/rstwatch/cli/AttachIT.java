@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -60,6 +61,35 @@ class AttachIT {
                     v -> ((String) v).contains("connect failures in this JVM"),
                     Duration.ofSeconds(30)); // the last part
             assertEquals("", jvm.stderr(), "nothing on the target's stderr at log=warn");
+        }
+    }
+
+    /**
+     * The attach signal (SIGQUIT) kills a process that does not catch it, and JDK 17's attach sends it to whatever
+     * pid it is given: a mistyped pid must not kill that process. It is refused, after the wait a starting JVM gets.
+     */
+    @Test
+    void aProcessThatDoesNotCatchTheAttachSignalIsRefusedAndLeftAlive() throws Exception {
+        Process sleep = new ProcessBuilder("sleep", "120").start();
+        try {
+            Process cli = new ProcessBuilder(
+                            Jdks.current().resolve("bin/java").toString(),
+                            "-jar",
+                            AgentJvm.agentJar().toString(),
+                            "attach",
+                            Long.toString(sleep.pid()))
+                    .redirectErrorStream(true)
+                    .start();
+            String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(cli.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, cli.exitValue(), out);
+            assertTrue(
+                    out.startsWith("rstwatch: cannot attach to process " + sleep.pid()
+                            + ": it does not catch SIGQUIT, the signal an attach sends"),
+                    out);
+            assertTrue(sleep.isAlive(), "the process is left as it was");
+        } finally {
+            sleep.destroyForcibly().waitFor();
         }
     }
 }
