@@ -26,7 +26,13 @@ public final class OptionKeys {
             "a properties file with more options (a regular file of at most 1 MiB; anything else is refused unread)");
 
     public static final OptionSpec<Integer> RATE_WINDOW = OptionSpec.integer(
-            "rate.window", 60, 1, 3600, "seconds", "seconds over which every `...PerSecond` attribute is averaged");
+            "rate.window",
+            60,
+            1,
+            3600,
+            "seconds",
+            "seconds over which every `...PerSecond` attribute is averaged; a window keeps at most 60 samples, so an"
+                    + " hour's costs no more memory than a minute's");
 
     public static final OptionSpec<Boolean> CAPTURE =
             OptionSpec.onOff("capture", true, "`off` disables packet capture (the other parts keep working)");
@@ -43,8 +49,9 @@ public final class OptionKeys {
             1,
             65536,
             "ports",
-            "at most this many Port MBeans; when full, a new port replaces one idle for `ports.idle`, else it is"
-                    + " counted under `port=other` of its scope");
+            "at most this many Port MBeans per scope (local, remote); when full, a new port replaces one idle for"
+                    + " `ports.idle`, else it is counted under `port=other` of its scope. A value whose full tables"
+                    + " would take more than 16 MiB of heap is lowered to one that fits, with a WARN");
 
     public static final OptionSpec<Integer> PORTS_IDLE = OptionSpec.integer(
             "ports.idle",

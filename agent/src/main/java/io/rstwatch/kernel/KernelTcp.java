@@ -16,7 +16,7 @@ import io.rstwatch.jmx.TcpMXBean;
 import io.rstwatch.plugin.AlertChange;
 import io.rstwatch.ports.PacketSource;
 import io.rstwatch.ports.PortRegistry;
-import io.rstwatch.ports.RateWindow;
+import io.rstwatch.ports.RateWindows;
 import io.rstwatch.ports.TopPeers;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,10 +64,12 @@ public final class KernelTcp implements Part, TcpMXBean {
 
     private long aboveCriticalAt = NEVER;
     private EventSink events = EventSink.NONE;
-    private RateWindow failed;
-    private RateWindow resetsSent;
-    private RateWindow overflows;
-    private RateWindow embryonicResets;
+    /** The counters with a rate, in the order of {@link #rates}' series. */
+    private static final List<TcpCounter> RATED = List.of(
+            TcpCounter.ATTEMPT_FAILS, TcpCounter.OUT_RSTS, TcpCounter.LISTEN_OVERFLOWS, TcpCounter.EMBRYONIC_RSTS);
+
+    private RateWindows rates;
+    private final long[] sampled = new long[RATED.size()];
     private final NotificationDispatcher dispatcher = new NotificationDispatcher();
     private final NotificationBroadcasterSupport notifications = dispatcher.broadcaster(new MBeanNotificationInfo(
             new String[] {AttributeChangeNotification.ATTRIBUTE_CHANGE},
@@ -115,10 +117,7 @@ public final class KernelTcp implements Part, TcpMXBean {
         this.critical = criticalAt;
         this.holdNanos = TimeUnit.SECONDS.toNanos(holdSeconds);
         this.events = sink;
-        this.failed = RateWindow.ofRunningTotal(window, interval);
-        this.resetsSent = RateWindow.ofRunningTotal(window, interval);
-        this.overflows = RateWindow.ofRunningTotal(window, interval);
-        this.embryonicResets = RateWindow.ofRunningTotal(window, interval);
+        this.rates = RateWindows.ofRunningTotals(RATED.size(), window, interval);
     }
 
     /** Where AttributeChangeNotifications for AlertLevel come from. */
@@ -154,10 +153,10 @@ public final class KernelTcp implements Part, TcpMXBean {
                     new TcpCounters(ProcNetParser.parse(snmp.read(), netstat.read()), System.currentTimeMillis());
             readProblem = null;
             last = c;
-            failed.sample(nowNanos, c.get(TcpCounter.ATTEMPT_FAILS));
-            resetsSent.sample(nowNanos, c.get(TcpCounter.OUT_RSTS));
-            overflows.sample(nowNanos, c.get(TcpCounter.LISTEN_OVERFLOWS));
-            embryonicResets.sample(nowNanos, c.get(TcpCounter.EMBRYONIC_RSTS));
+            for (int i = 0; i < sampled.length; i++) {
+                sampled[i] = c.get(RATED.get(i));
+            }
+            rates.sample(nowNanos, sampled);
             evaluate(c, nowNanos);
         } catch (IOException | RuntimeException e) {
             readProblem = e.toString() + " (rstwatch needs read access to /proc/net/snmp and /proc/net/netstat)";
@@ -186,7 +185,7 @@ public final class KernelTcp implements Part, TcpMXBean {
     }
 
     private void evaluate(TcpCounters c, long nowNanos) {
-        double rate = failed.perSecond();
+        double rate = perSecond(TcpCounter.ATTEMPT_FAILS);
         AlertLevel now = level(rate, nowNanos);
         AlertLevel before = level;
         if (now != before) {
@@ -252,7 +251,7 @@ public final class KernelTcp implements Part, TcpMXBean {
                     .append(").")
                     .toString();
         }
-        return explain(sb, rate, ports.localClientFailures(), embryonicResets.perSecond())
+        return explain(sb, rate, ports.localClientFailures(), perSecond(TcpCounter.EMBRYONIC_RSTS))
                 .append('.')
                 .toString();
     }
@@ -434,19 +433,23 @@ public final class KernelTcp implements Part, TcpMXBean {
         return last.get(TcpCounter.SYNCOOKIES_SENT);
     }
 
+    private double perSecond(TcpCounter counter) {
+        return rates.perSecond(RATED.indexOf(counter));
+    }
+
     @Override
     public double getFailedConnectionsPerSecond() {
-        return failed.perSecond();
+        return perSecond(TcpCounter.ATTEMPT_FAILS);
     }
 
     @Override
     public double getResetsSentPerSecond() {
-        return resetsSent.perSecond();
+        return perSecond(TcpCounter.OUT_RSTS);
     }
 
     @Override
     public double getListenOverflowsPerSecond() {
-        return overflows.perSecond();
+        return perSecond(TcpCounter.LISTEN_OVERFLOWS);
     }
 
     @Override

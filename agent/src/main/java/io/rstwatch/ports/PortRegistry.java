@@ -62,7 +62,35 @@ public final class PortRegistry implements Part {
      * @param idleSeconds {@code ports.idle}
      * @param scanPorts {@code scan.ports}, 0 for no scanner detection
      */
-    public record Limits(int maxPorts, int rateWindow, int idleSeconds, int scanPorts) {}
+    public record Limits(int maxPorts, int rateWindow, int idleSeconds, int scanPorts) {
+        /**
+         * The heap the two scopes' full tables may take, of the agent's own budget: a port scan or a flood fills
+         * them, and the agent rides in applications with small heaps. Larger {@code ports.max} is refused.
+         */
+        public static final long TABLE_BUDGET_BYTES = 16L << 20;
+
+        /** The heap both scopes' full tables take at these limits, at most. */
+        public long tableBytes() {
+            return 2L * (maxPorts + 1) * PortStats.bytes(rateWindow);
+        }
+
+        /** These limits, with {@code ports.max} lowered so that full tables fit {@link #TABLE_BUDGET_BYTES}. */
+        public Limits inBudget() {
+            if (tableBytes() <= TABLE_BUDGET_BYTES) {
+                return this;
+            }
+            int fits = (int) (TABLE_BUDGET_BYTES / (2 * PortStats.bytes(rateWindow))) - 1;
+            return new Limits(Math.max(1, fits), rateWindow, idleSeconds, scanPorts);
+        }
+
+        /** One sentence for the log when {@link #inBudget} lowered {@code ports.max}: what, why, how to fix it. */
+        public String overBudget(Limits fitted) {
+            return "ports.max=" + maxPorts + " would let the port tables take " + (tableBytes() >> 20)
+                    + " MiB of the application's heap, more than rstwatch's budget of " + (TABLE_BUDGET_BYTES >> 20)
+                    + " MiB for them: using ports.max=" + fitted.maxPorts() + "; set ports.max="
+                    + fitted.maxPorts() + " or less to silence this";
+        }
+    }
 
     private final HostView host;
     private final ListenerLookup listeners;

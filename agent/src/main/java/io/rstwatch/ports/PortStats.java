@@ -17,6 +17,11 @@ public final class PortStats {
     public static final int OTHER = -1;
 
     private static final int MAX_INTERFACES = 8;
+    /**
+     * What an entry takes besides its rates, published as an MBean, at most: its counters, peers and callers,
+     * its view's cached values and the MBean server's record of it. {@code PortHeapTest} holds it to that.
+     */
+    static final long ENTRY_BYTES = 7 * 1024;
     /** Rates are sampled about once a second. */
     static final int SAMPLE_SECONDS = 1;
 
@@ -76,14 +81,23 @@ public final class PortStats {
     /** The caller added to {@link #jvmCallers} last, so that the same one again needs no lock. */
     private volatile String lastJvmCaller;
 
-    final RateWindow refusedRate;
-    final RateWindow refusedLocalClientsRate;
-    final RateWindow resetsRate;
-    final RateWindow unreachableRate;
-    final RateWindow unansweredRate;
-    final RateWindow unreachableLocalClientsRate;
-    /** Of given-up minus rescued attempts of clients on this host: those the kernel ends as failed connects. */
-    final RateWindow givenUpLocalClientsRate;
+    /** The rates a Port shows, each of a total less what {@link #absorb} folded into it. */
+    private enum Rate {
+        REFUSED,
+        REFUSED_LOCAL_CLIENTS,
+        RESETS,
+        UNREACHABLE,
+        UNANSWERED,
+        UNREACHABLE_LOCAL_CLIENTS,
+        /** Of given-up minus rescued attempts of clients on this host: those the kernel ends as failed connects. */
+        GIVEN_UP_LOCAL_CLIENTS;
+
+        static final Rate[] ALL = values();
+    }
+
+    private final RateWindows rates;
+    /** The totals of one sample, reused: the sampler takes the entry's lock. */
+    private final long[] sampled = new long[Rate.ALL.length];
 
     /**
      * @param rateWindow seconds over which rates are averaged
@@ -94,13 +108,7 @@ public final class PortStats {
         this.createdMillis = createdMillis;
         this.scope = scope;
         this.port = port;
-        this.refusedRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
-        this.refusedLocalClientsRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
-        this.resetsRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
-        this.unreachableRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
-        this.unansweredRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
-        this.unreachableLocalClientsRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
-        this.givenUpLocalClientsRate = RateWindow.fromZero(rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
+        this.rates = RateWindows.fromZero(Rate.ALL.length, rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
     }
 
     /**
@@ -218,7 +226,7 @@ public final class PortStats {
     }
 
     public double unansweredPerSecond() {
-        return unansweredRate.perSecond();
+        return rates.perSecond(Rate.UNANSWERED.ordinal());
     }
 
     /** Unanswered attempts answered by a SYN-ACK after all. */
@@ -244,7 +252,7 @@ public final class PortStats {
 
     /** Unreachable attempts of clients on this host, per second: each one a failed connect. */
     public double unreachableLocalClientsPerSecond() {
-        return unreachableLocalClientsRate.perSecond();
+        return rates.perSecond(Rate.UNREACHABLE_LOCAL_CLIENTS.ordinal());
     }
 
     /**
@@ -252,7 +260,7 @@ public final class PortStats {
      * AttemptFails, counted when its last SYN went (one timeout before the kernel counts it).
      */
     public double givenUpLocalClientsPerSecond() {
-        return Math.max(0, givenUpLocalClientsRate.perSecond());
+        return Math.max(0, rates.perSecond(Rate.GIVEN_UP_LOCAL_CLIENTS.ordinal()));
     }
 
     /** ICMP destination unreachables other than port unreachable, quoting a SYN to this port. */
@@ -261,7 +269,7 @@ public final class PortStats {
     }
 
     public double unreachablePerSecond() {
-        return unreachableRate.perSecond();
+        return rates.perSecond(Rate.UNREACHABLE.ordinal());
     }
 
     /** The last unreachable's code (ICMPv6 flagged as in DecodedPacket), or -1 when there was none. */
@@ -306,15 +314,15 @@ public final class PortStats {
     }
 
     public double refusedPerSecond() {
-        return refusedRate.perSecond();
+        return rates.perSecond(Rate.REFUSED.ordinal());
     }
 
     public double refusedLocalClientsPerSecond() {
-        return refusedLocalClientsRate.perSecond();
+        return rates.perSecond(Rate.REFUSED_LOCAL_CLIENTS.ordinal());
     }
 
     public double resetsPerSecond() {
-        return resetsRate.perSecond();
+        return rates.perSecond(Rate.RESETS.ordinal());
     }
 
     /** Interface indexes seen, -1 meaning "not told by the link layer". */
@@ -410,13 +418,20 @@ public final class PortStats {
 
     /** About once a second, from the registry's sampler; {@code nowNanos} is System.nanoTime(). */
     synchronized void sampleRates(long nowNanos) {
-        refusedRate.sample(nowNanos, refused.get() - foldedRefused);
-        refusedLocalClientsRate.sample(nowNanos, refusedLocalClients.get() - foldedRefusedLocalClients);
-        resetsRate.sample(nowNanos, resetsTotal() - foldedResets);
-        unreachableRate.sample(nowNanos, unreachable.get() - foldedUnreachable);
-        unansweredRate.sample(nowNanos, unanswered.get() - foldedUnanswered);
-        unreachableLocalClientsRate.sample(nowNanos, unreachableLocalClients.get() - foldedUnreachableLocalClients);
-        givenUpLocalClientsRate.sample(
-                nowNanos, givenUpLocalClients.get() - rescuedLocalClients.get() - foldedGivenUpLocalClients);
+        sampled[Rate.REFUSED.ordinal()] = refused.get() - foldedRefused;
+        sampled[Rate.REFUSED_LOCAL_CLIENTS.ordinal()] = refusedLocalClients.get() - foldedRefusedLocalClients;
+        sampled[Rate.RESETS.ordinal()] = resetsTotal() - foldedResets;
+        sampled[Rate.UNREACHABLE.ordinal()] = unreachable.get() - foldedUnreachable;
+        sampled[Rate.UNANSWERED.ordinal()] = unanswered.get() - foldedUnanswered;
+        sampled[Rate.UNREACHABLE_LOCAL_CLIENTS.ordinal()] =
+                unreachableLocalClients.get() - foldedUnreachableLocalClients;
+        sampled[Rate.GIVEN_UP_LOCAL_CLIENTS.ordinal()] =
+                givenUpLocalClients.get() - rescuedLocalClients.get() - foldedGivenUpLocalClients;
+        rates.sample(nowNanos, sampled);
+    }
+
+    /** The heap one entry takes at most with its rates over {@code rateWindow} seconds: for the budget. */
+    static long bytes(int rateWindow) {
+        return ENTRY_BYTES + RateWindows.bytes(Rate.ALL.length, rateWindow, SAMPLE_SECONDS);
     }
 }

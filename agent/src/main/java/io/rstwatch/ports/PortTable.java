@@ -7,11 +7,12 @@ import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 
 /**
- * The per-port statistics, bounded: at most {@code maxPorts} ports across both scopes have an entry of their own.
- * When the table is full, a new port takes the place of the least recently seen entry that has been idle for
- * {@code ports.idle} (no packet, no in-JVM failure) and is not a port something listens on; that entry's counts
- * are folded into its scope's {@link PortStats#OTHER} entry, so no total goes backwards. With nothing idle, the new
- * port is counted under {@code other}. Lookup is an array index; creating and evicting take the table's lock.
+ * The per-port statistics, bounded: at most {@code maxPorts} ports of each scope have an entry of their own, so
+ * that refusals of remote ports, however many, never take a local port's place. When a scope is full, a new port
+ * takes the place of that scope's least recently seen entry that has been idle for {@code ports.idle} (no packet,
+ * no in-JVM failure) and is not a port something listens on; that entry's counts are folded into its scope's
+ * {@link PortStats#OTHER} entry, so no total goes backwards. With nothing idle, the new port is counted under
+ * {@code other}. Lookup is an array index; creating and evicting take the table's lock.
  */
 public final class PortTable {
     /** What the registry does with entries as they come and go: hands them to its publisher, never blocks. */
@@ -31,10 +32,13 @@ public final class PortTable {
     private final Changes changes;
     private final LongSupplier clockMillis;
     private final List<PortStats> all = new ArrayList<>();
-    /** Own entries (not the catch-alls) in the table. */
-    private int named;
-    /** No entry can be evicted before this time (epoch ms): saves a scan per new port during a scan of ports. */
-    private long noEvictionBefore;
+    /** Own entries (not the catch-alls) in the table, by scope. */
+    private final int[] named = new int[2];
+    /**
+     * No entry of a scope can be evicted before this time (epoch ms): saves a scan per new port during a scan of
+     * ports.
+     */
+    private final long[] noEvictionBefore = new long[2];
 
     /**
      * @param idleSeconds {@code ports.idle}
@@ -72,13 +76,13 @@ public final class PortTable {
             return s;
         }
         long now = clockMillis.getAsLong();
-        if (named >= maxPorts && !evictOne(now)) {
+        if (named[scope.ordinal()] >= maxPorts && !evictOne(scope, now)) {
             return other(scope);
         }
         s = new PortStats(scope, port, rateWindow, startedNanos, now);
         byPort[scope.ordinal()][port] = s;
         all.add(s);
-        named++;
+        named[scope.ordinal()]++;
         changes.added(s);
         return s;
     }
@@ -94,15 +98,15 @@ public final class PortTable {
         return s;
     }
 
-    /** Evicts the least recently seen idle entry into its scope's catch-all; false when none may go. */
-    private boolean evictOne(long nowMillis) {
-        if (nowMillis < noEvictionBefore) {
+    /** Evicts the scope's least recently seen idle entry into its catch-all; false when none may go. */
+    private boolean evictOne(Scope scope, long nowMillis) {
+        if (nowMillis < noEvictionBefore[scope.ordinal()]) {
             return false;
         }
         PortStats oldest = null;
         long nextPossible = Long.MAX_VALUE;
         for (PortStats s : all) {
-            if (s.isOther() || (s.scope() == Scope.LOCAL && listening.test(s.port()))) {
+            if (s.scope() != scope || s.isOther() || (scope == Scope.LOCAL && listening.test(s.port()))) {
                 continue;
             }
             long last = s.lastEventMillis();
@@ -114,7 +118,7 @@ public final class PortTable {
         }
         if (oldest == null) {
             // Listening ports are not counted in nextPossible: they may stop listening; look again in a second.
-            noEvictionBefore = Math.min(nextPossible, nowMillis + 1000);
+            noEvictionBefore[scope.ordinal()] = Math.min(nextPossible, nowMillis + 1000);
             return false;
         }
         remove(oldest);
@@ -131,7 +135,7 @@ public final class PortTable {
         }
         byPort[s.scope().ordinal()][s.port()] = null;
         all.remove(s);
-        named--;
+        named[s.scope().ordinal()]--;
         changes.removed(s);
         return true;
     }

@@ -75,16 +75,17 @@ public final class AgentRuntime {
                     services,
                     options.get(OptionKeys.LISTENERS_CMDLINE),
                     new ProcNetCounter(PROC, TcpCounter.SYN_RETRANS));
-            PortRegistry ports = new PortRegistry(
-                    HostView.ofThisHost(),
-                    new PortRegistry.Limits(
-                            options.get(OptionKeys.PORTS_MAX),
-                            options.get(OptionKeys.RATE_WINDOW),
-                            options.get(OptionKeys.PORTS_IDLE),
-                            options.get(OptionKeys.SCAN_PORTS)),
-                    listeners.inventory(),
-                    services,
-                    plugins);
+            PortRegistry.Limits asked = new PortRegistry.Limits(
+                    options.get(OptionKeys.PORTS_MAX),
+                    options.get(OptionKeys.RATE_WINDOW),
+                    options.get(OptionKeys.PORTS_IDLE),
+                    options.get(OptionKeys.SCAN_PORTS));
+            PortRegistry.Limits limits = asked.inBudget();
+            if (limits != asked) {
+                log.warn(asked.overBudget(limits));
+            }
+            PortRegistry ports =
+                    new PortRegistry(HostView.ofThisHost(), limits, listeners.inventory(), services, plugins);
             List<Part> parts = List.of(
                     listeners,
                     ports,

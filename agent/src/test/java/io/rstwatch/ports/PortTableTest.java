@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bounded per-port table: ports.max entries across both scopes, then one "other" per scope; an entry idle for
- * ports.idle gives its place to a new port.
+ * The bounded per-port table: ports.max entries in each scope, then one "other" per scope; an entry idle for
+ * ports.idle gives its place to a new port of its scope.
  */
 class PortTableTest {
     private static final long LOOPBACK = io.rstwatch.decode.Addresses.v4Lo(0x7F000001);
@@ -121,8 +121,8 @@ class PortTableTest {
     }
 
     @Test
-    void theCapCountsBothScopesAndFurtherPortsGoToTheirScopesOther() {
-        PortTable table = table(2);
+    void eachScopeHasItsOwnCapAndFurtherPortsGoToTheirScopesOther() {
+        PortTable table = table(1);
         table.get(Scope.LOCAL, 1);
         table.get(Scope.REMOTE, 2);
         PortStats localOther = table.get(Scope.LOCAL, 3);
@@ -135,6 +135,23 @@ class PortTableTest {
         assertSame(localOther, table.get(Scope.LOCAL, 5));
         assertEquals(4, created.size(), "two ports and one other entry per scope");
         assertEquals(4, table.entries().size());
+    }
+
+    @Test
+    void remotePortsHoweverManyNeverTakeALocalPortsPlace() {
+        PortTable table = table(4);
+        clock.addAndGet(-700_000); // the remote ports were idle long ago: they could give their places
+        for (int port = 1; port <= 4; port++) {
+            table.get(Scope.REMOTE, port);
+        }
+        clock.addAndGet(700_000);
+        for (int port = 5; port <= 1000; port++) {
+            table.get(Scope.REMOTE, port);
+        }
+        for (int port = 7211; port < 7215; port++) {
+            assertFalse(table.get(Scope.LOCAL, port).isOther(), "local port " + port + " has its own entry");
+        }
+        assertTrue(table.get(Scope.LOCAL, 9000).isOther(), "the fifth local port is over the local cap");
     }
 
     @Test

@@ -117,4 +117,35 @@ class ScanIT {
                     "a place came back only after ports.idle");
         }
     }
+
+    /**
+     * An hour's rates and a ports.max far over the heap budget, in a JVM with a 64 MiB heap: 600 ports refused.
+     * Before the budget, each entry's rate windows grew with rate.window, and this killed the application with an
+     * OutOfMemoryError on the capture thread.
+     */
+    @Test
+    void aSmallHeapWithAnHoursRatesSurvivesAScanOf600PortsAndPortsMaxIsHeldToTheBudget() throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder()
+                .jvmArgs("-Xmx64m")
+                .agentOptions("rate.window=3600,ports.max=4096")
+                .main(Idle.class)
+                .start()) {
+            jvm.awaitStderr("ports.max=4096 would let the port tables take", WAIT);
+            jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
+            Shell.run("sh", "-c", hping("-p ++20000 -c 600 -i u1000 127.0.0.1"));
+            Await.until(
+                    "600 ports counted",
+                    WAIT,
+                    () -> jvm.jmx()
+                                    .queryNames(new ObjectName("rstwatch:type=Port,scope=local,*"), null)
+                                    .size()
+                            >= 600);
+            // The rates of every entry are sampled and published: the sampler ran with the table full.
+            jvm.awaitAttribute(port(20599), "RefusedPerSecond", v -> (Double) v > 0, WAIT);
+            assertTrue(jvm.process().isAlive(), "the application is alive");
+            String status = (String) jvm.attribute("rstwatch:type=Agent", "Status", WAIT);
+            assertTrue(status.contains("capturing"), status);
+            assertFalse(jvm.stderr().contains("OutOfMemoryError"), jvm.stderr());
+        }
+    }
 }
