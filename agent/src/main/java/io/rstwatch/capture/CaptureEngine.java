@@ -139,6 +139,11 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
         return sum(CaptureSource::forwarded);
     }
 
+    @Override
+    public long getUnmatchedResetsTotal() {
+        return ports.classifier().unmatchedTotal();
+    }
+
     private long sum(ToLongFunction<CaptureSource> counter) {
         return sources.stream().mapToLong(counter).sum();
     }

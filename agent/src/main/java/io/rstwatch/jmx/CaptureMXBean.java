@@ -35,4 +35,10 @@ public interface CaptureMXBean {
     @Description("Resets and port-unreachables this host only passes on (routed, bridged, or for another host's MAC):"
             + " neither end is this host, so they are counted here only.")
     long getForwardedTotal();
+
+    @Description("Refusals received from another host that answer no SYN this host sent (a RST+ACK with seq 0, or an"
+            + " ICMP unreachable quoting a SYN, whose addresses, ports and acknowledged sequence number match no"
+            + " connect in flight): forged, or meant for another host. Counted here only, never on a Port or in the"
+            + " alert.")
+    long getUnmatchedResetsTotal();
 }

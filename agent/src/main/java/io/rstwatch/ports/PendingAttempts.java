@@ -129,17 +129,40 @@ final class PendingAttempts {
         return 0;
     }
 
-    /** An ICMP error quoting the attempt's SYN ({@code d} as the decoder gives the quoted segment) answered it. */
-    void answeredByIcmp(DecodedPacket d, long nowMillis) {
+    /**
+     * An ICMP error quoting the attempt's SYN ({@code d} as the decoder gives the quoted segment) answered it.
+     * False when no attempt in flight has that SYN: the error answers nothing this host sent.
+     */
+    boolean answeredByIcmp(DecodedPacket d, long nowMillis) {
         long key = Fingerprints.attempt(d);
         int slot = Fingerprints.slot(key, SLOTS);
         if (!held(slot)) {
-            return;
+            return false;
         }
         long entry = attempts[slot];
-        if (live(entry, key, nowMillis) != NONE) {
-            put(slot, entry & ~0x3L | ANSWERED_BY_ICMP);
+        if (live(entry, key, nowMillis) == NONE) {
+            return false;
         }
+        put(slot, entry & ~0x3L | ANSWERED_BY_ICMP);
+        return true;
+    }
+
+    /**
+     * A reset refusing an attempt: true when it answers one in flight (the SYN's addresses and ports reversed,
+     * and ack = its sequence number + 1), whose tracking then ends; false when it answers no SYN this host sent.
+     */
+    boolean refusedByReset(DecodedPacket d, long nowMillis) {
+        long key = Fingerprints.attemptAnswered(d);
+        int slot = Fingerprints.slot(key, SLOTS);
+        if (!held(slot)) {
+            return false;
+        }
+        long entry = attempts[slot];
+        if (live(entry, key, nowMillis) == NONE) {
+            return false;
+        }
+        put(slot, 0);
+        return true;
     }
 
     private boolean held(int slot) {

@@ -13,6 +13,7 @@ import io.rstwatch.plugin.UnreachableConnect;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Turns a decoded RST or ICMP port-unreachable into a counted event (RFC 793/9293 reset rules):
@@ -24,7 +25,8 @@ import java.time.Instant;
  *     the lower port: never an ephemeral port when there is a better choice.</li>
  * </ul>
  * Scope is local when the service address belongs to this host; whether this host sent the packet is its
- * {@link Origin}'s to say, and spoofed or forwarded packets never get here. A refusal drawn by a remote port scanner goes to
+ * {@link Origin}'s to say, and spoofed or forwarded packets never get here. A refusal received from another host
+ * counts only when it answers a SYN this host sent (the attempts in flight), else it is {@link #unmatchedTotal}. A refusal drawn by a remote port scanner goes to
  * the {@link ScanDetector}, not to the port table. Used by the capture threads: allocates nothing.
  */
 public final class ResetClassifier {
@@ -39,6 +41,8 @@ public final class ResetClassifier {
     private final PendingAttempts pending = new PendingAttempts();
     /** The parts of plugin events that a flood repeats, made once. */
     private final EventParts parts = new EventParts();
+    /** Refusals received from another host that answer no SYN this host sent: forged, or for another host. */
+    private final LongAdder unmatched = new LongAdder();
 
     ResetClassifier(HostView host, ListenerLookup listeners, PortTable table, ScanDetector scans, EventSink events) {
         this.host = host;
@@ -116,7 +120,10 @@ public final class ResetClassifier {
             return;
         }
         if (what.isIcmpError()) {
-            pending.answeredByIcmp(d, nowMillis);
+            if (!pending.answeredByIcmp(d, nowMillis) && !sent) {
+                unmatched.increment();
+                return;
+            }
             // The quoted segment is the client's SYN: its destination refused it, or could not be reached. Each
             // attempt once, however many of its SYNs were answered so.
             if (!answered.firstAnswer(d, nowMillis)) {
@@ -135,6 +142,10 @@ public final class ResetClassifier {
             return;
         }
         if (d.has(DecodedPacket.ACK) && d.seq == 0) {
+            if (!sent && !pending.refusedByReset(d, nowMillis)) {
+                unmatched.increment();
+                return;
+            }
             record(
                     ResetKind.REFUSED,
                     sent,
@@ -155,6 +166,15 @@ public final class ResetClassifier {
         } else {
             record(kind, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, d.srcPort, ifindex, -1, nowMillis);
         }
+    }
+
+    /**
+     * Refusals (RST+ACK with seq 0, or ICMP errors quoting a SYN) received from another host that answer no SYN
+     * this host sent: counted on the Capture MBean only, so that nobody can fill the Port table or steer the alert
+     * by forging them.
+     */
+    public long unmatchedTotal() {
+        return unmatched.sum();
     }
 
     private boolean serviceIsSource(DecodedPacket d) {
@@ -195,6 +215,7 @@ public final class ResetClassifier {
         boolean scanned = kind == ResetKind.REFUSED
                 && scope == Scope.LOCAL
                 && !peerIsLocal
+                && !listeners.listensOrListenedRecently(port)
                 && scans.refusal(peerHi, peerLo, port, nowMillis);
         if (!scanned) {
             table.get(scope, port)

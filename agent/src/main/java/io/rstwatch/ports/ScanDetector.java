@@ -7,7 +7,10 @@ import java.util.List;
 /**
  * Finds port scanners: a remote source that draws refusals on more than {@code scan.ports} distinct ports of
  * this host within {@link #WINDOW_MILLIS}. Its later refusals are counted here, on a {@link Scanner} row, and
- * make no Port entry. Only remote sources: on loopback every local client is 127.0.0.1, so a scan from this host
+ * make no Port entry, until it has been quiet for {@link #WINDOW_MILLIS}: the mark then lapses and must be earned
+ * again. A SYN's source address is easily forged, so a mark that never lapsed would let anyone hide a real
+ * client's refusals for good. The registry asks only about ports that nothing listens on or listened on lately:
+ * a client refused while services restart is no scanner. Only remote sources: on loopback every local client is 127.0.0.1, so a scan from this host
  * looks like the host's own clients and is left to the port table's eviction.
  *
  * <p>Bounded whatever the traffic: sources are tracked in a set-associative table ({@link #SETS} x {@link #WAYS};
@@ -98,7 +101,7 @@ final class ScanDetector {
             return false; // scan.ports=0: detection off
         }
         Scanner known = scanner(hi, lo);
-        if (known != null) {
+        if (known != null && nowMillis - known.lastSeenMillis() <= WINDOW_MILLIS) {
             known.hit(port, 1, nowMillis);
             scannedRefusalsTotal++;
             return true;
@@ -110,7 +113,7 @@ final class ScanDetector {
         // The source crossed the line: it becomes a scanner, and its tracking slot is free again.
         int[] hit = Arrays.copyOf(ports[slot], portCount[slot]);
         used[slot] = false;
-        Scanner s = newScanner(hi, lo, nowMillis);
+        Scanner s = known != null ? known : newScanner(hi, lo, nowMillis); // a lapsed mark earned again
         for (int p : hit) {
             s.hit(p, 0, nowMillis); // hit, whether or not the registry can fold their refusals in
         }

@@ -37,6 +37,7 @@ class ResetClassifierTest {
     private final Set<Integer> recentlyListening = new HashSet<>();
 
     private PortTable table;
+    private ListenerLookup listeners;
     private ResetClassifier classifier;
     private final List<PortStats> created = new ArrayList<>();
 
@@ -63,7 +64,7 @@ class ResetClassifierTest {
                     public void removed(PortStats entry) {}
                 },
                 System::currentTimeMillis);
-        ListenerLookup listeners = new ListenerLookup() {
+        listeners = new ListenerLookup() {
             @Override
             public Listening listeningOn(int port) {
                 return null;
@@ -167,6 +168,7 @@ class ResetClassifierTest {
         d.dstPort = 9999;
         d.tcpFlags = DecodedPacket.SYN;
         d.reporterLo = REMOTE;
+        classifier.count(Verdict.TCP_SYN, d, Origin.SENT, 2, 900, false); // the SYN the error quotes
         classifier.count(Verdict.ICMP_PORT_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false);
         assertEquals(1, table.get(Scope.REMOTE, 9999).refusedTotal());
     }
@@ -182,6 +184,7 @@ class ResetClassifierTest {
         d.tcpFlags = DecodedPacket.SYN;
         d.reporterLo = REMOTE;
         d.icmpCode = 13; // admin-prohibited
+        classifier.count(Verdict.TCP_SYN, d, Origin.SENT, 2, 900, false); // the SYN the errors quote
         classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false);
         classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 2000, false); // Linux's retransmitted SYN
         PortStats s = table.get(Scope.REMOTE, 5432);
@@ -189,11 +192,104 @@ class ResetClassifierTest {
         assertEquals(13, s.lastUnreachableCode());
         assertEquals(0, s.refusedTotal());
         d.seq = 12345; // the next attempt
+        classifier.count(Verdict.TCP_SYN, d, Origin.SENT, 2, 2900, false);
         classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000, false);
         assertEquals(2, s.unreachableTotal());
+        classifier.count(Verdict.TCP_SYN, d, Origin.SENT, 2, 3000 + RecentAttempts.REMEMBER_MILLIS, false);
         classifier.count(
                 Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000 + RecentAttempts.REMEMBER_MILLIS + 1, false);
         assertEquals(3, s.unreachableTotal(), "remembered for a while, not for ever");
+    }
+
+    @Test
+    void aRefusalReceivedForASynThisHostNeverSentIsUnmatchedAndMakesNoEntry() {
+        long client = Addresses.v4Lo(0x0A000001);
+        int rstAck = DecodedPacket.RST | DecodedPacket.ACK;
+        // Forged: 192.0.2.9:8000 "refuses" a SYN this host never sent, on port after port.
+        for (int port = 8000; port < 8300; port++) {
+            classifier.count(
+                    Verdict.TCP_RST,
+                    segment(REMOTE, port, client, 41000, rstAck, 0, 1001),
+                    Origin.RECEIVED,
+                    2,
+                    1000,
+                    false);
+        }
+        assertEquals(300, classifier.unmatchedTotal());
+        assertTrue(created.isEmpty(), "no Port entry for a refusal of nothing");
+
+        // A SYN this host sent, then a reset with the wrong acknowledgement: still unmatched.
+        classifier.count(
+                Verdict.TCP_SYN,
+                segment(client, 41000, REMOTE, 5432, DecodedPacket.SYN, 1000, 0),
+                Origin.SENT,
+                2,
+                2000,
+                false);
+        classifier.count(
+                Verdict.TCP_RST,
+                segment(REMOTE, 5432, client, 41000, rstAck, 0, 1002),
+                Origin.RECEIVED,
+                2,
+                2001,
+                false);
+        assertEquals(301, classifier.unmatchedTotal());
+        assertNull(findPort(5432));
+
+        // The real answer: ack = ISN + 1, ports and addresses reversed.
+        classifier.count(
+                Verdict.TCP_RST,
+                segment(REMOTE, 5432, client, 41000, rstAck, 0, 1001),
+                Origin.RECEIVED,
+                2,
+                2002,
+                false);
+        assertEquals(1, table.get(Scope.REMOTE, 5432).refusedTotal());
+        // Its copy, replayed: the attempt is over.
+        classifier.count(
+                Verdict.TCP_RST,
+                segment(REMOTE, 5432, client, 41000, rstAck, 0, 1001),
+                Origin.RECEIVED,
+                2,
+                2003,
+                false);
+        assertEquals(1, table.get(Scope.REMOTE, 5432).refusedTotal());
+        assertEquals(302, classifier.unmatchedTotal());
+    }
+
+    @Test
+    void anIcmpErrorQuotingASynThisHostNeverSentIsUnmatched() {
+        DecodedPacket d = new DecodedPacket();
+        d.srcLo = Addresses.v4Lo(0x0A000001);
+        d.srcPort = 41000;
+        d.dstLo = REMOTE;
+        d.dstPort = 9999;
+        d.seq = 77;
+        d.tcpFlags = DecodedPacket.SYN;
+        d.reporterLo = REMOTE;
+        classifier.count(Verdict.ICMP_PORT_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false);
+        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false);
+        assertEquals(2, classifier.unmatchedTotal());
+        assertTrue(created.isEmpty());
+    }
+
+    @Test
+    void aPortThatListensOrListenedLatelyCountsTowardsNoScan() {
+        recentlyListening.add(7000);
+        long client = REMOTE; // a health checker on another host, refused while services restart
+        ScanDetector scans = new ScanDetector(2, (s, p) -> {});
+        ResetClassifier c = new ResetClassifier(host, ListenerLookup.NONE, table, scans, EventSink.NONE);
+        ResetClassifier withListeners = new ResetClassifier(host, listeners, table, scans, EventSink.NONE);
+        for (int port = 7000; port < 7003; port++) {
+            recentlyListening.add(port);
+            withListeners.count(
+                    Verdict.TCP_RST, rst(LOOPBACK, port, client, 40000, true, 0), Origin.SENT, 1, 1000, false);
+        }
+        assertEquals(0, scans.scannersTotal(), "three restarting services are no scan");
+        for (int port = 9000; port < 9003; port++) {
+            c.count(Verdict.TCP_RST, rst(LOOPBACK, port, client, 40000, true, 0), Origin.SENT, 1, 1000, false);
+        }
+        assertEquals(1, scans.scannersTotal(), "three ports nothing listens on are");
     }
 
     private static DecodedPacket segment(long src, int srcPort, long dst, int dstPort, int flags, long seq, long ack) {

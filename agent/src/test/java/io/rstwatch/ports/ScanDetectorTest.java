@@ -37,6 +37,22 @@ class ScanDetectorTest {
     }
 
     @Test
+    void aScannerMarkLapsesAfterAMinuteOfQuietAndMustBeEarnedAgain() {
+        for (int port = 1; port <= 33; port++) {
+            detector.refusal(0, SCANNER, port, T0); // 33 SYNs with a forged source make it a "scanner"
+        }
+        assertTrue(detector.refusal(0, SCANNER, 7211, T0 + 60_000), "still within a minute of quiet");
+        assertFalse(detector.refusal(0, SCANNER, 7211, T0 + 120_001), "its real refusal, a minute later, counts");
+        assertFalse(detector.refusal(0, SCANNER, 7211, T0 + 86_400_000), "and a day later");
+        for (int port = 1; port <= 31; port++) {
+            assertFalse(detector.refusal(0, SCANNER, port, T0 + 86_400_000));
+        }
+        assertTrue(detector.refusal(0, SCANNER, 40, T0 + 86_400_000), "a new scan (33 ports) earns the mark again");
+        assertEquals(1, detector.rows().size(), "on its old row");
+        assertEquals(1, detector.scannersTotal());
+    }
+
+    @Test
     void aSlowSourceIsNotAScannerWhenItsPortsSpreadOverMoreThanAMinute() {
         for (int port = 1; port <= 200; port++) {
             assertFalse(detector.refusal(0, SCANNER, port, T0 + port * 2000L), "one port every 2 s: 30 a minute");
