@@ -42,18 +42,30 @@ public final class AttachedJvm implements Closeable {
      *
      * <p>Why wait: JDK 17's attach sends the signal at once. To a JVM in its first milliseconds the signal is lost;
      * the attach sends it again 5 s later, and a JVM whose listener has come up meanwhile prints a thread dump on
-     * its stdout (3 of 60 attaches to a JVM just started, on two loaded cores; none of 60 with this wait). And to a
-     * process that does not catch SIGQUIT at all (not a JVM, or one started with -Xrs) the signal is fatal.
-     * JDK 21 and later check the same before they send it.
+     * its stdout. To a process that does not catch SIGQUIT at all (not a JVM, or one started with -Xrs) the signal
+     * is fatal, and JDK 21 and later check the same before they send it. A process that catches it but is no JVM
+     * (a database's postmaster, a web server's master) may take it as "shut down": the target must also be proven a
+     * HotSpot JVM ({@link HotSpotProcess}).
      *
-     * @throws IOException when the process never catches SIGQUIT within {@link #CATCHES_QUIT_WAIT_MILLIS}, or
-     *     the attach fails; the message says why, as one sentence
+     * @throws IOException when the process never catches SIGQUIT within {@link #CATCHES_QUIT_WAIT_MILLIS}, is not
+     *     proven a HotSpot JVM, or the attach fails; the message says why, as one sentence
      */
     static VirtualMachine virtualMachine(long pid) throws IOException {
         Path status = Paths.get("/proc", Long.toString(pid), "status");
         long deadline = System.nanoTime() + CATCHES_QUIT_WAIT_MILLIS * 1_000_000;
         boolean catches;
-        while (!(catches = catchesQuit(status)) && System.nanoTime() < deadline && Files.exists(status)) {
+        String proof = null;
+        while (true) {
+            catches = catchesQuit(status);
+            if (proof == null) {
+                proof = HotSpotProcess.proof(pid);
+            }
+            boolean ready = catches && proof != null;
+            // A JVM maps libjvm.so in its first milliseconds: an older process without it never will.
+            boolean neverJvm = proof == null && startedMillisAgo(pid) > PROOF_WAIT_MILLIS;
+            if (ready || neverJvm || System.nanoTime() >= deadline || !Files.exists(status)) {
+                break;
+            }
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -66,12 +78,27 @@ public final class AttachedJvm implements Closeable {
                     + " attach sends (not a JVM, a JVM started with -Xrs, or one still starting after "
                     + CATCHES_QUIT_WAIT_MILLIS / 1000 + " s)");
         }
+        if (proof == null && Files.exists(status)) {
+            throw new IOException("cannot attach to process " + pid + ": it is not a HotSpot JVM (no libjvm.so in"
+                    + " /proc/" + pid + "/maps, no hsperfdata file, no attach socket), and the SIGQUIT an attach"
+                    + " sends would stop many servers; nothing was sent to it");
+        }
         try {
             return VirtualMachine.attach(Long.toString(pid));
         } catch (AttachNotSupportedException | IOException e) {
             throw new IOException(
                     "cannot attach to JVM " + pid + ": " + e.getMessage() + " (run as the same user as that JVM)", e);
         }
+    }
+
+    /** How long after its start a process without a proof of being a JVM is still waited for. */
+    private static final long PROOF_WAIT_MILLIS = 3_000;
+
+    private static long startedMillisAgo(long pid) {
+        return ProcessHandle.of(pid)
+                .flatMap(p -> p.info().startInstant())
+                .map(start -> System.currentTimeMillis() - start.toEpochMilli())
+                .orElse(0L);
     }
 
     /** How long {@link #virtualMachine} waits for a starting JVM to catch SIGQUIT: the JDK's own attach timeout. */

@@ -1,6 +1,7 @@
 package io.rstwatch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Idle;
@@ -8,6 +9,7 @@ import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Await;
 import io.rstwatch.testing.Jdks;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -90,6 +93,53 @@ class AttachIT {
             assertTrue(sleep.isAlive(), "the process is left as it was");
         } finally {
             sleep.destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * nginx's master, the PostgreSQL postmaster, gunicorn and php-fpm catch SIGQUIT and take it as "shut down": a
+     * process that catches it is no proof of a JVM. A python process that records every SIGQUIT it gets stands in
+     * for them; neither {@code attach} nor {@code report} may send it anything.
+     */
+    @Test
+    void aProcessThatCatchesTheAttachSignalButIsNoJvmGetsNothingAndIsLeftAlive(@TempDir Path dir) throws Exception {
+        Path got = dir.resolve("signals");
+        Files.writeString(got, "");
+        Process server = new ProcessBuilder(
+                        "python3",
+                        "-c",
+                        "import signal, sys, time\n"
+                                + "signal.signal(signal.SIGQUIT, lambda s, f: open(sys.argv[1], 'a').write('QUIT\\n'))\n"
+                                + "print('ready', flush=True)\n"
+                                + "time.sleep(300)\n",
+                        got.toString())
+                .start();
+        try {
+            String ready = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            assertEquals("ready", ready);
+            for (String verb : new String[] {"attach", "report"}) {
+                Process cli = new ProcessBuilder(
+                                Jdks.current().resolve("bin/java").toString(),
+                                "-jar",
+                                AgentJvm.agentJar().toString(),
+                                verb,
+                                Long.toString(server.pid()))
+                        .redirectErrorStream(true)
+                        .start();
+                String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(cli.waitFor(60, TimeUnit.SECONDS));
+                assertNotEquals(0, cli.exitValue(), verb + ": " + out);
+                assertTrue(
+                        out.startsWith(
+                                "rstwatch: cannot attach to process " + server.pid() + ": it is not a HotSpot JVM"),
+                        verb + ": " + out);
+                assertTrue(server.isAlive(), verb + " left the process alive");
+                assertEquals("", Files.readString(got), verb + " sent it no SIGQUIT");
+            }
+        } finally {
+            server.destroyForcibly().waitFor();
         }
     }
 }
