@@ -125,15 +125,16 @@ final class CaptureSource implements Runnable {
         long backoff = 1000;
         String lastProblem = null;
         while (true) {
-            String problem = LibPcap.problem();
             long openedAt = System.currentTimeMillis();
-            if (problem == null) {
-                try {
+            String problem;
+            try {
+                problem = LibPcap.problem();
+                if (problem == null) {
                     capture();
                     problem = "the capture ended"; // capture() returns only by throwing; never stop for good
-                } catch (Throwable t) {
-                    problem = explain(t, bufferBytes >> 20);
                 }
+            } catch (Throwable t) { // every step: what fails once may work on the next try
+                problem = explain(t, bufferBytes >> 20);
             }
             if (System.currentTimeMillis() - openedAt > MAX_BACKOFF_MILLIS) {
                 backoff = 1000;
@@ -339,7 +340,12 @@ final class CaptureSource implements Runnable {
 
     /** What went wrong, and how to fix it, in words. */
     static String explain(Throwable t, int bufferMiB) {
-        String m = String.valueOf(t.getMessage());
+        String m;
+        try {
+            m = String.valueOf(t.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            m = t.getClass().getName();
+        }
         if (t instanceof LastErrorException e && e.getErrorCode() == LinuxSockets.ENOMEM) {
             return "the kernel could not allocate the capture buffer of " + bufferMiB + " MiB (" + m
                     + "): set a smaller capture.buffer, or free memory";

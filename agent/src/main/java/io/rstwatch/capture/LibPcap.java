@@ -1,5 +1,6 @@
 package io.rstwatch.capture;
 
+import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 
 /**
@@ -18,6 +19,10 @@ final class LibPcap {
 
     /** Null when libpcap loads, else the reason in words. */
     static String problem() {
+        String jna = jnaProblem();
+        if (jna != null) {
+            return jna;
+        }
         try {
             NativeLibrary.getInstance(name());
             return null;
@@ -25,8 +30,24 @@ final class LibPcap {
             return "libpcap is not installed: install it with `apt-get install libpcap0.8` (Debian, Ubuntu)"
                     + " or `dnf install libpcap` (RHEL, Fedora)";
         } catch (LinkageError e) {
-            return "JNA cannot load its native part (" + e.getMessage() + "): set -Djna.tmpdir to a directory"
-                    + " where files may be executed";
+            return jnaCannotLoad(e);
         }
+    }
+
+    /**
+     * Null when JNA's own native part loads. Without it (a musl libc, jna.nounpack, a /tmp mounted noexec) every
+     * library fails to load, and blaming libpcap would send the operator to install what is there already.
+     */
+    static String jnaProblem() {
+        try {
+            return Native.POINTER_SIZE > 0 ? null : "JNA's native part reports no pointer size";
+        } catch (LinkageError e) {
+            return jnaCannotLoad(e);
+        }
+    }
+
+    private static String jnaCannotLoad(LinkageError e) {
+        return "JNA cannot load its native part (" + e.getMessage() + "): set -Djna.tmpdir to a directory where files"
+                + " may be executed, or install JNA's native library for this platform (libjna-jni on Debian)";
     }
 }

@@ -74,7 +74,9 @@ final class PluginJar implements Runnable {
     private enum State {
         STARTING,
         RUNNING,
-        DISABLED
+        DISABLED,
+        /** Its thread ended while it was not stopping: nothing more is queued for it. */
+        ENDED
     }
 
     private volatile State state = State.STARTING;
@@ -168,15 +170,39 @@ final class PluginJar implements Runnable {
     }
 
     boolean disabled() {
-        return state == State.DISABLED;
+        State now = state;
+        return now == State.DISABLED || now == State.ENDED;
     }
 
     long dropped() {
         return dropped.get();
     }
 
+    /**
+     * The jar's thread. Whatever ends it other than the JVM's exit (an Error in the agent's own code, say) is said in
+     * its row, and no event is queued for it from then on: a worker never dies silently with its row "running".
+     */
     @Override
     public void run() {
+        try {
+            work();
+        } catch (Throwable t) {
+            end(AgentLog.describe(t));
+        }
+    }
+
+    private void end(String why) {
+        disabledBecause = why;
+        state = State.ENDED;
+        queue.clear();
+        nameRequests.clear();
+        AgentLog.write(
+                LogLevel.WARN,
+                "plugin " + jar.getFileName() + "'s thread ended: " + why + "; the agent keeps working without it",
+                null);
+    }
+
+    private void work() {
         List<RstwatchPlugin> plugins = load();
         if (plugins == null) {
             return;
@@ -190,52 +216,69 @@ final class PluginJar implements Runnable {
             setBudgets(handling);
         }
         state = State.RUNNING;
-        try {
-            List<RstwatchEvent> batch = new ArrayList<>(BATCH);
-            boolean unflushed = false;
-            long reported = System.nanoTime();
-            while (!disabled() && !(stopping && queue.isEmpty())) {
-                if (System.nanoTime() - reported >= EventBudget.WINDOW_NANOS) {
-                    unflushed |= reportHeldBack(handling);
-                    reported = System.nanoTime();
-                }
-                Integer port = nameRequests.poll();
-                if (port != null) {
-                    askNames(plugins, port);
-                    continue;
-                }
-                batch.clear();
-                queue.drainTo(batch, BATCH);
-                for (int i = 0; i < batch.size() && !disabled(); i++) {
-                    deliver(plugins, batch.get(i));
-                }
-                if (!batch.isEmpty()) {
-                    unflushed = true;
-                    // During a burst, take events in batches a few ms apart instead of waiting on the queue: a
-                    // waiting consumer must be woken by every offer, a futex call on the capture thread each time.
-                    Thread.sleep(BURST_PAUSE_MILLIS);
-                    continue;
-                }
-                if (unflushed) {
-                    for (RstwatchPlugin p : plugins) {
-                        call(p, "flush", () -> p.flush());
-                    }
-                    unflushed = false;
-                }
-                RstwatchEvent first = queue.poll(100, TimeUnit.MILLISECONDS); // idle: one wake-up per burst
-                if (first != null) {
-                    deliver(plugins, first);
-                    unflushed = true;
-                }
+        List<RstwatchEvent> batch = new ArrayList<>(BATCH);
+        boolean unflushed = false;
+        long reported = System.nanoTime();
+        while (!disabled() && !(stopping && queue.isEmpty())) {
+            if (System.nanoTime() - reported >= EventBudget.WINDOW_NANOS) {
+                unflushed |= reportHeldBack(handling);
+                reported = System.nanoTime();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            Integer port = nameRequests.poll();
+            if (port != null) {
+                askNames(plugins, port);
+                continue;
+            }
+            batch.clear();
+            queue.drainTo(batch, BATCH);
+            for (int i = 0; i < batch.size() && !disabled(); i++) {
+                deliver(plugins, batch.get(i));
+            }
+            if (!batch.isEmpty()) {
+                unflushed = true;
+                // During a burst, take events in batches a few ms apart instead of waiting on the queue: a
+                // waiting consumer must be woken by every offer, a futex call on the capture thread each time.
+                pause(BURST_PAUSE_MILLIS);
+                continue;
+            }
+            if (unflushed) {
+                for (RstwatchPlugin p : plugins) {
+                    call(p, "flush", () -> p.flush());
+                }
+                unflushed = false;
+            }
+            RstwatchEvent first = next(100); // idle: one wake-up per burst
+            if (first != null) {
+                deliver(plugins, first);
+                unflushed = true;
+            }
         }
         if (!disabled()) {
             reportHeldBack(handling);
             for (RstwatchPlugin p : plugins) {
                 call(p, "stop", () -> p.stop());
             }
+        }
+    }
+
+    /**
+     * Sleeps; an interrupt ends the pause early and is otherwise ignored: no one but the JVM's exit stops this
+     * thread, and a plugin that restores the flag (the standard idiom) would else end it.
+     */
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            // cleared by the exception; see above
+        }
+    }
+
+    /** The next event within {@code millis}, or null; interrupts as in {@link #pause}. */
+    private RstwatchEvent next(long millis) {
+        try {
+            return queue.poll(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            return null;
         }
     }
 
@@ -308,8 +351,8 @@ final class PluginJar implements Runnable {
                 }
             }
         } catch (Throwable t) {
-            disable("could not be loaded: " + t + " (it must be a jar built against rstwatch-plugin-api "
-                    + Version.get() + ")");
+            disable("could not be loaded: " + AgentLog.describe(t)
+                    + " (it must be a jar built against rstwatch-plugin-api " + Version.get() + ")");
             return null;
         }
         if (plugins.isEmpty()) {
@@ -395,7 +438,7 @@ final class PluginJar implements Runnable {
             return true;
         } catch (Throwable t) {
             failures.incrementAndGet();
-            lastError = p.getClass().getSimpleName() + "." + method + ": " + t;
+            lastError = p.getClass().getSimpleName() + "." + method + ": " + AgentLog.describe(t);
             if (streak.failed(method)) {
                 disable("failed " + FailureStreak.LIMIT + " calls in a row, the last with " + lastError
                         + "; fix the plugin, then restart the JVM");
@@ -403,6 +446,7 @@ final class PluginJar implements Runnable {
             return false;
         } finally {
             callStartedNanos = 0;
+            Thread.interrupted(); // a flag the plugin set is not ours to obey (see pause)
         }
     }
 
@@ -504,7 +548,7 @@ final class PluginJar implements Runnable {
         State at = state;
         String now = at == State.DISABLED
                 ? "disabled: " + disabledBecause
-                : at.name().toLowerCase(Locale.ROOT);
+                : at == State.ENDED ? "ended: " + disabledBecause : at.name().toLowerCase(Locale.ROOT);
         if (started != 0 && System.nanoTime() - started > BLOCKED_NANOS) {
             now = "blocked: in " + callName + " for " + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started)
                     + " s (events are dropped meanwhile)";

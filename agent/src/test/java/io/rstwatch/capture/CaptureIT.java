@@ -165,6 +165,24 @@ class CaptureIT {
     }
 
     /**
+     * Without JNA's own native part (a musl libc, jna.nounpack, a noexec /tmp) no library loads: the Status must
+     * say so, not send the operator to install the libpcap that is there already.
+     */
+    @Test
+    void withoutJnasNativePartCaptureSaysSoAndDoesNotBlameLibpcap() throws Exception {
+        try (AgentJvm jvm = AgentJvm.builder()
+                .jvmArgs("-Djna.nounpack=true", "-Djna.nosys=true", "-Djna.boot.library.path=/nonexistent")
+                .main(Idle.class)
+                .start()) {
+            String status = (String) jvm.awaitAttribute(
+                    "rstwatch:type=Capture", "Status", v -> ((String) v).startsWith("not capturing"), WAIT);
+            assertTrue(status.contains("JNA cannot load its native part"), status);
+            assertFalse(status.contains("libpcap is not installed"), status);
+            assertTrue(jvm.process().isAlive());
+        }
+    }
+
+    /**
      * Also a fault-matrix row: the application interrupts the capture thread while it waits to retry; capture
      * must not stop for good while its Status says "retrying".
      */
