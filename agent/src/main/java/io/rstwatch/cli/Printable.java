@@ -1,5 +1,6 @@
 package io.rstwatch.cli;
 
+import io.rstwatch.common.ForeignText;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import javax.management.Attribute;
@@ -9,38 +10,12 @@ import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.CompositeDataSupport;
 import javax.management.openmbean.OpenDataException;
 
-/**
- * Text from a target, made safe to print on a terminal: a command line of another user's process, or a status
- * string of a JVM that {@code report} attached to, may hold escape sequences that move the cursor, rewrite the
- * screen or set the window title. Control characters (C0, DEL, C1) and bidirectional overrides become '?'.
- */
+/** Text from a target, made safe to print on a terminal, as {@link ForeignText} says. */
 final class Printable {
     private Printable() {}
 
     static String clean(String s) {
-        if (s == null) {
-            return null;
-        }
-        StringBuilder sb = null;
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (unsafe(ch)) {
-                if (sb == null) {
-                    sb = new StringBuilder(s.length()).append(s, 0, i);
-                }
-                sb.append('?');
-            } else if (sb != null) {
-                sb.append(ch);
-            }
-        }
-        return sb == null ? s : sb.toString();
-    }
-
-    private static boolean unsafe(char ch) {
-        return ch < 0x20
-                || (ch >= 0x7F && ch <= 0x9F)
-                || (ch >= '\u202A' && ch <= '\u202E')
-                || (ch >= '\u2066' && ch <= '\u2069');
+        return ForeignText.clean(s);
     }
 
     /** A connection whose attribute values have every string in them cleaned. */
