@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.config.CommandLineDisclosure;
 import io.rstwatch.ports.ListenerLookup;
+import io.rstwatch.ports.Services;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -180,6 +181,29 @@ class ListenerInventoryTest {
                 .filter(l -> l.port() == port)
                 .findFirst()
                 .orElseThrow();
+    }
+
+    /** Fault-matrix row: a process with a huge command line; a host with thousands of listeners. */
+    @Test
+    void aHugeCommandLineIsReadToItsLimitAndTheTableShowsItsFirstRowsOnly(@TempDir Path proc) throws Exception {
+        listenerOwnedBy(proc, 999, "/usr/bin/server", "-D" + "x".repeat(10 << 20));
+        StringBuilder tcp = new StringBuilder(Files.readString(proc.resolve("net/tcp"))); // 7211, with its owner
+        for (int port = 1; port < ListenersView.MAX_ROWS + 500; port++) {
+            tcp.append("   0: 0100007F:")
+                    .append(String.format("%04X", port))
+                    .append(" 00000000:0000 0A 00000000:00000000 00:00000000 00000000  999        0 ")
+                    .append(100_000 + port)
+                    .append(" 1\n");
+        }
+        Files.writeString(proc.resolve("net/tcp"), tcp);
+        ListenerInventory inventory = inventory(proc, CommandLineDisclosure.FULL);
+        inventory.refresh();
+        String owner = ownerOn(inventory, 7211);
+        assertTrue(owner.length() < ListenerInventory.MAX_CMDLINE_BYTES + 100, owner.length() + " characters");
+        ListenersView view = new ListenersView(inventory, Services.read(proc.resolve("no-services")));
+        assertEquals(ListenersView.MAX_ROWS, view.getListeners().length);
+        assertEquals(1, view.getListeners()[0].port(), "lowest ports first");
+        assertEquals(ListenersView.MAX_ROWS + 500, view.getListenersTotal());
     }
 
     @Test
