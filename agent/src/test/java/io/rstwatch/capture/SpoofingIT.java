@@ -33,34 +33,38 @@ class SpoofingIT {
         Requirements.require(Shell.available("hping3"), "hping3 (bin/test installs it)");
     }
 
-    /** hping3 sending FORGED copies of "source:5432 > target:41838 [R.] seq 0", one a millisecond. */
-    private static void forge(TestHost peer, String source, String target) {
-        peer.run(
+    /** hping3, on this host, sending FORGED copies of "source:5432 > target:41838 [R.] seq 0", one a millisecond. */
+    private static void forge(String source, String target) {
+        Shell.run(
                 "sh",
                 "-c",
                 "hping3 -q -R -A -M 0 -L 1 -a " + source + " -s " + FORGED_PORT + " -k -p 41838 -c " + FORGED
                         + " -i u1000 " + target + " >/dev/null 2>&1 || true");
     }
 
+    /**
+     * The JVM runs on a host of the test's own (a network namespace, whose Port table no other process's refusals
+     * reach); the forged packets come from this host, across the veth, as from any peer on the network.
+     */
     @Test
     void forgedRefusalsFromTheNetworkLeaveNoPortTraceAndCountAsSpoofed() throws Exception {
-        try (TestHost peer = TestHost.create();
-                AgentJvm jvm = AgentJvm.builder().main(Idle.class).start()) {
+        try (TestHost box = TestHost.create();
+                AgentJvm jvm = AgentJvm.builder()
+                        .isolatedIn(box, 9010)
+                        .main(Idle.class)
+                        .start()) {
             jvm.awaitAttribute(CAPTURE, "Active", Boolean.TRUE::equals, WAIT);
             assertEquals(0L, jvm.attribute(CAPTURE, "SpoofedTotal", WAIT));
 
-            // A real refusal first: the peer connects to a port of this host where nothing listens.
+            // A real refusal first: a peer connects to a port of the JVM's host where nothing listens.
             int closed = 7;
-            peer.run(
-                    "sh",
-                    "-c",
-                    "hping3 -q -S -p " + closed + " -c 1 " + peer.localAddress() + " >/dev/null 2>&1 || true");
+            Shell.run("sh", "-c", "hping3 -q -S -p " + closed + " -c 1 " + box.address() + " >/dev/null 2>&1 || true");
             String real = "rstwatch:type=Port,scope=local,port=" + closed;
             jvm.awaitAttribute(real, "RefusedTotal", v -> (Long) v >= 1, WAIT);
 
-            forge(peer, "127.0.0.1", peer.localAddress());
+            forge("127.0.0.1", box.address());
             jvm.awaitAttribute(CAPTURE, "SpoofedTotal", v -> (Long) v >= FORGED, WAIT);
-            forge(peer, peer.localAddress(), peer.localAddress());
+            forge(box.address(), box.address());
             jvm.awaitAttribute(CAPTURE, "SpoofedTotal", v -> (Long) v >= 2 * FORGED, WAIT);
 
             jvm.awaitCaptureCaughtUp(WAIT);

@@ -61,8 +61,7 @@ class AlertExplainsIT {
     void theExplainedShareIsWithinFivePercentOfAttemptFails() throws Exception {
         try (TestHost box = TestHost.create();
                 AgentJvm jvm = AgentJvm.builder()
-                        .wrapper(box.command())
-                        .jmxAt(box.address(), JMX_PORT)
+                        .isolatedIn(box, JMX_PORT)
                         .agentOptions("rate.window=15,proc.interval=1,alert.warn=1,alert.critical=1000")
                         .main(Idle.class)
                         .start()) {

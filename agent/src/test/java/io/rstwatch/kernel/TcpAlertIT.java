@@ -8,7 +8,7 @@ import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Await;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
-import java.net.ServerSocket;
+import io.rstwatch.testing.TestHost;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,14 +23,15 @@ class TcpAlertIT {
     @Test
     void refusedConnectsRaiseTheAlertNamingThePortThenItClears() throws Exception {
         Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        try (AgentJvm jvm = AgentJvm.builder()
-                .agentOptions("rate.window=4,proc.interval=1,alert.warn=1.0,alert.hold=3")
-                .main(Idle.class)
-                .start()) {
+        int port = Loopback.closedPort();
+        // AttemptFails counts every process of a network namespace: one of the test's own, so that only its
+        // refusals raise the alert.
+        try (TestHost box = TestHost.create();
+                AgentJvm jvm = AgentJvm.builder()
+                        .isolatedIn(box, 9010)
+                        .agentOptions("rate.window=4,proc.interval=1,alert.warn=1.0,alert.hold=3")
+                        .main(Idle.class)
+                        .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, Duration.ofSeconds(30));
             jvm.awaitAttribute(TCP, "AlertLevel", "OK"::equals, Duration.ofSeconds(30));
             List<AttributeChangeNotification> changes = new CopyOnWriteArrayList<>();
@@ -42,7 +43,7 @@ class TcpAlertIT {
             long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
             int refused = 0;
             while (System.nanoTime() < end) {
-                Loopback.refuse(port, 1);
+                jvm.refuse(port, 1);
                 refused++;
                 Thread.sleep(200); // 5 a second, well above alert.warn
             }

@@ -9,6 +9,7 @@ import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Await;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
+import io.rstwatch.testing.TestHost;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * keeps counting exactly; a jar without a plugin is reported. All read through JMX.
  */
 class PluginsIT {
+    /** Remote JMX of a child in a network namespace of the test's own. */
+    private static final int JMX_PORT = 9010;
+
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String AGENT = "rstwatch:type=Agent";
 
@@ -100,17 +104,20 @@ class PluginsIT {
         pluginJar(plugins.resolve("d-empty.jar"), io.rstwatch.testplugins.BlockingPlugin.class, null);
 
         String portMBean = "rstwatch:type=Port,scope=local,port=" + port;
-        try (AgentJvm jvm = AgentJvm.builder()
-                .agentOptions(
-                        "plugins=" + plugins + ",proc.interval=1,rate.window=5,alert.warn=50,alert.critical=100000")
-                .main(Connector.class)
-                .start()) {
+        // The burst must raise the alert and nothing else may: a network namespace of the test's own.
+        try (TestHost box = TestHost.create();
+                AgentJvm jvm = AgentJvm.builder()
+                        .isolatedIn(box, JMX_PORT)
+                        .agentOptions("plugins=" + plugins
+                                + ",proc.interval=1,rate.window=5,alert.warn=50,alert.critical=100000")
+                        .main(Connector.class)
+                        .start()) {
             jvm.awaitStdout("ready", 1, WAIT);
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
             jvm.awaitAttribute(
                     AGENT, "Status", v -> ((String) v).contains("connect failures in this JVM counted"), WAIT);
 
-            Loopback.refuse(port, 20);
+            jvm.refuse(port, 20);
             jvm.send("socket 127.0.0.1 " + jvmPort);
             jvm.awaitStdout("done", 1, WAIT);
             jvm.awaitAttribute(portMBean, "RefusedTotal", v -> (Long) v == 20, WAIT);
@@ -157,7 +164,7 @@ class PluginsIT {
 
             // A burst bigger than a plugin queue: the blocked plugin loses events, capture loses none.
             int burst = 6000;
-            Loopback.refuse(port, burst);
+            jvm.refuse(port, burst);
             jvm.awaitAttribute(portMBean, "RefusedTotal", v -> (Long) v == 20 + burst, WAIT);
             jvm.awaitCaptureCaughtUp(WAIT);
             assertEquals(20L + burst, jvm.attribute(portMBean, "RefusedTotal", WAIT));
@@ -240,14 +247,16 @@ class PluginsIT {
         Files.writeString(plugins.resolve("recording.properties"), "out=" + events + "\nmax.per.second=5\n");
         String portMBean = "rstwatch:type=Port,scope=local,port=" + port;
         int burst = 3000;
-        try (AgentJvm jvm = AgentJvm.builder()
-                .agentOptions(
-                        "plugins=" + plugins + ",proc.interval=1,rate.window=5,alert.warn=50,alert.critical=100000")
-                .main(io.rstwatch.testapps.Idle.class)
-                .start()) {
+        try (TestHost box = TestHost.create();
+                AgentJvm jvm = AgentJvm.builder()
+                        .isolatedIn(box, JMX_PORT)
+                        .agentOptions("plugins=" + plugins
+                                + ",proc.interval=1,rate.window=5,alert.warn=50,alert.critical=100000")
+                        .main(io.rstwatch.testapps.Idle.class)
+                        .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
             long started = System.nanoTime();
-            Loopback.refuse(port, burst);
+            jvm.refuse(port, burst);
             jvm.awaitAttribute(portMBean, "RefusedTotal", v -> (Long) v == burst, WAIT);
             jvm.awaitCaptureCaughtUp(WAIT);
             Await.until("the alert change reaches the plugin", WAIT, () -> Files.readString(events)
@@ -301,7 +310,7 @@ class PluginsIT {
                 io.rstwatch.testplugins.ApiOnePlugin.class,
                 "io.rstwatch.testplugins.ApiOnePlugin");
         Requirements.require(io.rstwatch.testing.Shell.available("nft"), "nftables (bin/test installs it)");
-        try (io.rstwatch.testing.TestHost peer = io.rstwatch.testing.TestHost.create();
+        try (TestHost peer = TestHost.create();
                 AgentJvm jvm = AgentJvm.builder()
                         .agentOptions("plugins=" + plugins)
                         .main(Connector.class)

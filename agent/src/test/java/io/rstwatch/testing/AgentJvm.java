@@ -26,6 +26,12 @@ import javax.management.remote.JMXServiceURL;
 /**
  * A child JVM running an application with {@code -javaagent:rstwatch-agent.jar}, read from outside through the
  * attach API the way a collector or JConsole reads it. Close it to stop the child.
+ *
+ * <p>The kernel's TCP counters, and so the failed-connection alert, are per network namespace, and on a busy host
+ * other processes fail connects too. A test that judges them runs its JVM in a namespace of its own
+ * ({@link Builder#isolatedIn}). A child in the host's namespace has the alert's thresholds set out of reach (as
+ * system properties, which a test's agent options override): its stderr and its plugins' events then carry no
+ * alert that some other process on the host raised.
  */
 public final class AgentJvm implements AutoCloseable {
     private final Process process;
@@ -34,12 +40,15 @@ public final class AgentJvm implements AutoCloseable {
     private AttachedJvm attached;
     /** Where the child's remote JMX is read instead of attaching, or null. */
     private final JMXServiceURL remote;
+    /** The network namespace of the test's own that the child runs in, or null for the host's. */
+    private final TestHost box;
 
     private JMXConnector remoteConnector;
 
-    private AgentJvm(Process process, JMXServiceURL remote) {
+    private AgentJvm(Process process, JMXServiceURL remote, TestHost box) {
         this.process = process;
         this.remote = remote;
+        this.box = box;
         this.stdout = new Capture(process.getInputStream());
         this.stderr = new Capture(process.getErrorStream());
     }
@@ -127,8 +136,17 @@ public final class AgentJvm implements AutoCloseable {
      */
     public void awaitCaptureCaughtUp(Duration timeout) throws Exception {
         int marker = Loopback.closedPort();
-        Loopback.refuse(marker, 1);
+        refuse(marker, 1);
         awaitAttribute("rstwatch:type=Port,scope=local,port=" + marker, "RefusedTotal", v -> (Long) v >= 1, timeout);
+    }
+
+    /** Refuses {@code times} connects to 127.0.0.1:{@code port} in the child's network namespace. */
+    public void refuse(int port, int times) {
+        if (box == null) {
+            Loopback.refuse(port, times);
+        } else {
+            box.refuse(port, times);
+        }
     }
 
     /**
@@ -239,6 +257,9 @@ public final class AgentJvm implements AutoCloseable {
         stderr.join();
     }
 
+    /** Failed connects a second that no test's host reaches: the alert of a child in the host's namespace. */
+    private static final int UNREACHED_ALERT = 1_000_000;
+
     public static final class Builder {
         private Path javaHome = Jdks.current();
         private String agentOptions;
@@ -250,6 +271,7 @@ public final class AgentJvm implements AutoCloseable {
         private Path jar;
         private final List<String> wrapper = new ArrayList<>();
         private JMXServiceURL remote;
+        private TestHost box;
 
         public Builder javaHome(Path home) {
             this.javaHome = home;
@@ -307,6 +329,17 @@ public final class AgentJvm implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The child in {@code box}, a network namespace of the test's own where AttemptFails and the alert count
+         * only what the test does; read through remote JMX on {@code jmxPort} of the box's address. The alert keeps
+         * its real thresholds there.
+         */
+        public Builder isolatedIn(TestHost box, int jmxPort) {
+            this.box = box;
+            wrapper(box.command());
+            return jmxAt(box.address(), jmxPort);
+        }
+
         /** A command the java command runs under, e.g. setpriv to drop capabilities. */
         public Builder wrapper(String... command) {
             wrapper.addAll(Arrays.asList(command));
@@ -352,6 +385,10 @@ public final class AgentJvm implements AutoCloseable {
             if (withAgent) {
                 cmd.add("-javaagent:" + agentJar() + (agentOptions == null ? "" : "=" + agentOptions));
             }
+            if (withAgent && box == null) {
+                cmd.add("-Drstwatch.alert.warn=" + UNREACHED_ALERT);
+                cmd.add("-Drstwatch.alert.critical=" + 2 * UNREACHED_ALERT);
+            }
             cmd.addAll(jvmArgs);
             if (jar != null) {
                 cmd.add("-jar");
@@ -372,7 +409,7 @@ public final class AgentJvm implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(command());
             pb.environment().remove("JAVA_TOOL_OPTIONS");
             pb.environment().remove("JDK_JAVA_OPTIONS");
-            return new AgentJvm(pb.start(), remote);
+            return new AgentJvm(pb.start(), remote, box);
         }
     }
 

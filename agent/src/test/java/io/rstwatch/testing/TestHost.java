@@ -1,5 +1,7 @@
 package io.rstwatch.testing;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -26,7 +28,7 @@ public final class TestHost implements AutoCloseable {
     /** Needs root and iproute2: skips without them on a developer's machine, fails under CI. */
     public static TestHost create() {
         Requirements.require(Requirements.isRoot() && Shell.available("ip"), "root and iproute2 (ip netns)");
-        int n = ThreadLocalRandom.current().nextInt(1, 60);
+        int n = freeNumber();
         String tag = Long.toString(ProcessHandle.current().pid() % 100000) + n;
         String ns = "rstw" + tag;
         String host = "rwh" + tag;
@@ -61,6 +63,39 @@ public final class TestHost implements AutoCloseable {
             throw e;
         }
         return new TestHost(ns, host, peer, local, remote, n);
+    }
+
+    /** The test hosts of this JVM by number: several at once must not share a name or a subnet. */
+    private static final Set<Integer> TAKEN = ConcurrentHashMap.newKeySet();
+
+    private static int freeNumber() {
+        for (int tries = 0; tries < 1000; tries++) {
+            int n = ThreadLocalRandom.current().nextInt(1, 60);
+            if (TAKEN.add(n)) {
+                return n;
+            }
+        }
+        throw new IllegalStateException("no free test host number: 59 test hosts at once");
+    }
+
+    /**
+     * Refuses {@code times} connects to 127.0.0.1:{@code port} from inside the test host, one after the other: the
+     * port must be closed there.
+     */
+    public void refuse(int port, int times) {
+        run(
+                "python3",
+                "-c",
+                "import socket\n"
+                        + "for i in range(" + times + "):\n"
+                        + "    s = socket.socket()\n"
+                        + "    try:\n"
+                        + "        s.connect(('127.0.0.1', " + port + "))\n"
+                        + "        raise SystemExit('port " + port + " accepted a connect')\n"
+                        + "    except ConnectionRefusedError:\n"
+                        + "        pass\n"
+                        + "    finally:\n"
+                        + "        s.close()\n");
     }
 
     /** The test host's address. */
@@ -118,5 +153,6 @@ public final class TestHost implements AutoCloseable {
     public void close() {
         Shell.quietly("ip", "link", "del", hostSide);
         Shell.quietly("ip", "netns", "del", namespace);
+        TAKEN.remove(n);
     }
 }

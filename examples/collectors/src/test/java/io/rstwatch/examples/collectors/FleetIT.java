@@ -35,9 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fleet path of examples/fleet end to end: a real Prometheus server (Debian's package) scrapes three JVMs,
- * each with rstwatch and the jmx_exporter agent. Two run on this host, quiet; the third runs on a second host
- * (a network namespace of the test's own) where a poller keeps connecting to its port 7211, where nothing
- * listens. Prometheus runs the shipped configuration, alerting rules and recording rules, with only the scrape
+ * each with rstwatch and the jmx_exporter agent, each on a host of the test's own (a network namespace). Two
+ * hosts are quiet; on the third a poller keeps connecting to its port 7211, where nothing listens. Prometheus runs the shipped configuration, alerting rules and recording rules, with only the scrape
  * interval, the targets and the alerts' {@code for:} shortened; the Grafana dashboard's every query is then
  * asked of it.
  */
@@ -56,35 +55,39 @@ class FleetIT {
         Requirements.require(Shell.available("prometheus"), "the Prometheus server (Debian package prometheus)");
         String exporter = System.getProperty("jmx_exporter.jar") + "=";
         String exporterConfig = ":" + System.getProperty("jmx_exporter.config");
-        int portA = freePort();
-        int portB = freePort();
-        int portC = 9404;
+        int port = 9404;
         prometheusPort = freePort();
-        try (TestHost host2 = TestHost.create();
+        // Each JVM on a host of the test's own (a network namespace): AttemptFails and the alert count per
+        // namespace, and on a busy machine other processes fail connects too. Two stand for quiet hosts.
+        try (TestHost quietA = TestHost.create();
+                TestHost quietB = TestHost.create();
+                TestHost host2 = TestHost.create();
                 AgentJvm a = AgentJvm.builder()
-                        .jvmArgs("-javaagent:" + exporter + "127.0.0.1:" + portA + exporterConfig)
+                        .isolatedIn(quietA, JMX_PORT)
+                        .jvmArgs("-javaagent:" + exporter + "0.0.0.0:" + port + exporterConfig)
                         .main(Idle.class)
                         .start();
                 AgentJvm b = AgentJvm.builder()
-                        .jvmArgs("-javaagent:" + exporter + "127.0.0.1:" + portB + exporterConfig)
+                        .isolatedIn(quietB, JMX_PORT)
+                        .jvmArgs("-javaagent:" + exporter + "0.0.0.0:" + port + exporterConfig)
                         .main(Idle.class)
                         .start();
                 AgentJvm c = AgentJvm.builder()
-                        .wrapper(host2.command())
-                        .jmxAt(host2.address(), JMX_PORT)
-                        .jvmArgs("-javaagent:" + exporter + "0.0.0.0:" + portC + exporterConfig)
+                        .isolatedIn(host2, JMX_PORT)
+                        .jvmArgs("-javaagent:" + exporter + "0.0.0.0:" + port + exporterConfig)
                         .jar(Paths.get(System.getProperty("demo.jar")), "127.0.0.1", "7211", "2")
                         .start()) {
-            String instanceA = "127.0.0.1:" + portA;
-            String instanceB = "127.0.0.1:" + portB;
-            String instanceC = host2.address() + ":" + portC;
-            // Prometheus starts once every exporter listens: a scrape refused meanwhile would be a failed connect
-            // of this host, the very thing the quiet JVMs must not report.
+            String instanceA = quietA.address() + ":" + port;
+            String instanceB = quietB.address() + ":" + port;
+            String instanceC = host2.address() + ":" + port;
+            // Prometheus starts once every exporter listens, so that every target is up from its first scrape.
             a.awaitStdout("ready", 1, Duration.ofSeconds(60));
             b.awaitStdout("ready", 1, Duration.ofSeconds(60));
-            Await.until("the second host's exporter listens", Duration.ofSeconds(60), () -> host2.run(
-                            "ss", "-Hltn", "sport", "=", ":" + portC)
-                    .contains(":" + portC));
+            for (TestHost h : List.of(quietA, quietB, host2)) {
+                Await.until("the exporter on " + h.address() + " listens", Duration.ofSeconds(60), () -> h.run(
+                                "ss", "-Hltn", "sport", "=", ":" + port)
+                        .contains(":" + port));
+            }
             Process prometheus = startPrometheus(dir, List.of(instanceA, instanceB), List.of(instanceC));
             try {
                 // Asked only once it listens, for the same reason.

@@ -12,6 +12,7 @@ import io.rstwatch.testing.Await;
 import io.rstwatch.testing.Jdks;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
+import io.rstwatch.testing.TestHost;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,14 +78,18 @@ class OtelIT {
 
         int http = Loopback.closedPort();
         int url = Loopback.closedPort();
-        try (AgentJvm jvm = AgentJvm.builder()
-                .javaHome(jdk)
-                // The refusals below would raise the failed-connection alert, whose WARN line is rstwatch at work,
-                // not a warning about running beside another agent: kept out of the way.
-                .agentOptions("alert.warn=1000,alert.critical=2000")
-                .jvmArgs(otelArgs())
-                .main(Connector.class)
-                .start()) {
+        // A host of the test's own (a network namespace): the counts below are of this JVM's connects alone, and
+        // no other process's failed connects raise an alert line among the warnings compared.
+        try (TestHost box = TestHost.create();
+                AgentJvm jvm = AgentJvm.builder()
+                        .javaHome(jdk)
+                        .isolatedIn(box, 9010)
+                        // The refusals below would raise the failed-connection alert, whose WARN line is rstwatch at
+                        // work, not a warning about running beside another agent: kept out of the way.
+                        .agentOptions("alert.warn=1000,alert.critical=2000")
+                        .jvmArgs(otelArgs())
+                        .main(Connector.class)
+                        .start()) {
             jvm.awaitStdout("ready", 1, WAIT);
             // Both counts below need the connect advice in place: installed on a daemon thread, after capture can be.
             jvm.awaitAgentStarted(WAIT);
