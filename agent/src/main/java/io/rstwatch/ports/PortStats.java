@@ -54,7 +54,7 @@ public final class PortStats {
     final AtomicLong resetsReceived = new AtomicLong();
     private volatile long firstSeen;
     private volatile long lastSeen;
-    private final long createdMillis;
+    private volatile long createdMillis;
     private volatile long lastJvmFailureMillis;
     /** What {@link #absorb} added: part of the totals, never of the rates (those ports were idle). */
     private long foldedRefused;
@@ -371,6 +371,19 @@ public final class PortStats {
     public List<String> jvmCallers() {
         synchronized (jvmCallers) {
             return new ArrayList<>(jvmCallers);
+        }
+    }
+
+    /** The wall clock stepped back to {@code nowMillis}: no time here may lie after it. */
+    void notAfter(long nowMillis) {
+        if (lastSeen > nowMillis) {
+            lastSeen = nowMillis;
+        }
+        if (lastJvmFailureMillis > nowMillis) {
+            lastJvmFailureMillis = nowMillis;
+        }
+        if (createdMillis > nowMillis) {
+            createdMillis = nowMillis;
         }
     }
 

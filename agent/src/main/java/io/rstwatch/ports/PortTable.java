@@ -2,6 +2,7 @@ package io.rstwatch.ports;
 
 import io.rstwatch.plugin.Scope;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
@@ -32,6 +33,8 @@ public final class PortTable {
     private final Changes changes;
     private final LongSupplier clockMillis;
     private final List<PortStats> all = new ArrayList<>();
+    /** The wall clock at the last sample, to see it step back. Only the sampler touches it. */
+    private long lastSampleMillis;
     /** Own entries (not the catch-alls) in the table, by scope. */
     private final int[] named = new int[2];
     /**
@@ -160,9 +163,24 @@ public final class PortTable {
         return new ArrayList<>(all);
     }
 
-    /** Samples every entry's rates; about once a second, {@code nowNanos} from System.nanoTime(). */
+    /**
+     * Samples every entry's rates; about once a second, {@code nowNanos} from System.nanoTime(). When the wall clock
+     * stepped back since the last sample, every entry's last event is moved back to now: else each entry would wait
+     * the step and {@code ports.idle} before it could give its place.
+     */
     public void sampleRates(long nowNanos) {
+        long wall = clockMillis.getAsLong();
+        boolean steppedBack = wall < lastSampleMillis;
+        lastSampleMillis = wall;
+        if (steppedBack) {
+            synchronized (this) {
+                Arrays.fill(noEvictionBefore, Long.MIN_VALUE);
+            }
+        }
         for (PortStats s : entries()) {
+            if (steppedBack) {
+                s.notAfter(wall);
+            }
             s.sampleRates(nowNanos);
         }
     }

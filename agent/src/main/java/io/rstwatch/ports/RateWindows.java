@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Its memory does not depend on the window: it keeps at most {@link #MAX_STEPS} samples, one stride apart, the
  * totals sharing one ring of sample times. A stride is the interval, or the window over {@link #MAX_STEPS} when
- * that is longer; a rate is still refreshed at every sample, against the oldest kept sample inside the window.
+ * that is longer; a rate is still refreshed at every sample, against the oldest kept sample inside the window. A
+ * kept sample holds each total as its step from the sample before (an int: a stride is at most a minute), and the
+ * newest totals whole: a full table of Ports keeps half the bytes.
  *
  * <p>Two kinds of total: one that was 0 from a known time (an entry's counts, 0 from the agent's start until its
  * first event), averaged over the time since then until the window is full; and one already running (the
@@ -33,8 +35,10 @@ public final class RateWindows {
     private final long strideNanos;
     private final long zeroSinceNanos;
     private final long[] times;
-    /** The kept samples' totals, {@code series} per slot. */
-    private final long[] totals;
+    /** Each kept sample's totals less the sample's before it, {@code series} per slot; saturated to an int. */
+    private final int[] steps;
+    /** The newest kept sample's totals. */
+    private final long[] newestTotals;
 
     private int newest = -1;
     private int count;
@@ -54,7 +58,8 @@ public final class RateWindows {
         this.zeroSinceNanos = zeroSinceNanos;
         int slots = slots(windowSeconds, intervalSeconds);
         this.times = new long[slots];
-        this.totals = new long[slots * series];
+        this.steps = new int[slots * series];
+        this.newestTotals = new long[series];
         this.perSecond = new double[series];
     }
 
@@ -72,7 +77,8 @@ public final class RateWindows {
     /** Bytes that {@code series} totals over a window take, whatever the window: for the heap budget. */
     static long bytes(int series, int windowSeconds, int intervalSeconds) {
         int slots = slots(windowSeconds, intervalSeconds);
-        return 2L * 16 + 8L * slots * (1 + series) + 8L * series + 64; // two arrays' headers, data, rates, fields
+        // four arrays' headers, times, steps, the newest totals and the rates, the fields
+        return 4L * 16 + 8L * slots + 4L * slots * series + 16L * series + 64;
     }
 
     /** Totals that were 0 from {@code zeroSinceNanos} (System.nanoTime()) until their first sample. */
@@ -116,7 +122,7 @@ public final class RateWindows {
             }
             long span = nowNanos - times[ref];
             for (int s = 0; s < series; s++) {
-                RATE.setRelease(perSecond, s, perSecond(now[s] - totals[ref * series + s], span));
+                RATE.setRelease(perSecond, s, perSecond(now[s] - totalAt(ref, s), span));
             }
         }
     }
@@ -129,7 +135,20 @@ public final class RateWindows {
             count++;
         }
         times[newest] = nowNanos;
-        System.arraycopy(now, 0, totals, newest * series, series);
+        for (int s = 0; s < series; s++) {
+            long step = now[s] - newestTotals[s];
+            steps[newest * series + s] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, step));
+            newestTotals[s] = now[s];
+        }
+    }
+
+    /** Series {@code s}'s total at kept sample {@code slot}: the newest total less the steps after the slot. */
+    private long totalAt(int slot, int s) {
+        long total = newestTotals[s];
+        for (int i = newest; i != slot; i = i == 0 ? times.length - 1 : i - 1) {
+            total -= steps[i * series + s];
+        }
+        return total;
     }
 
     private static double perSecond(long delta, long nanos) {

@@ -138,6 +138,19 @@ class PortTableTest {
     }
 
     @Test
+    void aWallClockSteppedBackDelaysEvictionByPortsIdleNotByTheStep() {
+        PortTable table = table(1);
+        refuse(table.get(Scope.LOCAL, 1), 1);
+        table.sampleRates(0);
+        clock.addAndGet(-3_600_000); // NTP steps the clock back an hour
+        table.sampleRates(1_000_000_000L);
+        clock.addAndGet(599_000);
+        assertTrue(table.get(Scope.LOCAL, 2).isOther(), "idle for less than ports.idle since the step");
+        clock.addAndGet(2_000);
+        assertFalse(table.get(Scope.LOCAL, 3).isOther(), "a place comes back ports.idle after the step");
+    }
+
+    @Test
     void remotePortsHoweverManyNeverTakeALocalPortsPlace() {
         PortTable table = table(4);
         clock.addAndGet(-700_000); // the remote ports were idle long ago: they could give their places
