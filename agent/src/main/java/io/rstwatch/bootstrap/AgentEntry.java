@@ -35,6 +35,11 @@ public final class AgentEntry {
     private static final String CLI_CLASS = "io.rstwatch.cli.Cli";
 
     private static volatile boolean started;
+    /**
+     * Set once the agent starts, to how it came ("premain" or "attach"). Outside the "rstwatch." prefix, which the
+     * options own.
+     */
+    public static final String LOADED_PROPERTY = "io.rstwatch.loaded";
     /** How long premain itself took, for the agent's debug log; 0 until it returned. */
     private static volatile long premainDurationNanos;
 
@@ -75,6 +80,8 @@ public final class AgentEntry {
                         + " use rstwatch. The application runs unaffected.");
                 return;
             }
+            // What `attach` reads first: a second load would ignore its options, so it refuses to make one.
+            System.setProperty(LOADED_PROPERTY, how);
             Loader loader = new Loader();
             Thread thread = new Thread(new Starter(args, inst, how, t0, startedAtMillis, loader), "rstwatch-start");
             thread.setDaemon(true);

@@ -118,7 +118,7 @@ final class Answer {
             return new Port(
                     r,
                     ObjectNames.scopeOf(r.name()),
-                    ObjectNames.portOf(r.name()),
+                    Printable.clean(ObjectNames.portOf(r.name())), // the target names its MBeans itself
                     p.getAddress(),
                     p.getInterfaces(),
                     p.isListening(),

@@ -3,6 +3,7 @@ package io.rstwatch.cli;
 import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.VirtualMachine;
+import io.rstwatch.bootstrap.AgentEntry;
 import io.rstwatch.jmx.ObjectNames;
 import java.io.File;
 import java.io.IOException;
@@ -29,6 +30,13 @@ final class Attach {
             return 1;
         }
         try {
+            String loaded = vm.getSystemProperties().getProperty(AgentEntry.LOADED_PROPERTY);
+            if (loaded != null) {
+                err.println("rstwatch: the agent is already running in JVM " + args[0] + " (since its "
+                        + Printable.clean(loaded) + "), with the options it started with; nothing was loaded. Restart"
+                        + " that JVM to change them");
+                return 1;
+            }
             vm.loadAgent(jar.getAbsolutePath(), args.length > 1 ? args[1] : null);
             out.println("rstwatch is loading into JVM " + args[0] + "; see " + ObjectNames.AGENT + ", or run: "
                     + "java -jar " + jar.getName() + " report " + args[0]);

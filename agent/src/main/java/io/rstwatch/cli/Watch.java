@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.regex.Pattern;
 import javax.management.MBeanServer;
 
 /**
@@ -16,6 +17,13 @@ final class Watch {
     private static final String USAGE = "usage: java -jar rstwatch-agent.jar watch [INTERFACES] [--for SECONDS]"
             + "   (INTERFACES: any, or a list such as lo,eth0; runs until Ctrl-C unless --for is given)";
 
+    /**
+     * Interface names as Linux allows them (at most 15 characters, no '/', ',', '=' or white space), comma
+     * separated: the list goes into the agent's options, where a ',' or '=' of its own would set another option.
+     */
+    private static final Pattern INTERFACE_LIST =
+            Pattern.compile("[A-Za-z0-9_.:@][A-Za-z0-9_.:@-]{0,14}(,[A-Za-z0-9_.:@][A-Za-z0-9_.:@-]{0,14})*");
+
     private Watch() {}
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
@@ -24,7 +32,7 @@ final class Watch {
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--for") && i + 1 < args.length && args[i + 1].matches("\\d{1,9}")) {
                 seconds = Long.parseLong(args[++i]);
-            } else if (!args[i].startsWith("-") && interfaces.equals("any")) {
+            } else if (INTERFACE_LIST.matcher(args[i]).matches() && interfaces.equals("any")) {
                 interfaces = args[i];
             } else {
                 err.println(USAGE);

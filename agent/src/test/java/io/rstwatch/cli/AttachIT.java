@@ -64,6 +64,24 @@ class AttachIT {
                     v -> ((String) v).contains("connect failures in this JVM"),
                     Duration.ofSeconds(30)); // the last part
             assertEquals("", jvm.stderr(), "nothing on the target's stderr at log=warn");
+
+            Process again = new ProcessBuilder(
+                            Jdks.current().resolve("bin/java").toString(),
+                            "-jar",
+                            AgentJvm.agentJar().toString(),
+                            "attach",
+                            Long.toString(jvm.pid()),
+                            "rate.window=9")
+                    .redirectErrorStream(true)
+                    .start();
+            String second = new String(again.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(again.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, again.exitValue(), second);
+            assertTrue(
+                    second.startsWith("rstwatch: the agent is already running in JVM " + jvm.pid()
+                            + " (since its attach), with the options it started with; nothing was loaded"),
+                    second);
+            assertEquals("", jvm.stderr(), "the second attach loaded nothing");
         }
     }
 

@@ -77,6 +77,7 @@ class ReportSafetyIT {
             String first = r[1].lines().findFirst().orElse("");
             assertEquals("JVM " + jvm.pid() + ": running?]0;pwned??[2J??FAKE LINE ?evil", first);
             assertFalse(r[1].chars().anyMatch(c -> c < 0x20 && c != '\n'), r[1]);
+            assertTrue(r[1].contains("\"?[2J?]0;pwned?7211\""), "the forged port key, cleaned: " + r[1]);
         }
     }
 

@@ -13,7 +13,7 @@ import javax.management.remote.JMXServiceURL;
  * {@code --add-exports java.base/jdk.internal.vm=ALL-UNNAMED}, to set the agent property the attach API reads.
  * Modes: {@code offer ADDRESS}; {@code remote-stub}, a real connector whose stub points at
  * java.rmi.server.hostname; {@code escapes}, an honest connector with an rstwatch:type=Agent MBean of its own
- * whose Status holds terminal escape sequences; {@code gadget}, one whose Status is a java.net.URL (the URLDNS
+ * whose Status holds terminal escape sequences, and a Port MBean whose port key does; {@code gadget}, one whose Status is a java.net.URL (the URLDNS
  * probe: deserialising it resolves the host). Prints "ready", then waits for stdin to close.
  */
 public final class HostileTarget {
@@ -64,6 +64,117 @@ public final class HostileTarget {
         }
     }
 
+    /** What report reads of a Port MBean, as a target of its own may register one. */
+    public interface FakePortMBean {
+        double getRefusedPerSecond();
+
+        double getUnansweredPerSecond();
+
+        double getUnreachablePerSecond();
+
+        double getResetsPerSecond();
+
+        long getRefusedTotal();
+
+        long getUnansweredTotal();
+
+        long getUnreachableTotal();
+
+        long getResetsTotal();
+
+        String getAddress();
+
+        String[] getInterfaces();
+
+        boolean isListening();
+
+        String getService();
+
+        String getDiagnosis();
+
+        String getLastListener();
+
+        String[] getJvmCallers();
+    }
+
+    /** A Port MBean with refusals, so that report shows it. */
+    static final class BusyPort implements FakePortMBean {
+        @Override
+        public double getRefusedPerSecond() {
+            return 1;
+        }
+
+        @Override
+        public double getUnansweredPerSecond() {
+            return 0;
+        }
+
+        @Override
+        public double getUnreachablePerSecond() {
+            return 0;
+        }
+
+        @Override
+        public double getResetsPerSecond() {
+            return 0;
+        }
+
+        @Override
+        public long getRefusedTotal() {
+            return 5;
+        }
+
+        @Override
+        public long getUnansweredTotal() {
+            return 0;
+        }
+
+        @Override
+        public long getUnreachableTotal() {
+            return 0;
+        }
+
+        @Override
+        public long getResetsTotal() {
+            return 0;
+        }
+
+        @Override
+        public String getAddress() {
+            return "127.0.0.1";
+        }
+
+        @Override
+        public String[] getInterfaces() {
+            return new String[] {"lo"};
+        }
+
+        @Override
+        public boolean isListening() {
+            return false;
+        }
+
+        @Override
+        public String getService() {
+            return "";
+        }
+
+        @Override
+        public String getDiagnosis() {
+            return "refused";
+        }
+
+        @Override
+        public String getLastListener() {
+            return "";
+        }
+
+        @Override
+        public String[] getJvmCallers() {
+            return new String[0];
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String address;
         switch (args[0]) {
@@ -86,6 +197,11 @@ public final class HostileTarget {
                 ManagementFactory.getPlatformMBeanServer()
                         .registerMBean(
                                 new StandardMBean(fake, FakeAgentMBean.class), new ObjectName("rstwatch:type=Agent"));
+                ManagementFactory.getPlatformMBeanServer()
+                        .registerMBean(
+                                new StandardMBean(new BusyPort(), FakePortMBean.class),
+                                new ObjectName("rstwatch:type=Port,scope=local,port="
+                                        + ObjectName.quote("\u001b[2J\u001b]0;pwned\u00077211")));
                 address = null;
         }
         if (address != null) {
