@@ -224,29 +224,41 @@ final class PacketRing implements AutoCloseable {
                 return 0;
             }
         }
-        int count = ring.getInt(base + NUM_PKTS);
-        int pos = base + ring.getInt(base + OFFSET_TO_FIRST_PKT);
-        int end = base + blockSize;
-        int handed = 0;
-        for (int i = 0; i < count && pos > base && pos + SLL_ADDR + 8 <= end; i++) {
-            int caplen = ring.getInt(pos + TP_SNAPLEN);
-            int data = pos + (ring.getShort(pos + TP_MAC) & 0xFFFF);
-            if (caplen >= 0 && data + caplen <= end) {
-                handOver(pos, data, caplen, scratch, sink);
-                handed++;
-            }
-            int next = ring.getInt(pos + TP_NEXT_OFFSET);
-            if (next <= 0) {
-                break;
-            }
-            pos += next;
-        }
+        int handed = readBlock(ring, base, blockSize, datagram, scratch, sink);
         SHARED_INT.setRelease(ring, base + BLOCK_STATUS, TP_STATUS_KERNEL);
         block = block + 1 == blocks ? 0 : block + 1;
         return handed;
     }
 
-    private void handOver(int pos, int data, int caplen, byte[] scratch, Sink sink) {
+    /**
+     * Hands each packet of the block at {@code base} to the sink; returns how many. Whatever its header, offsets
+     * and lengths say, nothing is read outside the block: the positions are added up in longs, so that no sum of
+     * the kernel's 32-bit fields can wrap around into the block again.
+     */
+    static int readBlock(ByteBuffer ring, int base, int blockSize, boolean datagram, byte[] scratch, Sink sink) {
+        int count = ring.getInt(base + NUM_PKTS);
+        long end = (long) base + blockSize;
+        long pos = base + (ring.getInt(base + OFFSET_TO_FIRST_PKT) & 0xFFFF_FFFFL);
+        int handed = 0;
+        for (int i = 0; i < count && pos > base && pos + SLL_ADDR + 8 <= end; i++) {
+            int at = (int) pos;
+            int caplen = ring.getInt(at + TP_SNAPLEN);
+            long data = pos + (ring.getShort(at + TP_MAC) & 0xFFFF);
+            if (caplen >= 0 && data + caplen <= end) {
+                handOver(ring, datagram, at, (int) data, caplen, scratch, sink);
+                handed++;
+            }
+            int next = ring.getInt(at + TP_NEXT_OFFSET);
+            if (next <= 0) {
+                break;
+            }
+            pos += next;
+        }
+        return handed;
+    }
+
+    private static void handOver(
+            ByteBuffer ring, boolean datagram, int pos, int data, int caplen, byte[] scratch, Sink sink) {
         long micros = (ring.getInt(pos + TP_SEC) & 0xFFFF_FFFFL) * 1_000_000L + ring.getInt(pos + TP_NSEC) / 1000;
         if (!datagram) {
             int copy = Math.min(caplen, scratch.length);

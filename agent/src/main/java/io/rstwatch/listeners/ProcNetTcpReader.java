@@ -68,34 +68,39 @@ final class ProcNetTcpReader {
      */
     void read(Path file, Sink sink) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            int filled = 0;
-            boolean skipping = false; // inside a line too long for the buffer
-            while (true) {
-                int n = in.read(buf, filled, buf.length - filled);
-                if (n <= 0) {
-                    if (filled > 0 && !skipping) {
-                        line(0, filled, sink); // a last line without its newline
+            read(in, sink);
+        }
+    }
+
+    /** The same, from a stream of the file's format. */
+    void read(InputStream in, Sink sink) throws IOException {
+        int filled = 0;
+        boolean skipping = false; // inside a line too long for the buffer
+        while (true) {
+            int n = in.read(buf, filled, buf.length - filled);
+            if (n <= 0) {
+                if (filled > 0 && !skipping) {
+                    line(0, filled, sink); // a last line without its newline
+                }
+                return;
+            }
+            int limit = filled + n;
+            int lineStart = 0;
+            for (int i = filled; i < limit; i++) {
+                if (buf[i] == '\n') {
+                    if (!skipping) {
+                        line(lineStart, i, sink);
                     }
-                    return;
+                    skipping = false;
+                    lineStart = i + 1;
                 }
-                int limit = filled + n;
-                int lineStart = 0;
-                for (int i = filled; i < limit; i++) {
-                    if (buf[i] == '\n') {
-                        if (!skipping) {
-                            line(lineStart, i, sink);
-                        }
-                        skipping = false;
-                        lineStart = i + 1;
-                    }
-                }
-                filled = limit - lineStart;
-                if (filled == buf.length) {
-                    skipping = true; // no newline in a whole buffer: not a line of this file's format
-                    filled = 0;
-                } else {
-                    System.arraycopy(buf, lineStart, buf, 0, filled);
-                }
+            }
+            filled = limit - lineStart;
+            if (filled == buf.length) {
+                skipping = true; // no newline in a whole buffer: not a line of this file's format
+                filled = 0;
+            } else {
+                System.arraycopy(buf, lineStart, buf, 0, filled);
             }
         }
     }

@@ -123,27 +123,50 @@ final class SockDiag {
             if (n <= 0) {
                 return false;
             }
-            int at = 0;
-            while (at + HEADER <= n) {
-                int length = reply.getInt(at);
-                int type = reply.getShort(at + 4) & 0xFFFF;
-                if (length < HEADER || at + length > n) {
-                    return false;
-                }
-                if (reply.getInt(at + 8) == seq) {
-                    if (type == NLMSG_DONE) {
-                        return true;
-                    }
-                    if (type == NLMSG_ERROR) {
-                        return false;
-                    }
-                    if (type == SOCK_DIAG_BY_FAMILY && length >= MESSAGE) {
-                        socket(at, sink);
-                    }
-                }
-                at += (length + 3) & ~3;
+            int read = parse((int) n, seq, sink);
+            if (read != MORE) {
+                return read == DONE;
             }
         }
+    }
+
+    /** What one datagram of the dump said: more to come, done, or failed (an error, or a message that lies). */
+    static final int MORE = 0;
+
+    static final int DONE = 1;
+    static final int FAILED = 2;
+
+    /**
+     * Hands on the sockets of the {@code n} bytes received into the reply buffer that answer request {@code seq}.
+     * Whatever a message's length says, nothing is read outside those bytes.
+     */
+    int parse(int n, int seq, ProcNetTcpReader.Sink sink) {
+        int at = 0;
+        while (n - at >= HEADER) {
+            int length = reply.getInt(at);
+            int type = reply.getShort(at + 4) & 0xFFFF;
+            if (length < HEADER || length > n - at) {
+                return FAILED;
+            }
+            if (reply.getInt(at + 8) == seq) {
+                if (type == NLMSG_DONE) {
+                    return DONE;
+                }
+                if (type == NLMSG_ERROR) {
+                    return FAILED;
+                }
+                if (type == SOCK_DIAG_BY_FAMILY && length >= MESSAGE) {
+                    socket(at, sink);
+                }
+            }
+            at += Math.min(n - at, (length + 3) & ~3);
+        }
+        return MORE;
+    }
+
+    /** The buffer a datagram is received into, for {@link #parse}. */
+    byte[] replyBuffer() {
+        return reply.array();
     }
 
     /** One inet_diag_msg at {@code at} (its netlink header's offset). */
