@@ -1,6 +1,6 @@
 package io.rstwatch.cli;
 
-import io.rstwatch.common.ForeignText;
+import io.rstwatch.log.ForeignText;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import javax.management.Attribute;

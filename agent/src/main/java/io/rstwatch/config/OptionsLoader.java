@@ -1,5 +1,6 @@
 package io.rstwatch.config;
 
+import io.rstwatch.log.ForeignText;
 import java.io.IOException;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -54,10 +55,13 @@ public final class OptionsLoader {
                 values.put(spec, spec.parse(e.getValue()));
                 sources.put(key, source);
             } catch (RuntimeException bad) {
-                problems.add("option " + key + "=" + e.getValue() + " (" + source + ") is not valid: it takes "
+                problems.add("option " + key + "=" + e.getValue() + " (" + source
+                        + ") is not valid: it takes "
                         + spec.accepts() + "; using the default " + spec.defaultText() + ".");
             }
         }
+        // Each sentence quotes what the command line or a file said, which may hold control characters.
+        problems.replaceAll(ForeignText::clean);
         return new Options(values, sources, problems);
     }
 
@@ -90,8 +94,9 @@ public final class OptionsLoader {
             }
             int eq = part.indexOf('=');
             if (eq <= 0) {
-                problems.add("agent argument '" + part.trim() + "' is ignored: write key=value, separated by commas"
-                        + " (known keys: " + OptionKeys.knownKeys() + ").");
+                problems.add("agent argument '" + part.trim()
+                        + "' is ignored: write key=value, separated by commas" + " (known keys: "
+                        + OptionKeys.knownKeys() + ").");
                 continue;
             }
             out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());

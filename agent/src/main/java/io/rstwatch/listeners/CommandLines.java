@@ -1,7 +1,7 @@
 package io.rstwatch.listeners;
 
-import io.rstwatch.common.ForeignText;
 import io.rstwatch.config.CommandLineDisclosure;
+import io.rstwatch.log.ForeignText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

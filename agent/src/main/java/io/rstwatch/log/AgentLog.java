@@ -87,9 +87,11 @@ public final class AgentLog {
         }
     }
 
+    /** One line, with no control character left: a message may carry text of another process or user. */
     private static String oneLine(String s) {
-        return s.indexOf('\n') < 0 && s.indexOf('\r') < 0
+        String folded = s.indexOf('\n') < 0 && s.indexOf('\r') < 0
                 ? s
                 : s.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+        return ForeignText.clean(folded);
     }
 }

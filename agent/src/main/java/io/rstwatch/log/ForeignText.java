@@ -1,4 +1,4 @@
-package io.rstwatch.common;
+package io.rstwatch.log;
 
 /**
  * Text that came from another process or user (a command line, a process or user name, a status string of a JVM
