@@ -580,6 +580,7 @@ public final class ListenerInventory implements ListenerLookup {
     /** Reads one process's fd links within the budget; true when all of them were read. */
     private boolean scanProcess(long pid, Set<Long> wanted, Map<Long, Owner> found, int[] budget) {
         Path pidDir = proc.resolve(Long.toString(pid));
+        Owner owner = null; // one per process, read once, shared by all its sockets
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(pidDir.resolve("fd"))) {
             for (Path fd : fds) {
                 if (budget[0] <= 0) {
@@ -590,7 +591,10 @@ public final class ListenerInventory implements ListenerLookup {
                 if (target.startsWith("socket:[")) {
                     long inode = Long.parseLong(target.substring(8, target.length() - 1));
                     if (wanted.remove(inode)) {
-                        found.put(inode, new Owner((int) pid, command(pidDir)));
+                        if (owner == null) {
+                            owner = new Owner((int) pid, command(pidDir));
+                        }
+                        found.put(inode, owner);
                     }
                 }
             }
@@ -613,7 +617,10 @@ public final class ListenerInventory implements ListenerLookup {
                 }
             }
             String s = commandLines.shown(argv);
-            return s.length() > MAX_COMMAND ? s.substring(0, MAX_COMMAND) + "..." : s;
+            // The head names the program; the tail, for a JVM, its main class after a long class path.
+            return s.length() > MAX_COMMAND
+                    ? s.substring(0, MAX_COMMAND / 2) + " ... " + s.substring(s.length() - MAX_COMMAND / 2)
+                    : s;
         } catch (IOException e) {
             return Listener.UNKNOWN;
         }

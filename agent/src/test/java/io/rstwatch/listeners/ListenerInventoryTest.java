@@ -3,6 +3,7 @@ package io.rstwatch.listeners;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.config.CommandLineDisclosure;
@@ -204,6 +205,40 @@ class ListenerInventoryTest {
         assertEquals(ListenersView.MAX_ROWS, view.getListeners().length);
         assertEquals(1, view.getListeners()[0].port(), "lowest ports first");
         assertEquals(ListenersView.MAX_ROWS + 500, view.getListenersTotal());
+    }
+
+    /** A long command is cut in the middle: its program at the head, a JVM's main class at the tail. */
+    @Test
+    void aLongCommandKeepsItsProgramAndItsMainClass(@TempDir Path proc) throws Exception {
+        listenerOwnedBy(proc, 999, "/usr/bin/java", "-cp", "/opt/app/lib/x.jar:".repeat(40), "com.example.Main");
+        ListenerInventory inventory = inventory(proc, CommandLineDisclosure.REDACTED);
+        inventory.refresh();
+        String owner = ownerOn(inventory, 7211);
+        assertTrue(owner.startsWith("pid 4242 `/usr/bin/java -cp /opt/app/lib/x.jar:"), owner);
+        assertTrue(owner.contains(" ... ") && owner.endsWith("x.jar: com.example.Main`"), owner);
+        assertTrue(owner.length() < 230, owner.length() + " characters");
+    }
+
+    /** A process with many listeners is read once, and its listeners share one command string. */
+    @Test
+    void theListenersOfOneProcessShareOneCommandString(@TempDir Path proc) throws Exception {
+        listenerOwnedBy(proc, 999, "/usr/bin/server", "--port=7211");
+        StringBuilder tcp = new StringBuilder(Files.readString(proc.resolve("net/tcp")));
+        for (int i = 1; i <= 3; i++) {
+            tcp.append("   0: 0100007F:")
+                    .append(String.format("%04X", 8000 + i))
+                    .append(" 00000000:0000 0A 00000000:00000000 00:00000000 00000000  999        0 ")
+                    .append(5000 + i)
+                    .append(" 1\n");
+            Files.createSymbolicLink(proc.resolve("4242/fd/" + (10 + i)), Paths.get("socket:[" + (5000 + i) + "]"));
+        }
+        Files.writeString(proc.resolve("net/tcp"), tcp);
+        ListenerInventory inventory = inventory(proc, CommandLineDisclosure.REDACTED);
+        inventory.refresh();
+        String command = listenerOn(inventory, 7211).command();
+        for (int i = 1; i <= 3; i++) {
+            assertSame(command, listenerOn(inventory, 8000 + i).command(), "port " + (8000 + i));
+        }
     }
 
     @Test
