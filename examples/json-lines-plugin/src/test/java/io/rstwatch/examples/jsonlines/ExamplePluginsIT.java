@@ -8,6 +8,7 @@ import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
 import io.rstwatch.testing.Shell;
+import io.rstwatch.testing.TestHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -41,12 +42,16 @@ class ExamplePluginsIT {
                 plugins.resolve("rstwatch-json-lines.properties"),
                 "file = " + dir.resolve("events.jsonl") + "\nmax.bytes = 5000\n");
 
-        try (AgentJvm jvm = AgentJvm.builder()
-                .agentOptions("plugins=" + plugins)
-                .main(Idle.class)
-                .start()) {
+        // A host of the test's own: the plugin writes every refusal it is handed, and on a busy machine other
+        // processes' refusals on lo would rotate the test's out of the files.
+        try (TestHost box = TestHost.create();
+                AgentJvm jvm = AgentJvm.builder()
+                        .isolatedIn(box, 9010)
+                        .agentOptions("plugins=" + plugins)
+                        .main(Idle.class)
+                        .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
-            Loopback.refuse(port, 30);
+            jvm.refuse(port, 30);
             String mbean = "rstwatch:type=Port,scope=local,port=" + port;
             jvm.awaitAttribute(mbean, "RefusedTotal", v -> (Long) v == 30, WAIT);
             jvm.awaitAttribute(mbean, "Service", "collector-component"::equals, WAIT);
@@ -83,12 +88,15 @@ class ExamplePluginsIT {
         Files.writeString(
                 plugins.resolve("rstwatch-json-lines.properties"),
                 "file = " + dir.resolve("events.jsonl") + "\nmax.per.second = 10\n");
-        try (AgentJvm jvm = AgentJvm.builder()
-                .agentOptions("plugins=" + plugins)
-                .main(Idle.class)
-                .start()) {
+        // A host of the test's own: other processes' refusals on a busy machine would spend the plugin's budget.
+        try (TestHost box = TestHost.create();
+                AgentJvm jvm = AgentJvm.builder()
+                        .isolatedIn(box, 9010)
+                        .agentOptions("plugins=" + plugins)
+                        .main(Idle.class)
+                        .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
-            Loopback.refuse(port, 30);
+            jvm.refuse(port, 30);
             jvm.awaitAttribute(
                     "rstwatch:type=Port,scope=local,port=" + port, "RefusedTotal", v -> (Long) v == 30, WAIT);
             jvm.awaitCaptureCaughtUp(WAIT); // every refusal before the marker was offered to the plugin
