@@ -23,7 +23,13 @@ public final class PortTable {
         void removed(PortStats entry);
     }
 
-    private final PortStats[][] byPort = new PortStats[2][65536];
+    /**
+     * The entries by scope and port, in pages of {@link #PAGE} ports made on first use: a table of 65,536 slots per
+     * scope would take half a MiB of the application's heap for a few hundred entries.
+     */
+    private final PortStats[][][] pages = new PortStats[2][65536 / PAGE][];
+
+    private static final int PAGE = 256;
     private final PortStats[] other = new PortStats[2];
     private final int maxPorts;
     private final int rateWindow;
@@ -69,12 +75,12 @@ public final class PortTable {
     }
 
     public PortStats get(Scope scope, int port) {
-        PortStats s = byPort[scope.ordinal()][port];
+        PortStats s = find(scope, port);
         return s != null ? s : create(scope, port);
     }
 
     private synchronized PortStats create(Scope scope, int port) {
-        PortStats s = byPort[scope.ordinal()][port];
+        PortStats s = find(scope, port);
         if (s != null) {
             return s;
         }
@@ -83,7 +89,12 @@ public final class PortTable {
             return other(scope);
         }
         s = new PortStats(scope, port, rateWindow, startedNanos, now);
-        byPort[scope.ordinal()][port] = s;
+        PortStats[] page = pages[scope.ordinal()][port / PAGE];
+        if (page == null) {
+            page = new PortStats[PAGE];
+            pages[scope.ordinal()][port / PAGE] = page;
+        }
+        page[port % PAGE] = s;
         all.add(s);
         named[scope.ordinal()]++;
         changes.added(s);
@@ -133,10 +144,10 @@ public final class PortTable {
      * Removes an entry whose counts the caller has taken elsewhere (a scanner's row); true when it was still there.
      */
     synchronized boolean remove(PortStats s) {
-        if (s.isOther() || byPort[s.scope().ordinal()][s.port()] != s) {
+        if (s.isOther() || find(s.scope(), s.port()) != s) {
             return false;
         }
-        byPort[s.scope().ordinal()][s.port()] = null;
+        pages[s.scope().ordinal()][s.port() / PAGE][s.port() % PAGE] = null;
         all.remove(s);
         named[s.scope().ordinal()]--;
         changes.removed(s);
@@ -150,12 +161,13 @@ public final class PortTable {
 
     /** Whether the entry is (still) in the table. */
     boolean holds(PortStats s) {
-        return s.isOther() ? other[s.scope().ordinal()] == s : byPort[s.scope().ordinal()][s.port()] == s;
+        return s.isOther() ? other[s.scope().ordinal()] == s : find(s.scope(), s.port()) == s;
     }
 
     /** The entry of this port, or null when it has none of its own. */
     PortStats find(Scope scope, int port) {
-        return byPort[scope.ordinal()][port];
+        PortStats[] page = pages[scope.ordinal()][port / PAGE];
+        return page == null ? null : page[port % PAGE];
     }
 
     /** A copy of every entry, for the publisher. */
