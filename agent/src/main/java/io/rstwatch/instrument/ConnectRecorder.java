@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,16 @@ final class ConnectRecorder {
     private final Map<String, EndpointStats> endpoints = new LinkedHashMap<>(16, 0.75f, true);
 
     private final EndpointStats overflow = new EndpointStats("other endpoints", 0);
+    /**
+     * Rows evicted lately, oldest first, not yet added to the overflow row: a thread that took one just before it
+     * went may still be counting into it. After {@link #SETTLE_MILLIS} nobody is, and it is folded; while
+     * {@link #MAX_ENDPOINTS} wait, no row is evicted and new endpoints share the overflow row. Guarded by the table's
+     * lock, as the table is: a row is always in exactly one of the table, this list and the overflow row, so totals
+     * read under that lock never go backwards.
+     */
+    private final ArrayDeque<EndpointStats> leaving = new ArrayDeque<>();
+
+    private static final long SETTLE_MILLIS = 1000;
     /** Non-blocking connects in flight: the caller is only on the stack when the connect starts. */
     private final Map<Object, Callers.Caller> pending = new LinkedHashMap<Object, Callers.Caller>() {
         @Override
@@ -315,37 +326,62 @@ final class ConnectRecorder {
 
     /** Folds the least recently failed endpoint into the overflow row if it has been idle for ports.idle. */
     private boolean evictIdle() {
-        Map.Entry<String, EndpointStats> eldest =
-                endpoints.entrySet().iterator().next();
-        if (clockMillis.getAsLong() - eldest.getValue().lastMillis < idleMillis) {
+        long now = clockMillis.getAsLong();
+        foldSettled(now);
+        if (leaving.size() >= MAX_ENDPOINTS) {
             return false;
         }
-        endpoints.remove(eldest.getKey());
-        eldest.getValue().evicted = true;
-        overflow.absorb(eldest.getValue());
+        Map.Entry<String, EndpointStats> eldest =
+                endpoints.entrySet().iterator().next();
+        if (now - eldest.getValue().lastMillis < idleMillis) {
+            return false;
+        }
+        EndpointStats gone = endpoints.remove(eldest.getKey());
+        gone.evicted = true;
+        gone.evictedAtMillis = now;
+        leaving.add(gone);
         return true;
+    }
+
+    /** Adds the rows evicted at least {@link #SETTLE_MILLIS} ago to the overflow row. */
+    private void foldSettled(long nowMillis) {
+        while (!leaving.isEmpty() && nowMillis - leaving.peek().evictedAtMillis >= SETTLE_MILLIS) {
+            overflow.absorb(leaving.poll());
+        }
     }
 
     /** The endpoints with most failures first, then the overflow entry if used. */
     List<EndpointStats> endpoints() {
         List<EndpointStats> out;
+        EndpointStats rest = new EndpointStats(overflow.endpoint(), 0); // the overflow row and the rows leaving
         synchronized (endpoints) {
+            foldSettled(clockMillis.getAsLong());
             out = new ArrayList<>(endpoints.values());
+            rest.absorb(overflow);
+            rest.lastCaller = overflow.lastCaller;
+            for (EndpointStats s : leaving) {
+                rest.absorb(s);
+            }
         }
         out.sort((a, b) -> Long.compare(b.total(), a.total()));
-        if (overflow.total() > 0) {
-            out.add(overflow);
+        if (rest.total() > 0) {
+            out.add(rest);
         }
         return out;
     }
 
     /** Failures of one cause over every endpoint (the overflow row included): the rows are the one count. */
     long total(Cause cause) {
-        long sum = 0;
-        for (EndpointStats s : endpoints()) {
-            sum += s.count(cause);
+        synchronized (endpoints) {
+            long sum = overflow.count(cause);
+            for (EndpointStats s : endpoints.values()) {
+                sum += s.count(cause);
+            }
+            for (EndpointStats s : leaving) {
+                sum += s.count(cause);
+            }
+            return sum;
         }
-        return sum;
     }
 
     /**
@@ -363,6 +399,8 @@ final class ConnectRecorder {
         private volatile long lastMillis;
         /** Folded into the overflow row: a thread that kept it must look its endpoint up again. */
         volatile boolean evicted;
+        /** When it left the table, epoch ms; under the table's lock. */
+        long evictedAtMillis;
 
         EndpointStats(String endpoint, long createdMillis) {
             this.endpoint = endpoint;

@@ -236,6 +236,63 @@ class ConnectRecorderTest {
         assertEquals(1_000_000, recorder.total(Cause.REFUSED));
     }
 
+    /**
+     * Eight threads fail on ever new endpoints while rows give way (ports.idle of 0 s): a reader polling the totals
+     * never sees one go down, and no failure is lost to a row evicted under a thread counting into it.
+     */
+    @Test
+    void rowsEvictedWhileThreadsCountIntoThemLoseNothingAndTotalsNeverGoBack() throws Exception {
+        ConnectRecorder churning = new ConnectRecorder(
+                new ClassLoader(null) {},
+                new ConnectRecorder.Listener() {
+                    @Override
+                    public void failed(InetSocketAddress endpoint, Cause cause, Callers.Caller caller) {}
+
+                    @Override
+                    public void attributed(InetSocketAddress endpoint, Callers.Caller caller) {}
+                },
+                new ListenBacklogs(),
+                0);
+        int threads = 8;
+        int each = 20_000;
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            long last = 0;
+            while (!done.get()) {
+                long now = churning.total(Cause.REFUSED);
+                if (now < last) {
+                    seen.add(now - last);
+                }
+                last = now;
+            }
+        });
+        reader.start();
+        List<Thread> apps = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread app = new Thread(
+                    () -> {
+                        for (int i = 0; i < each; i++) {
+                            churning.connectFailed(
+                                    new Object(),
+                                    new InetSocketAddress("10.0." + id + "." + (i % 200), 1 + i % 7),
+                                    new ConnectException("Connection refused"));
+                        }
+                    },
+                    "app-worker-" + t);
+            apps.add(app);
+            app.start();
+        }
+        for (Thread app : apps) {
+            app.join();
+        }
+        done.set(true);
+        reader.join();
+        assertEquals(List.of(), seen, "steps back of FailedTotal's refused count");
+        assertEquals((long) threads * each, churning.total(Cause.REFUSED), "every failure counted");
+    }
+
     private void failAMillionTimes() {
         for (int i = 0; i < 1_000_000; i++) {
             recorder.connectFailed(
