@@ -67,7 +67,8 @@ public interface TcpMXBean {
     double getListenOverflowsPerSecond();
 
     @Description("OK, WARN or CRITICAL: FailedConnectionsPerSecond against alert.warn (default 1.0) and"
-            + " alert.critical (default 10.0). Changes are sent as AttributeChangeNotifications.")
+            + " alert.critical (default 10.0); UNKNOWN while /proc/net/snmp cannot be read (AlertMessage says why)."
+            + " Changes are sent as AttributeChangeNotifications.")
     String getAlertLevel();
 
     @Description("When the current AlertLevel began (ISO-8601, UTC).")

@@ -4,7 +4,9 @@ package io.rstwatch.kernel;
 public enum AlertLevel {
     OK,
     WARN,
-    CRITICAL;
+    CRITICAL,
+    /** The kernel's counters cannot be read: nothing is known of the rate, rather than its last value. */
+    UNKNOWN;
 
     static AlertLevel of(double perSecond, double warn, double critical) {
         return perSecond >= critical ? CRITICAL : perSecond >= warn ? WARN : OK;

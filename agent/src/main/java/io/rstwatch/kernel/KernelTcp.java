@@ -161,6 +161,14 @@ public final class KernelTcp implements Part, TcpMXBean {
         } catch (IOException | RuntimeException e) {
             readProblem = e.toString() + " (rstwatch needs read access to /proc/net/snmp and /proc/net/netstat)";
             LOG.debug("reading the kernel's TCP counters failed", e);
+            if (level != AlertLevel.UNKNOWN) {
+                change(
+                        AlertLevel.UNKNOWN,
+                        System.currentTimeMillis(),
+                        Double.NaN,
+                        hostName + ": the failed-connection rate is unknown: the kernel's TCP counters cannot be read: "
+                                + readProblem);
+            }
         }
     }
 
@@ -187,37 +195,10 @@ public final class KernelTcp implements Part, TcpMXBean {
     private void evaluate(TcpCounters c, long nowNanos) {
         double rate = perSecond(TcpCounter.ATTEMPT_FAILS);
         AlertLevel now = level(rate, nowNanos);
-        AlertLevel before = level;
-        if (now != before) {
-            level = now;
-            levelSince = c.sampledAtMillis();
-        }
-        message = compose(rate, now);
-        if (now != before) {
-            LOG.warn("failed-connection alert {} -> {}: {}", before, now, message);
-            AttributeChangeNotification n = new AttributeChangeNotification(
-                    ObjectNames.TCP,
-                    sequence.incrementAndGet(),
-                    c.sampledAtMillis(),
-                    message,
-                    "AlertLevel",
-                    String.class.getName(),
-                    before.name(),
-                    now.name());
-            notifications.sendNotification(n);
-            AlertChangedEvent e = new AlertChangedEvent();
-            e.previous = before.name();
-            e.level = now.name();
-            e.failedPerSecond = rate;
-            e.message = message;
-            e.commit();
-            // Rare, so built without asking admit: a flood that spends the plugins' budgets must not hide it.
-            events.publish(new AlertChange(
-                    Instant.ofEpochMilli(c.sampledAtMillis()),
-                    AlertChange.Level.valueOf(before.name()),
-                    AlertChange.Level.valueOf(now.name()),
-                    rate,
-                    message));
+        if (now != level) {
+            change(now, c.sampledAtMillis(), rate, compose(rate, now));
+        } else {
+            message = compose(rate, now);
         }
         TcpCountersEvent e = new TcpCountersEvent();
         e.attemptFails = c.get(TcpCounter.ATTEMPT_FAILS);
@@ -227,6 +208,42 @@ public final class KernelTcp implements Part, TcpMXBean {
         e.failedPerSecond = rate;
         e.alertLevel = now.name();
         e.commit();
+    }
+
+    /**
+     * The alert goes to level {@code now}: the attribute, its notification, a WARN line, JFR, and the plugins' event
+     * when both levels are ones the plugin API knows (it has no UNKNOWN: an older plugin would fail on it).
+     */
+    private void change(AlertLevel now, long atMillis, double rate, String sentence) {
+        AlertLevel before = level;
+        level = now;
+        levelSince = atMillis;
+        message = sentence;
+        LOG.warn("failed-connection alert {} -> {}: {}", before, now, message);
+        notifications.sendNotification(new AttributeChangeNotification(
+                ObjectNames.TCP,
+                sequence.incrementAndGet(),
+                atMillis,
+                message,
+                "AlertLevel",
+                String.class.getName(),
+                before.name(),
+                now.name()));
+        AlertChangedEvent e = new AlertChangedEvent();
+        e.previous = before.name();
+        e.level = now.name();
+        e.failedPerSecond = rate;
+        e.message = message;
+        e.commit();
+        if (before != AlertLevel.UNKNOWN && now != AlertLevel.UNKNOWN) {
+            // Rare, so built without asking admit: a flood that spends the plugins' budgets must not hide it.
+            events.publish(new AlertChange(
+                    Instant.ofEpochMilli(atMillis),
+                    AlertChange.Level.valueOf(before.name()),
+                    AlertChange.Level.valueOf(now.name()),
+                    rate,
+                    message));
+        }
     }
 
     /**

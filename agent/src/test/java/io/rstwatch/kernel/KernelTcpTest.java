@@ -89,6 +89,44 @@ class KernelTcpTest {
         assertEquals(fails, tcp.getAttemptFailsTotal());
     }
 
+    /** /proc/net/snmp unreadable: the alert says it does not know, instead of keeping its last level. */
+    @Test
+    void unreadableCountersMakeTheLevelUnknownUntilTheyCanBeReadAgain(@TempDir Path proc) throws Exception {
+        Files.createDirectories(proc.resolve("net"));
+        counters(proc, 1000);
+        PortRegistry ports = new PortRegistry(
+                new HostView(proc),
+                new PortRegistry.Limits(16, 5, 600, 32),
+                ListenerLookup.NONE,
+                Services.read(proc.resolve("no-services")),
+                EventSink.NONE);
+        KernelTcp tcp = new KernelTcp(proc, ports);
+        tcp.configure(1.0, 10.0, 5, 1, 0, EventSink.NONE);
+        List<Notification> seen = Collections.synchronizedList(new ArrayList<>());
+        tcp.notificationEmitter().addNotificationListener((n, h) -> seen.add(n), null, null);
+        long now = 0;
+        long fails = 1000;
+        for (int second = 0; second < 6; second++) {
+            fails += 5;
+            counters(proc, fails);
+            tcp.sample(now += SECOND);
+        }
+        assertEquals("WARN", tcp.getAlertLevel());
+        Files.writeString(proc.resolve("net/snmp"), "x".repeat(ProcNetCounter.MAX_BYTES + 1)); // no longer readable
+        tcp.sample(now += SECOND);
+        assertEquals("UNKNOWN", tcp.getAlertLevel(), "not frozen at WARN");
+        assertTrue(tcp.getAlertMessage().contains("the failed-connection rate is unknown"), tcp.getAlertMessage());
+        assertTrue(tcp.status().startsWith("kernel TCP counters unreadable: "), tcp.status());
+        tcp.sample(now += SECOND);
+        counters(proc, fails);
+        tcp.sample(now += SECOND);
+        assertTrue(List.of("OK", "WARN").contains(tcp.getAlertLevel()), tcp.getAlertLevel());
+        Await.until("three notifications", Duration.ofSeconds(10), () -> seen.size() == 3);
+        assertEquals("WARN", ((AttributeChangeNotification) seen.get(1)).getOldValue());
+        assertEquals("UNKNOWN", ((AttributeChangeNotification) seen.get(1)).getNewValue());
+        assertEquals("UNKNOWN", ((AttributeChangeNotification) seen.get(2)).getOldValue());
+    }
+
     @Test
     void theAlertLeavesALevelOnlyAfterTheRateStayedUnderItForAlertHold(@TempDir Path proc) throws Exception {
         Files.createDirectories(proc.resolve("net"));
