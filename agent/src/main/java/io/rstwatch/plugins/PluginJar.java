@@ -192,14 +192,7 @@ final class PluginJar implements Runnable {
     }
 
     private void end(String why) {
-        disabledBecause = why;
-        state = State.ENDED;
-        queue.clear();
-        nameRequests.clear();
-        AgentLog.write(
-                LogLevel.WARN,
-                "plugin " + jar.getFileName() + "'s thread ended: " + why + "; the agent keeps working without it",
-                null);
+        stopTaking(State.ENDED, why, "'s thread ended: " + why);
     }
 
     private void work() {
@@ -451,14 +444,17 @@ final class PluginJar implements Runnable {
     }
 
     private void disable(String why) {
+        stopTaking(State.DISABLED, why, " is disabled: it " + why);
+    }
+
+    /** No more events or name requests for the jar, with {@code why} in its row and one WARN line. */
+    private void stopTaking(State to, String why, String said) {
         disabledBecause = why;
-        state = State.DISABLED;
+        state = to;
         queue.clear();
         nameRequests.clear();
         AgentLog.write(
-                LogLevel.WARN,
-                "plugin " + jar.getFileName() + " is disabled: it " + why + "; the agent keeps working without it",
-                null);
+                LogLevel.WARN, "plugin " + jar.getFileName() + said + "; the agent keeps working without it", null);
     }
 
     /**

@@ -134,16 +134,11 @@ final class PendingAttempts {
      * False when no attempt in flight has that SYN: the error answers nothing this host sent.
      */
     boolean answeredByIcmp(DecodedPacket d, long nowMillis) {
-        long key = Fingerprints.attempt(d);
-        int slot = Fingerprints.slot(key, SLOTS);
-        if (!held(slot)) {
+        int slot = liveSlot(Fingerprints.attempt(d), nowMillis);
+        if (slot < 0) {
             return false;
         }
-        long entry = attempts[slot];
-        if (live(entry, key, nowMillis) == NONE) {
-            return false;
-        }
-        put(slot, entry & ~0x3L | ANSWERED_BY_ICMP);
+        put(slot, attempts[slot] & ~0x3L | ANSWERED_BY_ICMP);
         return true;
     }
 
@@ -152,17 +147,18 @@ final class PendingAttempts {
      * and ack = its sequence number + 1), whose tracking then ends; false when it answers no SYN this host sent.
      */
     boolean refusedByReset(DecodedPacket d, long nowMillis) {
-        long key = Fingerprints.attemptAnswered(d);
-        int slot = Fingerprints.slot(key, SLOTS);
-        if (!held(slot)) {
-            return false;
-        }
-        long entry = attempts[slot];
-        if (live(entry, key, nowMillis) == NONE) {
+        int slot = liveSlot(Fingerprints.attemptAnswered(d), nowMillis);
+        if (slot < 0) {
             return false;
         }
         put(slot, 0);
         return true;
+    }
+
+    /** The slot of attempt {@code key} when the table holds it, in flight; else -1. */
+    private int liveSlot(long key, long nowMillis) {
+        int slot = Fingerprints.slot(key, SLOTS);
+        return held(slot) && live(attempts[slot], key, nowMillis) != NONE ? slot : -1;
     }
 
     private boolean held(int slot) {

@@ -40,13 +40,7 @@ class KernelTcpTest {
         Files.createDirectories(proc.resolve("sys/kernel"));
         Files.writeString(proc.resolve("sys/kernel/hostname"), "labutil01\n");
         counters(proc, 1000);
-        PortRegistry ports = new PortRegistry(
-                new HostView(proc),
-                new PortRegistry.Limits(16, 5, 600, 32),
-                ListenerLookup.NONE,
-                Services.read(proc.resolve("no-services")),
-                EventSink.NONE);
-        KernelTcp tcp = new KernelTcp(proc, ports);
+        KernelTcp tcp = new KernelTcp(proc, registry(proc));
         long now = 0;
         tcp.configure(1.0, 10.0, 5, 1, 0, EventSink.NONE); // alert.hold=0: down as soon as the rate is
         List<Notification> seen = Collections.synchronizedList(new ArrayList<>());
@@ -94,13 +88,7 @@ class KernelTcpTest {
     void unreadableCountersMakeTheLevelUnknownUntilTheyCanBeReadAgain(@TempDir Path proc) throws Exception {
         Files.createDirectories(proc.resolve("net"));
         counters(proc, 1000);
-        PortRegistry ports = new PortRegistry(
-                new HostView(proc),
-                new PortRegistry.Limits(16, 5, 600, 32),
-                ListenerLookup.NONE,
-                Services.read(proc.resolve("no-services")),
-                EventSink.NONE);
-        KernelTcp tcp = new KernelTcp(proc, ports);
+        KernelTcp tcp = new KernelTcp(proc, registry(proc));
         tcp.configure(1.0, 10.0, 5, 1, 0, EventSink.NONE);
         List<Notification> seen = Collections.synchronizedList(new ArrayList<>());
         tcp.notificationEmitter().addNotificationListener((n, h) -> seen.add(n), null, null);
