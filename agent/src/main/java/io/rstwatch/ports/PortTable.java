@@ -1,6 +1,7 @@
 package io.rstwatch.ports;
 
 import io.rstwatch.plugin.Scope;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +13,8 @@ import java.util.function.LongSupplier;
  * that refusals of remote ports, however many, never take a local port's place. When a scope is full, a new port
  * takes the place of that scope's least recently seen entry that has been idle for {@code ports.idle} (no packet,
  * no in-JVM failure) and is not a port something listens on; that entry's counts are folded into its scope's
- * {@link PortStats#OTHER} entry, so no total goes backwards. With nothing idle, the new port is counted under
+ * {@link PortStats#OTHER} entry, so no total goes backwards. The fold waits until a sample after the next: a capture
+ * or application thread that took the entry just before it went may still be counting into it. With nothing idle, the new port is counted under
  * {@code other}. Lookup is an array index; creating and evicting take the table's lock.
  */
 public final class PortTable {
@@ -39,6 +41,13 @@ public final class PortTable {
     private final Changes changes;
     private final LongSupplier clockMillis;
     private final List<PortStats> all = new ArrayList<>();
+    /** Entries gone from the table, waiting to be folded into their scope's catch-all; under the table's lock. */
+    private final ArrayDeque<Leaving> leaving = new ArrayDeque<>();
+
+    private record Leaving(PortStats entry, long sample) {}
+
+    /** Samples taken; under the table's lock. */
+    private long samples;
     /** The wall clock at the last sample, to see it step back. Only the sampler touches it. */
     private long lastSampleMillis;
     /** Own entries (not the catch-alls) in the table, by scope. */
@@ -114,8 +123,8 @@ public final class PortTable {
 
     /** Evicts the scope's least recently seen idle entry into its catch-all; false when none may go. */
     private boolean evictOne(Scope scope, long nowMillis) {
-        if (nowMillis < noEvictionBefore[scope.ordinal()]) {
-            return false;
+        if (nowMillis < noEvictionBefore[scope.ordinal()] || leaving.size() >= maxPorts) {
+            return false; // nothing idle yet; or a whole table's worth waits to be folded: the rest go to other
         }
         PortStats oldest = null;
         long nextPossible = Long.MAX_VALUE;
@@ -136,7 +145,7 @@ public final class PortTable {
             return false;
         }
         remove(oldest);
-        other(oldest.scope()).absorb(oldest);
+        leaving.add(new Leaving(oldest, samples));
         return true;
     }
 
@@ -184,9 +193,15 @@ public final class PortTable {
         long wall = clockMillis.getAsLong();
         boolean steppedBack = wall < lastSampleMillis;
         lastSampleMillis = wall;
-        if (steppedBack) {
-            synchronized (this) {
+        synchronized (this) {
+            if (steppedBack) {
                 Arrays.fill(noEvictionBefore, Long.MIN_VALUE);
+            }
+            samples++;
+            // Evicted before the last sample, so at least a sampling interval ago: nobody counts into it any more.
+            while (!leaving.isEmpty() && leaving.peek().sample() < samples - 1) {
+                PortStats gone = leaving.poll().entry();
+                other(gone.scope()).absorb(gone);
             }
         }
         for (PortStats s : entries()) {

@@ -78,6 +78,8 @@ class PortTableTest {
         assertFalse(third.isOther(), "the new port has its own entry again");
         assertEquals(List.of(first), removed, "the least recently seen idle entry went");
         assertSame(second, table.get(Scope.LOCAL, 2));
+        table.sampleRates(sampled + 500_000_000L); // the fold waits for a sample after the next
+        table.sampleRates(sampled + 700_000_000L);
         assertEquals(4, other.refusedTotal(), "port 1's three refusals are in other now: no total went backwards");
         assertEquals(4, other.refusedLocalClients.get());
         table.sampleRates(sampled + 1_000_000_000L);
@@ -165,6 +167,25 @@ class PortTableTest {
             assertFalse(table.get(Scope.LOCAL, port).isOther(), "local port " + port + " has its own entry");
         }
         assertTrue(table.get(Scope.LOCAL, 9000).isOther(), "the fifth local port is over the local cap");
+    }
+
+    /**
+     * The race, step by step: a capture thread takes port 1's entry; before it counts, another thread's new port
+     * evicts that entry; then it counts. The count must reach port=other, not vanish with the entry.
+     */
+    @Test
+    void aCountIntoAnEntryEvictedUnderTheCountingThreadIsNotLost() {
+        PortTable table = table(1);
+        PortStats first = table.get(Scope.LOCAL, 1);
+        refuse(first, 2);
+        clock.addAndGet(601_000);
+        PortStats taken = table.get(Scope.LOCAL, 1); // the capture thread has it
+        assertFalse(table.get(Scope.LOCAL, 2).isOther(), "another thread's new port takes its place");
+        assertEquals(List.of(first), removed);
+        refuse(taken, 1); // the capture thread counts, after the eviction
+        table.sampleRates(1_000_000_000L);
+        table.sampleRates(2_000_000_000L);
+        assertEquals(3, table.get(Scope.LOCAL, 3).refusedTotal(), "all three of port 1's refusals are in other");
     }
 
     @Test
