@@ -114,9 +114,10 @@ public final class OptionKeys {
     public static final OptionSpec<CommandLineDisclosure> LISTENERS_CMDLINE = OptionSpec.oneOf(
             "listeners.cmdline",
             CommandLineDisclosure.REDACTED,
-            "how other processes' command lines show in `Listeners` and the diagnoses: `redacted` (values of"
-                    + " arguments named like password, secret, token, key, credential, auth, and passwords in URLs,"
-                    + " become `***`), `full`, or `off` (the executable's name only)",
+            "how other processes' command lines show in `Listeners` and the diagnoses: `redacted` (secrets become"
+                    + " `***`: values of arguments named like password, pass, secret, token, key, credential, auth;"
+                    + " passwords in URLs, query strings and JSON; `mysql -p...`, `curl -u user:...`), `full`, or"
+                    + " `off` (the executable's name only)",
             CommandLineDisclosure.REDACTED,
             CommandLineDisclosure.FULL,
             CommandLineDisclosure.OFF);
