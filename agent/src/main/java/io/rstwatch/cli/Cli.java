@@ -1,6 +1,7 @@
 package io.rstwatch.cli;
 
 import io.rstwatch.config.OptionKeys;
+import io.rstwatch.jmx.Catalog;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -30,6 +31,9 @@ public final class Cli {
                     return Watch.run(rest, out, err);
                 case "options":
                     out.print(OptionKeys.markdownTable());
+                    return 0;
+                case "mbeans":
+                    out.print(Catalog.markdown());
                     return 0;
                 default:
                     err.println("rstwatch: unknown command '" + args[0] + "'.");
@@ -61,6 +65,7 @@ public final class Cli {
         out.println(
                 "  watch [INTERFACES] [--for S] capture here and show ports with refusals and resets, every second");
         out.println("  options                      print the agent's options as a Markdown table");
+        out.println("  mbeans                       print the agent's MBeans and their attributes, in Markdown");
         out.println("As an agent: java -javaagent:rstwatch-agent.jar[=key=value,...] -jar app.jar");
     }
 }
