@@ -40,11 +40,18 @@ def main(config_path, url):
             pattern = "*" in m["mbean"] or "?" in m["mbean"]
             beans = value.items() if pattern else [(m["mbean"], value)]
             for name, attributes in sorted(beans):
+                if not isinstance(attributes, dict):
+                    # One path asked for alone: Jolokia answers its value, which Telegraf names by the path.
+                    attributes = {paths_of(m)[0]: attributes}
                 props = dict(p.split("=", 1) for p in name.split(":", 1)[1].split(","))
                 tags = "".join(",%s=%s" % (k, props[k]) for k in m.get("tag_keys", []) if k in props)
                 fields = ",".join("%s=%s" % (k, field(v)) for k, v in sorted(attributes.items()))
                 print("%s%s %s" % (m["name"], tags, fields))
     return 1 if failed else 0
+
+
+def paths_of(m):
+    return m.get("paths", [])
 
 
 def field(v):

@@ -78,6 +78,11 @@ class JolokiaIT {
                             .matcher(points)
                             .find(),
                     points);
+            assertTrue(
+                    Pattern.compile("(?m)^rstwatch_listeners ListenersTotal=[1-9]\\d*i$")
+                            .matcher(points)
+                            .find(),
+                    points);
             assertTrue(points.contains("rstwatch_connects "), points);
             assertEquals(0, points.lines().filter(l -> l.startsWith("ERROR")).count(), points);
         }

@@ -1,0 +1,175 @@
+package io.rstwatch.examples.collectors;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * README promises "the same names, so one dashboard and one set of alerts serve every service": each collector
+ * config collects every attribute of every MBean (as docs/mbeans.md lists them, which is what the agent's
+ * {@code mbeans} command prints), or names it on a comment {@code # left out: Type.Attribute, ... (why)}, whose
+ * further lines are indented ({@code #   ...}); and
+ * names no attribute that does not exist. Adding an attribute to an MXBean interface then fails here until each
+ * config takes it or says why not.
+ */
+class CollectorConfigsTest {
+    private static final Path CONFIGS =
+            Paths.get(System.getProperty("basedir", ".")).toAbsolutePath();
+    private static final Path MBEANS = CONFIGS.getParent().getParent().resolve("docs/mbeans.md");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern LEFT_OUT_NAME = Pattern.compile("\\b([A-Z]\\w*)\\.([A-Z]\\w*)\\b");
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "jmx_exporter.yaml",
+                "otel-jmx-rules.yaml",
+                "datadog-rstwatch.yaml",
+                "zabbix_template_rstwatch.yaml",
+                "telegraf-jolokia2.conf"
+            })
+    void everyAttributeIsCollectedOrSaidToBeLeftOut(String config) throws IOException {
+        Set<String> published = published();
+        String text = Files.readString(CONFIGS.resolve(config));
+        Set<String> collected = collected(config, text);
+        Set<String> leftOut = leftOut(text);
+        List<String> problems = new ArrayList<>();
+        for (String attribute : published) {
+            if (!collected.contains(attribute) && !leftOut.contains(attribute)) {
+                problems.add(attribute + " is neither collected nor on a 'left out:' line");
+            }
+        }
+        for (String attribute : collected) {
+            if (!published.contains(attribute)) {
+                problems.add(attribute + " is collected, but no MBean has it");
+            }
+        }
+        for (String attribute : leftOut) {
+            if (!published.contains(attribute)) {
+                problems.add(attribute + " is left out, but no MBean has it");
+            }
+        }
+        assertTrue(collected.size() >= 10, config + ": only " + collected + " found: has its format changed?");
+        assertTrue(problems.isEmpty(), config + ":\n" + String.join("\n", problems));
+    }
+
+    /** Type.Attribute of every published attribute, from the MBeans reference. */
+    private static Set<String> published() throws IOException {
+        Set<String> out = new TreeSet<>();
+        String type = null;
+        Pattern header = Pattern.compile("^### `rstwatch:type=(\\w+)");
+        Pattern row = Pattern.compile("^\\| `(\\w+)` \\|");
+        for (String line : Files.readAllLines(MBEANS)) {
+            Matcher h = header.matcher(line);
+            Matcher r = row.matcher(line);
+            if (h.find()) {
+                type = h.group(1);
+            } else if (r.find() && type != null) {
+                out.add(type + "." + r.group(1));
+            }
+        }
+        assertTrue(out.size() > 50, "docs/mbeans.md lists only " + out);
+        return out;
+    }
+
+    /**
+     * The names on the config's "left out:" comments: a comment line that says {@code left out:}, and the comment
+     * lines indented under it ({@code #   ...}).
+     */
+    private static Set<String> leftOut(String text) {
+        Set<String> out = new TreeSet<>();
+        boolean inList = false;
+        for (String line : text.split("\n")) {
+            String comment = line.strip();
+            int at = comment.indexOf("left out:");
+            if (comment.startsWith("#") && at >= 0) {
+                inList = true;
+            } else if (!(inList && comment.startsWith("#   "))) {
+                inList = false;
+                continue;
+            }
+            Matcher m = LEFT_OUT_NAME.matcher(at >= 0 ? comment.substring(at) : comment);
+            while (m.find()) {
+                out.add(m.group(1) + "." + m.group(2));
+            }
+        }
+        return out;
+    }
+
+    /** Type.Attribute of what the config collects, read the way its collector reads it. */
+    private static Set<String> collected(String config, String text) throws IOException {
+        Set<String> out = new TreeSet<>();
+        switch (config) {
+            case "jmx_exporter.yaml" -> {
+                Matcher m =
+                        Pattern.compile("rstwatch<type=(\\w+)[^>]*><>(\\w+)").matcher(text);
+                while (m.find()) {
+                    out.add(m.group(1) + "." + m.group(2));
+                }
+            }
+            case "otel-jmx-rules.yaml" -> {
+                for (JsonNode rule : YAML.readTree(text).path("rules")) {
+                    String type = typeOf(rule.path("bean").asText());
+                    for (Iterator<String> names = rule.path("mapping").fieldNames(); names.hasNext(); ) {
+                        out.add(type + "." + names.next());
+                    }
+                }
+            }
+            case "datadog-rstwatch.yaml" -> datadog(YAML.readTree(text), out);
+            case "zabbix_template_rstwatch.yaml" -> {
+                Matcher m = Pattern.compile("jmx\\[\"rstwatch:type=(\\w+)[^\"]*\",(\\w+)]")
+                        .matcher(text);
+                while (m.find()) {
+                    out.add(m.group(1) + "." + m.group(2));
+                }
+            }
+            case "telegraf-jolokia2.conf" -> {
+                for (String block : text.split("\\[\\[inputs\\.jolokia2_agent\\.metric]]")) {
+                    Matcher bean = Pattern.compile("mbean\\s*=\\s*\"rstwatch:type=(\\w+)")
+                            .matcher(block);
+                    Matcher paths = Pattern.compile("paths\\s*=\\s*\\[([^]]*)]").matcher(block);
+                    if (bean.find() && paths.find()) {
+                        Matcher path = Pattern.compile("\"(\\w+)\"").matcher(paths.group(1));
+                        while (path.find()) {
+                            out.add(bean.group(1) + "." + path.group(1));
+                        }
+                    }
+                }
+            }
+            default -> throw new IllegalArgumentException(config);
+        }
+        return out;
+    }
+
+    /** Datadog's includes: {domain: rstwatch, type: T, attribute: {Name: ...}}, wherever they stand. */
+    private static void datadog(JsonNode node, Set<String> out) {
+        if (node.isObject() && node.has("type") && node.has("attribute")) {
+            for (Iterator<String> names = node.path("attribute").fieldNames(); names.hasNext(); ) {
+                out.add(node.path("type").asText() + "." + names.next());
+            }
+        }
+        for (JsonNode child : node) {
+            datadog(child, out);
+        }
+    }
+
+    private static String typeOf(String objectName) {
+        Matcher m = Pattern.compile("type=(\\w+)").matcher(objectName);
+        return m.find() ? m.group(1) : "";
+    }
+}
