@@ -5,7 +5,7 @@ import io.rstwatch.plugin.Scope;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -27,45 +27,17 @@ public final class PortStats {
 
     private final Scope scope;
     private final int port;
-    final AtomicLong refused = new AtomicLong();
-    /** Refusals whose client is on this host: these are the ones in this namespace's AttemptFails. */
-    final AtomicLong refusedLocalClients = new AtomicLong();
-
-    final AtomicLong unreachable = new AtomicLong();
-    final AtomicLong unanswered = new AtomicLong();
-    /** Unanswered attempts that a SYN-ACK answered after all. */
-    final AtomicLong slow = new AtomicLong();
-    /** Unreachable attempts of clients on this host: in this namespace's AttemptFails. */
-    final AtomicLong unreachableLocalClients = new AtomicLong();
-    /**
-     * Attempts of clients on this host whose SYN the kernel sent for the last time (tcp_syn_retries again): it
-     * gives them up one timeout later, in AttemptFails. Attempts that the application gives up first (its own
-     * connect timeout) are not in AttemptFails, and not here.
-     */
-    final AtomicLong givenUpLocalClients = new AtomicLong();
-    /** Of those, the ones a SYN-ACK answered after all: not given up. */
-    final AtomicLong rescuedLocalClients = new AtomicLong();
+    /** The entry's counts, indexed by {@link Counter}: written by the capture threads without a lock. */
+    private final AtomicLongArray counts = new AtomicLongArray(Counter.ALL.length);
     /** The last unreachable's code as the decoder gives it (ICMPv6 flagged), or -1. */
     private volatile int lastUnreachableCode = -1;
 
-    final AtomicLong stale = new AtomicLong();
-    final AtomicLong abort = new AtomicLong();
-    final AtomicLong resetsSent = new AtomicLong();
-    final AtomicLong resetsReceived = new AtomicLong();
     private volatile long firstSeen;
     private volatile long lastSeen;
     private volatile long createdMillis;
     private volatile long lastJvmFailureMillis;
-    /** What {@link #absorb} added: part of the totals, never of the rates (those ports were idle). */
-    private long foldedRefused;
-
-    private long foldedRefusedLocalClients;
-    private long foldedResets;
-    private long foldedUnreachable;
-    private long foldedUnanswered;
-    private long foldedUnreachableLocalClients;
-    /** Given up minus rescued, of clients on this host. */
-    private long foldedGivenUpLocalClients;
+    /** What {@link #absorb} added to each rate's total, by {@link Rate}: never part of a rate (those ports were idle). */
+    private final long[] folded = new long[Rate.ALL.length];
 
     private volatile long serviceHi;
     private volatile long serviceLo;
@@ -81,18 +53,64 @@ public final class PortStats {
     /** The caller added to {@link #jvmCallers} last, so that the same one again needs no lock. */
     private volatile String lastJvmCaller;
 
-    /** The rates a Port shows, each of a total less what {@link #absorb} folded into it. */
-    private enum Rate {
+    /** What a Port counts. A new count is a constant here, a getter on PortMXBean, and a line in each config. */
+    enum Counter {
         REFUSED,
+        /** Refusals whose client is on this host: these are the ones in this namespace's AttemptFails. */
         REFUSED_LOCAL_CLIENTS,
-        RESETS,
         UNREACHABLE,
-        UNANSWERED,
+        /** Unreachable attempts of clients on this host: in this namespace's AttemptFails. */
         UNREACHABLE_LOCAL_CLIENTS,
-        /** Of given-up minus rescued attempts of clients on this host: those the kernel ends as failed connects. */
-        GIVEN_UP_LOCAL_CLIENTS;
+        UNANSWERED,
+        /** Unanswered attempts that a SYN-ACK answered after all. */
+        SLOW,
+        /**
+         * Attempts of clients on this host whose SYN the kernel sent for the last time (tcp_syn_retries again): it
+         * gives them up one timeout later, in AttemptFails. Attempts that the application gives up first (its own
+         * connect timeout) are not in AttemptFails, and not here.
+         */
+        GIVEN_UP_LOCAL_CLIENTS,
+        /** Of those, the ones a SYN-ACK answered after all: not given up. */
+        RESCUED_LOCAL_CLIENTS,
+        STALE,
+        ABORT,
+        RESETS_SENT,
+        RESETS_RECEIVED;
+
+        static final Counter[] ALL = values();
+    }
+
+    /** The rates a Port shows, each of a total of its counts, less what {@link #absorb} folded into that total. */
+    private enum Rate {
+        REFUSED(Counter.REFUSED),
+        REFUSED_LOCAL_CLIENTS(Counter.REFUSED_LOCAL_CLIENTS),
+        RESETS(Counter.STALE, Counter.ABORT),
+        UNREACHABLE(Counter.UNREACHABLE),
+        UNANSWERED(Counter.UNANSWERED),
+        UNREACHABLE_LOCAL_CLIENTS(Counter.UNREACHABLE_LOCAL_CLIENTS),
+        /** Given up minus rescued, of clients on this host: the attempts the kernel ends as failed connects. */
+        GIVEN_UP_LOCAL_CLIENTS {
+            @Override
+            long of(PortStats s) {
+                return s.total(Counter.GIVEN_UP_LOCAL_CLIENTS) - s.total(Counter.RESCUED_LOCAL_CLIENTS);
+            }
+        };
 
         static final Rate[] ALL = values();
+        private final Counter[] summed;
+
+        Rate(Counter... summed) {
+            this.summed = summed;
+        }
+
+        /** The rate's total in the entry: its counters added up. */
+        long of(PortStats s) {
+            long sum = 0;
+            for (Counter c : summed) {
+                sum += s.total(c);
+            }
+            return sum;
+        }
     }
 
     private final RateWindows rates;
@@ -128,34 +146,34 @@ public final class PortStats {
             long nowMillis) {
         switch (kind) {
             case UNANSWERED:
-                unanswered.incrementAndGet();
+                count(Counter.UNANSWERED);
                 break;
             case UNREACHABLE:
-                unreachable.incrementAndGet();
+                count(Counter.UNREACHABLE);
                 if (peerIsLocal) {
-                    unreachableLocalClients.incrementAndGet();
+                    count(Counter.UNREACHABLE_LOCAL_CLIENTS);
                 }
                 if (lastUnreachableCode != icmpCode) {
                     lastUnreachableCode = icmpCode;
                 }
                 break;
             case REFUSED:
-                refused.incrementAndGet();
+                count(Counter.REFUSED);
                 if (peerIsLocal) {
-                    refusedLocalClients.incrementAndGet();
+                    count(Counter.REFUSED_LOCAL_CLIENTS);
                 }
                 break;
             case STALE:
-                stale.incrementAndGet();
+                count(Counter.STALE);
                 break;
             case ABORT:
-                abort.incrementAndGet();
+                count(Counter.ABORT);
                 break;
             default:
                 break;
         }
         if (kind == ResetKind.STALE || kind == ResetKind.ABORT) {
-            (sentByThisHost ? resetsSent : resetsReceived).incrementAndGet();
+            count(sentByThisHost ? Counter.RESETS_SENT : Counter.RESETS_RECEIVED);
         }
         // Volatile writes cost a fence each; at a flood's rate most of these would write what is already there.
         if (firstSeen == 0) {
@@ -170,6 +188,15 @@ public final class PortStats {
         }
         peers.record(peerHi, peerLo);
         addInterface(ifindex);
+    }
+
+    private void count(Counter c) {
+        counts.incrementAndGet(c.ordinal());
+    }
+
+    /** The count of {@code c} since the entry was made, what {@link #absorb} added included. */
+    long total(Counter c) {
+        return counts.get(c.ordinal());
     }
 
     private void addInterface(int ifindex) {
@@ -217,12 +244,12 @@ public final class PortStats {
     }
 
     public long refusedTotal() {
-        return refused.get();
+        return total(Counter.REFUSED);
     }
 
     /** Attempts to this port whose SYN was sent again: nothing answered within the retransmission timeout. */
     public long unansweredTotal() {
-        return unanswered.get();
+        return total(Counter.UNANSWERED);
     }
 
     public double unansweredPerSecond() {
@@ -231,7 +258,7 @@ public final class PortStats {
 
     /** Unanswered attempts answered by a SYN-ACK after all. */
     public long slowTotal() {
-        return slow.get();
+        return total(Counter.SLOW);
     }
 
     /**
@@ -239,15 +266,15 @@ public final class PortStats {
      * kernel had sent its last SYN (so it was counted as given up).
      */
     void countSlow(boolean rescued) {
-        slow.incrementAndGet();
+        count(Counter.SLOW);
         if (rescued) {
-            rescuedLocalClients.incrementAndGet();
+            count(Counter.RESCUED_LOCAL_CLIENTS);
         }
     }
 
     /** A client on this host sent its last SYN to this port: the kernel gives the attempt up unless answered. */
     void countGivenUp() {
-        givenUpLocalClients.incrementAndGet();
+        count(Counter.GIVEN_UP_LOCAL_CLIENTS);
     }
 
     /** Unreachable attempts of clients on this host, per second: each one a failed connect. */
@@ -265,7 +292,7 @@ public final class PortStats {
 
     /** ICMP destination unreachables other than port unreachable, quoting a SYN to this port. */
     public long unreachableTotal() {
-        return unreachable.get();
+        return total(Counter.UNREACHABLE);
     }
 
     public double unreachablePerSecond() {
@@ -278,23 +305,23 @@ public final class PortStats {
     }
 
     public long resetsTotal() {
-        return stale.get() + abort.get();
+        return total(Counter.STALE) + total(Counter.ABORT);
     }
 
     public long staleTotal() {
-        return stale.get();
+        return total(Counter.STALE);
     }
 
     public long abortTotal() {
-        return abort.get();
+        return total(Counter.ABORT);
     }
 
     public long resetsSentTotal() {
-        return resetsSent.get();
+        return total(Counter.RESETS_SENT);
     }
 
     public long resetsReceivedTotal() {
-        return resetsReceived.get();
+        return total(Counter.RESETS_RECEIVED);
     }
 
     public long firstSeen() {
@@ -394,10 +421,10 @@ public final class PortStats {
 
     /** Whether every event here was a refusal drawn by this one peer: then the entry is that peer's alone. */
     boolean onlyRefusalsFrom(long peerHi, long peerLo) {
-        return refused.get() > 0
+        return total(Counter.REFUSED) > 0
                 && resetsTotal() == 0
-                && unreachable.get() == 0
-                && unanswered.get() == 0
+                && total(Counter.UNREACHABLE) == 0
+                && total(Counter.UNANSWERED) == 0
                 && jvmFailures.sum() == 0
                 && peers.isOnly(peerHi, peerLo);
     }
@@ -407,39 +434,20 @@ public final class PortStats {
      * in the rates: the evicted port had been idle for longer than any rate window.
      */
     synchronized void absorb(PortStats gone) {
-        foldedRefused += gone.refused.get();
-        foldedRefusedLocalClients += gone.refusedLocalClients.get();
-        foldedResets += gone.resetsTotal();
-        foldedUnreachable += gone.unreachable.get();
-        unreachable.addAndGet(gone.unreachable.get());
-        foldedUnanswered += gone.unanswered.get();
-        unanswered.addAndGet(gone.unanswered.get());
-        slow.addAndGet(gone.slow.get());
-        foldedUnreachableLocalClients += gone.unreachableLocalClients.get();
-        unreachableLocalClients.addAndGet(gone.unreachableLocalClients.get());
-        foldedGivenUpLocalClients += gone.givenUpLocalClients.get() - gone.rescuedLocalClients.get();
-        givenUpLocalClients.addAndGet(gone.givenUpLocalClients.get());
-        rescuedLocalClients.addAndGet(gone.rescuedLocalClients.get());
-        refused.addAndGet(gone.refused.get());
-        refusedLocalClients.addAndGet(gone.refusedLocalClients.get());
-        stale.addAndGet(gone.stale.get());
-        abort.addAndGet(gone.abort.get());
-        resetsSent.addAndGet(gone.resetsSent.get());
-        resetsReceived.addAndGet(gone.resetsReceived.get());
+        for (Rate r : Rate.ALL) {
+            folded[r.ordinal()] += r.of(gone);
+        }
+        for (Counter c : Counter.ALL) {
+            counts.addAndGet(c.ordinal(), gone.total(c));
+        }
         jvmFailures.add(gone.jvmFailures.sum());
     }
 
     /** About once a second, from the registry's sampler; {@code nowNanos} is System.nanoTime(). */
     synchronized void sampleRates(long nowNanos) {
-        sampled[Rate.REFUSED.ordinal()] = refused.get() - foldedRefused;
-        sampled[Rate.REFUSED_LOCAL_CLIENTS.ordinal()] = refusedLocalClients.get() - foldedRefusedLocalClients;
-        sampled[Rate.RESETS.ordinal()] = resetsTotal() - foldedResets;
-        sampled[Rate.UNREACHABLE.ordinal()] = unreachable.get() - foldedUnreachable;
-        sampled[Rate.UNANSWERED.ordinal()] = unanswered.get() - foldedUnanswered;
-        sampled[Rate.UNREACHABLE_LOCAL_CLIENTS.ordinal()] =
-                unreachableLocalClients.get() - foldedUnreachableLocalClients;
-        sampled[Rate.GIVEN_UP_LOCAL_CLIENTS.ordinal()] =
-                givenUpLocalClients.get() - rescuedLocalClients.get() - foldedGivenUpLocalClients;
+        for (Rate r : Rate.ALL) {
+            sampled[r.ordinal()] = r.of(this) - folded[r.ordinal()];
+        }
         rates.sample(nowNanos, sampled);
     }
 

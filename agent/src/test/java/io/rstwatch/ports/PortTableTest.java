@@ -81,7 +81,7 @@ class PortTableTest {
         table.sampleRates(sampled + 500_000_000L); // the fold waits for a sample after the next
         table.sampleRates(sampled + 700_000_000L);
         assertEquals(4, other.refusedTotal(), "port 1's three refusals are in other now: no total went backwards");
-        assertEquals(4, other.refusedLocalClients.get());
+        assertEquals(4, other.total(PortStats.Counter.REFUSED_LOCAL_CLIENTS));
         table.sampleRates(sampled + 1_000_000_000L);
         assertTrue(other.refusedPerSecond() <= otherRate, "folded counts never show as a rate");
     }

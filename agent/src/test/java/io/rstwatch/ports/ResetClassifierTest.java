@@ -402,9 +402,12 @@ class ResetClassifierTest {
         classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000, false);
         PortStats s = table.get(Scope.REMOTE, 5432);
         assertEquals(1, s.unansweredTotal());
-        assertEquals(0, s.givenUpLocalClients.get(), "not the last SYN yet");
+        assertEquals(0, s.total(PortStats.Counter.GIVEN_UP_LOCAL_CLIENTS), "not the last SYN yet");
         classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 3000, false);
-        assertEquals(1, s.givenUpLocalClients.get(), "the second time again is the last with tcp_syn_retries 2");
+        assertEquals(
+                1,
+                s.total(PortStats.Counter.GIVEN_UP_LOCAL_CLIENTS),
+                "the second time again is the last with tcp_syn_retries 2");
         classifier.count(
                 Verdict.TCP_SYN_ACK,
                 segment(REMOTE, 5432, LOOPBACK, 41000, DecodedPacket.SYN | DecodedPacket.ACK, 7, 1001),
@@ -412,7 +415,10 @@ class ResetClassifierTest {
                 2,
                 5000,
                 false);
-        assertEquals(1, s.rescuedLocalClients.get(), "answered after the last SYN: not given up after all");
+        assertEquals(
+                1,
+                s.total(PortStats.Counter.RESCUED_LOCAL_CLIENTS),
+                "answered after the last SYN: not given up after all");
 
         DecodedPacket rejected = segment(LOOPBACK, 41001, REMOTE, 5432, DecodedPacket.SYN, 2000, 0);
         classifier.count(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 6000, false);
@@ -422,7 +428,7 @@ class ResetClassifierTest {
         classifier.count(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 9000, false);
         assertEquals(1, s.unansweredTotal(), "an ICMP error answered it");
         assertEquals(1, s.unreachableTotal());
-        assertEquals(1, s.givenUpLocalClients.get());
+        assertEquals(1, s.total(PortStats.Counter.GIVEN_UP_LOCAL_CLIENTS));
     }
 
     @Test
