@@ -4,7 +4,7 @@ import io.rstwatch.log.LogLevel;
 import java.util.List;
 
 /**
- * Every option the agent understands, and the single source of README's options table ({@link #markdownTable},
+ * Every option the agent understands, and the single source of the options reference (docs/options.md) ({@link #markdownTable},
  * printed by {@code java -jar rstwatch-agent.jar options}). Adding a feature's option means adding it here.
  */
 public final class OptionKeys {
@@ -154,7 +154,7 @@ public final class OptionKeys {
         return sb.toString();
     }
 
-    /** README's options table, in Markdown: key, default, meaning. */
+    /** The options reference's table, in Markdown: key, default, meaning. */
     public static String markdownTable() {
         StringBuilder sb = new StringBuilder("| key | default | meaning |\n|---|---|---|\n");
         for (OptionSpec<?> spec : ALL) {

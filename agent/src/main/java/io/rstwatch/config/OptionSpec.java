@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * One option: its key, default, the values it accepts (said in words for error messages), how to read them and
- * how to write them back, and its help text: the README's options table is printed from these.
+ * how to write them back, and its help text: the options reference (docs/options.md) is printed from these.
  *
  * @param <T> the option's value type
  */

@@ -10,19 +10,19 @@ import java.nio.file.Paths;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** README's options table is the one OptionKeys prints ({@code java -jar rstwatch-agent.jar options}). */
+/** docs/options.md's table is the one OptionKeys prints ({@code java -jar rstwatch-agent.jar options}). */
 class OptionsTableTest {
     private static final String HEADER = "| key | default | meaning |";
 
     @Test
-    void readmeShowsExactlyTheOptionsTheAgentHas() throws Exception {
+    void theManualShowsExactlyTheOptionsTheAgentHas() throws Exception {
         Path readme = Paths.get(System.getProperty("basedir", "."))
                 .toAbsolutePath()
                 .getParent()
-                .resolve("README.md");
+                .resolve("docs/options.md");
         List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
         int start = lines.indexOf(HEADER);
-        assertTrue(start >= 0, "README.md has no options table starting with " + HEADER);
+        assertTrue(start >= 0, "docs/options.md has no options table starting with " + HEADER);
         StringBuilder table = new StringBuilder();
         for (int i = start; i < lines.size() && lines.get(i).startsWith("|"); i++) {
             table.append(lines.get(i)).append('\n');
@@ -30,7 +30,7 @@ class OptionsTableTest {
         assertEquals(
                 OptionKeys.markdownTable(),
                 table.toString(),
-                "README's options table differs from `java -jar rstwatch-agent.jar options`: paste its output");
+                "docs/options.md's table differs from `java -jar rstwatch-agent.jar options`: paste its output");
     }
 
     @Test
