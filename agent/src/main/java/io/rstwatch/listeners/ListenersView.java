@@ -1,9 +1,9 @@
 package io.rstwatch.listeners;
 
 import io.rstwatch.common.Times;
+import io.rstwatch.host.Services;
 import io.rstwatch.jmx.ListenerRow;
 import io.rstwatch.jmx.ListenersMXBean;
-import io.rstwatch.ports.Services;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

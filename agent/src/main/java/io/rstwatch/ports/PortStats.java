@@ -1,5 +1,7 @@
 package io.rstwatch.ports;
 
+import io.rstwatch.common.RateWindows;
+import io.rstwatch.common.TopPeers;
 import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.plugin.Scope;
 import java.util.ArrayList;

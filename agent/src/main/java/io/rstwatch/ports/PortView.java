@@ -3,6 +3,8 @@ package io.rstwatch.ports;
 import io.rstwatch.common.Rates;
 import io.rstwatch.common.Times;
 import io.rstwatch.decode.Addresses;
+import io.rstwatch.host.HostView;
+import io.rstwatch.host.Services;
 import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.jmx.PortMXBean;
 import io.rstwatch.jmx.WaitingRow;

@@ -4,6 +4,8 @@ import io.rstwatch.common.EventSink;
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.decode.DecodedPacket;
 import io.rstwatch.decode.Verdict;
+import io.rstwatch.host.HostView;
+import io.rstwatch.host.Origin;
 import io.rstwatch.plugin.ConnectionReset;
 import io.rstwatch.plugin.RefusedConnection;
 import io.rstwatch.plugin.RstwatchEvent;

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * <ol>
  * <li>foundation: {@code common} (context, parts, /proc, time), {@code config}, {@code log}, {@code jmx} (the
  *     published contract: MXBean interfaces, rows, ObjectNames), {@code decode} (bytes to header fields);</li>
+ * <li>{@code host}: what is true of this machine (addresses, interfaces, the ephemeral range, service names, where a
+ *     packet comes from);</li>
  * <li>{@code ports}: the Port as a service;</li>
  * <li>{@code listeners}: who listens where (implements the ports' lookup);</li>
  * <li>the sources {@code capture}, {@code kernel}, {@code instrument}, which feed ports and never use each
@@ -59,6 +61,8 @@ class ArchitectureTest {
                 .consideringOnlyDependenciesInLayers()
                 .layer("Foundation")
                 .definedBy(pkg("common"), pkg("config"), pkg("log"), pkg("jmx"), pkg("decode"))
+                .layer("Host")
+                .definedBy(pkg("host"))
                 .layer("Ports")
                 .definedBy(pkg("ports"))
                 .layer("Listeners")
@@ -87,6 +91,8 @@ class ArchitectureTest {
                 .mayOnlyBeAccessedByLayers("Sources", "Root")
                 .whereLayer("Ports")
                 .mayOnlyBeAccessedByLayers("Listeners", "Sources", "Root")
+                .whereLayer("Host")
+                .mayOnlyBeAccessedByLayers("Ports", "Listeners", "Sources", "Root")
                 .check(classes);
     }
 

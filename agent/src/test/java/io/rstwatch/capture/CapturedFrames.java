@@ -4,10 +4,10 @@ import io.rstwatch.common.EventSink;
 import io.rstwatch.decode.DecodedPacket;
 import io.rstwatch.decode.LinkHeaders.LinuxSll2;
 import io.rstwatch.decode.LinkTypes;
-import io.rstwatch.ports.HostView;
+import io.rstwatch.host.HostView;
+import io.rstwatch.host.Services;
 import io.rstwatch.ports.ListenerLookup;
 import io.rstwatch.ports.PortRegistry;
-import io.rstwatch.ports.Services;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 

@@ -1,11 +1,11 @@
 package io.rstwatch.instrument;
 
 import io.rstwatch.common.EventSink;
+import io.rstwatch.host.HostView;
+import io.rstwatch.host.Services;
 import io.rstwatch.listeners.ListenBacklogs;
-import io.rstwatch.ports.HostView;
 import io.rstwatch.ports.ListenerLookup;
 import io.rstwatch.ports.PortRegistry;
-import io.rstwatch.ports.Services;
 import java.lang.invoke.MethodHandle;
 import java.net.ConnectException;
 import java.net.InetAddress;

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.common.EventSink;
-import io.rstwatch.ports.HostView;
+import io.rstwatch.common.TopPeers;
+import io.rstwatch.host.HostView;
+import io.rstwatch.host.Services;
 import io.rstwatch.ports.ListenerLookup;
 import io.rstwatch.ports.PortRegistry;
-import io.rstwatch.ports.Services;
-import io.rstwatch.ports.TopPeers;
 import io.rstwatch.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.config.CommandLineDisclosure;
+import io.rstwatch.host.Services;
 import io.rstwatch.ports.ListenerLookup;
-import io.rstwatch.ports.Services;
 import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.decode.Addresses;
+import io.rstwatch.host.HostView;
+import io.rstwatch.host.Services;
 import io.rstwatch.jmx.MBeans;
 import io.rstwatch.jmx.PortMXBean;
 import io.rstwatch.plugin.Scope;

@@ -10,6 +10,8 @@ import io.rstwatch.common.EventSink;
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.decode.DecodedPacket;
 import io.rstwatch.decode.Verdict;
+import io.rstwatch.host.HostView;
+import io.rstwatch.host.Origin;
 import io.rstwatch.plugin.Scope;
 import java.nio.file.Files;
 import java.nio.file.Path;

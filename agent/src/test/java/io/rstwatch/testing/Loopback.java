@@ -1,7 +1,7 @@
 package io.rstwatch.testing;
 
 import io.rstwatch.common.ProcFiles;
-import io.rstwatch.ports.EphemeralPorts;
+import io.rstwatch.host.EphemeralPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;

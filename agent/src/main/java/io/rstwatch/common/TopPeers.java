@@ -1,4 +1,4 @@
-package io.rstwatch.ports;
+package io.rstwatch.common;
 
 import io.rstwatch.decode.Addresses;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.rstwatch.ports;
+package io.rstwatch.common;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -75,7 +75,7 @@ public final class RateWindows {
     }
 
     /** Bytes that {@code series} totals over a window take, whatever the window: for the heap budget. */
-    static long bytes(int series, int windowSeconds, int intervalSeconds) {
+    public static long bytes(int series, int windowSeconds, int intervalSeconds) {
         int slots = slots(windowSeconds, intervalSeconds);
         // four arrays' headers, times, steps, the newest totals and the rates, the fields
         return 4L * 16 + 8L * slots + 4L * slots * series + 16L * series + 64;

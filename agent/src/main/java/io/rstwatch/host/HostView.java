@@ -1,4 +1,4 @@
-package io.rstwatch.ports;
+package io.rstwatch.host;
 
 import io.rstwatch.common.ProcFile;
 import io.rstwatch.decode.Addresses;

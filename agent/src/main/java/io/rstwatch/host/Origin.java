@@ -1,4 +1,4 @@
-package io.rstwatch.ports;
+package io.rstwatch.host;
 
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.decode.DecodedPacket;

@@ -1,4 +1,4 @@
-package io.rstwatch.ports;
+package io.rstwatch.host;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

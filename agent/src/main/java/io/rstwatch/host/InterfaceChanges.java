@@ -1,4 +1,4 @@
-package io.rstwatch.ports;
+package io.rstwatch.host;
 
 import com.sun.jna.LastErrorException;
 import com.sun.jna.Memory;
