@@ -46,7 +46,6 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
         }
         configured = true;
         MBeans.register(ObjectNames.CAPTURE, this, CaptureMXBean.class);
-        ports.packetsFrom(this);
         awaitFirstState(FIRST_STATE_WAIT_MILLIS);
     }
 

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  */
 public final class ProcNetCounter implements LongSupplier {
     /** Larger than either file on any kernel (netstat is some 5 KiB): a file that fills it is cut, and so unknown. */
-    static final int MAX_BYTES = 64 * 1024;
+    public static final int MAX_BYTES = 64 * 1024;
 
     private final ProcFile file;
     private final String key;

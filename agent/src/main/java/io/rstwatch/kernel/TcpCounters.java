@@ -3,7 +3,7 @@ package io.rstwatch.kernel;
 import java.util.Map;
 
 /** One sample of the kernel's TCP counters that rstwatch publishes; a counter the kernel lacks reads 0. */
-final class TcpCounters {
+public final class TcpCounters {
     static final TcpCounters NONE = new TcpCounters(Map.of(), 0);
 
     private final long[] values = new long[TcpCounter.values().length];
@@ -18,11 +18,11 @@ final class TcpCounters {
         this.sampledAtMillis = sampledAtMillis;
     }
 
-    long get(TcpCounter counter) {
+    public long get(TcpCounter counter) {
         return values[counter.ordinal()];
     }
 
-    long sampledAtMillis() {
+    public long sampledAtMillis() {
         return sampledAtMillis;
     }
 }

@@ -107,12 +107,19 @@ public final class PortRegistry implements Part {
     /** The sampler, once started: new entries are published on it, never on the thread that created them. */
     private volatile TaskThread publisher;
 
-    private volatile PacketSource packetSource;
-    /** The kernel's ListenOverflows rate, once the kernel counters run: a full accept queue's mark. */
-    private volatile DoubleSupplier listenOverflows = () -> 0;
+    /** The kernel's ListenOverflows rate: a full accept queue's mark. */
+    private final DoubleSupplier listenOverflows;
 
-    public PortRegistry(HostView host, Limits limits, ListenerLookup listeners, Services services, EventSink events) {
+    /** @param listenOverflows the kernel's ListenOverflows rate, per second, for the accept-queue diagnosis */
+    public PortRegistry(
+            HostView host,
+            Limits limits,
+            ListenerLookup listeners,
+            Services services,
+            EventSink events,
+            DoubleSupplier listenOverflows) {
         this.host = host;
+        this.listenOverflows = listenOverflows;
         this.listeners = listeners;
         this.services = services;
         this.window = limits.rateWindow();
@@ -177,21 +184,6 @@ public final class PortRegistry implements Part {
     /** The Scans MBean's view, for tests. */
     ScansView scans() {
         return scansView;
-    }
-
-    /** Tells the registry what feeds it from the wire, for the alert's explanation. */
-    public void packetsFrom(PacketSource source) {
-        this.packetSource = source;
-    }
-
-    /** Tells the registry where the kernel's ListenOverflows rate comes from, for the accept-queue diagnosis. */
-    public void listenOverflowsFrom(DoubleSupplier perSecond) {
-        this.listenOverflows = perSecond;
-    }
-
-    /** What feeds the registry from the wire, or null when capture did not start. */
-    public PacketSource packetSource() {
-        return packetSource;
     }
 
     /**

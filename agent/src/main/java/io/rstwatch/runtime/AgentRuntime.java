@@ -1,5 +1,6 @@
 package io.rstwatch.runtime;
 
+import io.rstwatch.alert.TcpAlert;
 import io.rstwatch.capture.CaptureEngine;
 import io.rstwatch.common.AgentContext;
 import io.rstwatch.common.Part;
@@ -84,13 +85,21 @@ public final class AgentRuntime {
             if (limits != asked) {
                 log.warn(asked.overBudget(limits));
             }
-            PortRegistry ports =
-                    new PortRegistry(HostView.ofThisHost(), limits, listeners.inventory(), services, plugins);
+            KernelTcp kernel =
+                    new KernelTcp(PROC, options.get(OptionKeys.RATE_WINDOW), options.get(OptionKeys.PROC_INTERVAL));
+            PortRegistry ports = new PortRegistry(
+                    HostView.ofThisHost(),
+                    limits,
+                    listeners.inventory(),
+                    services,
+                    plugins,
+                    kernel::listenOverflowsPerSecond);
+            CaptureEngine capture = new CaptureEngine(ports);
             List<Part> parts = List.of(
                     listeners,
                     ports,
-                    new CaptureEngine(ports),
-                    new KernelTcp(PROC, ports),
+                    capture,
+                    new TcpAlert(kernel, ports, capture),
                     new ConnectInstrumentation(ports, listeners.backlogs(), inst));
             for (Part part : parts) {
                 start(part, context, health, log);

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
  * <li>{@code ports}: the Port as a service;</li>
  * <li>{@code listeners}: who listens where (implements the ports' lookup);</li>
  * <li>the sources {@code capture}, {@code kernel}, {@code instrument}, which feed ports and never use each
- *     other;</li>
+ *     other; {@code kernel} is a pure source of counters and rates, and uses no ports;</li>
+ * <li>{@code alert}: the failed-connection alert, its level, its notification and its sentence, from the kernel's
+ *     counters and the ports;</li>
  * <li>{@code plugins}, then the composition root {@code runtime}, then {@code cli};</li>
  * <li>{@code bootstrap} stands apart: on the application's class path, it uses no other package of ours.</li>
  * </ol>
@@ -69,6 +71,8 @@ class ArchitectureTest {
                 .definedBy(pkg("listeners"))
                 .layer("Sources")
                 .definedBy(pkg("capture"), pkg("kernel"), pkg("instrument"))
+                .layer("Alert")
+                .definedBy(pkg("alert"))
                 .layer("Plugins")
                 .definedBy(pkg("plugins"))
                 .layer("Root")
@@ -85,14 +89,27 @@ class ArchitectureTest {
                 .mayOnlyBeAccessedByLayers("Cli")
                 .whereLayer("Plugins")
                 .mayOnlyBeAccessedByLayers("Root")
-                .whereLayer("Sources")
+                .whereLayer("Alert")
                 .mayOnlyBeAccessedByLayers("Root")
+                .whereLayer("Sources")
+                .mayOnlyBeAccessedByLayers("Alert", "Root")
                 .whereLayer("Listeners")
                 .mayOnlyBeAccessedByLayers("Sources", "Root")
                 .whereLayer("Ports")
-                .mayOnlyBeAccessedByLayers("Listeners", "Sources", "Root")
+                .mayOnlyBeAccessedByLayers("Listeners", "Sources", "Alert", "Root")
                 .whereLayer("Host")
                 .mayOnlyBeAccessedByLayers("Ports", "Listeners", "Sources", "Root")
+                .check(classes);
+    }
+
+    @Test
+    void theKernelIsAPureSourceOfCountersAndRates() {
+        noClasses()
+                .that()
+                .resideInAPackage(pkg("kernel"))
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(pkg("ports"), pkg("alert"), pkg("jmx"))
                 .check(classes);
     }
 

@@ -56,7 +56,8 @@ final class CapturedFrames {
                 new PortRegistry.Limits(256, 60, 600, 32),
                 ListenerLookup.NONE,
                 Services.read(Path.of("/etc/services")),
-                events);
+                events,
+                () -> 0);
         CaptureSource source = new CaptureSource("any", 1 << 20, host, ports.classifier(), new DuplicateFilter(false));
         return source.new BatchCounter(LinkTypes.LINUX_SLL2, -1);
     }

@@ -60,7 +60,8 @@ public class ConnectFailureBench {
                 new PortRegistry.Limits(256, 60, 600, 32),
                 ListenerLookup.NONE,
                 Services.read(Path.of("/etc/services")),
-                EventSink.NONE);
+                EventSink.NONE,
+                () -> 0);
         // A loader other than this class's: the bench's frames count as the application's, as in the test.
         ConnectRecorder recorder = new ConnectRecorder(
                 new ClassLoader(null) {}, new ConnectEvents(ports, EventSink.NONE), new ListenBacklogs(), 600);

@@ -46,7 +46,8 @@ class PortRegistryTest {
                 new PortRegistry.Limits(64, 60, 600, 32),
                 ListenerLookup.NONE,
                 Services.read(proc.resolve("no-services")),
-                EventSink.NONE);
+                EventSink.NONE,
+                () -> 0);
         ResetClassifier classifier = registry.classifier();
         long now = System.currentTimeMillis();
         classifier.count(Verdict.TCP_RST, refusal(5, SCANNER), Origin.SENT, 1, now, false);

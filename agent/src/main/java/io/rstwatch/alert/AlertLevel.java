@@ -1,4 +1,4 @@
-package io.rstwatch.kernel;
+package io.rstwatch.alert;
 
 /** The failed-connection alert's levels. */
 public enum AlertLevel {

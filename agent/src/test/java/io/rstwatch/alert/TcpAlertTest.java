@@ -1,4 +1,4 @@
-package io.rstwatch.kernel;
+package io.rstwatch.alert;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,8 @@ import io.rstwatch.common.EventSink;
 import io.rstwatch.common.TopPeers;
 import io.rstwatch.host.HostView;
 import io.rstwatch.host.Services;
+import io.rstwatch.kernel.KernelTcp;
+import io.rstwatch.kernel.ProcNetCounter;
 import io.rstwatch.ports.ListenerLookup;
 import io.rstwatch.ports.PortRegistry;
 import io.rstwatch.testing.Await;
@@ -22,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The alert's levels, notifications and message on a fake /proc whose counters the test moves. */
-class KernelTcpTest {
+class TcpAlertTest {
     private static final long SECOND = 1_000_000_000L;
 
     private static void counters(Path proc, long attemptFails) throws Exception {
@@ -40,9 +42,9 @@ class KernelTcpTest {
         Files.createDirectories(proc.resolve("sys/kernel"));
         Files.writeString(proc.resolve("sys/kernel/hostname"), "labutil01\n");
         counters(proc, 1000);
-        KernelTcp tcp = new KernelTcp(proc, registry(proc));
+        TcpAlert tcp = new TcpAlert(new KernelTcp(proc, 5, 1), registry(proc), null);
         long now = 0;
-        tcp.configure(1.0, 10.0, 5, 1, 0, EventSink.NONE); // alert.hold=0: down as soon as the rate is
+        tcp.configure(1.0, 10.0, 0, EventSink.NONE); // alert.hold=0: down as soon as the rate is
         List<Notification> seen = Collections.synchronizedList(new ArrayList<>());
         tcp.notificationEmitter().addNotificationListener((n, h) -> seen.add(n), null, null);
         tcp.sample(now += SECOND);
@@ -88,8 +90,8 @@ class KernelTcpTest {
     void unreadableCountersMakeTheLevelUnknownUntilTheyCanBeReadAgain(@TempDir Path proc) throws Exception {
         Files.createDirectories(proc.resolve("net"));
         counters(proc, 1000);
-        KernelTcp tcp = new KernelTcp(proc, registry(proc));
-        tcp.configure(1.0, 10.0, 5, 1, 0, EventSink.NONE);
+        TcpAlert tcp = new TcpAlert(new KernelTcp(proc, 5, 1), registry(proc), null);
+        tcp.configure(1.0, 10.0, 0, EventSink.NONE);
         List<Notification> seen = Collections.synchronizedList(new ArrayList<>());
         tcp.notificationEmitter().addNotificationListener((n, h) -> seen.add(n), null, null);
         long now = 0;
@@ -119,8 +121,8 @@ class KernelTcpTest {
     void theAlertLeavesALevelOnlyAfterTheRateStayedUnderItForAlertHold(@TempDir Path proc) throws Exception {
         Files.createDirectories(proc.resolve("net"));
         counters(proc, 1000);
-        KernelTcp tcp = new KernelTcp(proc, registry(proc));
-        tcp.configure(1.0, 10.0, 1, 1, 10, EventSink.NONE);
+        TcpAlert tcp = new TcpAlert(new KernelTcp(proc, 1, 1), registry(proc), null);
+        tcp.configure(1.0, 10.0, 10, EventSink.NONE);
         List<Notification> seen = Collections.synchronizedList(new ArrayList<>());
         tcp.notificationEmitter().addNotificationListener((n, h) -> seen.add(n), null, null);
         long now = 0;
@@ -154,7 +156,7 @@ class KernelTcpTest {
         assertEquals(
                 "; 2.00/s are refused connections to 127.0.0.1:7211 on lo, where nothing listens; the captured"
                         + " refusals explain 100% of it",
-                KernelTcp.explain(new StringBuilder(), 2.01, fair, 0).toString());
+                TcpAlert.explain(new StringBuilder(), 2.01, fair, 0).toString());
         List<PortRegistry.LocalFailure> scanned = List.of(
                 new PortRegistry.LocalFailure(
                         PortRegistry.Cause.REFUSED,
@@ -172,7 +174,7 @@ class KernelTcpTest {
                         + " (63598.46/s) are more than the failed connections, so not all of them are connects of"
                         + " sockets: raw packets (a port scan or packet generator on this host) draw refusals the"
                         + " kernel does not count; top sources: 127.0.0.1 (1530058), 10.0.0.5 (7)",
-                KernelTcp.explain(new StringBuilder(), 0.96, scanned, 0).toString());
+                TcpAlert.explain(new StringBuilder(), 0.96, scanned, 0).toString());
     }
 
     /** Issue 13: every cause with its ports and its share; SYN-RECV resets from the kernel's counter. */
@@ -201,11 +203,11 @@ class KernelTcpTest {
                         + " 10.0.3.7:5433 on eth0 (admin-prohibited); 0.50/s are handshakes reset in SYN-RECV (the"
                         + " kernel's EmbryonicRsts; no port is known); of it: refused 40%, unanswered 30%, unreachable"
                         + " 10%, reset in SYN-RECV 5%; together they explain 85%",
-                KernelTcp.explain(new StringBuilder(), 10.0, mixed, 0.5).toString());
+                TcpAlert.explain(new StringBuilder(), 10.0, mixed, 0.5).toString());
         assertEquals(
                 "; none of it was captured: connects given up by the kernel before capture started, or on an"
                         + " interface the capture does not see",
-                KernelTcp.explain(new StringBuilder(), 2.0, List.of(), 0).toString());
+                TcpAlert.explain(new StringBuilder(), 2.0, List.of(), 0).toString());
     }
 
     private static PortRegistry registry(Path proc) throws Exception {
@@ -214,6 +216,7 @@ class KernelTcpTest {
                 new PortRegistry.Limits(16, 5, 600, 32),
                 ListenerLookup.NONE,
                 Services.read(proc.resolve("no-services")),
-                EventSink.NONE);
+                EventSink.NONE,
+                () -> 0);
     }
 }

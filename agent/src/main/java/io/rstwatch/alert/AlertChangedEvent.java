@@ -1,4 +1,4 @@
-package io.rstwatch.kernel;
+package io.rstwatch.alert;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
