@@ -222,10 +222,10 @@ final class CaptureSource implements Runnable {
      * Decodes and counts a batch's packets. They are decoded in runs, each run's look-ups into the classifier's
      * tables touched in a tight loop, then counted in order: under a SYN flood every SYN is a new attempt at a
      * random slot, and touched one after another those cache misses overlap instead of stalling the thread for
-     * each (a third of its time before). A run also shows which SYN the next packet answers at once, which the
+     * each (bench/HISTORY.md, issue 14, part 9). A run also shows which SYN the next packet answers at once, which the
      * classifier need not track. A loopback SYN that ends a run or a block is held until the packet after it is
-     * seen: else every SYN whose answer fell into the next run would take a slot (one in sixteen of a flood's,
-     * once a block boundary split a pair), and a few seconds of a flood would fill the table.
+     * seen: else every SYN whose answer fell into the next run would take a slot, and a few seconds of a flood
+     * would fill the table.
      */
     final class BatchCounter implements PacketRing.Sink {
         private static final int RUN = 32;

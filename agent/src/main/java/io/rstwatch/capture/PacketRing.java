@@ -54,9 +54,9 @@ import java.nio.ByteOrder;
  */
 final class PacketRing implements AutoCloseable {
     /**
-     * The largest block: some 7,000 headers-only packets. Under a flood the thread sleeps in poll until the kernel
-     * hands over the next full block, and each wake costs it 40-100 µs (the system call, the switch, its tables
-     * back into cache): 1 MiB blocks wake it a quarter as often as libpcap's 256 KiB ones.
+     * The largest block, some thousands of headers-only packets. Under a flood the thread sleeps in poll until the
+     * kernel hands over the next full block, and each wake is dear (the system call, the switch, its tables back
+     * into cache): larger blocks than libpcap's wake it less often (bench/HISTORY.md, issue 14, part 10).
      */
     static final int MAX_BLOCK_SIZE = 1 << 20;
     /** The fewest blocks: the kernel fills the others while this thread reads one. */
@@ -66,14 +66,14 @@ final class PacketRing implements AutoCloseable {
     /**
      * How long a block that is not full waits, at most, before the kernel hands it over: the capture's latency when
      * packets are few. Each hand-over is a wake ({@link #MAX_BLOCK_SIZE}), the dearer for the code and tables gone
-     * cold in the wait: at a few thousand packets a second, with 100 ms, wakes were a third of the thread's CPU.
-     * tcpdump waits 1 s.
+     * cold in the wait: at a few thousand packets a second, a shorter wait made the wakes much of the thread's
+     * CPU. tcpdump waits 1 s.
      */
     static final int RETIRE_MILLIS = 250;
     /**
      * How long one wait for a block lasts when nothing comes, so that the caller gets to do its once-a-second work
      * (the drop count). An empty ring needs no more: a failing socket ends the wait at once. On an idle host each
-     * wake runs in the interpreter, some 0.1 ms: four a second were most of an idle capture thread's CPU.
+     * wake runs in the interpreter: more of them would be most of an idle capture thread's CPU.
      */
     static final int POLL_MILLIS = 1000;
 

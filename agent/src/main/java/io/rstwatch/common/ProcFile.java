@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /**
  * A small /proc file read again and again (a counter table every second, a sysctl every two): held open and read
  * from its start into one reused array. Code that runs that seldom stays in the interpreter, where opening a new
- * stream through the file-system provider each time cost more than the kernel's own work (some 0.5 ms a sysctl).
+ * stream through the file-system provider each time cost more than the kernel's own work (bench/HISTORY.md).
  * One thread at a time; the file is opened again after any failure, so that one that comes back is read again.
  */
 public final class ProcFile {

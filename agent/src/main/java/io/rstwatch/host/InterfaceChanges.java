@@ -9,8 +9,7 @@ import io.rstwatch.common.LinuxSockets;
 /**
  * Whether this network namespace's interfaces or addresses may have changed since the last question: a
  * NETLINK_ROUTE socket subscribed to the kernel's link and address events, drained without waiting. Reading the
- * interfaces through {@code NetworkInterface} costs some 0.5 ms in the interpreter; an empty socket, one system
- * call. "Yes" whenever it cannot tell: the socket cannot be opened, its queue overflowed, or it failed.
+ * interfaces through {@code NetworkInterface} is dear in the interpreter; an empty socket is one system call. "Yes" whenever it cannot tell: the socket cannot be opened, its queue overflowed, or it failed.
  */
 final class InterfaceChanges {
     private static final int NETLINK_ROUTE = 0;

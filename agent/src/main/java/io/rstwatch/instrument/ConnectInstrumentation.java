@@ -184,7 +184,7 @@ public final class ConnectInstrumentation implements Part {
     /**
      * Loads the classes to instrument that the application has not loaded yet, without initialising them, so
      * that they are rewritten here, on the agent's thread. Otherwise the application's first connect would load
-     * java.net.Socket and wait for the rewrite: some 100 ms of Byte Buddy not yet compiled. One that cannot be
+     * java.net.Socket and wait for the rewrite, by Byte Buddy not yet compiled (bench/first-connect). One that cannot be
      * loaded (java.net.http left out of a jlinked runtime) is rewritten if it ever loads.
      */
     private static void loadNow(Set<String> internalNames) {

@@ -74,8 +74,8 @@ final class ConnectRecorder {
 
     /**
      * The first window. Each walk that finds the same code again doubles it, up to {@link #SAME_CALLER_MAX_NANOS};
-     * other code, or another address, starts it again. A walk costs the application some 50 µs here (the JDK's
-     * stack walker runs seldom enough to stay slow), and a storm's eight threads walked 160 times a second.
+     * other code, or another address, starts it again. A walk is dear on the application's thread (the JDK's
+     * stack walker runs seldom enough to stay slow), and a storm's threads would walk on every failure.
      */
     static final long SAME_CALLER_NANOS = 50_000_000;
 

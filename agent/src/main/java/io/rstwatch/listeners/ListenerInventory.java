@@ -80,8 +80,7 @@ public final class ListenerInventory implements ListenerLookup {
      * The kernel's count of SYNs sent again at the last refresh, and whether that refresh found a connect waiting:
      * the SYN_SENT sockets are asked for only when one of the two says a connect may be waiting now. Listeners
      * come from the kernel's small listening table; connects do not, and listing them walks the host's whole
-     * connection table (1 ms a family with that table empty, 5–7 ms with 30,000 TIME_WAIT sockets), twice every
-     * {@code listeners.interval}. A connect that waits sends its SYN again after 1 s, so it is listed at most one
+     * connection table, TIME_WAIT sockets and all (bench/listener-scan), twice every {@code listeners.interval}. A connect that waits sends its SYN again after 1 s, so it is listed at most one
      * second plus one interval later than before.
      */
     private long synRetransmissionsSeen = Long.MIN_VALUE;
@@ -90,9 +89,8 @@ public final class ListenerInventory implements ListenerLookup {
 
     /**
      * A walk for connects waits this many times its own CPU time after the one before, so that the walks take a
-     * thousandth of a core at most, however big the table: under a storm of connects whose SYNs go again (a full
-     * accept queue), with 131,072 TIME_WAIT sockets, a walk every 2 s cost the scanner 5 ms a second.
-     * On a quiet host a walk takes about 1 ms, and the connects are listed every interval as before.
+     * thousandth of a core at most, however big the table, even under a storm of connects whose SYNs go again (a
+     * full accept queue). On a quiet host a walk is short, and the connects are listed every interval as before.
      */
     static final long CONNECTS_SPACING = 1000;
 

@@ -38,7 +38,7 @@ final class PendingAttempts {
 
     /*
      * One long per attempt, so that a SYN costs one cache line, not one per field (under a flood every SYN is a
-     * new attempt at a random slot, and a miss per field was a quarter of the capture thread's time):
+     * new attempt at a random slot, and a cache miss per field was much of the capture thread's time):
      *
      *  63                              32 31                     9 8           2 1     0
      * +----------------------------------+------------------------+-------------+-------+

@@ -266,9 +266,9 @@ public final class ResetClassifier {
 
     /**
      * Under a flood most events share their service address, their peer's address and their millisecond: each
-     * is made once and handed on while it repeats, instead of allocating them anew for every event (at 100,000
-     * events a second those allocations and the page faults of a growing heap were most of the capture thread's
-     * time with plugins). Each last value is one immutable object, read once, so several capture threads may
+     * is made once and handed on while it repeats, instead of allocating them anew for every event (under a flood
+     * those allocations and the page faults of a growing heap were most of the capture thread's time with
+     * plugins). Each last value is one immutable object, read once, so several capture threads may
      * share this without a lock: at worst a thread makes its own.
      */
     private static final class EventParts {
