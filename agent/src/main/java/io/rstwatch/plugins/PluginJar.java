@@ -2,7 +2,6 @@ package io.rstwatch.plugins;
 
 import io.rstwatch.common.DaemonThreads;
 import io.rstwatch.common.Version;
-import io.rstwatch.config.ConfigFiles;
 import io.rstwatch.jmx.PluginRow;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
@@ -12,27 +11,18 @@ import io.rstwatch.plugin.RstwatchEvent;
 import io.rstwatch.plugin.RstwatchPlugin;
 import io.rstwatch.plugin.UnansweredConnect;
 import io.rstwatch.plugin.UnreachableConnect;
-import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandleProxies;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -40,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * One plugin jar: its class loader, its plugins, and the one daemon thread that makes every call into them, fed
- * by a bounded queue. The capture threads only ever offer to the queue; when it is full the event is dropped and
+ * One plugin jar at work: the one daemon thread that makes every call into its plugins ({@link PluginLoader} finds
+ * them), fed by a bounded queue. The capture threads only ever offer to the queue; when it is full the event is dropped and
  * counted. The jar is disabled when its plugins fail to load or start, or fail {@link FailureStreak#LIMIT} calls
  * in a row.
  */
@@ -56,7 +46,7 @@ final class PluginJar implements Runnable {
 
     private final Path jar;
     private final String name;
-    private final ClassLoader apiLoader;
+    private final PluginLoader loader;
     private final EventQueue queue = new EventQueue(QUEUE);
     /** Event kinds added after API version 1: a plugin built before them may not know them. */
     private static final Set<Class<?>> NEWER_KINDS = Set.of(UnansweredConnect.class, UnreachableConnect.class);
@@ -97,9 +87,8 @@ final class PluginJar implements Runnable {
 
     PluginJar(Path jar, ClassLoader apiLoader) {
         this.jar = jar;
-        String file = jar.getFileName().toString();
-        this.name = file.substring(0, file.length() - ".jar".length());
-        this.apiLoader = apiLoader;
+        this.loader = new PluginLoader(jar, apiLoader);
+        this.name = loader.name();
     }
 
     String name() {
@@ -327,30 +316,11 @@ final class PluginJar implements Runnable {
 
     /** The jar's plugins, started; null when it has none or one failed to start (then the jar is disabled). */
     private List<RstwatchPlugin> load() {
-        String refused = changeableByOthers();
-        if (refused != null) {
-            disable(refused);
-            return null;
-        }
-        List<RstwatchPlugin> plugins = new ArrayList<>();
+        List<RstwatchPlugin> plugins;
         try {
-            URLClassLoader loader = new URLClassLoader(
-                    "rstwatch-plugin-" + name, new URL[] {jar.toUri().toURL()}, apiLoader);
-            // The plugin's own loader, so its ServiceLoader calls find its classes and it is handed no other.
-            Thread.currentThread().setContextClassLoader(loader);
-            for (RstwatchPlugin p : ServiceLoader.load(RstwatchPlugin.class, loader)) {
-                if (p.getClass().getClassLoader() == loader) {
-                    plugins.add(p);
-                }
-            }
-        } catch (Throwable t) {
-            disable("could not be loaded: " + AgentLog.describe(t)
-                    + " (it must be a jar built against rstwatch-plugin-api " + Version.get() + ")");
-            return null;
-        }
-        if (plugins.isEmpty()) {
-            disable("has no plugin: add META-INF/services/" + RstwatchPlugin.class.getName()
-                    + " naming the implementing class");
+            plugins = loader.plugins();
+        } catch (PluginLoader.Refused e) {
+            disable(e.getMessage());
             return null;
         }
         List<String> classes = new ArrayList<>();
@@ -471,7 +441,7 @@ final class PluginJar implements Runnable {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
-        return PluginContext.of(settings(), jar.toAbsolutePath().getParent(), Version.get(), sink);
+        return PluginContext.of(loader.settings(), jar.toAbsolutePath().getParent(), Version.get(), sink);
     }
 
     /** A plugin's log line, bounded per jar. */
@@ -484,46 +454,6 @@ final class PluginJar implements Runnable {
                             + (n == LOG_LINES_MAX ? " (its further lines are not shown)" : ""),
                     null);
         }
-    }
-
-    /** Why the jar or its settings file must not be used (another user could change it), or null. */
-    private String changeableByOthers() {
-        String jarProblem = ConfigFiles.othersCanChange(jar);
-        if (jarProblem != null) {
-            return "could be changed by another user, so it is not loaded (" + jarProblem + ")";
-        }
-        Path file = settingsFile();
-        String fileProblem = Files.exists(file) ? ConfigFiles.othersCanChange(file) : null;
-        return fileProblem == null
-                ? null
-                : "has a settings file " + file + " that another user could change, so it is not loaded (" + fileProblem
-                        + ")";
-    }
-
-    private Path settingsFile() {
-        return jar.resolveSibling(name + ".properties");
-    }
-
-    /** NAME.properties beside NAME.jar; empty when there is none. */
-    private Map<String, String> settings() {
-        Path file = settingsFile();
-        Map<String, String> out = new TreeMap<>();
-        if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
-            return Collections.unmodifiableMap(out); // no settings
-        }
-        try {
-            Properties p = ConfigFiles.read(file);
-            for (String key : p.stringPropertyNames()) {
-                out.put(key, p.getProperty(key));
-            }
-        } catch (IOException | RuntimeException e) {
-            AgentLog.write(
-                    LogLevel.WARN,
-                    "cannot read " + file + " (" + ConfigFiles.why(e) + "); plugin " + name
-                            + " starts without settings: make it a regular file of at most 1 MiB",
-                    null);
-        }
-        return Collections.unmodifiableMap(out);
     }
 
     /** Asks the thread to deliver what is queued, call stop, and end; waits until {@code deadlineNanos}. */
