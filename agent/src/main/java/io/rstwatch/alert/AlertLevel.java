@@ -7,8 +7,4 @@ public enum AlertLevel {
     CRITICAL,
     /** The kernel's counters cannot be read: nothing is known of the rate, rather than its last value. */
     UNKNOWN;
-
-    static AlertLevel of(double perSecond, double warn, double critical) {
-        return perSecond >= critical ? CRITICAL : perSecond >= warn ? WARN : OK;
-    }
 }

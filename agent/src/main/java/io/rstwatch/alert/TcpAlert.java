@@ -48,7 +48,7 @@ public final class TcpAlert implements Part, TcpMXBean {
 
     private static final long NEVER = Long.MIN_VALUE;
 
-    /** Held open: read every second, by the sampler. */
+    /** The kernel's counters and rates: this alert samples them every proc.interval. */
     private final KernelTcp kernel;
 
     private final PortRegistry ports;

@@ -353,15 +353,10 @@ final class ConnectRecorder {
     /** The endpoints with most failures first, then the overflow entry if used. */
     List<EndpointStats> endpoints() {
         List<EndpointStats> out;
-        EndpointStats rest = new EndpointStats(overflow.endpoint(), 0); // the overflow row and the rows leaving
+        EndpointStats rest;
         synchronized (endpoints) {
-            foldSettled(clockMillis.getAsLong());
             out = new ArrayList<>(endpoints.values());
-            rest.absorb(overflow);
-            rest.lastCaller = overflow.lastCaller;
-            for (EndpointStats s : leaving) {
-                rest.absorb(s);
-            }
+            rest = rest();
         }
         out.sort((a, b) -> Long.compare(b.total(), a.total()));
         if (rest.total() > 0) {
@@ -373,15 +368,27 @@ final class ConnectRecorder {
     /** Failures of one cause over every endpoint (the overflow row included): the rows are the one count. */
     long total(Cause cause) {
         synchronized (endpoints) {
-            long sum = overflow.count(cause);
+            long sum = rest().count(cause);
             for (EndpointStats s : endpoints.values()) {
-                sum += s.count(cause);
-            }
-            for (EndpointStats s : leaving) {
                 sum += s.count(cause);
             }
             return sum;
         }
+    }
+
+    /**
+     * The overflow row together with the rows leaving the table, as the table's last row shows them; the caller
+     * holds the table's lock, so that no row is counted twice or not at all.
+     */
+    private EndpointStats rest() {
+        foldSettled(clockMillis.getAsLong());
+        EndpointStats rest = new EndpointStats(overflow.endpoint(), 0);
+        rest.absorb(overflow);
+        rest.lastCaller = overflow.lastCaller;
+        for (EndpointStats s : leaving) {
+            rest.absorb(s);
+        }
+        return rest;
     }
 
     /**
