@@ -12,7 +12,9 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -68,6 +70,104 @@ class CollectorConfigsTest {
         assertTrue(problems.isEmpty(), config + ":\n" + String.join("\n", problems));
     }
 
+    /**
+     * The alerting rules, the fleet's recording rules and its dashboard read series, not MBeans: each series that
+     * jmx_exporter.yaml makes from an attribute is used by the file (directly, or through a recording rule) or
+     * named on its "left out:" lines, and the file names no series that neither jmx_exporter.yaml nor a recording
+     * rule makes. A JSON dashboard has no comments: its "left out:" lines are in examples/fleet/README.md.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"prometheus-rules.yml", "../fleet/recording-rules.yml", "../fleet/grafana-dashboard.json"})
+    void everySeriesIsUsedOrSaidToBeLeftOut(String config) throws IOException {
+        Map<String, Set<String>> exported = exported(Files.readString(CONFIGS.resolve("jmx_exporter.yaml")));
+        Map<String, String> recorded = recorded(Files.readString(CONFIGS.resolve("../fleet/recording-rules.yml")));
+        Set<String> series = new TreeSet<>();
+        exported.values().forEach(series::addAll);
+        String text = Files.readString(CONFIGS.resolve(config));
+        Set<String> used = new TreeSet<>();
+        List<String> problems = new ArrayList<>();
+        for (String name : seriesNames(text)) {
+            if (!resolve(name, exported, recorded, used, new TreeSet<>())) {
+                problems.add(name + " is neither made by jmx_exporter.yaml nor by a recording rule");
+            }
+        }
+        Set<String> leftOut = config.endsWith(".json")
+                ? leftOutParagraph(Files.readString(CONFIGS.resolve("../fleet/README.md")))
+                : leftOut(text);
+        for (String attribute : series) {
+            if (!used.contains(attribute) && !leftOut.contains(attribute)) {
+                problems.add(attribute + " (a series) is neither used nor on a 'left out:' line");
+            }
+        }
+        for (String attribute : leftOut) {
+            if (!series.contains(attribute)) {
+                problems.add(attribute + " is left out, but jmx_exporter.yaml makes no series of it");
+            }
+        }
+        assertTrue(used.size() >= 3, config + ": only " + used + " found: has its format changed?");
+        assertTrue(problems.isEmpty(), config + ":\n" + String.join("\n", problems));
+    }
+
+    /** The attributes behind a series name, through recording rules; false when nothing makes the name. */
+    private static boolean resolve(
+            String name,
+            Map<String, Set<String>> exported,
+            Map<String, String> recorded,
+            Set<String> used,
+            Set<String> seen) {
+        if (exported.containsKey(name)) {
+            used.addAll(exported.get(name));
+            return true;
+        }
+        if (!recorded.containsKey(name)) {
+            return false;
+        }
+        if (seen.add(name)) {
+            for (String inner : seriesNames(recorded.get(name))) {
+                resolve(inner, exported, recorded, used, seen);
+            }
+        }
+        return true;
+    }
+
+    /** Every series name in a text: the words that contain "rstwatch_", recording rules' colons included. */
+    private static Set<String> seriesNames(String text) {
+        Set<String> out = new TreeSet<>();
+        Matcher m = Pattern.compile("[\\w:]*rstwatch_[\\w:]*").matcher(text);
+        while (m.find()) {
+            out.add(m.group());
+        }
+        return out;
+    }
+
+    /** jmx_exporter.yaml's series: each rule's name, and the Type.Attribute its pattern reads. */
+    private static Map<String, Set<String>> exported(String text) throws IOException {
+        Map<String, Set<String>> out = new TreeMap<>();
+        for (JsonNode rule : YAML.readTree(text).path("rules")) {
+            Matcher m = Pattern.compile("rstwatch<type=(\\w+)[^>]*><>(\\w+)")
+                    .matcher(rule.path("pattern").asText());
+            if (m.find()) {
+                out.computeIfAbsent(rule.path("name").asText(), n -> new TreeSet<>())
+                        .add(m.group(1) + "." + m.group(2));
+            }
+        }
+        assertTrue(out.size() > 30, "jmx_exporter.yaml makes only " + out.keySet());
+        return out;
+    }
+
+    /** The recording rules: each recorded name and its expression. */
+    private static Map<String, String> recorded(String text) throws IOException {
+        Map<String, String> out = new TreeMap<>();
+        for (JsonNode group : YAML.readTree(text).path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                if (rule.has("record")) {
+                    out.put(rule.path("record").asText(), rule.path("expr").asText());
+                }
+            }
+        }
+        return out;
+    }
+
     /** Type.Attribute of every published attribute, from the MBeans reference. */
     private static Set<String> published() throws IOException {
         Set<String> out = new TreeSet<>();
@@ -107,6 +207,19 @@ class CollectorConfigsTest {
             while (m.find()) {
                 out.add(m.group(1) + "." + m.group(2));
             }
+        }
+        return out;
+    }
+
+    /** The names in a Markdown paragraph from "left out:" to its end (the first blank line). */
+    private static Set<String> leftOutParagraph(String markdown) {
+        Set<String> out = new TreeSet<>();
+        int at = markdown.indexOf("\nleft out:");
+        assertTrue(at >= 0, "no paragraph begins with 'left out:'");
+        int end = markdown.indexOf("\n\n", at);
+        Matcher m = LEFT_OUT_NAME.matcher(markdown.substring(at, end < 0 ? markdown.length() : end));
+        while (m.find()) {
+            out.add(m.group(1) + "." + m.group(2));
         }
         return out;
     }
