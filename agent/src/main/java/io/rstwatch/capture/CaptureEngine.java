@@ -16,7 +16,7 @@ import java.util.function.ToLongFunction;
 
 /**
  * The capture part: one {@link CaptureSource} thread per device, each handing the packets it decodes to the
- * port registry's classifier. Backs the Capture MBean, and tells the registry whether packets are coming.
+ * port registry's intake. Backs the Capture MBean, and tells the registry whether packets are coming.
  */
 public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
     private static final long FIRST_STATE_WAIT_MILLIS = 2000;
@@ -59,7 +59,7 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
         List<String> devices = context.options().get(OptionKeys.INTERFACES);
         DuplicateFilter duplicates = new DuplicateFilter(devices.size() > 1);
         for (String device : devices) {
-            CaptureSource source = new CaptureSource(device, bufferBytes, ports.host(), ports.classifier(), duplicates);
+            CaptureSource source = new CaptureSource(device, bufferBytes, ports.host(), ports.intake(), duplicates);
             sources.add(source);
             DaemonThreads.start("rstwatch-capture-" + device, source);
         }
@@ -140,7 +140,7 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
 
     @Override
     public long getUnmatchedResetsTotal() {
-        return ports.classifier().unmatchedTotal();
+        return ports.intake().unmatchedTotal();
     }
 
     private long sum(ToLongFunction<CaptureSource> counter) {

@@ -7,8 +7,9 @@ import io.rstwatch.decode.LinkTypes;
 import io.rstwatch.decode.PacketDecoder;
 import io.rstwatch.decode.Verdict;
 import io.rstwatch.host.HostView;
-import io.rstwatch.host.Origin;
-import io.rstwatch.ports.ResetClassifier;
+import io.rstwatch.ports.Flow;
+import io.rstwatch.ports.FlowIntake;
+import io.rstwatch.ports.FlowRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,13 +47,14 @@ final class CaptureSource implements Runnable {
     private final String device;
     private final int bufferBytes;
     private final HostView host;
-    private final ResetClassifier classifier;
+    private final FlowIntake intake;
+    /** This source's run of flows, kept across rings: it holds the spoofed and forwarded counts. */
+    private final FlowRun run = new FlowRun();
+
     private final DuplicateFilter duplicates;
     private final AtomicLong packets = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong duplicateCount = new AtomicLong();
-    private final AtomicLong spoofed = new AtomicLong();
-    private final AtomicLong forwarded = new AtomicLong();
     private volatile State state = State.STARTING;
     private volatile String clause;
     private volatile boolean active;
@@ -60,12 +62,11 @@ final class CaptureSource implements Runnable {
     private long droppedBefore;
     private volatile long dropped;
 
-    CaptureSource(
-            String device, int bufferBytes, HostView host, ResetClassifier classifier, DuplicateFilter duplicates) {
+    CaptureSource(String device, int bufferBytes, HostView host, FlowIntake intake, DuplicateFilter duplicates) {
         this.device = device;
         this.bufferBytes = bufferBytes;
         this.host = host;
-        this.classifier = classifier;
+        this.intake = intake;
         this.duplicates = duplicates;
         this.clause = "starting on " + device;
     }
@@ -104,11 +105,11 @@ final class CaptureSource implements Runnable {
     }
 
     long spoofed() {
-        return spoofed.get();
+        return run.spoofed();
     }
 
     long forwarded() {
-        return forwarded.get();
+        return run.forwarded();
     }
 
     /** Packets the kernel had no room for, summed over every ring this source has opened. */
@@ -219,38 +220,27 @@ final class CaptureSource implements Runnable {
     }
 
     /**
-     * Decodes and counts a batch's packets. They are decoded in runs, each run's look-ups into the classifier's
-     * tables touched in a tight loop, then counted in order: under a SYN flood every SYN is a new attempt at a
-     * random slot, and touched one after another those cache misses overlap instead of stalling the thread for
-     * each (bench/HISTORY.md, issue 14, part 9). A run also shows which SYN the next packet answers at once, which the
-     * classifier need not track. A loopback SYN that ends a run or a block is held until the packet after it is
-     * seen: else every SYN whose answer fell into the next run would take a slot, and a few seconds of a flood
+     * Decodes a batch's packets into the source's {@link FlowRun} and hands it to the intake whenever it is full and
+     * when the batch ends. A loopback SYN that ends a run or a block is held by the intake until the packet after it
+     * is seen: else every SYN whose answer fell into the next run would take a slot, and a few seconds of a flood
      * would fill the table.
      */
     final class BatchCounter implements PacketRing.Sink {
-        private static final int RUN = 32;
         private final int dlt;
         private final int deviceIndex;
-        private final DecodedPacket[] packets = new DecodedPacket[RUN];
-        private final Verdict[] verdicts = new Verdict[RUN];
-        private final boolean[] answeredAtOnce = new boolean[RUN];
-        private final long[] micros = new long[RUN];
-        private int size;
-        /** Whether a packet was decoded since the last batch ended: a packet is held through one batch at most. */
-        private boolean arrived;
+        private final FlowRun run = CaptureSource.this.run;
+        private final FlowIntake intake = CaptureSource.this.intake;
 
         /** @param deviceIndex the capture's interface index, for link types that do not carry one; -1 on "any" */
         BatchCounter(int dlt, int deviceIndex) {
             this.dlt = dlt;
             this.deviceIndex = deviceIndex;
-            for (int i = 0; i < RUN; i++) {
-                packets[i] = new DecodedPacket();
-            }
         }
 
         @Override
         public void packet(byte[] data, int caplen, long timestampMicros) {
-            DecodedPacket d = packets[size];
+            Flow f = run.slot();
+            DecodedPacket d = f.packet;
             Verdict what = PacketDecoder.decode(data, caplen, dlt, d);
             if (what == Verdict.MALFORMED) {
                 malformed.lazySet(malformed.get() + 1);
@@ -259,82 +249,36 @@ final class CaptureSource implements Runnable {
             if (what == Verdict.IGNORED) {
                 return;
             }
-            verdicts[size] = what;
-            micros[size] = timestampMicros;
-            arrived = true;
-            if (++size == RUN) {
-                countRun(withoutHeld());
+            int ifindex = d.ifindex >= 0 ? d.ifindex : deviceIndex;
+            // A loopback packet crosses no other interface, so it has no copy to find: under a loopback flood
+            // that saves a table look-up per packet.
+            if (d.hatype != DecodedPacket.ARPHRD_LOOPBACK && duplicates.isDuplicate(d, ifindex, timestampMicros)) {
+                duplicateCount.lazySet(duplicateCount.get() + 1);
+                return;
+            }
+            run.commit(what, ifindex, timestampMicros / 1000, null); // its origin: judged by the intake
+            if (run.full()) {
+                intake.accept(run);
             }
         }
 
         /**
-         * Counts what the batch left decoded but a last SYN the next packet may answer, which {@link #holding}
-         * then says: call after each batch, and {@link #flush} when no packet came for a while. A SYN held from the
-         * batch before is counted when this one brought nothing to pair it with (all ignored, say).
+         * Counts what the batch left but a last SYN the next packet may answer, which {@link #holding} then says:
+         * call after each batch, and {@link #flush} when no packet came for a while.
          */
         void endOfBatch() {
-            countRun(arrived ? withoutHeld() : size);
-            arrived = false;
+            intake.accept(run);
+            run.batchEnded();
         }
 
-        /**
-         * Counts every packet decoded, a held one too: the path of a batch that holds none, so that no branch a
-         * flood never takes makes the JIT drop the compiled {@link #countRun} when the flood ends.
-         */
+        /** Counts every packet decoded, a held one too. */
         void flush() {
-            countRun(size);
+            intake.flush(run);
         }
 
         /** Whether a packet waits for the one after it. */
         boolean holding() {
-            return size > 0;
-        }
-
-        /** How many of the run to count now: all but a last packet that the next one may answer. */
-        private int withoutHeld() {
-            return size > 0 && ResetClassifier.mayBeAnsweredAtOnce(verdicts[size - 1], packets[size - 1])
-                    ? size - 1
-                    : size;
-        }
-
-        /** Counts the run's first {@code counted} packets; a packet after them is held as the next run's first. */
-        private void countRun(int counted) {
-            for (int i = 0; i < counted; i++) {
-                answeredAtOnce[i] = i + 1 < size
-                        && ResetClassifier.answersAtOnce(verdicts[i], packets[i], verdicts[i + 1], packets[i + 1]);
-                classifier.touch(verdicts[i], packets[i], answeredAtOnce[i]);
-            }
-            for (int i = 0; i < counted; i++) {
-                count(packets[i], verdicts[i], micros[i], answeredAtOnce[i]);
-            }
-            if (counted < size) { // the held packet begins the next run
-                DecodedPacket held = packets[counted];
-                packets[counted] = packets[0];
-                packets[0] = held;
-                verdicts[0] = verdicts[counted];
-                micros[0] = micros[counted];
-                size = 1;
-            } else {
-                size = 0;
-            }
-        }
-
-        private void count(DecodedPacket d, Verdict what, long micros, boolean answered) {
-            int ifindex = d.ifindex >= 0 ? d.ifindex : deviceIndex;
-            // A loopback packet crosses no other interface, so it has no copy to find: under a loopback flood
-            // that saves a table look-up per packet.
-            if (d.hatype != DecodedPacket.ARPHRD_LOOPBACK && duplicates.isDuplicate(d, ifindex, micros)) {
-                duplicateCount.lazySet(duplicateCount.get() + 1);
-                return;
-            }
-            Origin origin = Origin.of(what, d, ifindex, host);
-            if (origin == Origin.SPOOFED) {
-                spoofed.lazySet(spoofed.get() + 1);
-            } else if (origin == Origin.FORWARDED) {
-                forwarded.lazySet(forwarded.get() + 1);
-            } else {
-                classifier.count(what, d, origin, ifindex, micros / 1000, answered);
-            }
+            return run.holding();
         }
     }
 

@@ -24,7 +24,7 @@ import java.util.function.DoubleSupplier;
 
 /**
  * The Port as a service: the one place that owns the bounded port table, creates, publishes and refreshes the
- * Port MBeans, takes classified packets from the capture ({@link #classifier()}) and this JVM's failed connects
+ * Port MBeans, takes what the sources saw ({@link #intake()}) and this JVM's failed connects
  * ({@link #recordJvmFailure}), and answers the alert's question: which refused ports explain AttemptFails.
  * It works with or without capture: in-JVM failures get their Port entries either way.
  */
@@ -101,6 +101,7 @@ public final class PortRegistry implements Part {
     private final int window;
     private final PortTable table;
     private final ResetClassifier classifier;
+    private final FlowIntake intake;
     private final ScanDetector scans;
     private final ScansView scansView;
     private final Map<PortStats, PortView> views = new ConcurrentHashMap<>();
@@ -142,6 +143,7 @@ public final class PortRegistry implements Part {
         this.scans = new ScanDetector(limits.scanPorts(), this::foldScanned);
         this.scansView = new ScansView(scans);
         this.classifier = new ResetClassifier(host, listeners, table, scans, events);
+        this.intake = new FlowIntake(host, classifier);
     }
 
     @Override
@@ -171,8 +173,13 @@ public final class PortRegistry implements Part {
         return host;
     }
 
-    /** Where the capture threads hand each decoded packet. */
-    public ResetClassifier classifier() {
+    /** Where every source hands what it saw. */
+    public FlowIntake intake() {
+        return intake;
+    }
+
+    /** The classifier behind the intake, for tests. */
+    ResetClassifier classifier() {
         return classifier;
     }
 

@@ -131,21 +131,11 @@ public final class PortStats {
         this.rates = RateWindows.fromZero(Rate.ALL.length, rateWindow, SAMPLE_SECONDS, zeroSinceNanos);
     }
 
-    /**
-     * Counts one event. {@code ifindex} is -1 when the link layer does not tell; {@code icmpCode} is an
-     * unreachable's code (see {@link io.rstwatch.decode.DecodedPacket#icmpCode}), else -1.
-     */
-    void record(
-            ResetKind kind,
-            boolean sentByThisHost,
-            long svcHi,
-            long svcLo,
-            long peerHi,
-            long peerLo,
-            boolean peerIsLocal,
-            int ifindex,
-            int icmpCode,
-            long nowMillis) {
+    /** Counts one classified flow whose service is this entry's port. */
+    void record(Flow f) {
+        ResetKind kind = f.kind;
+        boolean peerIsLocal = f.peerIsLocal;
+        long nowMillis = f.millis;
         switch (kind) {
             case UNANSWERED:
                 count(Counter.UNANSWERED);
@@ -155,8 +145,8 @@ public final class PortStats {
                 if (peerIsLocal) {
                     count(Counter.UNREACHABLE_LOCAL_CLIENTS);
                 }
-                if (lastUnreachableCode != icmpCode) {
-                    lastUnreachableCode = icmpCode;
+                if (lastUnreachableCode != f.icmpCode) {
+                    lastUnreachableCode = f.icmpCode;
                 }
                 break;
             case REFUSED:
@@ -175,7 +165,7 @@ public final class PortStats {
                 break;
         }
         if (kind == ResetKind.STALE || kind == ResetKind.ABORT) {
-            count(sentByThisHost ? Counter.RESETS_SENT : Counter.RESETS_RECEIVED);
+            count(f.sent ? Counter.RESETS_SENT : Counter.RESETS_RECEIVED);
         }
         // Volatile writes cost a fence each; at a flood's rate most of these would write what is already there.
         if (firstSeen == 0) {
@@ -184,12 +174,12 @@ public final class PortStats {
         if (lastSeen != nowMillis) {
             lastSeen = nowMillis;
         }
-        if (serviceLo != svcLo || serviceHi != svcHi) {
-            serviceHi = svcHi;
-            serviceLo = svcLo;
+        if (serviceLo != f.serviceLo || serviceHi != f.serviceHi) {
+            serviceHi = f.serviceHi;
+            serviceLo = f.serviceLo;
         }
-        peers.record(peerHi, peerLo);
-        addInterface(ifindex);
+        peers.record(f.peerHi, f.peerLo);
+        addInterface(f.ifindex);
     }
 
     private void count(Counter c) {

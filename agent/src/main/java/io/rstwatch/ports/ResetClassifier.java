@@ -28,10 +28,11 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  * Scope is local when the service address belongs to this host; whether this host sent the packet is its
  * {@link Origin}'s to say, and spoofed or forwarded packets never get here. A refusal received from another host
- * counts only when it answers a SYN this host sent (the attempts in flight), else it is {@link #unmatchedTotal}. A refusal drawn by a remote port scanner goes to
- * the {@link ScanDetector}, not to the port table. Used by the capture threads: allocates nothing.
+ * counts only when it answers a SYN this host sent (the attempts in flight), else it is {@link #unmatchedTotal}.
+ * A refusal drawn by a remote port scanner goes to the {@link ScanDetector}, not to the port table. Behind
+ * {@link FlowIntake}, on the sources' threads: allocates nothing.
  */
-public final class ResetClassifier {
+final class ResetClassifier {
     private final HostView host;
     private final ListenerLookup listeners;
     private final PortTable table;
@@ -55,119 +56,82 @@ public final class ResetClassifier {
     }
 
     /**
-     * Whether {@code next}, the packet captured right after {@code d}, answers it at once: {@code d} a SYN,
-     * {@code next} a RST or SYN-ACK acknowledging it, both on the loopback interface, where only this host's own
-     * kernel answers and no other host can forge it. Such an attempt is over before any retransmission could
-     * come, so a new one is not tracked as in flight: a flood of refused local connects (an application hammering
-     * a closed port) no longer pushes the attempts really waiting for an answer out of the table.
+     * Prepares to count a flow soon: with a run's flows touched first, their table look-ups overlap in memory (see
+     * {@link PendingAttempts#touch}).
      */
-    public static boolean answersAtOnce(Verdict what, DecodedPacket d, Verdict nextWhat, DecodedPacket next) {
-        return mayBeAnsweredAtOnce(what, d)
-                && (nextWhat == Verdict.TCP_RST && next.has(DecodedPacket.ACK) || nextWhat == Verdict.TCP_SYN_ACK)
-                && next.hatype == DecodedPacket.ARPHRD_LOOPBACK
-                && next.ack == ((d.seq + 1) & 0xFFFF_FFFFL)
-                && next.srcPort == d.dstPort
-                && next.dstPort == d.srcPort
-                && next.srcHi == d.dstHi
-                && next.srcLo == d.dstLo
-                && next.dstHi == d.srcHi
-                && next.dstLo == d.srcLo;
-    }
-
-    /** Whether the packet after this one may answer it at once (see {@link #answersAtOnce}): a loopback SYN. */
-    public static boolean mayBeAnsweredAtOnce(Verdict what, DecodedPacket d) {
-        return what == Verdict.TCP_SYN && d.hatype == DecodedPacket.ARPHRD_LOOPBACK;
-    }
-
-    /**
-     * Prepares to count a packet soon: with the packets of a batch decoded first and each touched, their table
-     * look-ups overlap in memory (see {@link PendingAttempts#touch}). {@code answeredAtOnce} as for
-     * {@link #count}.
-     */
-    public void touch(Verdict what, DecodedPacket d, boolean answeredAtOnce) {
-        if (what == Verdict.TCP_SYN) {
-            pending.touch(d, answeredAtOnce);
+    void touch(Flow f) {
+        if (f.what == Verdict.TCP_SYN) {
+            pending.touch(f.packet, f.answeredAtOnce);
         }
     }
 
-    /**
-     * Counts the packet; {@code what} is the decoder's verdict on it and {@code origin} where it came from. Only
-     * {@link Origin#SENT} and {@link Origin#RECEIVED} packets are this host's: the others are the capture's to
-     * count. {@code answeredAtOnce}: the next packet answers it (see {@link #answersAtOnce}).
-     */
-    public void count(
-            Verdict what, DecodedPacket d, Origin origin, int ifindex, long nowMillis, boolean answeredAtOnce) {
-        if (origin != Origin.SENT && origin != Origin.RECEIVED) {
+    /** Counts a flow that this host sent or received, as {@link Flow#sent} says. */
+    void count(Flow f) {
+        // One small method a verdict: each path stays small enough for the JIT to compile it whole.
+        Verdict what = f.what;
+        if (what == Verdict.TCP_RST) {
+            reset(f);
+        } else if (what == Verdict.TCP_SYN) {
+            syn(f);
+        } else if (what == Verdict.TCP_SYN_ACK) {
+            synAck(f);
+        } else if (what.isIcmpError()) {
+            icmpError(f);
+        }
+    }
+
+    private void syn(Flow f) {
+        int meaning = pending.syn(f.packet, f.millis, host.synRetries(), f.answeredAtOnce);
+        if (meaning == 0) {
             return;
         }
-        boolean sent = origin == Origin.SENT;
-        if (what == Verdict.TCP_SYN) {
-            int meaning = pending.syn(d, nowMillis, host.synRetries(), answeredAtOnce);
-            if ((meaning & PendingAttempts.UNANSWERED) != 0) {
-                recordAttempt(ResetKind.UNANSWERED, sent, d, ifindex, -1, nowMillis);
+        f.mean(ResetKind.UNANSWERED, false, host); // the attempt's port: the SYN's destination
+        if ((meaning & PendingAttempts.UNANSWERED) != 0) {
+            record(f);
+        }
+        if ((meaning & PendingAttempts.LAST) != 0 && f.peerIsLocal) { // given up by a client on this host
+            table.get(f.scope, f.port).countGivenUp();
+        }
+    }
+
+    private void synAck(Flow f) {
+        DecodedPacket d = f.packet;
+        int meaning = pending.synAck(d, f.millis, host.synRetries());
+        if ((meaning & PendingAttempts.SLOW) != 0) {
+            PortStats s = table.find(host.scopeOf(d.srcHi, d.srcLo), d.srcPort);
+            if (s != null) {
+                s.countSlow(host.isLocal(d.dstHi, d.dstLo) && (meaning & PendingAttempts.LAST) != 0);
             }
-            if ((meaning & PendingAttempts.LAST) != 0 && host.isLocal(d.srcHi, d.srcLo)) {
-                table.get(host.scopeOf(d.dstHi, d.dstLo), d.dstPort).countGivenUp();
-            }
+        }
+    }
+
+    private void icmpError(Flow f) {
+        DecodedPacket d = f.packet;
+        if (!pending.answeredByIcmp(d, f.millis) && !f.sent) {
+            unmatched.increment();
             return;
         }
-        if (what == Verdict.TCP_SYN_ACK) {
-            int meaning = pending.synAck(d, nowMillis, host.synRetries());
-            if ((meaning & PendingAttempts.SLOW) != 0) {
-                PortStats s = table.find(host.scopeOf(d.srcHi, d.srcLo), d.srcPort);
-                if (s != null) {
-                    s.countSlow(host.isLocal(d.dstHi, d.dstLo) && (meaning & PendingAttempts.LAST) != 0);
-                }
-            }
+        // The quoted segment is the client's SYN: its destination refused it, or could not be reached. Each
+        // attempt once, however many of its SYNs were answered so.
+        if (!answered.firstAnswer(d, f.millis)) {
             return;
         }
-        if (what.isIcmpError()) {
-            if (!pending.answeredByIcmp(d, nowMillis) && !sent) {
-                unmatched.increment();
-                return;
-            }
-            // The quoted segment is the client's SYN: its destination refused it, or could not be reached. Each
-            // attempt once, however many of its SYNs were answered so.
-            if (!answered.firstAnswer(d, nowMillis)) {
-                return;
-            }
-            recordAttempt(
-                    what == Verdict.ICMP_UNREACHABLE ? ResetKind.UNREACHABLE : ResetKind.REFUSED,
-                    sent,
-                    d,
-                    ifindex,
-                    d.icmpCode,
-                    nowMillis);
-            return;
-        }
-        if (what != Verdict.TCP_RST) {
-            return;
-        }
+        f.mean(f.what == Verdict.ICMP_UNREACHABLE ? ResetKind.UNREACHABLE : ResetKind.REFUSED, false, host);
+        record(f);
+    }
+
+    private void reset(Flow f) {
+        DecodedPacket d = f.packet;
         if (d.has(DecodedPacket.ACK) && d.seq == 0) {
-            if (!sent && !pending.refusedByReset(d, nowMillis)) {
+            if (!f.sent && !pending.refusedByReset(d, f.millis)) {
                 unmatched.increment();
                 return;
             }
-            record(
-                    ResetKind.REFUSED,
-                    sent,
-                    d.srcHi,
-                    d.srcLo,
-                    d.srcPort,
-                    d.dstHi,
-                    d.dstLo,
-                    d.dstPort,
-                    ifindex,
-                    -1,
-                    nowMillis);
-            return;
-        }
-        ResetKind kind = d.has(DecodedPacket.ACK) ? ResetKind.ABORT : ResetKind.STALE;
-        if (serviceIsSource(d)) {
-            record(kind, sent, d.srcHi, d.srcLo, d.srcPort, d.dstHi, d.dstLo, d.dstPort, ifindex, -1, nowMillis);
+            f.mean(ResetKind.REFUSED, true, host); // the refusing side is the port
         } else {
-            record(kind, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, d.srcPort, ifindex, -1, nowMillis);
+            f.mean(d.has(DecodedPacket.ACK) ? ResetKind.ABORT : ResetKind.STALE, serviceIsSource(d), host);
         }
+        record(f);
     }
 
     /**
@@ -175,7 +139,7 @@ public final class ResetClassifier {
      * this host sent: counted on the Capture MBean only, so that nobody can fill the Port table or steer the alert
      * by forging them.
      */
-    public long unmatchedTotal() {
+    long unmatchedTotal() {
         return unmatched.sum();
     }
 
@@ -193,74 +157,40 @@ public final class ResetClassifier {
         return d.srcPort < d.dstPort;
     }
 
-    /** An attempt's failure, counted on the port it was for (the SYN's destination); its client is the peer. */
-    private void recordAttempt(
-            ResetKind kind, boolean sent, DecodedPacket d, int ifindex, int icmpCode, long nowMillis) {
-        record(kind, sent, d.dstHi, d.dstLo, d.dstPort, d.srcHi, d.srcLo, d.srcPort, ifindex, icmpCode, nowMillis);
-    }
-
-    private void record(
-            ResetKind kind,
-            boolean sent,
-            long svcHi,
-            long svcLo,
-            int port,
-            long peerHi,
-            long peerLo,
-            int peerPort,
-            int ifindex,
-            int icmpCode,
-            long nowMillis) {
-        Scope scope = host.scopeOf(svcHi, svcLo);
-        // For an attempt's failure, whether its client is this host: those are in this namespace's AttemptFails.
-        boolean peerIsLocal = kind.isAttempt() && host.isLocal(peerHi, peerLo);
-        boolean scanned = kind == ResetKind.REFUSED
-                && scope == Scope.LOCAL
-                && !peerIsLocal
-                && !listeners.listensOrListenedRecently(port)
-                && scans.refusal(peerHi, peerLo, port, nowMillis);
+    private void record(Flow f) {
+        boolean scanned = f.kind == ResetKind.REFUSED
+                && f.scope == Scope.LOCAL
+                && !f.peerIsLocal
+                && !listeners.listensOrListenedRecently(f.port)
+                && scans.refusal(f.peerHi, f.peerLo, f.port, f.millis);
         if (!scanned) {
-            table.get(scope, port)
-                    .record(kind, sent, svcHi, svcLo, peerHi, peerLo, peerIsLocal, ifindex, icmpCode, nowMillis);
+            table.get(f.scope, f.port).record(f);
         }
-        if (events.admit(nowMillis)) {
-            events.publish(event(
-                    kind,
-                    sent,
-                    scope,
-                    parts.service(svcHi, svcLo, port),
-                    parts.peer(peerHi, peerLo, peerPort),
-                    ifindex,
-                    icmpCode,
-                    parts.instant(nowMillis)));
+        if (events.admit(f.millis)) {
+            events.publish(event(f));
         }
     }
 
     /** Only built when a plugin is loaded: the one place capture allocates per packet. */
-    private RstwatchEvent event(
-            ResetKind kind,
-            boolean sent,
-            Scope scope,
-            InetSocketAddress service,
-            InetSocketAddress peer,
-            int ifindex,
-            int icmpCode,
-            Instant time) {
-        String on = ifindex < 0 ? "any" : host.interfaceName(ifindex);
-        return switch (kind) {
-            case REFUSED -> new RefusedConnection(time, scope, service, peer, on, sent);
-            case UNANSWERED -> new UnansweredConnect(time, scope, service, peer, on, sent);
+    private RstwatchEvent event(Flow f) {
+        Instant time = parts.instant(f.millis);
+        InetSocketAddress service = parts.service(f.serviceHi, f.serviceLo, f.port);
+        InetSocketAddress peer = parts.peer(f.peerHi, f.peerLo, f.peerPort);
+        String on = f.ifindex < 0 ? "any" : host.interfaceName(f.ifindex);
+        return switch (f.kind) {
+            case REFUSED -> new RefusedConnection(time, f.scope, service, peer, on, f.sent);
+            case UNANSWERED -> new UnansweredConnect(time, f.scope, service, peer, on, f.sent);
             case UNREACHABLE ->
-                new UnreachableConnect(time, scope, service, peer, on, UnreachableCodes.name(icmpCode), sent);
+                new UnreachableConnect(time, f.scope, service, peer, on, UnreachableCodes.name(f.icmpCode), f.sent);
             case ABORT, STALE ->
                 new ConnectionReset(
                         time,
-                        scope,
-                        kind == ResetKind.ABORT ? ConnectionReset.Kind.ABORT : ConnectionReset.Kind.STALE,
+                        f.scope,
+                        f.kind == ResetKind.ABORT ? ConnectionReset.Kind.ABORT : ConnectionReset.Kind.STALE,
                         service,
                         peer,
                         on,
-                        sent);
+                        f.sent);
         };
     }
 

@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * How the capture thread hands a ring's packets to the classifier: a loopback SYN and the RST that answers it at
+ * How the capture thread hands a ring's packets to the port intake: a loopback SYN and the RST that answers it at
  * once are seen as a pair wherever the ring's blocks and the counter's runs of packets split them.
  */
 class BatchCounterTest {

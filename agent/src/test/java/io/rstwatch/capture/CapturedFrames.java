@@ -58,7 +58,7 @@ final class CapturedFrames {
                 Services.read(Path.of("/etc/services")),
                 events,
                 () -> 0);
-        CaptureSource source = new CaptureSource("any", 1 << 20, host, ports.classifier(), new DuplicateFilter(false));
+        CaptureSource source = new CaptureSource("any", 1 << 20, host, ports.intake(), new DuplicateFilter(false));
         return source.new BatchCounter(LinkTypes.LINUX_SLL2, -1);
     }
 }

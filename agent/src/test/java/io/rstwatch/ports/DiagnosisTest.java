@@ -25,7 +25,7 @@ class DiagnosisTest {
     private static PortStats counted(ResetKind kind, Scope scope, int port, long service, int n) {
         PortStats s = new PortStats(scope, port, 60, 0, T0);
         for (int i = 0; i < n; i++) {
-            s.record(kind, true, 0, service, 0, LOOPBACK, true, 1, -1, T0 + 1000L * (i % 2));
+            s.record(Flows.of(kind, true, 0, service, 0, LOOPBACK, true, 1, -1, T0 + 1000L * (i % 2)));
         }
         s.sampleRates(SECOND);
         s.sampleRates(2 * SECOND);
@@ -75,9 +75,9 @@ class DiagnosisTest {
     @Test
     void resetsAreSplitIntoAbortAndStale() {
         PortStats s = new PortStats(Scope.LOCAL, 5432, 60, 0, T0);
-        s.record(ResetKind.ABORT, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, -1, T0);
-        s.record(ResetKind.ABORT, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, -1, T0);
-        s.record(ResetKind.STALE, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, -1, T0);
+        s.record(Flows.of(ResetKind.ABORT, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, -1, T0));
+        s.record(Flows.of(ResetKind.ABORT, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, -1, T0));
+        s.record(Flows.of(ResetKind.STALE, true, 0, LOOPBACK, 0, LOOPBACK, false, 1, -1, T0));
         s.sampleRates(SECOND);
         assertEquals(
                 "3.00 resets/s over the last 60 s on 127.0.0.1:5432 (lo): 2 live connections torn down (abort), 1"
@@ -89,7 +89,7 @@ class DiagnosisTest {
     @Test
     void aQuietPortSaysSo() {
         PortStats s = new PortStats(Scope.LOCAL, 7211, 10, 0, T0);
-        s.record(ResetKind.REFUSED, true, 0, LOOPBACK, 0, LOOPBACK, true, 1, -1, T0);
+        s.record(Flows.of(ResetKind.REFUSED, true, 0, LOOPBACK, 0, LOOPBACK, true, 1, -1, T0));
         for (int i = 1; i <= 12; i++) {
             s.sampleRates(i * SECOND);
         }
@@ -133,8 +133,8 @@ class DiagnosisTest {
     void anUnreachableNamesItsIcmpCode() {
         PortStats s = new PortStats(Scope.REMOTE, 5432, 60, 0, T0);
         long server = Addresses.v4Lo(0x0A000307); // 10.0.3.7
-        s.record(ResetKind.UNREACHABLE, false, 0, server, 0, LOOPBACK, false, 2, 13, T0);
-        s.record(ResetKind.UNREACHABLE, false, 0, server, 0, LOOPBACK, false, 2, 13, T0 + 1000);
+        s.record(Flows.of(ResetKind.UNREACHABLE, false, 0, server, 0, LOOPBACK, false, 2, 13, T0));
+        s.record(Flows.of(ResetKind.UNREACHABLE, false, 0, server, 0, LOOPBACK, false, 2, 13, T0 + 1000));
         s.sampleRates(SECOND);
         s.sampleRates(2 * SECOND);
         assertEquals(2, s.unreachableTotal());
@@ -143,7 +143,8 @@ class DiagnosisTest {
                 "1.00 unreachable/s over the last 60 s to 10.0.3.7:5432 (eth0), answered by ICMP admin-prohibited: a"
                         + " firewall rejects it; 0 refused, 2 unreachable and 0 resets since 10:54:00Z, last at 10:54:01Z.",
                 Diagnosis.of(s, facts("eth0", true, null, null, 60)));
-        s.record(ResetKind.UNREACHABLE, false, 0, server, 0, LOOPBACK, false, 2, DecodedPacket.ICMPV6 | 3, T0 + 1000);
+        s.record(Flows.of(
+                ResetKind.UNREACHABLE, false, 0, server, 0, LOOPBACK, false, 2, DecodedPacket.ICMPV6 | 3, T0 + 1000));
         assertEquals(
                 "address-unreachable: the host does not answer neighbour discovery (down, or not there)",
                 UnreachableCodes.describe(s.lastUnreachableCode()));

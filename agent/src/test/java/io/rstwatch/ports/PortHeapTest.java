@@ -47,7 +47,7 @@ class PortHeapTest {
             for (int port = 1; port <= ENTRIES; port++) {
                 PortStats s = table.get(Scope.REMOTE, port);
                 for (int peer = 0; peer < 20; peer++) { // more peers than it keeps
-                    s.record(
+                    s.record(Flows.of(
                             ResetKind.REFUSED,
                             false,
                             0,
@@ -57,7 +57,7 @@ class PortHeapTest {
                             false,
                             peer % 10,
                             -1,
-                            now);
+                            now));
                 }
                 for (int caller = 0; caller < 8; caller++) { // more callers than it keeps
                     s.recordJvmFailure("com.example.Client" + caller + ".connect(Client.java:" + port + ")", true, now);

@@ -50,13 +50,13 @@ class PortRegistryTest {
                 () -> 0);
         ResetClassifier classifier = registry.classifier();
         long now = System.currentTimeMillis();
-        classifier.count(Verdict.TCP_RST, refusal(5, SCANNER), Origin.SENT, 1, now, false);
-        classifier.count(
-                Verdict.TCP_RST, refusal(5, CLIENT), Origin.SENT, 1, now, false); // port 5 is not the scanner's alone
+        classifier.count(Flows.seen(Verdict.TCP_RST, refusal(5, SCANNER), Origin.SENT, 1, now, false));
+        classifier.count(Flows.seen(
+                Verdict.TCP_RST, refusal(5, CLIENT), Origin.SENT, 1, now, false)); // port 5 is not the scanner's alone
         for (int port = 1; port <= 2000; port++) {
-            classifier.count(Verdict.TCP_RST, refusal(port, SCANNER), Origin.SENT, 1, now, false);
+            classifier.count(Flows.seen(Verdict.TCP_RST, refusal(port, SCANNER), Origin.SENT, 1, now, false));
         }
-        classifier.count(Verdict.TCP_RST, refusal(7211, CLIENT), Origin.SENT, 1, now, false);
+        classifier.count(Flows.seen(Verdict.TCP_RST, refusal(7211, CLIENT), Origin.SENT, 1, now, false));
 
         PortTable table = registry.table();
         assertEquals(1, table.get(Scope.LOCAL, 7211).refusedTotal(), "the real problem has its own entry");

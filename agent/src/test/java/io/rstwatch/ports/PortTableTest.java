@@ -54,7 +54,7 @@ class PortTableTest {
 
     private void refuse(PortStats s, int times) {
         for (int i = 0; i < times; i++) {
-            s.record(ResetKind.REFUSED, true, 0, LOOPBACK, 0, LOOPBACK, true, 1, -1, clock.get());
+            s.record(Flows.of(ResetKind.REFUSED, true, 0, LOOPBACK, 0, LOOPBACK, true, 1, -1, clock.get()));
         }
     }
 
@@ -220,7 +220,7 @@ class PortTableTest {
         PortTable table = table(4);
         PortStats s = table.get(Scope.LOCAL, 7211);
         for (int i = 0; i < 4; i++) {
-            s.record(ResetKind.REFUSED, true, 0, 1, 0, 1, true, 1, -1, 1000);
+            s.record(Flows.of(ResetKind.REFUSED, true, 0, 1, 0, 1, true, 1, -1, 1000));
         }
         table.sampleRates(System.nanoTime() + 1_000_000_000L); // a second after the table's start
         assertEquals(4.0, s.refusedPerSecond(), 1e-3); // the table started a moment before the test read the clock

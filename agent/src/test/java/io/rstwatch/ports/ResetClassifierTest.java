@@ -101,7 +101,8 @@ class ResetClassifierTest {
 
     @Test
     void theSeedRstIsARefusalOfTheSourcePort() {
-        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 7211, LOOPBACK, 41838, true, 0), Origin.SENT, 1, 1000, false);
+        classifier.count(Flows.seen(
+                Verdict.TCP_RST, rst(LOOPBACK, 7211, LOOPBACK, 41838, true, 0), Origin.SENT, 1, 1000, false));
         PortStats s = table.get(Scope.LOCAL, 7211);
         assertEquals(1, s.refusedTotal());
         assertEquals(0, s.resetsTotal());
@@ -112,10 +113,11 @@ class ResetClassifierTest {
     @Test
     void abortAndStaleResetsAreKeyedOnTheListeningPortEvenWhenItIsEphemeralLooking() {
         // client 40000 -> server 5432, aborted by the client: RST+ACK with a real sequence number
-        classifier.count(Verdict.TCP_RST, rst(LOOPBACK, 40000, LOOPBACK, 5432, true, 777), Origin.SENT, 1, 1000, false);
+        classifier.count(Flows.seen(
+                Verdict.TCP_RST, rst(LOOPBACK, 40000, LOOPBACK, 5432, true, 777), Origin.SENT, 1, 1000, false));
         // the server answers a stray segment with a bare RST
-        classifier.count(
-                Verdict.TCP_RST, rst(LOOPBACK, 5432, LOOPBACK, 40001, false, 778), Origin.SENT, 1, 1000, false);
+        classifier.count(Flows.seen(
+                Verdict.TCP_RST, rst(LOOPBACK, 5432, LOOPBACK, 40001, false, 778), Origin.SENT, 1, 1000, false));
         PortStats s = table.get(Scope.LOCAL, 5432);
         assertEquals(0, s.refusedTotal());
         assertEquals(1, s.abortTotal());
@@ -127,12 +129,12 @@ class ResetClassifierTest {
     @Test
     void aPortThatListenedLatelyOwnsTheResetsOfItsConnectionsOverTheLowerEphemeralPort() {
         // Both ports are ephemeral; without the listener's memory the lower one (the client's 33000) is taken.
-        classifier.count(
-                Verdict.TCP_RST, rst(LOOPBACK, 33000, LOOPBACK, 0xA000, true, 777), Origin.SENT, 1, 1000, false);
+        classifier.count(Flows.seen(
+                Verdict.TCP_RST, rst(LOOPBACK, 33000, LOOPBACK, 0xA000, true, 777), Origin.SENT, 1, 1000, false));
         assertEquals(1, table.get(Scope.LOCAL, 33000).abortTotal());
         recentlyListening.add(0xA000);
-        classifier.count(
-                Verdict.TCP_RST, rst(LOOPBACK, 33001, LOOPBACK, 0xA000, true, 778), Origin.SENT, 1, 1000, false);
+        classifier.count(Flows.seen(
+                Verdict.TCP_RST, rst(LOOPBACK, 33001, LOOPBACK, 0xA000, true, 778), Origin.SENT, 1, 1000, false));
         assertEquals(1, table.get(Scope.LOCAL, 0xA000).abortTotal());
     }
 
@@ -140,24 +142,26 @@ class ResetClassifierTest {
     void aListeningPortOfAnotherHostDoesNotCountAsOurs() {
         recentlyListening.add(40000);
         // 192.0.2.9:40000 is not this host's, so its listening on our 40000 means nothing: the lower port wins.
-        classifier.count(Verdict.TCP_RST, rst(REMOTE, 40000, REMOTE, 39000, false, 5), Origin.RECEIVED, 2, 1000, false);
+        classifier.count(Flows.seen(
+                Verdict.TCP_RST, rst(REMOTE, 40000, REMOTE, 39000, false, 5), Origin.RECEIVED, 2, 1000, false));
         assertEquals(1, table.get(Scope.REMOTE, 39000).staleTotal());
     }
 
     @Test
     void withoutAListenerTheNonEphemeralSideIsTheServiceAndRemoteAddressesAreRemote() {
-        classifier.count(
+        classifier.count(Flows.seen(
                 Verdict.TCP_RST,
                 rst(REMOTE, 443, Addresses.v4Lo(0x0A000001), 50000, true, 5),
                 Origin.RECEIVED,
                 2,
                 1000,
-                false);
+                false));
         PortStats s = table.get(Scope.REMOTE, 443);
         assertEquals(1, s.abortTotal());
         assertEquals(1, s.resetsReceivedTotal());
         // both ephemeral: the lower port
-        classifier.count(Verdict.TCP_RST, rst(REMOTE, 50001, REMOTE, 40000, false, 5), Origin.RECEIVED, 2, 1000, false);
+        classifier.count(Flows.seen(
+                Verdict.TCP_RST, rst(REMOTE, 50001, REMOTE, 40000, false, 5), Origin.RECEIVED, 2, 1000, false));
         assertEquals(1, table.get(Scope.REMOTE, 40000).staleTotal());
     }
 
@@ -170,8 +174,8 @@ class ResetClassifierTest {
         d.dstPort = 9999;
         d.tcpFlags = DecodedPacket.SYN;
         d.reporterLo = REMOTE;
-        classifier.count(Verdict.TCP_SYN, d, Origin.SENT, 2, 900, false); // the SYN the error quotes
-        classifier.count(Verdict.ICMP_PORT_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false);
+        classifier.count(Flows.seen(Verdict.TCP_SYN, d, Origin.SENT, 2, 900, false)); // the SYN the error quotes
+        classifier.count(Flows.seen(Verdict.ICMP_PORT_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false));
         assertEquals(1, table.get(Scope.REMOTE, 9999).refusedTotal());
     }
 
@@ -186,20 +190,21 @@ class ResetClassifierTest {
         d.tcpFlags = DecodedPacket.SYN;
         d.reporterLo = REMOTE;
         d.icmpCode = 13; // admin-prohibited
-        classifier.count(Verdict.TCP_SYN, d, Origin.SENT, 2, 900, false); // the SYN the errors quote
-        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false);
-        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 2000, false); // Linux's retransmitted SYN
+        classifier.count(Flows.seen(Verdict.TCP_SYN, d, Origin.SENT, 2, 900, false)); // the SYN the errors quote
+        classifier.count(Flows.seen(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false));
+        classifier.count(
+                Flows.seen(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 2000, false)); // Linux's retransmitted SYN
         PortStats s = table.get(Scope.REMOTE, 5432);
         assertEquals(1, s.unreachableTotal());
         assertEquals(13, s.lastUnreachableCode());
         assertEquals(0, s.refusedTotal());
         d.seq = 12345; // the next attempt
-        classifier.count(Verdict.TCP_SYN, d, Origin.SENT, 2, 2900, false);
-        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000, false);
+        classifier.count(Flows.seen(Verdict.TCP_SYN, d, Origin.SENT, 2, 2900, false));
+        classifier.count(Flows.seen(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000, false));
         assertEquals(2, s.unreachableTotal());
-        classifier.count(Verdict.TCP_SYN, d, Origin.SENT, 2, 3000 + RecentAttempts.REMEMBER_MILLIS, false);
-        classifier.count(
-                Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000 + RecentAttempts.REMEMBER_MILLIS + 1, false);
+        classifier.count(Flows.seen(Verdict.TCP_SYN, d, Origin.SENT, 2, 3000 + RecentAttempts.REMEMBER_MILLIS, false));
+        classifier.count(Flows.seen(
+                Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000 + RecentAttempts.REMEMBER_MILLIS + 1, false));
         assertEquals(3, s.unreachableTotal(), "remembered for a while, not for ever");
     }
 
@@ -209,52 +214,52 @@ class ResetClassifierTest {
         int rstAck = DecodedPacket.RST | DecodedPacket.ACK;
         // Forged: 192.0.2.9:8000 "refuses" a SYN this host never sent, on port after port.
         for (int port = 8000; port < 8300; port++) {
-            classifier.count(
+            classifier.count(Flows.seen(
                     Verdict.TCP_RST,
                     segment(REMOTE, port, client, 41000, rstAck, 0, 1001),
                     Origin.RECEIVED,
                     2,
                     1000,
-                    false);
+                    false));
         }
         assertEquals(300, classifier.unmatchedTotal());
         assertTrue(created.isEmpty(), "no Port entry for a refusal of nothing");
 
         // A SYN this host sent, then a reset with the wrong acknowledgement: still unmatched.
-        classifier.count(
+        classifier.count(Flows.seen(
                 Verdict.TCP_SYN,
                 segment(client, 41000, REMOTE, 5432, DecodedPacket.SYN, 1000, 0),
                 Origin.SENT,
                 2,
                 2000,
-                false);
-        classifier.count(
+                false));
+        classifier.count(Flows.seen(
                 Verdict.TCP_RST,
                 segment(REMOTE, 5432, client, 41000, rstAck, 0, 1002),
                 Origin.RECEIVED,
                 2,
                 2001,
-                false);
+                false));
         assertEquals(301, classifier.unmatchedTotal());
         assertNull(findPort(5432));
 
         // The real answer: ack = ISN + 1, ports and addresses reversed.
-        classifier.count(
+        classifier.count(Flows.seen(
                 Verdict.TCP_RST,
                 segment(REMOTE, 5432, client, 41000, rstAck, 0, 1001),
                 Origin.RECEIVED,
                 2,
                 2002,
-                false);
+                false));
         assertEquals(1, table.get(Scope.REMOTE, 5432).refusedTotal());
         // Its copy, replayed: the attempt is over.
-        classifier.count(
+        classifier.count(Flows.seen(
                 Verdict.TCP_RST,
                 segment(REMOTE, 5432, client, 41000, rstAck, 0, 1001),
                 Origin.RECEIVED,
                 2,
                 2003,
-                false);
+                false));
         assertEquals(1, table.get(Scope.REMOTE, 5432).refusedTotal());
         assertEquals(302, classifier.unmatchedTotal());
     }
@@ -269,8 +274,8 @@ class ResetClassifierTest {
         d.seq = 77;
         d.tcpFlags = DecodedPacket.SYN;
         d.reporterLo = REMOTE;
-        classifier.count(Verdict.ICMP_PORT_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false);
-        classifier.count(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false);
+        classifier.count(Flows.seen(Verdict.ICMP_PORT_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false));
+        classifier.count(Flows.seen(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false));
         assertEquals(2, classifier.unmatchedTotal());
         assertTrue(created.isEmpty());
     }
@@ -284,12 +289,13 @@ class ResetClassifierTest {
         ResetClassifier withListeners = new ResetClassifier(host, listeners, table, scans, EventSink.NONE);
         for (int port = 7000; port < 7003; port++) {
             recentlyListening.add(port);
-            withListeners.count(
-                    Verdict.TCP_RST, rst(LOOPBACK, port, client, 40000, true, 0), Origin.SENT, 1, 1000, false);
+            withListeners.count(Flows.seen(
+                    Verdict.TCP_RST, rst(LOOPBACK, port, client, 40000, true, 0), Origin.SENT, 1, 1000, false));
         }
         assertEquals(0, scans.scannersTotal(), "three restarting services are no scan");
         for (int port = 9000; port < 9003; port++) {
-            c.count(Verdict.TCP_RST, rst(LOOPBACK, port, client, 40000, true, 0), Origin.SENT, 1, 1000, false);
+            c.count(Flows.seen(
+                    Verdict.TCP_RST, rst(LOOPBACK, port, client, 40000, true, 0), Origin.SENT, 1, 1000, false));
         }
         assertEquals(1, scans.scannersTotal(), "three ports nothing listens on are");
     }
@@ -306,6 +312,12 @@ class ResetClassifierTest {
         return d;
     }
 
+    /** Whether {@code next}, seen right after {@code d}, answers it at once, as the intake pairs them. */
+    private static boolean answersAtOnce(Verdict what, DecodedPacket d, Verdict nextWhat, DecodedPacket next) {
+        return FlowIntake.answersAtOnce(
+                Flows.seen(what, d, null, -1, 0, false), Flows.seen(nextWhat, next, null, -1, 0, false));
+    }
+
     /** A segment on the loopback interface, as the "any" device tells it. */
     private static DecodedPacket onLoopback(int srcPort, int dstPort, int flags, long seq, long ack) {
         DecodedPacket d = segment(LOOPBACK, srcPort, LOOPBACK, dstPort, flags, seq, ack);
@@ -318,26 +330,26 @@ class ResetClassifierTest {
         DecodedPacket syn = onLoopback(41838, 7211, DecodedPacket.SYN, 0xFFFF_FFFFL, 0);
         int rstAck = DecodedPacket.RST | DecodedPacket.ACK;
         DecodedPacket refusal = onLoopback(7211, 41838, rstAck, 0, 0); // the ISN + 1 wraps to 0
-        assertTrue(ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, refusal));
+        assertTrue(answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, refusal));
         DecodedPacket accept = onLoopback(7211, 41838, DecodedPacket.SYN | DecodedPacket.ACK, 99, 0);
-        assertTrue(ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_SYN_ACK, accept));
+        assertTrue(answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_SYN_ACK, accept));
 
         DecodedPacket otherClient = onLoopback(7211, 41839, rstAck, 0, 0);
-        assertFalse(ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, otherClient));
+        assertFalse(answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, otherClient));
         DecodedPacket otherAck = onLoopback(7211, 41838, rstAck, 0, 1);
-        assertFalse(ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, otherAck));
+        assertFalse(answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, otherAck));
         DecodedPacket noAck = onLoopback(7211, 41838, DecodedPacket.RST, 0, 0);
-        assertFalse(ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, noAck));
+        assertFalse(answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, noAck));
         DecodedPacket elsewhere = segment(LOOPBACK, 7211, LOOPBACK, 41838, rstAck, 0, 0); // not on lo: forgeable
-        assertFalse(ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, elsewhere));
-        assertFalse(ResetClassifier.answersAtOnce(Verdict.TCP_RST, refusal, Verdict.TCP_RST, refusal));
+        assertFalse(answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, elsewhere));
+        assertFalse(answersAtOnce(Verdict.TCP_RST, refusal, Verdict.TCP_RST, refusal));
     }
 
     @Test
     void aFloodOfRefusedLocalConnectsLeavesTheAttemptsInFlightAlone() {
         long client = Addresses.v4Lo(0x0A000001);
         DecodedPacket waiting = segment(client, 41000, REMOTE, 5432, DecodedPacket.SYN, 1000, 0);
-        classifier.count(Verdict.TCP_SYN, waiting, Origin.SENT, 2, 0, false);
+        classifier.count(Flows.seen(Verdict.TCP_SYN, waiting, Origin.SENT, 2, 0, false));
         // hping3's flood as the capture sees it: each SYN, from a random port and ISN, then the RST refusing it.
         // 200,000 SYNs at random slots of 65,536 would take the waiting attempt's slot too if they were tracked.
         SplittableRandom random = new SplittableRandom(7211);
@@ -346,13 +358,13 @@ class ResetClassifierTest {
             DecodedPacket syn = onLoopback(1024 + random.nextInt(64_000), 7999, DecodedPacket.SYN, isn, 0);
             DecodedPacket rst =
                     onLoopback(7999, syn.srcPort, DecodedPacket.RST | DecodedPacket.ACK, 0, (isn + 1) & 0xFFFF_FFFFL);
-            boolean answered = ResetClassifier.answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, rst);
-            classifier.touch(Verdict.TCP_SYN, syn, answered);
-            classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 1, 500, answered);
-            classifier.count(Verdict.TCP_RST, rst, Origin.SENT, 1, 500, false);
+            boolean answered = answersAtOnce(Verdict.TCP_SYN, syn, Verdict.TCP_RST, rst);
+            classifier.touch(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 1, 500, answered));
+            classifier.count(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 1, 500, answered));
+            classifier.count(Flows.seen(Verdict.TCP_RST, rst, Origin.SENT, 1, 500, false));
         }
         assertEquals(200_000, table.get(Scope.LOCAL, 7999).refusedTotal());
-        classifier.count(Verdict.TCP_SYN, waiting, Origin.SENT, 2, 1000, false); // its retransmission
+        classifier.count(Flows.seen(Verdict.TCP_SYN, waiting, Origin.SENT, 2, 1000, false)); // its retransmission
         assertEquals(1, table.get(Scope.REMOTE, 5432).unansweredTotal(), "the attempt in flight was still tracked");
     }
 
@@ -360,32 +372,32 @@ class ResetClassifierTest {
     void aSynSentAgainIsOneUnansweredAttemptAndALateSynAckMakesItSlow() {
         long client = Addresses.v4Lo(0x0A000001);
         DecodedPacket syn = segment(client, 41000, REMOTE, 5432, DecodedPacket.SYN, 1000, 0);
-        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 0, false);
+        classifier.count(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 2, 0, false));
         assertNull(findPort(5432), "one SYN is no failure, and makes no Port entry");
-        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000, false); // the retransmission after 1 s
-        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 3000, false); // and the next
+        classifier.count(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000, false)); // the retransmission after 1 s
+        classifier.count(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 2, 3000, false)); // and the next
         PortStats s = table.get(Scope.REMOTE, 5432);
         assertEquals(1, s.unansweredTotal(), "one attempt, however many SYNs");
         assertEquals(0, s.refusedTotal() + s.resetsTotal() + s.unreachableTotal());
-        classifier.count(
+        classifier.count(Flows.seen(
                 Verdict.TCP_SYN_ACK,
                 segment(REMOTE, 5432, client, 41000, DecodedPacket.SYN | DecodedPacket.ACK, 7, 1001),
                 Origin.RECEIVED,
                 2,
                 3500,
-                false);
+                false));
         assertEquals(1, s.slowTotal());
 
         // Answered in time: neither unanswered nor slow.
         DecodedPacket quick = segment(client, 41001, REMOTE, 5433, DecodedPacket.SYN, 2000, 0);
-        classifier.count(Verdict.TCP_SYN, quick, Origin.SENT, 2, 4000, false);
-        classifier.count(
+        classifier.count(Flows.seen(Verdict.TCP_SYN, quick, Origin.SENT, 2, 4000, false));
+        classifier.count(Flows.seen(
                 Verdict.TCP_SYN_ACK,
                 segment(REMOTE, 5433, client, 41001, DecodedPacket.SYN | DecodedPacket.ACK, 9, 2001),
                 Origin.RECEIVED,
                 2,
                 4001,
-                false);
+                false));
         assertNull(findPort(5433));
     }
 
@@ -400,34 +412,34 @@ class ResetClassifierTest {
         host.refresh();
         assertEquals(2, host.synRetries());
         DecodedPacket syn = segment(LOOPBACK, 41000, REMOTE, 5432, DecodedPacket.SYN, 1000, 0);
-        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 0, false);
-        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000, false);
+        classifier.count(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 2, 0, false));
+        classifier.count(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000, false));
         PortStats s = table.get(Scope.REMOTE, 5432);
         assertEquals(1, s.unansweredTotal());
         assertEquals(0, s.total(PortStats.Counter.GIVEN_UP_LOCAL_CLIENTS), "not the last SYN yet");
-        classifier.count(Verdict.TCP_SYN, syn, Origin.SENT, 2, 3000, false);
+        classifier.count(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 2, 3000, false));
         assertEquals(
                 1,
                 s.total(PortStats.Counter.GIVEN_UP_LOCAL_CLIENTS),
                 "the second time again is the last with tcp_syn_retries 2");
-        classifier.count(
+        classifier.count(Flows.seen(
                 Verdict.TCP_SYN_ACK,
                 segment(REMOTE, 5432, LOOPBACK, 41000, DecodedPacket.SYN | DecodedPacket.ACK, 7, 1001),
                 Origin.RECEIVED,
                 2,
                 5000,
-                false);
+                false));
         assertEquals(
                 1,
                 s.total(PortStats.Counter.RESCUED_LOCAL_CLIENTS),
                 "answered after the last SYN: not given up after all");
 
         DecodedPacket rejected = segment(LOOPBACK, 41001, REMOTE, 5432, DecodedPacket.SYN, 2000, 0);
-        classifier.count(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 6000, false);
-        classifier.count(Verdict.ICMP_UNREACHABLE, rejected, Origin.RECEIVED, 2, 6000, false);
-        classifier.count(
-                Verdict.TCP_SYN, rejected, Origin.SENT, 2, 7000, false); // the kernel retries after a soft error
-        classifier.count(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 9000, false);
+        classifier.count(Flows.seen(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 6000, false));
+        classifier.count(Flows.seen(Verdict.ICMP_UNREACHABLE, rejected, Origin.RECEIVED, 2, 6000, false));
+        classifier.count(Flows.seen(
+                Verdict.TCP_SYN, rejected, Origin.SENT, 2, 7000, false)); // the kernel retries after a soft error
+        classifier.count(Flows.seen(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 9000, false));
         assertEquals(1, s.unansweredTotal(), "an ICMP error answered it");
         assertEquals(1, s.unreachableTotal());
         assertEquals(1, s.total(PortStats.Counter.GIVEN_UP_LOCAL_CLIENTS));
@@ -436,8 +448,8 @@ class ResetClassifierTest {
     @Test
     void portsBeyondTheCapGoToOtherOfTheirScope() {
         for (int port = 1000; port < 1010; port++) {
-            classifier.count(
-                    Verdict.TCP_RST, rst(LOOPBACK, port, LOOPBACK, 41838, true, 0), Origin.SENT, 1, 1000, false);
+            classifier.count(Flows.seen(
+                    Verdict.TCP_RST, rst(LOOPBACK, port, LOOPBACK, 41838, true, 0), Origin.SENT, 1, 1000, false));
         }
         PortStats other = table.get(Scope.LOCAL, 1009);
         assertEquals(PortStats.OTHER, other.port());
