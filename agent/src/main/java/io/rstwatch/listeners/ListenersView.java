@@ -48,7 +48,7 @@ final class ListenersView implements ListenersMXBean {
     @Override
     public String[] getGone() {
         List<String> out = new ArrayList<>();
-        for (ListenerInventory.GoneListener g : inventory.gone(GONE_SHOWN)) {
+        for (ListenerHistory.GoneListener g : inventory.gone(GONE_SHOWN)) {
             Listener l = g.listener();
             out.add(l.port() + " on " + l.address() + ": " + l.owner() + ", gone since " + Times.iso(g.goneAtMillis()));
         }

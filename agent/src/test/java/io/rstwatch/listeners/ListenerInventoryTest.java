@@ -29,19 +29,15 @@ class ListenerInventoryTest {
     static ListenerInventory inventory(Path proc, LongSupplier clock, int fdBudget, CommandLineDisclosure disclosure) {
         return new ListenerInventory(
                 proc,
-                proc.resolve("passwd"),
-                disclosure,
-                OWN_UID,
-                clock,
-                fdBudget,
+                new OwnerResolver(proc, proc.resolve("passwd"), disclosure, OWN_UID, fdBudget),
+                new PendingConnects(() -> -1, () -> 0),
                 new ListenBacklogs(),
                 null,
-                () -> -1,
-                () -> 0);
+                clock);
     }
 
     static ListenerInventory inventory(Path proc, CommandLineDisclosure disclosure) {
-        return inventory(proc, System::currentTimeMillis, ListenerInventory.MAX_FD_LINKS_PER_REFRESH, disclosure);
+        return inventory(proc, System::currentTimeMillis, OwnerResolver.MAX_FD_LINKS_PER_REFRESH, disclosure);
     }
 
     /** One listener on 127.0.0.1:7211 of uid {@code uid}, owned by pid 4242 with these arguments. */
@@ -103,7 +99,7 @@ class ListenerInventoryTest {
         inventory.refresh();
         Listener l = listenerOn(inventory, 7211);
         assertEquals(0, l.pid());
-        assertEquals(ListenerInventory.HIDDEN_BY_HIDEPID, ownerOn(inventory, 7211));
+        assertEquals(OwnerResolver.HIDDEN_BY_HIDEPID, ownerOn(inventory, 7211));
         assertEquals("postgres", inventory.userName(l.uid()), "the socket's user is public in /proc/net/tcp");
 
         Files.writeString(
@@ -140,8 +136,8 @@ class ListenerInventoryTest {
         Files.write(proc.resolve("4242/cmdline"), "java\0-jar\0collector.jar\0".getBytes());
 
         long[] now = {1_000_000};
-        ListenerInventory inventory = inventory(
-                proc, () -> now[0], ListenerInventory.MAX_FD_LINKS_PER_REFRESH, CommandLineDisclosure.REDACTED);
+        ListenerInventory inventory =
+                inventory(proc, () -> now[0], OwnerResolver.MAX_FD_LINKS_PER_REFRESH, CommandLineDisclosure.REDACTED);
         inventory.refresh();
         assertEquals(2, inventory.current().size());
         Listener l = listenerOn(inventory, 7211);
@@ -162,7 +158,7 @@ class ListenerInventoryTest {
         assertEquals(1, inventory.gone(20).size());
         assertTrue(inventory.listensOrListenedRecently(7211), "a service that just died still owns its resets");
 
-        now[0] += ListenerInventory.RECENT_MILLIS;
+        now[0] += ListenerHistory.RECENT_MILLIS;
         inventory.refresh();
         assertTrue(inventory.listensOrListenedRecently(7211), "five minutes to the millisecond: still recent");
         now[0] += 1;
@@ -200,7 +196,7 @@ class ListenerInventoryTest {
         ListenerInventory inventory = inventory(proc, CommandLineDisclosure.FULL);
         inventory.refresh();
         String owner = ownerOn(inventory, 7211);
-        assertTrue(owner.length() < ListenerInventory.MAX_CMDLINE_BYTES + 100, owner.length() + " characters");
+        assertTrue(owner.length() < OwnerResolver.MAX_CMDLINE_BYTES + 100, owner.length() + " characters");
         ListenersView view = new ListenersView(inventory, Services.read(proc.resolve("no-services")));
         assertEquals(ListenersView.MAX_ROWS, view.getListeners().length);
         assertEquals(1, view.getListeners()[0].port(), "lowest ports first");
@@ -245,7 +241,7 @@ class ListenerInventoryTest {
     void historyIsBounded(@TempDir Path proc) throws Exception {
         Files.createDirectories(proc.resolve("net"));
         ListenerInventory inventory = inventory(proc, CommandLineDisclosure.REDACTED);
-        for (int port = 1; port <= ListenerInventory.MAX_HISTORY + 50; port++) {
+        for (int port = 1; port <= ListenerHistory.MAX_HISTORY + 50; port++) {
             Files.writeString(
                     proc.resolve("net/tcp"),
                     HEADER + "   0: 0100007F:" + String.format("%04X", port)
@@ -256,7 +252,7 @@ class ListenerInventoryTest {
         Files.writeString(proc.resolve("net/tcp"), HEADER);
         inventory.refresh();
         assertEquals(
-                ListenerInventory.MAX_HISTORY, inventory.gone(Integer.MAX_VALUE).size());
+                ListenerHistory.MAX_HISTORY, inventory.gone(Integer.MAX_VALUE).size());
         assertNull(inventory.lastOn(1), "the oldest went first");
     }
 
@@ -352,8 +348,8 @@ class ListenerInventoryTest {
         Files.createSymbolicLink(fd.resolve("8"), Paths.get("socket:[6002]"));
         Files.writeString(proc.resolve("mounts"), "proc /proc proc rw,hidepid=2 0 0\n");
         long[] now = {1_000_000};
-        ListenerInventory inventory = inventory(
-                proc, () -> now[0], ListenerInventory.MAX_FD_LINKS_PER_REFRESH, CommandLineDisclosure.REDACTED);
+        ListenerInventory inventory =
+                inventory(proc, () -> now[0], OwnerResolver.MAX_FD_LINKS_PER_REFRESH, CommandLineDisclosure.REDACTED);
         inventory.refresh();
         List<ListenerLookup.Waiting> waiting = inventory.waitingFor(5432);
         assertEquals(2, waiting.size(), waiting.toString());
@@ -362,7 +358,7 @@ class ListenerInventoryTest {
         assertEquals("10.0.3.7", io.rstwatch.decode.Addresses.format(billing.hi(), billing.lo()));
         assertEquals(2, billing.count());
         assertEquals(now[0] - 7000, billing.sinceMillis(), "three retransmissions: 1 + 2 + 4 s at least");
-        assertEquals(ListenerInventory.HIDDEN_BY_HIDEPID, waiting.get(1).owner());
+        assertEquals(OwnerResolver.HIDDEN_BY_HIDEPID, waiting.get(1).owner());
         assertEquals("postgres", waiting.get(1).user());
         assertTrue(inventory.waitingFor(5433).isEmpty());
 
@@ -380,14 +376,14 @@ class ListenerInventoryTest {
     void pendingConnectsAreBounded(@TempDir Path proc) throws Exception {
         Files.createDirectories(proc.resolve("net"));
         StringBuilder sb = new StringBuilder(HEADER);
-        for (int i = 0; i < ListenerInventory.MAX_CONNECTING + 1000; i++) {
+        for (int i = 0; i < PendingConnects.MAX_CONNECTING + 1000; i++) {
             sb.append(pending(i % 20000, 1000, 70000 + i, 0));
         }
         Files.writeString(proc.resolve("net/tcp"), sb.toString());
         ListenerInventory inventory = inventory(proc, CommandLineDisclosure.REDACTED);
         inventory.refresh();
         assertEquals(
-                ListenerInventory.MAX_CONNECTING,
+                PendingConnects.MAX_CONNECTING,
                 inventory.waitingFor(5432).stream()
                         .mapToInt(ListenerLookup.Waiting::count)
                         .sum());
@@ -510,15 +506,16 @@ class ListenerInventoryTest {
             LongSupplier threadCpuNanos) {
         return new ListenerInventory(
                 proc,
-                proc.resolve("passwd"),
-                CommandLineDisclosure.REDACTED,
-                OWN_UID,
-                clock,
-                ListenerInventory.MAX_FD_LINKS_PER_REFRESH,
+                new OwnerResolver(
+                        proc,
+                        proc.resolve("passwd"),
+                        CommandLineDisclosure.REDACTED,
+                        OWN_UID,
+                        OwnerResolver.MAX_FD_LINKS_PER_REFRESH),
+                new PendingConnects(synRetransmissions, threadCpuNanos),
                 new ListenBacklogs(),
                 netlink,
-                synRetransmissions,
-                threadCpuNanos);
+                clock);
     }
 
     /**
