@@ -3,6 +3,8 @@ package io.rstwatch.ports;
 import io.rstwatch.common.Rates;
 import io.rstwatch.common.Times;
 import io.rstwatch.decode.Addresses;
+import io.rstwatch.ports.PortStats.Counter;
+import io.rstwatch.ports.PortStats.Rate;
 
 /** The one sentence on a Port MBean that says what happens on the port, for a person about to act on it. */
 final class Diagnosis {
@@ -40,8 +42,8 @@ final class Diagnosis {
                         ? "port " + s.port() // no packet yet, so no address
                         : Addresses.endpoint(s.serviceHi(), s.serviceLo(), s.port());
         String on = interfaces.isEmpty() ? "" : " (" + interfaces + ")";
-        double refused = s.refusedPerSecond();
-        double resets = s.resetsPerSecond();
+        double refused = s.perSecond(Rate.REFUSED);
+        double resets = s.perSecond(Rate.RESETS);
         StringBuilder sb = new StringBuilder();
         String over = " over the last " + window + " s";
         String at = where + on;
@@ -65,7 +67,7 @@ final class Diagnosis {
                 sb.append("; that host refuses: nothing listens there, or a firewall rejects");
             }
         }
-        double unanswered = s.unansweredPerSecond();
+        double unanswered = s.perSecond(Rate.UNANSWERED);
         if (unanswered > 0) {
             rate(sb, unanswered, " unanswered connects/s", over, " to ", at);
             ListenerLookup.Listening l = s.isNamedLocalPort() ? f.listening() : null;
@@ -82,11 +84,11 @@ final class Diagnosis {
                     sb.append(" (").append(listener).append(" listens there)");
                 }
             }
-            if (s.slowTotal() > 0) {
-                sb.append("; ").append(s.slowTotal()).append(" of them were answered late");
+            if (s.total(Counter.SLOW) > 0) {
+                sb.append("; ").append(s.total(Counter.SLOW)).append(" of them were answered late");
             }
         }
-        double unreachable = s.unreachablePerSecond();
+        double unreachable = s.perSecond(Rate.UNREACHABLE);
         if (unreachable > 0) {
             rate(sb, unreachable, " unreachable/s", over, " to ", at)
                     .append(", answered by ICMP ")
@@ -95,9 +97,9 @@ final class Diagnosis {
         if (resets > 0) {
             rate(sb, resets, " resets/s", over, " on ", at)
                     .append(": ")
-                    .append(s.abortTotal())
+                    .append(s.total(Counter.ABORT))
                     .append(" live connections torn down (abort), ")
-                    .append(s.staleTotal())
+                    .append(s.total(Counter.STALE))
                     .append(" for connections the sender did not know (stale) in all");
         }
         if (!f.waiting().isEmpty()) {
@@ -118,15 +120,15 @@ final class Diagnosis {
                     .append(" failed connects from this JVM.")
                     .toString();
         }
-        sb.append("; ").append(s.refusedTotal()).append(" refused");
-        if (s.unreachableTotal() > 0) {
-            sb.append(", ").append(s.unreachableTotal()).append(" unreachable");
+        sb.append("; ").append(s.total(Counter.REFUSED)).append(" refused");
+        if (s.total(Counter.UNREACHABLE) > 0) {
+            sb.append(", ").append(s.total(Counter.UNREACHABLE)).append(" unreachable");
         }
-        if (s.unansweredTotal() > 0) {
-            sb.append(", ").append(s.unansweredTotal()).append(" unanswered");
+        if (s.total(Counter.UNANSWERED) > 0) {
+            sb.append(", ").append(s.total(Counter.UNANSWERED)).append(" unanswered");
         }
         sb.append(" and ")
-                .append(s.resetsTotal())
+                .append(s.total(Rate.RESETS))
                 .append(" resets since ")
                 .append(Times.timeOfDay(s.firstSeen()))
                 .append(", last at ")

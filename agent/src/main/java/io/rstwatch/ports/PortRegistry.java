@@ -13,6 +13,8 @@ import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.jmx.PortMXBean;
 import io.rstwatch.jmx.ScansMXBean;
 import io.rstwatch.plugin.Scope;
+import io.rstwatch.ports.PortStats.Counter;
+import io.rstwatch.ports.PortStats.Rate;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -35,14 +37,18 @@ public final class PortRegistry implements Part {
 
     /** What fails the connects of clients on this host, as captured: each is in the kernel's AttemptFails. */
     public enum Cause {
-        REFUSED("refused"),
-        UNANSWERED("unanswered"),
-        UNREACHABLE("unreachable");
+        REFUSED("refused", Rate.REFUSED_LOCAL_CLIENTS),
+        /** The attempts the kernel gives up: it counts them in AttemptFails one timeout later. */
+        UNANSWERED("unanswered", Rate.GIVEN_UP_LOCAL_CLIENTS),
+        UNREACHABLE("unreachable", Rate.UNREACHABLE_LOCAL_CLIENTS);
 
         private final String label;
+        /** The rate of this cause's failures whose clients are on this host. */
+        private final Rate localClients;
 
-        Cause(String label) {
+        Cause(String label, Rate localClients) {
             this.label = label;
+            this.localClients = localClients;
         }
 
         /** "refused", as the alert names the cause. */
@@ -218,12 +224,7 @@ public final class PortRegistry implements Part {
         for (PortView v : views.values()) {
             PortStats s = v.stats();
             for (Cause cause : Cause.values()) {
-                double perSecond =
-                        switch (cause) {
-                            case REFUSED -> s.refusedLocalClientsPerSecond();
-                            case UNANSWERED -> s.givenUpLocalClientsPerSecond();
-                            case UNREACHABLE -> s.unreachableLocalClientsPerSecond();
-                        };
+                double perSecond = s.perSecond(cause.localClients);
                 if (perSecond > 0) {
                     out.add(new LocalFailure(
                             cause, perSecond, v.failureClause(cause, perSecond), s.peers(CLIENTS_NAMED)));
@@ -270,7 +271,7 @@ public final class PortRegistry implements Part {
         for (int port : portsHit) {
             PortStats s = table.find(Scope.LOCAL, port);
             if (s != null && s.onlyRefusalsFrom(scanner.hi, scanner.lo) && table.remove(s)) {
-                scans.fold(scanner, port, s.refusedTotal());
+                scans.fold(scanner, port, s.total(Counter.REFUSED));
             }
         }
     }

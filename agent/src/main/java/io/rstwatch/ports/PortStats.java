@@ -55,7 +55,10 @@ public final class PortStats {
     /** The caller added to {@link #jvmCallers} last, so that the same one again needs no lock. */
     private volatile String lastJvmCaller;
 
-    /** What a Port counts. A new count is a constant here, a getter on PortMXBean, and a line in each config. */
+    /**
+     * What a Port counts. A new count is a constant here, counted where its event is classified, a getter on
+     * PortMXBean (one line in PortView) and a line in each collector config, which CollectorConfigsTest holds.
+     */
     enum Counter {
         REFUSED,
         /** Refusals whose client is on this host: these are the ones in this namespace's AttemptFails. */
@@ -83,7 +86,7 @@ public final class PortStats {
     }
 
     /** The rates a Port shows, each of a total of its counts, less what {@link #absorb} folded into that total. */
-    private enum Rate {
+    enum Rate {
         REFUSED(Counter.REFUSED),
         REFUSED_LOCAL_CLIENTS(Counter.REFUSED_LOCAL_CLIENTS),
         RESETS(Counter.STALE, Counter.ABORT),
@@ -191,6 +194,18 @@ public final class PortStats {
         return counts.get(c.ordinal());
     }
 
+    /** The total that {@code r} is the rate of: its counters added up. */
+    long total(Rate r) {
+        return r.of(this);
+    }
+
+    /** Events per second over the rate window. */
+    double perSecond(Rate r) {
+        double perSecond = rates.perSecond(r.ordinal());
+        // Rescues can outrun give-ups within a window: the kernel's failures are never fewer than none.
+        return r == Rate.GIVEN_UP_LOCAL_CLIENTS ? Math.max(0, perSecond) : perSecond;
+    }
+
     private void addInterface(int ifindex) {
         int n = interfaceCount;
         for (int i = 0; i < n; i++) {
@@ -235,24 +250,8 @@ public final class PortStats {
         return port;
     }
 
-    public long refusedTotal() {
-        return total(Counter.REFUSED);
-    }
-
     /** Attempts to this port whose SYN was sent again: nothing answered within the retransmission timeout. */
-    public long unansweredTotal() {
-        return total(Counter.UNANSWERED);
-    }
-
-    public double unansweredPerSecond() {
-        return rates.perSecond(Rate.UNANSWERED.ordinal());
-    }
-
     /** Unanswered attempts answered by a SYN-ACK after all. */
-    public long slowTotal() {
-        return total(Counter.SLOW);
-    }
-
     /**
      * A SYN-ACK answered an attempt counted unanswered; {@code rescued} when its client is this host and the
      * kernel had sent its last SYN (so it was counted as given up).
@@ -270,50 +269,10 @@ public final class PortStats {
     }
 
     /** Unreachable attempts of clients on this host, per second: each one a failed connect. */
-    public double unreachableLocalClientsPerSecond() {
-        return rates.perSecond(Rate.UNREACHABLE_LOCAL_CLIENTS.ordinal());
-    }
-
-    /**
-     * Attempts of clients on this host that the kernel gives up, per second: each ends as a failed connect in
-     * AttemptFails, counted when its last SYN went (one timeout before the kernel counts it).
-     */
-    public double givenUpLocalClientsPerSecond() {
-        return Math.max(0, rates.perSecond(Rate.GIVEN_UP_LOCAL_CLIENTS.ordinal()));
-    }
-
     /** ICMP destination unreachables other than port unreachable, quoting a SYN to this port. */
-    public long unreachableTotal() {
-        return total(Counter.UNREACHABLE);
-    }
-
-    public double unreachablePerSecond() {
-        return rates.perSecond(Rate.UNREACHABLE.ordinal());
-    }
-
     /** The last unreachable's code (ICMPv6 flagged as in DecodedPacket), or -1 when there was none. */
     public int lastUnreachableCode() {
         return lastUnreachableCode;
-    }
-
-    public long resetsTotal() {
-        return total(Counter.STALE) + total(Counter.ABORT);
-    }
-
-    public long staleTotal() {
-        return total(Counter.STALE);
-    }
-
-    public long abortTotal() {
-        return total(Counter.ABORT);
-    }
-
-    public long resetsSentTotal() {
-        return total(Counter.RESETS_SENT);
-    }
-
-    public long resetsReceivedTotal() {
-        return total(Counter.RESETS_RECEIVED);
     }
 
     public long firstSeen() {
@@ -330,18 +289,6 @@ public final class PortStats {
 
     public long serviceLo() {
         return serviceLo;
-    }
-
-    public double refusedPerSecond() {
-        return rates.perSecond(Rate.REFUSED.ordinal());
-    }
-
-    public double refusedLocalClientsPerSecond() {
-        return rates.perSecond(Rate.REFUSED_LOCAL_CLIENTS.ordinal());
-    }
-
-    public double resetsPerSecond() {
-        return rates.perSecond(Rate.RESETS.ordinal());
     }
 
     /** Interface indexes seen, -1 meaning "not told by the link layer". */
@@ -414,7 +361,7 @@ public final class PortStats {
     /** Whether every event here was a refusal drawn by this one peer: then the entry is that peer's alone. */
     boolean onlyRefusalsFrom(long peerHi, long peerLo) {
         return total(Counter.REFUSED) > 0
-                && resetsTotal() == 0
+                && total(Rate.RESETS) == 0
                 && total(Counter.UNREACHABLE) == 0
                 && total(Counter.UNANSWERED) == 0
                 && jvmFailures.sum() == 0

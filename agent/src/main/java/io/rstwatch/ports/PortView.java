@@ -8,6 +8,8 @@ import io.rstwatch.host.Services;
 import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.jmx.PortMXBean;
 import io.rstwatch.jmx.WaitingRow;
+import io.rstwatch.ports.PortStats.Counter;
+import io.rstwatch.ports.PortStats.Rate;
 import java.util.ArrayList;
 import java.util.List;
 import javax.management.ObjectName;
@@ -155,67 +157,67 @@ final class PortView implements PortMXBean {
 
     @Override
     public long getRefusedTotal() {
-        return stats.refusedTotal();
+        return stats.total(Counter.REFUSED);
     }
 
     @Override
     public long getResetsTotal() {
-        return stats.resetsTotal();
+        return stats.total(Rate.RESETS);
     }
 
     @Override
     public double getRefusedPerSecond() {
-        return stats.refusedPerSecond();
+        return stats.perSecond(Rate.REFUSED);
     }
 
     @Override
     public long getUnansweredTotal() {
-        return stats.unansweredTotal();
+        return stats.total(Counter.UNANSWERED);
     }
 
     @Override
     public double getUnansweredPerSecond() {
-        return stats.unansweredPerSecond();
+        return stats.perSecond(Rate.UNANSWERED);
     }
 
     @Override
     public long getSlowTotal() {
-        return stats.slowTotal();
+        return stats.total(Counter.SLOW);
     }
 
     @Override
     public long getUnreachableTotal() {
-        return stats.unreachableTotal();
+        return stats.total(Counter.UNREACHABLE);
     }
 
     @Override
     public double getUnreachablePerSecond() {
-        return stats.unreachablePerSecond();
+        return stats.perSecond(Rate.UNREACHABLE);
     }
 
     @Override
     public double getResetsPerSecond() {
-        return stats.resetsPerSecond();
+        return stats.perSecond(Rate.RESETS);
     }
 
     @Override
     public long getStaleResetsTotal() {
-        return stats.staleTotal();
+        return stats.total(Counter.STALE);
     }
 
     @Override
     public long getAbortResetsTotal() {
-        return stats.abortTotal();
+        return stats.total(Counter.ABORT);
     }
 
     @Override
     public long getResetsSentTotal() {
-        return stats.resetsSentTotal();
+        return stats.total(Counter.RESETS_SENT);
     }
 
     @Override
     public long getResetsReceivedTotal() {
-        return stats.resetsReceivedTotal();
+        return stats.total(Counter.RESETS_RECEIVED);
     }
 
     @Override

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.decode.DecodedPacket;
 import io.rstwatch.plugin.Scope;
+import io.rstwatch.ports.PortStats.Counter;
+import io.rstwatch.ports.PortStats.Rate;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -137,8 +139,8 @@ class DiagnosisTest {
         s.record(Flows.of(ResetKind.UNREACHABLE, false, 0, server, 0, LOOPBACK, false, 2, 13, T0 + 1000));
         s.sampleRates(SECOND);
         s.sampleRates(2 * SECOND);
-        assertEquals(2, s.unreachableTotal());
-        assertEquals(0, s.resetsTotal(), "an unreachable is no reset");
+        assertEquals(2, s.total(Counter.UNREACHABLE));
+        assertEquals(0, s.total(Rate.RESETS), "an unreachable is no reset");
         assertEquals(
                 "1.00 unreachable/s over the last 60 s to 10.0.3.7:5432 (eth0), answered by ICMP admin-prohibited: a"
                         + " firewall rejects it; 0 refused, 2 unreachable and 0 resets since 10:54:00Z, last at 10:54:01Z.",

@@ -13,6 +13,7 @@ import io.rstwatch.host.HostView;
 import io.rstwatch.host.Origin;
 import io.rstwatch.host.Services;
 import io.rstwatch.plugin.Scope;
+import io.rstwatch.ports.PortStats.Counter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,8 +76,8 @@ class FlowIntakeTest {
         refusal(run, 7212, LOOPBACK, -1, Origin.SENT);
         intake.accept(run);
         run.batchEnded();
-        assertEquals(1, port(7211).refusedTotal());
-        assertEquals(1, port(7212).refusedTotal());
+        assertEquals(1, port(7211).total(Counter.REFUSED));
+        assertEquals(1, port(7212).total(Counter.REFUSED));
         assertTrue(!run.holding(), "a RST is never held");
     }
 
@@ -118,7 +119,7 @@ class FlowIntakeTest {
         long before = threads.getThreadAllocatedBytes(id);
         feed(run, 1_000_000);
         long allocated = threads.getThreadAllocatedBytes(id) - before;
-        assertEquals(1_100_000, port(7211).refusedTotal());
+        assertEquals(1_100_000, port(7211).total(Counter.REFUSED));
         // A few objects may come from the JIT's deoptimisations, never one per flow.
         assertTrue(allocated < 64 * 1024, allocated + " bytes for a million flows");
     }

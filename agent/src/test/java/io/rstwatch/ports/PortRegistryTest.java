@@ -13,6 +13,7 @@ import io.rstwatch.host.Origin;
 import io.rstwatch.host.Services;
 import io.rstwatch.jmx.ScannerRow;
 import io.rstwatch.plugin.Scope;
+import io.rstwatch.ports.PortStats.Counter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -59,9 +60,9 @@ class PortRegistryTest {
         classifier.count(Flows.seen(Verdict.TCP_RST, refusal(7211, CLIENT), Origin.SENT, 1, now, false));
 
         PortTable table = registry.table();
-        assertEquals(1, table.get(Scope.LOCAL, 7211).refusedTotal(), "the real problem has its own entry");
+        assertEquals(1, table.get(Scope.LOCAL, 7211).total(Counter.REFUSED), "the real problem has its own entry");
         assertFalse(table.get(Scope.LOCAL, 7211).isOther());
-        assertEquals(3, table.find(Scope.LOCAL, 5).refusedTotal(), "a port others were refused on stays");
+        assertEquals(3, table.find(Scope.LOCAL, 5).total(Counter.REFUSED), "a port others were refused on stays");
         assertNull(table.find(Scope.LOCAL, 1), "a port only the scanner hit is folded into its row");
         assertNull(table.find(Scope.LOCAL, 1999), "and so are the ones after it was found");
         registry.scans().refresh();

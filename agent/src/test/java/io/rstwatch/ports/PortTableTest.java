@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.plugin.Scope;
+import io.rstwatch.ports.PortStats.Counter;
+import io.rstwatch.ports.PortStats.Rate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -71,7 +73,7 @@ class PortTableTest {
         refuse(other, 1);
         long sampled = System.nanoTime() + 1_000_000_000L;
         table.sampleRates(sampled);
-        double otherRate = other.refusedPerSecond();
+        double otherRate = other.perSecond(Rate.REFUSED);
 
         clock.addAndGet(500_000); // port 1 idle for 600 s, port 2 for 500 s
         PortStats third = table.get(Scope.LOCAL, 3);
@@ -80,10 +82,11 @@ class PortTableTest {
         assertSame(second, table.get(Scope.LOCAL, 2));
         table.sampleRates(sampled + 500_000_000L); // the fold waits for a sample after the next
         table.sampleRates(sampled + 700_000_000L);
-        assertEquals(4, other.refusedTotal(), "port 1's three refusals are in other now: no total went backwards");
+        assertEquals(
+                4, other.total(Counter.REFUSED), "port 1's three refusals are in other now: no total went backwards");
         assertEquals(4, other.total(PortStats.Counter.REFUSED_LOCAL_CLIENTS));
         table.sampleRates(sampled + 1_000_000_000L);
-        assertTrue(other.refusedPerSecond() <= otherRate, "folded counts never show as a rate");
+        assertTrue(other.perSecond(Rate.REFUSED) <= otherRate, "folded counts never show as a rate");
     }
 
     @Test
@@ -185,7 +188,8 @@ class PortTableTest {
         refuse(taken, 1); // the capture thread counts, after the eviction
         table.sampleRates(1_000_000_000L);
         table.sampleRates(2_000_000_000L);
-        assertEquals(3, table.get(Scope.LOCAL, 3).refusedTotal(), "all three of port 1's refusals are in other");
+        assertEquals(
+                3, table.get(Scope.LOCAL, 3).total(Counter.REFUSED), "all three of port 1's refusals are in other");
     }
 
     @Test
@@ -223,8 +227,8 @@ class PortTableTest {
             s.record(Flows.of(ResetKind.REFUSED, true, 0, 1, 0, 1, true, 1, -1, 1000));
         }
         table.sampleRates(System.nanoTime() + 1_000_000_000L); // a second after the table's start
-        assertEquals(4.0, s.refusedPerSecond(), 1e-3); // the table started a moment before the test read the clock
-        assertEquals(4.0, s.refusedLocalClientsPerSecond(), 1e-3);
-        assertEquals(0.0, s.resetsPerSecond(), 1e-9);
+        assertEquals(4.0, s.perSecond(Rate.REFUSED), 1e-3); // the table started a moment before the test read the clock
+        assertEquals(4.0, s.perSecond(Rate.REFUSED_LOCAL_CLIENTS), 1e-3);
+        assertEquals(0.0, s.perSecond(Rate.RESETS), 1e-9);
     }
 }

@@ -13,6 +13,8 @@ import io.rstwatch.decode.Verdict;
 import io.rstwatch.host.HostView;
 import io.rstwatch.host.Origin;
 import io.rstwatch.plugin.Scope;
+import io.rstwatch.ports.PortStats.Counter;
+import io.rstwatch.ports.PortStats.Rate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,8 +106,8 @@ class ResetClassifierTest {
         classifier.count(Flows.seen(
                 Verdict.TCP_RST, rst(LOOPBACK, 7211, LOOPBACK, 41838, true, 0), Origin.SENT, 1, 1000, false));
         PortStats s = table.get(Scope.LOCAL, 7211);
-        assertEquals(1, s.refusedTotal());
-        assertEquals(0, s.resetsTotal());
+        assertEquals(1, s.total(Counter.REFUSED));
+        assertEquals(0, s.total(Rate.RESETS));
         assertEquals(List.of(1), s.interfaceIndexes());
         assertEquals(List.of("127.0.0.1 (1)"), s.topPeers(10));
     }
@@ -119,10 +121,10 @@ class ResetClassifierTest {
         classifier.count(Flows.seen(
                 Verdict.TCP_RST, rst(LOOPBACK, 5432, LOOPBACK, 40001, false, 778), Origin.SENT, 1, 1000, false));
         PortStats s = table.get(Scope.LOCAL, 5432);
-        assertEquals(0, s.refusedTotal());
-        assertEquals(1, s.abortTotal());
-        assertEquals(1, s.staleTotal());
-        assertEquals(2, s.resetsSentTotal(), "loopback resets are sent by this host");
+        assertEquals(0, s.total(Counter.REFUSED));
+        assertEquals(1, s.total(Counter.ABORT));
+        assertEquals(1, s.total(Counter.STALE));
+        assertEquals(2, s.total(Counter.RESETS_SENT), "loopback resets are sent by this host");
         assertEquals(1, created.size(), "no entry for an ephemeral port");
     }
 
@@ -131,11 +133,11 @@ class ResetClassifierTest {
         // Both ports are ephemeral; without the listener's memory the lower one (the client's 33000) is taken.
         classifier.count(Flows.seen(
                 Verdict.TCP_RST, rst(LOOPBACK, 33000, LOOPBACK, 0xA000, true, 777), Origin.SENT, 1, 1000, false));
-        assertEquals(1, table.get(Scope.LOCAL, 33000).abortTotal());
+        assertEquals(1, table.get(Scope.LOCAL, 33000).total(Counter.ABORT));
         recentlyListening.add(0xA000);
         classifier.count(Flows.seen(
                 Verdict.TCP_RST, rst(LOOPBACK, 33001, LOOPBACK, 0xA000, true, 778), Origin.SENT, 1, 1000, false));
-        assertEquals(1, table.get(Scope.LOCAL, 0xA000).abortTotal());
+        assertEquals(1, table.get(Scope.LOCAL, 0xA000).total(Counter.ABORT));
     }
 
     @Test
@@ -144,7 +146,7 @@ class ResetClassifierTest {
         // 192.0.2.9:40000 is not this host's, so its listening on our 40000 means nothing: the lower port wins.
         classifier.count(Flows.seen(
                 Verdict.TCP_RST, rst(REMOTE, 40000, REMOTE, 39000, false, 5), Origin.RECEIVED, 2, 1000, false));
-        assertEquals(1, table.get(Scope.REMOTE, 39000).staleTotal());
+        assertEquals(1, table.get(Scope.REMOTE, 39000).total(Counter.STALE));
     }
 
     @Test
@@ -157,12 +159,12 @@ class ResetClassifierTest {
                 1000,
                 false));
         PortStats s = table.get(Scope.REMOTE, 443);
-        assertEquals(1, s.abortTotal());
-        assertEquals(1, s.resetsReceivedTotal());
+        assertEquals(1, s.total(Counter.ABORT));
+        assertEquals(1, s.total(Counter.RESETS_RECEIVED));
         // both ephemeral: the lower port
         classifier.count(Flows.seen(
                 Verdict.TCP_RST, rst(REMOTE, 50001, REMOTE, 40000, false, 5), Origin.RECEIVED, 2, 1000, false));
-        assertEquals(1, table.get(Scope.REMOTE, 40000).staleTotal());
+        assertEquals(1, table.get(Scope.REMOTE, 40000).total(Counter.STALE));
     }
 
     @Test
@@ -176,7 +178,7 @@ class ResetClassifierTest {
         d.reporterLo = REMOTE;
         classifier.count(Flows.seen(Verdict.TCP_SYN, d, Origin.SENT, 2, 900, false)); // the SYN the error quotes
         classifier.count(Flows.seen(Verdict.ICMP_PORT_UNREACHABLE, d, Origin.RECEIVED, 2, 1000, false));
-        assertEquals(1, table.get(Scope.REMOTE, 9999).refusedTotal());
+        assertEquals(1, table.get(Scope.REMOTE, 9999).total(Counter.REFUSED));
     }
 
     @Test
@@ -195,17 +197,17 @@ class ResetClassifierTest {
         classifier.count(
                 Flows.seen(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 2000, false)); // Linux's retransmitted SYN
         PortStats s = table.get(Scope.REMOTE, 5432);
-        assertEquals(1, s.unreachableTotal());
+        assertEquals(1, s.total(Counter.UNREACHABLE));
         assertEquals(13, s.lastUnreachableCode());
-        assertEquals(0, s.refusedTotal());
+        assertEquals(0, s.total(Counter.REFUSED));
         d.seq = 12345; // the next attempt
         classifier.count(Flows.seen(Verdict.TCP_SYN, d, Origin.SENT, 2, 2900, false));
         classifier.count(Flows.seen(Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000, false));
-        assertEquals(2, s.unreachableTotal());
+        assertEquals(2, s.total(Counter.UNREACHABLE));
         classifier.count(Flows.seen(Verdict.TCP_SYN, d, Origin.SENT, 2, 3000 + RecentAttempts.REMEMBER_MILLIS, false));
         classifier.count(Flows.seen(
                 Verdict.ICMP_UNREACHABLE, d, Origin.RECEIVED, 2, 3000 + RecentAttempts.REMEMBER_MILLIS + 1, false));
-        assertEquals(3, s.unreachableTotal(), "remembered for a while, not for ever");
+        assertEquals(3, s.total(Counter.UNREACHABLE), "remembered for a while, not for ever");
     }
 
     @Test
@@ -251,7 +253,7 @@ class ResetClassifierTest {
                 2,
                 2002,
                 false));
-        assertEquals(1, table.get(Scope.REMOTE, 5432).refusedTotal());
+        assertEquals(1, table.get(Scope.REMOTE, 5432).total(Counter.REFUSED));
         // Its copy, replayed: the attempt is over.
         classifier.count(Flows.seen(
                 Verdict.TCP_RST,
@@ -260,7 +262,7 @@ class ResetClassifierTest {
                 2,
                 2003,
                 false));
-        assertEquals(1, table.get(Scope.REMOTE, 5432).refusedTotal());
+        assertEquals(1, table.get(Scope.REMOTE, 5432).total(Counter.REFUSED));
         assertEquals(302, classifier.unmatchedTotal());
     }
 
@@ -363,9 +365,10 @@ class ResetClassifierTest {
             classifier.count(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 1, 500, answered));
             classifier.count(Flows.seen(Verdict.TCP_RST, rst, Origin.SENT, 1, 500, false));
         }
-        assertEquals(200_000, table.get(Scope.LOCAL, 7999).refusedTotal());
+        assertEquals(200_000, table.get(Scope.LOCAL, 7999).total(Counter.REFUSED));
         classifier.count(Flows.seen(Verdict.TCP_SYN, waiting, Origin.SENT, 2, 1000, false)); // its retransmission
-        assertEquals(1, table.get(Scope.REMOTE, 5432).unansweredTotal(), "the attempt in flight was still tracked");
+        assertEquals(
+                1, table.get(Scope.REMOTE, 5432).total(Counter.UNANSWERED), "the attempt in flight was still tracked");
     }
 
     @Test
@@ -377,8 +380,8 @@ class ResetClassifierTest {
         classifier.count(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000, false)); // the retransmission after 1 s
         classifier.count(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 2, 3000, false)); // and the next
         PortStats s = table.get(Scope.REMOTE, 5432);
-        assertEquals(1, s.unansweredTotal(), "one attempt, however many SYNs");
-        assertEquals(0, s.refusedTotal() + s.resetsTotal() + s.unreachableTotal());
+        assertEquals(1, s.total(Counter.UNANSWERED), "one attempt, however many SYNs");
+        assertEquals(0, s.total(Counter.REFUSED) + s.total(Rate.RESETS) + s.total(Counter.UNREACHABLE));
         classifier.count(Flows.seen(
                 Verdict.TCP_SYN_ACK,
                 segment(REMOTE, 5432, client, 41000, DecodedPacket.SYN | DecodedPacket.ACK, 7, 1001),
@@ -386,7 +389,7 @@ class ResetClassifierTest {
                 2,
                 3500,
                 false));
-        assertEquals(1, s.slowTotal());
+        assertEquals(1, s.total(Counter.SLOW));
 
         // Answered in time: neither unanswered nor slow.
         DecodedPacket quick = segment(client, 41001, REMOTE, 5433, DecodedPacket.SYN, 2000, 0);
@@ -415,7 +418,7 @@ class ResetClassifierTest {
         classifier.count(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 2, 0, false));
         classifier.count(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 2, 1000, false));
         PortStats s = table.get(Scope.REMOTE, 5432);
-        assertEquals(1, s.unansweredTotal());
+        assertEquals(1, s.total(Counter.UNANSWERED));
         assertEquals(0, s.total(PortStats.Counter.GIVEN_UP_LOCAL_CLIENTS), "not the last SYN yet");
         classifier.count(Flows.seen(Verdict.TCP_SYN, syn, Origin.SENT, 2, 3000, false));
         assertEquals(
@@ -440,8 +443,8 @@ class ResetClassifierTest {
         classifier.count(Flows.seen(
                 Verdict.TCP_SYN, rejected, Origin.SENT, 2, 7000, false)); // the kernel retries after a soft error
         classifier.count(Flows.seen(Verdict.TCP_SYN, rejected, Origin.SENT, 2, 9000, false));
-        assertEquals(1, s.unansweredTotal(), "an ICMP error answered it");
-        assertEquals(1, s.unreachableTotal());
+        assertEquals(1, s.total(Counter.UNANSWERED), "an ICMP error answered it");
+        assertEquals(1, s.total(Counter.UNREACHABLE));
         assertEquals(1, s.total(PortStats.Counter.GIVEN_UP_LOCAL_CLIENTS));
     }
 
@@ -453,7 +456,7 @@ class ResetClassifierTest {
         }
         PortStats other = table.get(Scope.LOCAL, 1009);
         assertEquals(PortStats.OTHER, other.port());
-        assertEquals(7, other.refusedTotal());
+        assertEquals(7, other.total(Counter.REFUSED));
         assertSame(other, table.get(Scope.LOCAL, 2000));
         assertEquals(4, created.size(), "three ports and one other entry");
         assertNull(findPort(12345));

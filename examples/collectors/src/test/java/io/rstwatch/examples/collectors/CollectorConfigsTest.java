@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -68,6 +69,33 @@ class CollectorConfigsTest {
         }
         assertTrue(collected.size() >= 10, config + ": only " + collected + " found: has its format changed?");
         assertTrue(problems.isEmpty(), config + ":\n" + String.join("\n", problems));
+    }
+
+    /**
+     * JMXFetch returns at most {@code max_returned_metrics} metrics an instance (350 unless told) and drops the rest:
+     * the example's limit takes every metric of both scopes' full Port tables at the default {@code ports.max}, and
+     * of the other MBeans, so that a busy JVM's ports are not cut off at random.
+     */
+    @Test
+    void theDatadogInstanceTakesEveryMetricOfFullTables() throws IOException {
+        JsonNode config = YAML.readTree(Files.readString(CONFIGS.resolve("datadog-rstwatch.yaml")));
+        int port = 0;
+        int other = 0;
+        for (JsonNode include : config.path("init_config").path("conf")) {
+            int n = include.path("include").path("attribute").size();
+            if (include.path("include").path("type").asText().equals("Port")) {
+                port += n;
+            } else {
+                other += n;
+            }
+        }
+        Matcher portsMax = Pattern.compile("\\| `ports\\.max` \\| `(\\d+)`")
+                .matcher(Files.readString(CONFIGS.getParent().getParent().resolve("docs/options.md")));
+        assertTrue(portsMax.find(), "docs/options.md gives no default for ports.max");
+        long needed = 2L * (Integer.parseInt(portsMax.group(1)) + 1) * port + other;
+        int limit =
+                config.path("instances").path(0).path("max_returned_metrics").asInt(350);
+        assertTrue(limit >= needed, "max_returned_metrics is " + limit + ", full tables make " + needed);
     }
 
     /**
