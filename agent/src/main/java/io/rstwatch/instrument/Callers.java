@@ -5,13 +5,25 @@ import java.util.Iterator;
 import java.util.stream.Stream;
 
 /**
- * Finds the code behind a connect: the first frame outside the JDK and the agent, and — when that frame is in
- * a library — the first frame beyond it in other code (the application's call into the library). Connects
- * made by the agent itself or by JMX/RMI tooling are not the application's: for them, {@link #find} is null.
+ * Finds the code behind a connect, and the library it called to make it, reading the stack from the connect down:
+ * <ol>
+ * <li>the first frame of the application's packages ({@link ApplicationCode}), however many library layers are
+ *     above it (a driver under a pool under an ORM under Spring);
+ * <li>else the first frame of unknown code that called into a known library, or into code of another jar (its
+ *     CodeSource) than the first frame outside the JDK;
+ * <li>else the first frame outside the JDK, called directly;
+ * <li>else, when only libraries and the JDK are on the stack (an I/O thread of Kafka, Netty, the JDK's
+ *     HttpClient), the thread's name and the library frame that connected.
+ * </ol>
+ * Connects made by the agent itself or by JMX/RMI tooling are not the application's: for them, {@link #find} is
+ * null. A walk stops at its answer; {@link ConnectRecorder} walks again for a thread only when its window passed.
  */
 public final class Callers {
-    private static final int MAX_FRAMES = 64;
+    /** Deep enough for Spring's stacks, whose application frame may be 150 frames below the connect. */
+    private static final int MAX_FRAMES = 256;
+
     private final ClassLoader agentLoader;
+    private final ApplicationCode code;
     private final StackWalker walker = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     /** The code that connected, and the library it went through ("" when the call came straight from it). */
@@ -54,8 +66,9 @@ public final class Callers {
         }
     }
 
-    Callers(ClassLoader agentLoader) {
+    Callers(ClassLoader agentLoader, ApplicationCode code) {
         this.agentLoader = agentLoader;
+        this.code = code;
     }
 
     /** The caller of the connect on this thread, or null when it is not the application's. */
@@ -70,7 +83,10 @@ public final class Callers {
      */
     private Caller callerIn(Stream<StackWalker.StackFrame> stack) {
         Iterator<StackWalker.StackFrame> frames = stack.iterator();
-        StackWalker.StackFrame first = null;
+        StackWalker.StackFrame first = null; // the first frame outside the JDK (glue aside)
+        StackWalker.StackFrame firstLibrary = null; // the known library frame nearest the connect
+        StackWalker.StackFrame called = null; // the frame just above: what the next frame called
+        Caller byCode = null; // rule 2's answer, should no frame of the application's packages come
         boolean recorder = true; // the top frames are the agent's recorder itself
         for (int read = 0; read < MAX_FRAMES && frames.hasNext(); read++) {
             StackWalker.StackFrame f = frames.next();
@@ -89,17 +105,36 @@ public final class Callers {
             if (ConnectInstrumentation.isJdk(c.getClassLoader())) {
                 continue;
             }
-            if (first == null) {
-                first = f;
-            } else if (!sameCode(first.getDeclaringClass(), c)) {
-                return new Caller(render(f), render(first));
+            ApplicationCode.Kind kind = code.kind(n);
+            if (kind == ApplicationCode.Kind.GLUE) {
+                continue;
             }
+            if (kind == ApplicationCode.Kind.APPLICATION) {
+                return new Caller(render(f), called == null ? "" : render(called));
+            }
+            if (kind == ApplicationCode.Kind.LIBRARY) {
+                firstLibrary = firstLibrary == null ? f : firstLibrary;
+            } else if (byCode == null
+                    && called != null
+                    && (code.kind(called.getClassName()) == ApplicationCode.Kind.LIBRARY
+                            || !sameCode(first.getDeclaringClass(), c))) {
+                byCode = new Caller(render(f), render(called));
+                if (!code.knowsApplication()) {
+                    return byCode;
+                }
+            }
+            first = first == null ? f : first;
+            called = f;
         }
-        if (first != null) {
+        if (byCode != null) {
+            return byCode;
+        }
+        if (first != null && first != firstLibrary) {
             return new Caller(render(first), "");
         }
-        // JDK code alone (an HttpClient selector thread): name the thread instead.
-        return new Caller("thread " + Thread.currentThread().getName(), "");
+        // Libraries and the JDK alone (a Kafka sender, a Netty event loop, an HttpClient selector): the thread.
+        String thread = "thread " + Thread.currentThread().getName();
+        return new Caller(thread, firstLibrary == null ? "" : render(firstLibrary));
     }
 
     private static boolean sameCode(Class<?> a, Class<?> b) {

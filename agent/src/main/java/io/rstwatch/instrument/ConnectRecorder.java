@@ -138,7 +138,7 @@ final class ConnectRecorder {
             int idleSeconds,
             LongSupplier clockMillis) {
         this.clockMillis = clockMillis;
-        this.callers = new Callers(agentLoader);
+        this.callers = new Callers(agentLoader, ApplicationCode.ofThisJvm());
         this.listener = listener;
         this.backlogs = backlogs;
         this.idleMillis = idleSeconds * 1000L;

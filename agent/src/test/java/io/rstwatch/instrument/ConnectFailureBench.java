@@ -66,7 +66,7 @@ public class ConnectFailureBench {
         ConnectRecorder recorder = new ConnectRecorder(
                 new ClassLoader(null) {}, new ConnectEvents(ports, EventSink.NONE), new ListenBacklogs(), 600);
         connectFailed = recorder.handles()[0];
-        callers = new Callers(new ClassLoader(null) {});
+        callers = new Callers(new ClassLoader(null) {}, new ApplicationCode(null));
     }
 
     @Benchmark
