@@ -234,14 +234,32 @@ public final class TcpAlert implements Part, TcpMXBean {
             return sb.append('.').toString();
         }
         if (capture == null || !capture.isActive()) {
-            return sb.append("; the capture is not running, so the ports are unknown (")
+            sb.append("; the capture is not running (")
                     .append(capture == null ? "capture=off" : capture.getStatus())
-                    .append(").")
-                    .toString();
+                    .append("), so only this JVM's own connects are seen");
+            return withoutCapture(sb, ports.jvmFailures()).toString();
         }
         return explain(sb, rate, ports.localClientFailures(), perSecond(TcpCounter.EMBRYONIC_RSTS))
                 .append('.')
                 .toString();
+    }
+
+    /**
+     * Without capture, the explanation the connect advice still gives: this JVM's own failing endpoints and the
+     * code behind them. Other processes' connects, and this JVM's outside java.net, are not seen, and it says so.
+     */
+    static StringBuilder withoutCapture(StringBuilder sb, List<PortRegistry.JvmFailure> own) {
+        if (own.isEmpty()) {
+            return sb.append(", and none of them failed (connects of other processes, and of native transports,"
+                    + " are not seen).");
+        }
+        for (int i = 0; i < Math.min(PORTS_IN_MESSAGE, own.size()); i++) {
+            sb.append("; ").append(own.get(i).clause());
+        }
+        if (own.size() > PORTS_IN_MESSAGE) {
+            sb.append("; and ").append(own.size() - PORTS_IN_MESSAGE).append(" more ports");
+        }
+        return sb.append("; connects of other processes are not seen.");
     }
 
     /**

@@ -63,6 +63,9 @@ public final class PortRegistry implements Part {
      */
     public record LocalFailure(Cause cause, double perSecond, String clause, List<TopPeers.Peer> clients) {}
 
+    /** One port's failed connects made by this JVM: the rate, and the clause naming the endpoint and its caller. */
+    public record JvmFailure(double perSecond, String clause) {}
+
     /**
      * The table's bounds, from the options.
      *
@@ -211,8 +214,26 @@ public final class PortRegistry implements Part {
             return; // unresolved: no address to scope
         }
         byte[] b = a.getAddress();
-        Scope scope = host.isLocal(Addresses.hi(b), Addresses.lo(b)) ? Scope.LOCAL : Scope.REMOTE;
-        table.get(scope, endpoint.getPort()).recordJvmFailure(caller, count, table.nowMillis());
+        long hi = Addresses.hi(b);
+        long lo = Addresses.lo(b);
+        Scope scope = host.isLocal(hi, lo) ? Scope.LOCAL : Scope.REMOTE;
+        table.get(scope, endpoint.getPort()).recordJvmFailure(caller, count, table.nowMillis(), hi, lo);
+    }
+
+    /**
+     * This JVM's own failed connects by port, most first: what the alert can still name when nothing is captured.
+     * Each clause names the endpoint and the code that connected.
+     */
+    public List<JvmFailure> jvmFailures() {
+        List<JvmFailure> out = new ArrayList<>();
+        for (PortView v : views.values()) {
+            double perSecond = v.stats().perSecond(Rate.JVM_FAILURES);
+            if (perSecond > 0) {
+                out.add(new JvmFailure(perSecond, v.jvmFailureClause(perSecond)));
+            }
+        }
+        out.sort((a, b) -> Double.compare(b.perSecond(), a.perSecond()));
+        return out;
     }
 
     /**

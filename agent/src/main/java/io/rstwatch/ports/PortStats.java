@@ -99,6 +99,13 @@ public final class PortStats {
             long of(PortStats s) {
                 return s.total(Counter.GIVEN_UP_LOCAL_CLIENTS) - s.total(Counter.RESCUED_LOCAL_CLIENTS);
             }
+        },
+        /** This JVM's own failed connects to the port, as the connect advice sees them: capture or not. */
+        JVM_FAILURES {
+            @Override
+            long of(PortStats s) {
+                return s.jvmFailures.sum();
+            }
         };
 
         static final Rate[] ALL = values();
@@ -310,9 +317,13 @@ public final class PortStats {
     }
 
     /** A failed connect to this port by code in this JVM (not from capture: on the application's thread). */
-    public void recordJvmFailure(String caller, boolean count, long nowMillis) {
+    public void recordJvmFailure(String caller, boolean count, long nowMillis, long svcHi, long svcLo) {
         if (lastJvmFailureMillis != nowMillis) {
             lastJvmFailureMillis = nowMillis;
+        }
+        if (serviceLo != svcLo || serviceHi != svcHi) { // the endpoint's address, for the alert without capture
+            serviceHi = svcHi;
+            serviceLo = svcLo;
         }
         if (count) {
             jvmFailures.increment();

@@ -155,6 +155,26 @@ final class PortView implements PortMXBean {
         return sb.toString();
     }
 
+    /**
+     * For the alert without capture: "2.00/s are this JVM's failed connects to 127.0.0.1:7211, from
+     * com.example.Poller.poll(Poller.java:42)".
+     */
+    String jvmFailureClause(double perSecond) {
+        StringBuilder sb = new StringBuilder(Rates.format(perSecond)).append("/s are this JVM's failed connects to ");
+        if (stats.isOther()) {
+            sb.append("other ").append(stats.scope().label()).append(" ports");
+        } else if (stats.serviceHi() == 0 && stats.serviceLo() == 0) {
+            sb.append(stats.scope().label()).append(" port ").append(stats.port());
+        } else {
+            sb.append(Addresses.endpoint(stats.serviceHi(), stats.serviceLo(), stats.port()));
+        }
+        String[] callers = jvmCallers;
+        if (callers.length > 0) {
+            sb.append(", from ").append(callers[callers.length - 1]); // the most recent
+        }
+        return sb.toString();
+    }
+
     @Override
     public long getRefusedTotal() {
         return stats.total(Counter.REFUSED);
