@@ -102,8 +102,8 @@ public final class Callers {
                     || n.startsWith("com.sun.jmx.")) {
                 return null;
             }
-            if (ConnectInstrumentation.isJdk(c.getClassLoader())) {
-                continue;
+            if (ConnectInstrumentation.isJdk(c.getClassLoader()) || Throwable.class.isAssignableFrom(c)) {
+                continue; // the JDK, or an exception's constructor reporting a failure (Netty's native ones)
             }
             ApplicationCode.Kind kind = code.kind(n);
             if (kind == ApplicationCode.Kind.GLUE) {

@@ -12,6 +12,18 @@ import net.bytebuddy.asm.Advice;
 final class ConnectAdvice {
     private ConnectAdvice() {}
 
+    /**
+     * Every constructor of java.net.SocketException: Netty's native transports (epoll, kqueue, io_uring) connect
+     * through JNI, and their failures first show as the exceptions they make. A constructor's exit advice cannot
+     * see a throwable.
+     */
+    static final class SocketExceptionMade {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Throwable made) {
+            ConnectHook.socketException(made);
+        }
+    }
+
     /** java.net.Socket.connect(SocketAddress, int): failures only. */
     static final class SocketConnect {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

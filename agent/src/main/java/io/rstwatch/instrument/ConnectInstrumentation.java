@@ -1,5 +1,6 @@
 package io.rstwatch.instrument;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -45,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * The in-JVM connects part. Instruments the JDK's TCP connect paths: java.net.Socket.connect (JDBC drivers,
  * Apache HttpClient, OkHttp) and sun.nio.ch.SocketChannelImpl connect/blockingConnect/finishConnect
  * (java.net.http.HttpClient, Netty NIO), java.net.http's HttpClientImpl.send (to name the caller of connects that
- * client makes on its own threads), and the server sockets' bind (this JVM's listen backlogs).
+ * client makes on its own threads), the server sockets' bind (this JVM's listen backlogs), and the constructors of
+ * java.net.SocketException (the failures of Netty's native transports, which connect through JNI).
  *
  * <p>The inlined advice can only see classes of java.base, so the bridge class is renamed into jdk.internal.misc
  * (see {@link ConnectHook} for why there) and defined through a private lookup: the agent opens that package to
@@ -62,6 +64,7 @@ public final class ConnectInstrumentation implements Part {
     private static final String CHANNEL_IMPL = "sun/nio/ch/SocketChannelImpl";
     private static final String HTTP_CLIENT = "jdk/internal/net/http/HttpClientImpl";
     private static final String SERVER_SOCKET = "java/net/ServerSocket";
+    private static final String SOCKET_EXCEPTION = "java/net/SocketException";
     private static final String SERVER_CHANNEL_IMPL = "sun/nio/ch/ServerSocketChannelImpl";
     private static final Logger LOG = LoggerFactory.getLogger(ConnectInstrumentation.class);
     private static final String BRIDGE_SOURCE = ConnectHook.class.getName().replace('.', '/');
@@ -131,6 +134,7 @@ public final class ConnectInstrumentation implements Part {
                             MethodHandle.class,
                             MethodHandle.class,
                             MethodHandle.class,
+                            MethodHandle.class,
                             MethodHandle.class));
             MethodHandle[] handles = recorder.handles();
             if (!(boolean) install.invokeWithArguments((Object[]) handles)) {
@@ -154,7 +158,11 @@ public final class ConnectInstrumentation implements Part {
                     .on(named("bind").and(takesArguments(SocketAddress.class, int.class)));
             AsmVisitorWrapper serverChannel = advice(advicePool, adviceFiles, ConnectAdvice.ChannelBind.class)
                     .on(named("bind").and(takesArguments(SocketAddress.class, int.class)));
+            AsmVisitorWrapper socketException = advice(advicePool, adviceFiles, ConnectAdvice.SocketExceptionMade.class)
+                    .on(isConstructor());
             Map<String, AsmVisitorWrapper> byClass = Map.of(
+                    SOCKET_EXCEPTION,
+                    socketException,
                     SOCKET,
                     socket,
                     CHANNEL_IMPL,

@@ -164,6 +164,11 @@ final class ConnectRecorder {
                             ConnectRecorder.class,
                             "bound",
                             MethodType.methodType(void.class, SocketAddress.class, int.class))
+                    .bindTo(this),
+            lookup.findVirtual(
+                            ConnectRecorder.class,
+                            "socketException",
+                            MethodType.methodType(void.class, Throwable.class))
                     .bindTo(this)
         };
     }
@@ -230,6 +235,40 @@ final class ConnectRecorder {
             if (request instanceof HttpRequest
                     && (thrown instanceof ConnectException || thrown instanceof HttpConnectTimeoutException)) {
                 attributeHttp(((HttpRequest) request).uri());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // never into the application
+        }
+    }
+
+    /**
+     * A SocketException was made. Most are none of ours and cost a look at their class's name. Netty's are:
+     * <ul>
+     * <li>an {@code AnnotatedConnectException} or {@code AnnotatedNoRouteToHostException} that wraps a native
+     *     transport's error: Netty made it on its event loop, with the address in its message, after its JNI
+     *     connect failed. One that wraps the JDK's own exception (the NIO transport) was counted already where
+     *     the JDK threw it, and its message shows it: a native error's reads "connect(..) failed ..." (or is
+     *     empty, for no route), the JDK's "Connection refused" or "No route to host";
+     * <li>a {@code ConnectTimeoutException}: Netty's own connect timeout, which no transport throws.
+     * </ul>
+     * Shaded copies count too: the names are matched by their ends.
+     */
+    void socketException(Throwable made) {
+        try {
+            String type = made.getClass().getName();
+            boolean timeout = type.endsWith(".channel.ConnectTimeoutException");
+            if (!timeout
+                    && !type.endsWith(".channel.AbstractChannel$AnnotatedConnectException")
+                    && !type.endsWith(".channel.AbstractChannel$AnnotatedNoRouteToHostException")) {
+                return;
+            }
+            String message = made.getMessage();
+            if (message == null || !(timeout || message.contains("(..) failed") || message.startsWith("null: "))) {
+                return;
+            }
+            InetSocketAddress endpoint = NettyAddresses.endpointAtEnd(message);
+            if (endpoint != null) {
+                failure(endpoint, made, callers.find(), null);
             }
         } catch (RuntimeException | LinkageError e) {
             // never into the application

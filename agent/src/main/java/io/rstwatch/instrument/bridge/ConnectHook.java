@@ -24,6 +24,7 @@ public final class ConnectHook {
     private static volatile MethodHandle finishConnect;
     private static volatile MethodHandle httpSendFailed;
     private static volatile MethodHandle bound;
+    private static volatile MethodHandle socketException;
 
     private ConnectHook() {}
 
@@ -35,16 +36,19 @@ public final class ConnectHook {
      * @param onFinishConnect (Object channel, SocketAddress remote, Throwable thrown, boolean connected)void
      * @param onHttpSendFailed (Object request, Throwable thrown)void
      * @param onBound (SocketAddress local, int backlog)void
+     * @param onSocketException (Throwable made)void
      */
     static synchronized boolean install(
             MethodHandle onConnectFailed,
             MethodHandle onChannelConnect,
             MethodHandle onFinishConnect,
             MethodHandle onHttpSendFailed,
-            MethodHandle onBound) {
+            MethodHandle onBound,
+            MethodHandle onSocketException) {
         if (bound != null) {
             return false;
         }
+        socketException = onSocketException;
         connectFailed = onConnectFailed;
         channelConnect = onChannelConnect;
         finishConnect = onFinishConnect;
@@ -95,6 +99,21 @@ public final class ConnectHook {
         if (h != null) {
             try {
                 h.invokeExact(request, thrown);
+            } catch (Throwable ignored) {
+                // never into the application
+            }
+        }
+    }
+
+    /**
+     * A java.net.SocketException (or a subclass) was made: how a connect that the JDK's code never saw fails,
+     * such as one of Netty's native transports, becomes known.
+     */
+    public static void socketException(Throwable made) {
+        MethodHandle h = socketException;
+        if (h != null) {
+            try {
+                h.invokeExact(made);
             } catch (Throwable ignored) {
                 // never into the application
             }

@@ -2,6 +2,16 @@ package com.example.clients;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -12,7 +22,7 @@ import redis.clients.jedis.Jedis;
 
 /**
  * An application that keeps connecting through a real client to a local port where nothing listens, twice a
- * second, until it is stopped: {@code Clients hikari|jedis|kafka PORT}. Its package, com.example, is the
+ * second, until it is stopped: {@code Clients hikari|jedis|kafka|netty-epoll|grpc PORT}. Its package, com.example, is the
  * application's; everything it calls is a library's.
  */
 public final class Clients {
@@ -25,6 +35,8 @@ public final class Clients {
             case "hikari" -> hikari(port);
             case "jedis" -> jedis(port);
             case "kafka" -> kafka(port);
+            case "netty-epoll" -> nettyEpoll(port);
+            case "grpc" -> grpc(port);
             default -> throw new IllegalArgumentException("no such client: " + client);
         }
     }
@@ -55,6 +67,42 @@ public final class Clients {
                 // refused
             }
             TimeUnit.MILLISECONDS.sleep(500);
+        }
+    }
+
+    /** Netty's native epoll transport: the connect is made in C, on the event loop's thread. */
+    static void nettyEpoll(int port) throws InterruptedException {
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            Bootstrap bootstrap = new Bootstrap()
+                    .group(loop)
+                    .channel(EpollSocketChannel.class)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel channel) {}
+                    });
+            while (true) {
+                bootstrap.connect("127.0.0.1", port).awaitUninterruptibly();
+                TimeUnit.MILLISECONDS.sleep(500);
+            }
+        } finally {
+            loop.shutdownGracefully();
+        }
+    }
+
+    /** gRPC over its shaded Netty, native epoll by default on Linux; each reset of the back-off connects again. */
+    static void grpc(int port) throws InterruptedException {
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                        "127.0.0.1", port, InsecureChannelCredentials.create())
+                .build();
+        try {
+            while (true) {
+                channel.resetConnectBackoff();
+                channel.getState(true);
+                TimeUnit.MILLISECONDS.sleep(500);
+            }
+        } finally {
+            channel.shutdownNow();
         }
     }
 

@@ -30,7 +30,12 @@ class ClientsIT {
         "jedis, one jar, com.example.clients.Clients.jedis(, redis.clients.jedis.",
         // No frame of the application's on the sender thread's stack: the thread and the library are named.
         "kafka, class path, thread kafka-producer-network-thread | producer-1, org.apache.kafka.",
-        "kafka, one jar, thread kafka-producer-network-thread | producer-1, org.apache.kafka."
+        "kafka, one jar, thread kafka-producer-network-thread | producer-1, org.apache.kafka.",
+        // Native transports connect through JNI: counted from the exceptions Netty makes, on the event loop.
+        "netty-epoll, class path, thread multiThreadIoEventLoopGroup-, io.netty.channel.",
+        "netty-epoll, one jar, thread multiThreadIoEventLoopGroup-, io.netty.channel.",
+        "grpc, class path, thread grpc-default-worker-, io.grpc.netty.shaded.io.netty.",
+        "grpc, one jar, thread grpc-default-worker-, io.grpc.netty.shaded.io.netty."
     })
     void theRefusedClientsCallerIsTheApplicationsMethod(String client, String packing, String caller, String via)
             throws Exception {
