@@ -21,7 +21,7 @@ class PrometheusRulesIT {
                 "check",
                 "rules",
                 DIR.resolve("prometheus-rules.yml").toString());
-        assertTrue(check.contains("SUCCESS: 8 rules found"), check);
+        assertTrue(check.contains("SUCCESS: 9 rules found"), check);
         String recording = Shell.run(
                 "promtool",
                 "check",
