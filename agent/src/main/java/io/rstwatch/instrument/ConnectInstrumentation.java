@@ -183,6 +183,7 @@ public final class ConnectInstrumentation implements Part {
             }
             inst.retransformClasses(loaded.toArray(new Class<?>[0]));
             loadNow(byClass.keySet());
+            warmUp();
             return null;
         } catch (Throwable e) {
             return e.toString();
@@ -203,6 +204,15 @@ public final class ConnectInstrumentation implements Part {
                 LOG.debug("{} not loaded now ({}): rewritten when it loads", name, e.toString());
             }
         }
+    }
+
+    /**
+     * Makes one SocketException here, on the agent's thread: its advice calls through the bridge's handle for the
+     * first time, and that first call links the call site. Otherwise the application's first refused connect,
+     * whose ConnectException is the first made, would pay for the linking.
+     */
+    private static void warmUp() {
+        new java.net.SocketException("rstwatch: the hook's first call");
     }
 
     /** Only the JDK's own classes (boot or platform loader) are rewritten, never an application's look-alike. */
