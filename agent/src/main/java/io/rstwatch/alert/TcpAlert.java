@@ -253,13 +253,18 @@ public final class TcpAlert implements Part, TcpMXBean {
             return sb.append(", and none of them failed (connects of other processes, and of native transports,"
                     + " are not seen).");
         }
-        for (int i = 0; i < Math.min(PORTS_IN_MESSAGE, own.size()); i++) {
-            sb.append("; ").append(own.get(i).clause());
-        }
-        if (own.size() > PORTS_IN_MESSAGE) {
-            sb.append("; and ").append(own.size() - PORTS_IN_MESSAGE).append(" more ports");
-        }
+        appendTop(sb, own.stream().map(PortRegistry.JvmFailure::clause).toList(), " more ports");
         return sb.append("; connects of other processes are not seen.");
+    }
+
+    /** The first {@link #PORTS_IN_MESSAGE} clauses, then "; and N" and {@code more} for the rest. */
+    private static void appendTop(StringBuilder sb, List<String> clauses, String more) {
+        for (int i = 0; i < Math.min(PORTS_IN_MESSAGE, clauses.size()); i++) {
+            sb.append("; ").append(clauses.get(i));
+        }
+        if (clauses.size() > PORTS_IN_MESSAGE) {
+            sb.append("; and ").append(clauses.size() - PORTS_IN_MESSAGE).append(more);
+        }
     }
 
     /**
@@ -284,16 +289,10 @@ public final class TcpAlert implements Part, TcpMXBean {
         for (PortRegistry.Cause cause : PortRegistry.Cause.values()) {
             List<PortRegistry.LocalFailure> ofCause =
                     failures.stream().filter(f -> f.cause() == cause).toList();
-            for (int i = 0; i < Math.min(PORTS_IN_MESSAGE, ofCause.size()); i++) {
-                sb.append("; ").append(ofCause.get(i).clause());
-            }
-            if (ofCause.size() > PORTS_IN_MESSAGE) {
-                sb.append("; and ")
-                        .append(ofCause.size() - PORTS_IN_MESSAGE)
-                        .append(" more ports with ")
-                        .append(cause.label())
-                        .append(" connects");
-            }
+            appendTop(
+                    sb,
+                    ofCause.stream().map(PortRegistry.LocalFailure::clause).toList(),
+                    " more ports with " + cause.label() + " connects");
         }
         if (embryonicPerSecond > 0) {
             sb.append("; ")

@@ -228,8 +228,6 @@ final class CaptureSource implements Runnable {
     final class BatchCounter implements PacketRing.Sink {
         private final int dlt;
         private final int deviceIndex;
-        private final FlowRun run = CaptureSource.this.run;
-        private final FlowIntake intake = CaptureSource.this.intake;
 
         /** @param deviceIndex the capture's interface index, for link types that do not carry one; -1 on "any" */
         BatchCounter(int dlt, int deviceIndex) {

@@ -86,6 +86,7 @@ public final class Callers {
         StackWalker.StackFrame first = null; // the first frame outside the JDK (glue aside)
         StackWalker.StackFrame firstLibrary = null; // the known library frame nearest the connect
         StackWalker.StackFrame called = null; // the frame just above: what the next frame called
+        ApplicationCode.Kind calledKind = null;
         Caller byCode = null; // rule 2's answer, should no frame of the application's packages come
         boolean recorder = true; // the top frames are the agent's recorder itself
         for (int read = 0; read < MAX_FRAMES && frames.hasNext(); read++) {
@@ -116,8 +117,7 @@ public final class Callers {
                 firstLibrary = firstLibrary == null ? f : firstLibrary;
             } else if (byCode == null
                     && called != null
-                    && (code.kind(called.getClassName()) == ApplicationCode.Kind.LIBRARY
-                            || !sameCode(first.getDeclaringClass(), c))) {
+                    && (calledKind == ApplicationCode.Kind.LIBRARY || !sameCode(first.getDeclaringClass(), c))) {
                 byCode = new Caller(render(f), render(called));
                 if (!code.knowsApplication()) {
                     return byCode;
@@ -125,6 +125,7 @@ public final class Callers {
             }
             first = first == null ? f : first;
             called = f;
+            calledKind = kind;
         }
         if (byCode != null) {
             return byCode;

@@ -124,10 +124,7 @@ final class PortView implements PortMXBean {
                         cause == PortRegistry.Cause.REFUSED
                                 ? "/s are refused connections to "
                                 : "/s are " + cause.label() + " connects to ")
-                .append(
-                        stats.isOther()
-                                ? "other " + stats.scope().label() + " ports"
-                                : Addresses.endpoint(stats.serviceHi(), stats.serviceLo(), stats.port()));
+                .append(destination());
         String on = String.join(", ", interfaces);
         if (!on.isEmpty()) {
             sb.append(" on ").append(on);
@@ -160,19 +157,25 @@ final class PortView implements PortMXBean {
      * com.example.Poller.poll(Poller.java:42)".
      */
     String jvmFailureClause(double perSecond) {
-        StringBuilder sb = new StringBuilder(Rates.format(perSecond)).append("/s are this JVM's failed connects to ");
-        if (stats.isOther()) {
-            sb.append("other ").append(stats.scope().label()).append(" ports");
-        } else if (stats.serviceHi() == 0 && stats.serviceLo() == 0) {
-            sb.append(stats.scope().label()).append(" port ").append(stats.port());
-        } else {
-            sb.append(Addresses.endpoint(stats.serviceHi(), stats.serviceLo(), stats.port()));
-        }
+        StringBuilder sb = new StringBuilder(Rates.format(perSecond))
+                .append("/s are this JVM's failed connects to ")
+                .append(destination());
         String[] callers = jvmCallers;
         if (callers.length > 0) {
             sb.append(", from ").append(callers[callers.length - 1]); // the most recent
         }
         return sb.toString();
+    }
+
+    /** "127.0.0.1:7211"; "other local ports" for the catch-all; "local port 7211" while no address is known. */
+    private String destination() {
+        if (stats.isOther()) {
+            return "other " + stats.scope().label() + " ports";
+        }
+        if (stats.serviceHi() == 0 && stats.serviceLo() == 0) {
+            return stats.scope().label() + " port " + stats.port();
+        }
+        return Addresses.endpoint(stats.serviceHi(), stats.serviceLo(), stats.port());
     }
 
     @Override
