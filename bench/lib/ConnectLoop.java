@@ -17,15 +17,17 @@ import java.util.concurrent.locks.LockSupport;
  * slot of a mapped file (native order, as od reads it), which the bench reads when it likes: while the JVM runs,
  * or while it is stopped; no call into the JVM and no traffic either way.
  *
- * <p>Usage: {@code java ConnectLoop PORT refused|accepted COUNTS_FILE [connects/s]}; prints "ready" once the
- * listener is up.
+ * <p>Usage: {@code java ConnectLoop PORT refused|accepted[-channel] COUNTS_FILE [connects/s]}; prints "ready" once
+ * the listener is up. With "-channel" the connects are made through a SocketChannel (as NIO clients and Netty
+ * make them) instead of a java.net.Socket.
  */
 public class ConnectLoop {
     static final int THREADS = 8, SLOT = 128; // a slot per pair of cache lines: the threads share nothing
 
     public static void main(String[] a) throws Exception {
         int port = Integer.parseInt(a[0]);
-        boolean refused = a[1].equals("refused");
+        boolean refused = a[1].startsWith("refused");
+        boolean channel = a[1].endsWith("-channel");
         int rate = a.length > 3 ? Integer.parseInt(a[3]) : 0;
         MappedByteBuffer counts;
         try (FileChannel f = FileChannel.open(
@@ -55,8 +57,8 @@ public class ConnectLoop {
                 long done = 0, due = System.nanoTime();
                 while (true) {
                     boolean meant;
-                    try (Socket s = new Socket()) {
-                        s.connect(to, 1000);
+                    try {
+                        connect(to, channel);
                         meant = !refused;
                     } catch (ConnectException e) {
                         meant = refused;
@@ -83,5 +85,17 @@ public class ConnectLoop {
         Thread t = new Thread(r);
         t.setDaemon(true);
         t.start();
+    }
+
+    static void connect(InetSocketAddress to, boolean channel) throws java.io.IOException {
+        if (channel) {
+            try (java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open()) {
+                c.connect(to);
+            }
+        } else {
+            try (Socket s = new Socket()) {
+                s.connect(to, 1000);
+            }
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.util.stream.Stream;
  * <li>else, when only libraries and the JDK are on the stack (an I/O thread of Kafka, Netty, the JDK's
  *     HttpClient), the thread's name and the library frame that connected.
  * </ol>
+ * In the last case the connect was started elsewhere: {@link Origins} may know by whom.
  * Connects made by the agent itself or by JMX/RMI tooling are not the application's: for them, {@link #find} is
  * null. A walk stops at its answer; {@link ConnectRecorder} walks again for a thread only when its window passed.
  */
@@ -30,13 +31,25 @@ public final class Callers {
     public static final class Caller {
         final String frame;
         final String library;
+        /** No code was found: {@link #frame} names the thread, which only libraries and the JDK were running. */
+        final boolean thread;
         /** Made once: every failure of a connect storm hands the same text on. */
         private final String text;
 
         Caller(String frame, String library) {
+            this(frame, library, false);
+        }
+
+        private Caller(String frame, String library, boolean thread) {
             this.frame = frame;
             this.library = library;
+            this.thread = thread;
             this.text = library.isEmpty() ? frame : frame + " via " + library;
+        }
+
+        /** The thread that connected, when no code of the application or of unknown origin was on its stack. */
+        static Caller ofThread(String threadName, String library) {
+            return new Caller("thread " + threadName, library, true);
         }
 
         /** "com.example.Poller.poll(Poller.java:42)". */
@@ -134,8 +147,7 @@ public final class Callers {
             return new Caller(render(first), "");
         }
         // Libraries and the JDK alone (a Kafka sender, a Netty event loop, an HttpClient selector): the thread.
-        String thread = "thread " + Thread.currentThread().getName();
-        return new Caller(thread, firstLibrary == null ? "" : render(firstLibrary));
+        return Caller.ofThread(Thread.currentThread().getName(), firstLibrary == null ? "" : render(firstLibrary));
     }
 
     private static boolean sameCode(Class<?> a, Class<?> b) {

@@ -1,15 +1,21 @@
 package io.rstwatch.instrument;
 
 import io.rstwatch.instrument.bridge.ConnectHook;
+import io.rstwatch.instrument.bridge.LibraryHook;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
+import java.util.function.BiConsumer;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Advice inlined into the JDK's connect and bind methods. It only hands what happened to {@link ConnectHook}, one
- * typed call per event, and never throws into the application (suppress = Throwable.class).
+ * Advice inlined into the JDK's connect and bind methods, and into Netty's native socket. It only hands what
+ * happened to {@link ConnectHook} (the JDK's classes, one typed call per event) or {@link LibraryHook} (a
+ * library's), and never throws into the application (suppress = Throwable.class).
  */
 final class ConnectAdvice {
+    /** {@link LibraryHook}'s name in java.base: a constant, so that the inlined code carries it. */
+    static final String LIBRARY_HOOK = "jdk.internal.misc.RstwatchLibraryHook";
+
     private ConnectAdvice() {}
 
     /**
@@ -79,14 +85,62 @@ final class ConnectAdvice {
     }
 
     /**
-     * HttpClientImpl.send(HttpRequest, BodyHandler): java.net.http connects on its own threads, so the failure
-     * is seen there first; when send() rethrows it on the application's thread, the caller can be named.
+     * SocketChannelImpl's client constructors: the channel is made on the thread that will connect it, or, for
+     * Netty's NIO transport, on the thread that asked Netty to (the connect itself runs on the event loop).
      */
-    static final class HttpSend {
+    static final class ChannelMade {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object channel) {
+            ConnectHook.channelMade(channel);
+        }
+    }
+
+    /**
+     * HttpClientImpl.sendAsync(request, handler, push, executor), behind send and both public sendAsync: on the
+     * thread that asked, before the exchange moves to the client's own threads, where it connects.
+     */
+    static final class HttpAsk {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(0) Object request) {
+            ConnectHook.asked(request);
+        }
+    }
+
+    /**
+     * DefaultProxySelector.select(URI): HTTP clients that connect on threads of their own (OkHttp 5) ask it which
+     * proxy to take, on the thread that made the call, before they hand the connect over.
+     */
+    static final class ProxyAsk {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(0) Object uri) {
+            ConnectHook.asked(uri);
+        }
+    }
+
+    /**
+     * The constructor of Netty's native socket ({@code io.netty.channel.unix.Socket}, shaded copies too): made on
+     * the thread that asked for the connect, which the event loop then makes through JNI. A library class cannot
+     * link to the bridge: it takes the hook as a JDK interface (see {@link LibraryHook}).
+     */
+    static final class NativeSocketMade {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        @SuppressWarnings("unchecked")
+        static void exit(@Advice.This Object socket) throws ClassNotFoundException {
+            ((BiConsumer<Object, Object>)
+                            Class.forName(LIBRARY_HOOK, false, null).getEnumConstants()[0])
+                    .accept(socket, null);
+        }
+    }
+
+    /** That socket's connect or finishConnect threw: the failure Netty is about to report is this socket's. */
+    static final class NativeSocketConnect {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void exit(@Advice.Argument(0) Object request, @Advice.Thrown Throwable thrown) {
+        @SuppressWarnings("unchecked")
+        static void exit(@Advice.This Object socket, @Advice.Thrown Throwable thrown) throws ClassNotFoundException {
             if (thrown != null) {
-                ConnectHook.httpSendFailed(request, thrown);
+                ((BiConsumer<Object, Object>)
+                                Class.forName(LIBRARY_HOOK, false, null).getEnumConstants()[0])
+                        .accept(socket, thrown);
             }
         }
     }

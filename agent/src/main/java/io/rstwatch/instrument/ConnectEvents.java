@@ -18,7 +18,7 @@ final class ConnectEvents implements ConnectRecorder.Listener {
 
     @Override
     public void failed(InetSocketAddress endpoint, ConnectFailure.Cause cause, Callers.Caller caller) {
-        ports.recordJvmFailure(endpoint, caller.toString(), true);
+        ports.recordJvmFailure(endpoint, caller.toString());
         ConnectFailedEvent e = new ConnectFailedEvent();
         if (e.isEnabled()) {
             e.endpoint = endpoint.getHostString() + ":" + endpoint.getPort();
@@ -30,10 +30,5 @@ final class ConnectEvents implements ConnectRecorder.Listener {
         if (events.admit(now)) {
             events.publish(new ConnectFailure(Instant.ofEpochMilli(now), endpoint, cause, caller.toString()));
         }
-    }
-
-    @Override
-    public void attributed(InetSocketAddress endpoint, Callers.Caller caller) {
-        ports.recordJvmFailure(endpoint, caller.toString(), false);
     }
 }

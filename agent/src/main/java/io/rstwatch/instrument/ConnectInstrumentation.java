@@ -9,6 +9,7 @@ import io.rstwatch.common.AgentContext;
 import io.rstwatch.common.Part;
 import io.rstwatch.config.OptionKeys;
 import io.rstwatch.instrument.bridge.ConnectHook;
+import io.rstwatch.instrument.bridge.LibraryHook;
 import io.rstwatch.jmx.ConnectsMXBean;
 import io.rstwatch.jmx.MBeans;
 import io.rstwatch.jmx.ObjectNames;
@@ -21,9 +22,12 @@ import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.net.ProtocolFamily;
 import java.net.SocketAddress;
+import java.net.URI;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,9 +49,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The in-JVM connects part. Instruments the JDK's TCP connect paths: java.net.Socket.connect (JDBC drivers,
  * Apache HttpClient, OkHttp) and sun.nio.ch.SocketChannelImpl connect/blockingConnect/finishConnect
- * (java.net.http.HttpClient, Netty NIO), java.net.http's HttpClientImpl.send (to name the caller of connects that
- * client makes on its own threads), the server sockets' bind (this JVM's listen backlogs), and the constructors of
- * java.net.SocketException (the failures of Netty's native transports, which connect through JNI).
+ * (java.net.http.HttpClient, Netty NIO), the server sockets' bind (this JVM's listen backlogs), and the
+ * constructors of java.net.SocketException (the failures of Netty's native transports, which connect through JNI).
+ * Where connects run on a library's own threads, the places that start them tell {@link Origins} who asked:
+ * SocketChannelImpl's client constructor, HttpClientImpl.sendAsync, DefaultProxySelector.select (OkHttp), and
+ * Netty's native socket (io.netty.channel.unix.Socket, shaded copies too), the one library class rewritten.
  *
  * <p>The inlined advice can only see classes of java.base, so the bridge class is renamed into jdk.internal.misc
  * (see {@link ConnectHook} for why there) and defined through a private lookup: the agent opens that package to
@@ -57,6 +63,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectInstrumentation implements Part {
     static final String BRIDGE = "jdk.internal.misc.RstwatchConnectHook";
+    static final String LIBRARY_BRIDGE = ConnectAdvice.LIBRARY_HOOK;
     /** A class of the bridge's package, for a private lookup there. */
     private static final String BRIDGE_PACKAGE_ANCHOR = "jdk.internal.misc.VM";
 
@@ -64,10 +71,19 @@ public final class ConnectInstrumentation implements Part {
     private static final String CHANNEL_IMPL = "sun/nio/ch/SocketChannelImpl";
     private static final String HTTP_CLIENT = "jdk/internal/net/http/HttpClientImpl";
     private static final String SERVER_SOCKET = "java/net/ServerSocket";
+    private static final String PROXY_SELECTOR = "sun/net/spi/DefaultProxySelector";
     private static final String SOCKET_EXCEPTION = "java/net/SocketException";
     private static final String SERVER_CHANNEL_IMPL = "sun/nio/ch/ServerSocketChannelImpl";
     private static final Logger LOG = LoggerFactory.getLogger(ConnectInstrumentation.class);
-    private static final String BRIDGE_SOURCE = ConnectHook.class.getName().replace('.', '/');
+    /** Netty's native socket, found by the end of its name: gRPC and others ship relocated copies. */
+    private static final String NATIVE_SOCKET = "io/netty/channel/unix/Socket";
+
+    /** The bridges' sources and their names in java.base. */
+    private static final Map<String, String> BRIDGES = Map.of(
+            ConnectHook.class.getName().replace('.', '/'),
+            BRIDGE.replace('.', '/'),
+            LibraryHook.class.getName().replace('.', '/'),
+            LIBRARY_BRIDGE.replace('.', '/'));
 
     private final PortRegistry ports;
     private final ListenBacklogs backlogs;
@@ -124,20 +140,10 @@ public final class ConnectInstrumentation implements Part {
     static String install(Instrumentation inst, ConnectRecorder recorder) {
         try {
             MethodHandles.Lookup bridgePackage = openBridgePackage(inst);
-            Class<?> bridge = defineBridge(bridgePackage);
-            MethodHandle install = bridgePackage.findStatic(
-                    bridge,
-                    "install",
-                    MethodType.methodType(
-                            boolean.class,
-                            MethodHandle.class,
-                            MethodHandle.class,
-                            MethodHandle.class,
-                            MethodHandle.class,
-                            MethodHandle.class,
-                            MethodHandle.class));
             MethodHandle[] handles = recorder.handles();
-            if (!(boolean) install.invokeWithArguments((Object[]) handles)) {
+            MethodHandle[] libraryHandles = recorder.libraryHandles();
+            if (!installBridge(bridgePackage, ConnectHook.class, handles)
+                    || !installBridge(bridgePackage, LibraryHook.class, libraryHandles)) {
                 return "the bridge was installed already";
             }
             ClassFileLocator jdk = new JdkClassFiles();
@@ -151,9 +157,20 @@ public final class ConnectInstrumentation implements Part {
                     advice(advicePool, adviceFiles, ConnectAdvice.BlockingConnect.class)
                             .on(named("blockingConnect").and(takesArguments(2))),
                     advice(advicePool, adviceFiles, ConnectAdvice.FinishConnect.class)
-                            .on(named("finishConnect").and(takesArguments(0))));
-            AsmVisitorWrapper http = advice(advicePool, adviceFiles, ConnectAdvice.HttpSend.class)
-                    .on(named("send").and(takesArguments(2)));
+                            .on(named("finishConnect").and(takesArguments(0))),
+                    advice(advicePool, adviceFiles, ConnectAdvice.ChannelMade.class)
+                            .on(isConstructor().and(takesArguments(2)).and(takesArgument(1, ProtocolFamily.class))));
+            AsmVisitorWrapper http = advice(advicePool, adviceFiles, ConnectAdvice.HttpAsk.class)
+                    .on(named("sendAsync").and(takesArguments(4)));
+            AsmVisitorWrapper proxy = advice(advicePool, adviceFiles, ConnectAdvice.ProxyAsk.class)
+                    .on(named("select").and(takesArguments(URI.class)));
+            AsmVisitorWrapper nativeSocket = new AsmVisitorWrapper.Compound(
+                    advice(advicePool, adviceFiles, ConnectAdvice.NativeSocketMade.class)
+                            .on(isConstructor()),
+                    advice(advicePool, adviceFiles, ConnectAdvice.NativeSocketConnect.class)
+                            .on(named("connect")
+                                    .and(takesArguments(SocketAddress.class))
+                                    .or(named("finishConnect").and(takesArguments(0)))));
             AsmVisitorWrapper serverSocket = advice(advicePool, adviceFiles, ConnectAdvice.ServerSocketBind.class)
                     .on(named("bind").and(takesArguments(SocketAddress.class, int.class)));
             AsmVisitorWrapper serverChannel = advice(advicePool, adviceFiles, ConnectAdvice.ChannelBind.class)
@@ -172,12 +189,16 @@ public final class ConnectInstrumentation implements Part {
                     SERVER_SOCKET,
                     serverSocket,
                     SERVER_CHANNEL_IMPL,
-                    serverChannel);
-            inst.addTransformer(new Transformer(byClass, jdk), true);
+                    serverChannel,
+                    PROXY_SELECTOR,
+                    proxy);
+            Transformer transformer = new Transformer(byClass, nativeSocket, jdk);
+            inst.addTransformer(transformer, true);
             // Those already loaded are rewritten now; the others when they load.
             List<Class<?>> loaded = new ArrayList<>();
             for (Class<?> c : inst.getAllLoadedClasses()) {
-                if (byClass.containsKey(c.getName().replace('.', '/')) && isJdk(c.getClassLoader())) {
+                if (transformer.visitorFor(c.getClassLoader(), c.getName().replace('.', '/')) != null
+                        && inst.isModifiableClass(c)) {
                     loaded.add(c);
                 }
             }
@@ -224,18 +245,39 @@ public final class ConnectInstrumentation implements Part {
         return Advice.to(pool.describe(adviceClass.getName()).resolve(), files);
     }
 
+    /** Whether {@code internalName} is Netty's native socket, or a relocated copy of it. */
+    static boolean isNativeSocket(String internalName) {
+        return internalName.endsWith(NATIVE_SOCKET)
+                && (internalName.length() == NATIVE_SOCKET.length()
+                        || internalName.charAt(internalName.length() - NATIVE_SOCKET.length() - 1) == '/');
+    }
+
     /**
-     * Rewrites the instrumented JDK classes with the advice inlined, method bodies only (no new members: classes
-     * that are already loaded can only be retransformed so). Byte Buddy's AgentBuilder would do the same, but
-     * creating it touches sun.misc.Unsafe, which JDK 24+ reports on the application's stderr.
+     * Rewrites the instrumented classes with the advice inlined, method bodies only (no new members: classes
+     * that are already loaded can only be retransformed so): the JDK's by name, Netty's native socket by the end
+     * of its name, in whatever loader. Byte Buddy's AgentBuilder would do the same, but creating it touches
+     * sun.misc.Unsafe, which JDK 24+ reports on the application's stderr.
      */
     private static final class Transformer implements ClassFileTransformer {
         private final Map<String, AsmVisitorWrapper> byClass;
+        private final AsmVisitorWrapper nativeSocket;
         private final ClassFileLocator jdk;
 
-        Transformer(Map<String, AsmVisitorWrapper> byClass, ClassFileLocator jdk) {
+        Transformer(Map<String, AsmVisitorWrapper> byClass, AsmVisitorWrapper nativeSocket, ClassFileLocator jdk) {
             this.byClass = byClass;
+            this.nativeSocket = nativeSocket;
             this.jdk = jdk;
+        }
+
+        /** The advice for a class, or null when it is none of ours to rewrite. */
+        AsmVisitorWrapper visitorFor(ClassLoader loader, String className) {
+            if (className == null) {
+                return null;
+            }
+            if (isJdk(loader)) {
+                return byClass.get(className);
+            }
+            return isNativeSocket(className) ? nativeSocket : null;
         }
 
         @Override
@@ -246,14 +288,18 @@ public final class ConnectInstrumentation implements Part {
                 Class<?> redefined,
                 ProtectionDomain domain,
                 byte[] classFile) {
-            AsmVisitorWrapper visitor = className == null || !isJdk(loader) ? null : byClass.get(className);
+            AsmVisitorWrapper visitor = visitorFor(loader, className);
             if (visitor == null) {
                 return null;
             }
             try {
                 String name = className.replace('/', '.');
-                ClassFileLocator locator =
-                        new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile), jdk);
+                ClassFileLocator locator = isJdk(loader)
+                        ? new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile), jdk)
+                        : new ClassFileLocator.Compound(
+                                ClassFileLocator.Simple.of(name, classFile),
+                                jdk,
+                                ClassFileLocator.ForClassLoader.of(loader));
                 return new ByteBuddy()
                         .with(TypeValidation.DISABLED)
                         .with(Implementation.Context.Disabled.Factory.INSTANCE)
@@ -278,17 +324,23 @@ public final class ConnectInstrumentation implements Part {
         return MethodHandles.privateLookupIn(anchor, MethodHandles.lookup());
     }
 
-    /** Defines (once per JVM) the bridge class in its java.base package, where the JDK's connect code sees it. */
-    private static Class<?> defineBridge(MethodHandles.Lookup bridgePackage) throws ReflectiveOperationException {
+    /**
+     * Defines (once per JVM) a bridge class in its java.base package, where the JDK's connect code sees it, and
+     * hands it the recorder's handles through its package-private install method; false if they were given before.
+     */
+    private static boolean installBridge(MethodHandles.Lookup bridgePackage, Class<?> source, MethodHandle[] handles)
+            throws Throwable {
+        String sourceName = source.getName().replace('.', '/');
+        String name = BRIDGES.get(sourceName).replace('/', '.');
+        Class<?> bridge;
         try {
-            return Class.forName(BRIDGE, false, null);
+            bridge = Class.forName(name, false, null);
         } catch (ClassNotFoundException notYet) {
-            try {
-                return bridgePackage.defineClass(remap(read(BRIDGE_SOURCE)));
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot define " + BRIDGE, e);
-            }
+            bridge = bridgePackage.defineClass(remap(read(sourceName)));
         }
+        MethodType install =
+                MethodType.methodType(boolean.class, Collections.nCopies(handles.length, MethodHandle.class));
+        return (boolean) bridgePackage.findStatic(bridge, "install", install).invokeWithArguments((Object[]) handles);
     }
 
     static byte[] read(String internalName) throws IOException {
@@ -301,16 +353,16 @@ public final class ConnectInstrumentation implements Part {
         }
     }
 
-    /** Renames every reference to the bridge's source class to its java.net name. */
+    /** Renames every reference to the bridges' source classes to their names in java.base. */
     static byte[] remap(byte[] classFile) {
         ClassReader reader = new ClassReader(classFile);
         ClassWriter writer = new ClassWriter(0);
-        reader.accept(new ClassRemapper(writer, new SimpleRemapper(BRIDGE_SOURCE, BRIDGE.replace('.', '/'))), 0);
+        reader.accept(new ClassRemapper(writer, new SimpleRemapper(BRIDGES)), 0);
         return writer.toByteArray();
     }
 
     /**
-     * Serves the advice classes with the bridge renamed, so the inlined code names java.net's copy; the JDK's
+     * Serves the advice classes with the bridges renamed, so the inlined code names java.base's copies; the JDK's
      * classes from {@code jdk}; everything else (the annotations Byte Buddy reads) from the agent's loader, which
      * reads its jar without a URL too.
      */

@@ -11,7 +11,6 @@ import java.net.NoRouteToHostException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
@@ -23,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Receives what the connect advice saw (on the application's thread: quick, never throws), classifies failures
@@ -32,9 +32,6 @@ final class ConnectRecorder {
     /** Where each counted failure goes besides the endpoint table (Port MBeans, JFR, plugins). */
     interface Listener {
         void failed(InetSocketAddress endpoint, Cause cause, Callers.Caller caller);
-
-        /** A failure already counted is now known to come from this caller. */
-        void attributed(InetSocketAddress endpoint, Callers.Caller caller);
     }
 
     /** Endpoints with a row of their own; further ones share the overflow row. */
@@ -64,13 +61,42 @@ final class ConnectRecorder {
         }
     };
 
-    private final Callers callers;
+    /** Reads this thread's stack for the caller ({@link Callers#find}); tests give answers of their own. */
+    private final Supplier<Callers.Caller> stack;
     /**
      * The caller last found on each thread, for which address, and when. A thread that fails to connect to the
      * same address again within its window is taken to be the same code, so that a connect storm walks the stack
      * a few times a second per thread, not once per failure; the counts stay exact.
      */
     private final ThreadLocal<LastCaller> lastCaller = new ThreadLocal<>();
+
+    /** The code that started connects other threads make. */
+    private final Origins origins = new Origins();
+    /** The same as {@link #lastCaller}, for the sockets each thread makes and the requests it sends. */
+    private final ThreadLocal<LastCaller> lastMaker = new ThreadLocal<>();
+
+    private final ThreadLocal<LastCaller> lastAsker = new ThreadLocal<>();
+    /**
+     * The origin of the native connect that failed last on this thread, and when: Netty reports that failure
+     * with an exception it makes right after, on the same thread, and that exception names no socket.
+     */
+    private final ThreadLocal<NativeFailure> nativeFailure = new ThreadLocal<>();
+
+    /** How soon the exception must follow its native failure to be taken as its report. */
+    static final long NATIVE_REPORT_NANOS = 1_000_000_000L;
+
+    private static final class NativeFailure {
+        final Callers.Caller origin;
+        final long atNanos;
+
+        NativeFailure(Callers.Caller origin, long atNanos) {
+            this.origin = origin;
+            this.atNanos = atNanos;
+        }
+    }
+
+    /** The key of {@link #lastMaker}: a thread's sockets are not told apart by destination. */
+    private static final Object MADE = new Object();
 
     /**
      * The first window. Each walk that finds the same code again doubles it, up to {@link #SAME_CALLER_MAX_NANOS};
@@ -87,20 +113,22 @@ final class ConnectRecorder {
      * failure was counted there, looked up again should that row have given its place away.
      */
     static final class LastCaller {
-        final SocketAddress remote;
+        /** The address connected to, the destination asked for, or {@link #MADE}. */
+        final Object remote;
+
         final Callers.Caller caller;
         final long foundAtNanos;
         final long windowNanos;
         EndpointStats stats;
 
-        LastCaller(SocketAddress remote, Callers.Caller caller, long foundAtNanos, long windowNanos) {
+        LastCaller(Object remote, Callers.Caller caller, long foundAtNanos, long windowNanos) {
             this.remote = remote;
             this.caller = caller;
             this.foundAtNanos = foundAtNanos;
             this.windowNanos = windowNanos;
         }
 
-        boolean fresh(SocketAddress to, long nowNanos) {
+        boolean fresh(Object to, long nowNanos) {
             return nowNanos - foundAtNanos < windowNanos && remote.equals(to);
         }
 
@@ -109,7 +137,7 @@ final class ConnectRecorder {
          * (null at its first): the window doubled when it is the same code for the same address (the row kept),
          * the first window otherwise.
          */
-        static LastCaller after(LastCaller before, SocketAddress to, Callers.Caller found, long nowNanos) {
+        static LastCaller after(LastCaller before, Object to, Callers.Caller found, long nowNanos) {
             if (before == null || !before.remote.equals(to) || !Objects.equals(before.caller, found)) {
                 return new LastCaller(to, found, nowNanos, SAME_CALLER_NANOS);
             }
@@ -137,8 +165,18 @@ final class ConnectRecorder {
             ListenBacklogs backlogs,
             int idleSeconds,
             LongSupplier clockMillis) {
+        this(new Callers(agentLoader, ApplicationCode.ofThisJvm())::find, listener, backlogs, idleSeconds, clockMillis);
+    }
+
+    /** @param stack what the stack of the calling thread says (tests decide) */
+    ConnectRecorder(
+            Supplier<Callers.Caller> stack,
+            Listener listener,
+            ListenBacklogs backlogs,
+            int idleSeconds,
+            LongSupplier clockMillis) {
         this.clockMillis = clockMillis;
-        this.callers = new Callers(agentLoader, ApplicationCode.ofThisJvm());
+        this.stack = stack;
         this.listener = listener;
         this.backlogs = backlogs;
         this.idleMillis = idleSeconds * 1000L;
@@ -146,49 +184,124 @@ final class ConnectRecorder {
 
     /** The bridge's handles, bound to this recorder, in the order of its install method. */
     MethodHandle[] handles() throws ReflectiveOperationException {
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        MethodType connect = MethodType.methodType(void.class, Object.class, SocketAddress.class, Throwable.class);
-        MethodType pendingConnect = connect.appendParameterTypes(boolean.class);
+        Class<?>[] connect = {Object.class, SocketAddress.class, Throwable.class};
+        Class<?>[] pendingConnect = {Object.class, SocketAddress.class, Throwable.class, boolean.class};
         return new MethodHandle[] {
-            lookup.findVirtual(ConnectRecorder.class, "connectFailed", connect).bindTo(this),
-            lookup.findVirtual(ConnectRecorder.class, "channelConnect", pendingConnect)
-                    .bindTo(this),
-            lookup.findVirtual(ConnectRecorder.class, "finishConnect", pendingConnect)
-                    .bindTo(this),
-            lookup.findVirtual(
-                            ConnectRecorder.class,
-                            "httpSendFailed",
-                            MethodType.methodType(void.class, Object.class, Throwable.class))
-                    .bindTo(this),
-            lookup.findVirtual(
-                            ConnectRecorder.class,
-                            "bound",
-                            MethodType.methodType(void.class, SocketAddress.class, int.class))
-                    .bindTo(this),
-            lookup.findVirtual(
-                            ConnectRecorder.class,
-                            "socketException",
-                            MethodType.methodType(void.class, Throwable.class))
-                    .bindTo(this)
+            bound("connectFailed", connect),
+            bound("channelConnect", pendingConnect),
+            bound("finishConnect", pendingConnect),
+            bound("channelMade", Object.class),
+            bound("asked", Object.class),
+            bound("bound", SocketAddress.class, int.class),
+            bound("socketException", Throwable.class)
         };
+    }
+
+    /** The library bridge's handles, bound to this recorder: a native socket made, and its connect failed. */
+    MethodHandle[] libraryHandles() throws ReflectiveOperationException {
+        return new MethodHandle[] {
+            bound("channelMade", Object.class), bound("nativeConnectFailed", Object.class, Throwable.class)
+        };
+    }
+
+    /** This recorder's void method {@code name}, bound to it. */
+    private MethodHandle bound(String name, Class<?>... parameters) throws ReflectiveOperationException {
+        return MethodHandles.lookup()
+                .findVirtual(ConnectRecorder.class, name, MethodType.methodType(void.class, parameters))
+                .bindTo(this);
     }
 
     /** This thread's record of the code connecting to {@code remote}, found again once its window has passed. */
     private LastCaller callerOf(SocketAddress remote) {
+        return callerOf(lastCaller, remote);
+    }
+
+    /** This thread's record in {@code records} for {@code key}, walked again once its window has passed. */
+    private LastCaller callerOf(ThreadLocal<LastCaller> records, Object key) {
         long now = System.nanoTime();
-        LastCaller last = lastCaller.get();
-        if (last == null || !last.fresh(remote, now)) {
-            last = LastCaller.after(last, remote, callers.find(), now);
-            lastCaller.set(last);
+        LastCaller last = records.get();
+        if (last == null || !last.fresh(key, now)) {
+            last = LastCaller.after(last, key, stack.get(), now);
+            records.set(last);
         }
         return last;
+    }
+
+    /**
+     * A socket or channel whose connect another thread may make was created on this thread: its code is
+     * remembered (walked at most once a window per thread), unless this thread is only a library's.
+     */
+    void channelMade(Object socket) {
+        try {
+            Callers.Caller caller = callerOf(lastMaker, MADE).caller;
+            if (caller != null && !caller.thread) {
+                origins.made(socket, caller, System.nanoTime());
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // never into the application
+        }
+    }
+
+    /**
+     * A client is about to connect to {@code destination} (an HttpRequest or a URI) for the code on this thread:
+     * remembered by destination.
+     */
+    void asked(Object destination) {
+        try {
+            URI uri = destination instanceof HttpRequest
+                    ? ((HttpRequest) destination).uri()
+                    : destination instanceof URI ? (URI) destination : null;
+            if (uri == null || uri.getHost() == null) {
+                return;
+            }
+            int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+            String key = uri.getHost() + ":" + port;
+            long now = System.nanoTime();
+            LastCaller last = lastAsker.get();
+            if (last != null && last.fresh(key, now)) {
+                return; // remembered at the walk that started this window
+            }
+            last = callerOf(lastAsker, key);
+            if (last.caller != null && !last.caller.thread) {
+                origins.asked(key, last.caller);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // never into the application
+        }
+    }
+
+    /** A native socket's connect failed on this thread: the exception Netty makes next reports it. */
+    void nativeConnectFailed(Object socket, Throwable thrown) {
+        try {
+            long now = System.nanoTime();
+            Callers.Caller origin = origins.madeBy(socket, now);
+            nativeFailure.set(origin == null ? null : new NativeFailure(origin, now));
+        } catch (RuntimeException | LinkageError e) {
+            // never into the application
+        }
+    }
+
+    /**
+     * The caller to count: the one found on this thread's stack, unless that names only the thread, and the
+     * code that made {@code socket} (may be null) or last asked for {@code remote} is known.
+     */
+    private Callers.Caller originOf(Callers.Caller found, Object socket, SocketAddress remote) {
+        if (found == null || !found.thread) {
+            return found;
+        }
+        Callers.Caller origin = socket == null ? null : origins.madeBy(socket, System.nanoTime());
+        if (origin == null && remote instanceof InetSocketAddress) {
+            InetSocketAddress a = (InetSocketAddress) remote;
+            origin = origins.askedBy(a.getHostString() + ":" + a.getPort());
+        }
+        return origin != null ? origin : found;
     }
 
     /** java.net.Socket.connect threw. */
     void connectFailed(Object socket, SocketAddress remote, Throwable thrown) {
         try {
             LastCaller last = callerOf(remote);
-            failure(remote, thrown, last.caller, last);
+            failure(remote, thrown, originOf(last.caller, socket, remote), last);
         } catch (RuntimeException | LinkageError e) {
             // never into the application
         }
@@ -198,7 +311,7 @@ final class ConnectRecorder {
     void channelConnect(Object channel, SocketAddress remote, Throwable thrown, boolean connected) {
         try {
             LastCaller last = callerOf(remote);
-            Callers.Caller caller = last.caller;
+            Callers.Caller caller = originOf(last.caller, channel, remote);
             if (caller == null) {
                 return; // the agent's own, or JMX tooling's
             }
@@ -222,19 +335,7 @@ final class ConnectRecorder {
                 started = pending.remove(channel);
             }
             if (thrown != null) {
-                failure(remote, thrown, started != null ? started : callers.find(), null);
-            }
-        } catch (RuntimeException | LinkageError e) {
-            // never into the application
-        }
-    }
-
-    /** send() rethrew a connect failure on the application's thread: name the caller the worker could not. */
-    void httpSendFailed(Object request, Throwable thrown) {
-        try {
-            if (request instanceof HttpRequest
-                    && (thrown instanceof ConnectException || thrown instanceof HttpConnectTimeoutException)) {
-                attributeHttp(((HttpRequest) request).uri());
+                failure(remote, thrown, started != null ? started : originOf(stack.get(), channel, remote), null);
             }
         } catch (RuntimeException | LinkageError e) {
             // never into the application
@@ -251,7 +352,8 @@ final class ConnectRecorder {
      *     empty, for no route), the JDK's "Connection refused" or "No route to host";
      * <li>a {@code ConnectTimeoutException}: Netty's own connect timeout, which no transport throws.
      * </ul>
-     * Shaded copies count too: the names are matched by their ends.
+     * Shaded copies count too: the names are matched by their ends. The caller is the code that made the failed
+     * socket, when the native connect's failure just came through {@link #nativeConnectFailed}.
      */
     void socketException(Throwable made) {
         try {
@@ -268,7 +370,7 @@ final class ConnectRecorder {
             }
             InetSocketAddress endpoint = NettyAddresses.endpointAtEnd(message);
             if (endpoint != null) {
-                failure(endpoint, made, callers.find(), null);
+                failure(endpoint, made, reportedBy(endpoint), null);
             }
         } catch (RuntimeException | LinkageError e) {
             // never into the application
@@ -282,24 +384,16 @@ final class ConnectRecorder {
         }
     }
 
-    private void attributeHttp(URI uri) {
-        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-        Callers.Caller caller = callers.find();
-        if (caller == null || uri.getHost() == null) {
-            return;
+    /** The caller of a native failure Netty reports now, on this thread. */
+    private Callers.Caller reportedBy(InetSocketAddress endpoint) {
+        NativeFailure f = nativeFailure.get();
+        if (f != null) {
+            nativeFailure.set(null);
+            if (System.nanoTime() - f.atNanos < NATIVE_REPORT_NANOS) {
+                return f.origin;
+            }
         }
-        // The worker thread's failure is counted already, under this key and with its resolved address: no name
-        // is looked up here, on the application's thread.
-        String key = uri.getHost() + ":" + port;
-        EndpointStats s;
-        synchronized (endpoints) {
-            s = endpoints.get(key);
-        }
-        if (s == null || s.address == null) {
-            return;
-        }
-        s.lastCaller = caller;
-        listener.attributed(s.address, caller);
+        return originOf(stack.get(), null, endpoint);
     }
 
     /**

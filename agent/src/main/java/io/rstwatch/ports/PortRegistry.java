@@ -205,10 +205,8 @@ public final class PortRegistry implements Part {
     /**
      * Counts a failed connect seen inside this JVM on its Port entry (which it creates, capture or not), so the
      * Port MBean shows the calling code beside what capture saw. On the application's thread: no I/O.
-     *
-     * @param count false when the failure was counted already and only its caller is now known
      */
-    public void recordJvmFailure(InetSocketAddress endpoint, String caller, boolean count) {
+    public void recordJvmFailure(InetSocketAddress endpoint, String caller) {
         InetAddress a = endpoint.getAddress();
         if (a == null) {
             return; // unresolved: no address to scope
@@ -217,7 +215,7 @@ public final class PortRegistry implements Part {
         long hi = Addresses.hi(b);
         long lo = Addresses.lo(b);
         Scope scope = host.isLocal(hi, lo) ? Scope.LOCAL : Scope.REMOTE;
-        table.get(scope, endpoint.getPort()).recordJvmFailure(caller, count, table.nowMillis(), hi, lo);
+        table.get(scope, endpoint.getPort()).recordJvmFailure(caller, table.nowMillis(), hi, lo);
     }
 
     /**

@@ -317,7 +317,7 @@ public final class PortStats {
     }
 
     /** A failed connect to this port by code in this JVM (not from capture: on the application's thread). */
-    public void recordJvmFailure(String caller, boolean count, long nowMillis, long svcHi, long svcLo) {
+    public void recordJvmFailure(String caller, long nowMillis, long svcHi, long svcLo) {
         if (lastJvmFailureMillis != nowMillis) {
             lastJvmFailureMillis = nowMillis;
         }
@@ -325,9 +325,7 @@ public final class PortStats {
             serviceHi = svcHi;
             serviceLo = svcLo;
         }
-        if (count) {
-            jvmFailures.increment();
-        }
+        jvmFailures.increment();
         if (caller.equals(lastJvmCaller)) {
             return; // the most recent already: a storm of one caller's failures takes no lock
         }

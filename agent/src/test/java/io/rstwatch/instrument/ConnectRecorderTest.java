@@ -2,7 +2,6 @@ package io.rstwatch.instrument;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.listeners.ListenBacklogs;
@@ -15,9 +14,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +25,6 @@ import org.junit.jupiter.api.Test;
 /** Failed connects by cause, per endpoint, through the same typed handles the bridge calls. */
 class ConnectRecorderTest {
     private final List<String> failed = new ArrayList<>();
-    private final List<InetSocketAddress> attributed = new ArrayList<>();
     private final ListenBacklogs backlogs = new ListenBacklogs();
     /** A loader other than the test's: every frame here counts as the application's. */
     /** The recorder's wall clock, epoch ms: the test moves it. */
@@ -40,11 +36,6 @@ class ConnectRecorderTest {
                 @Override
                 public void failed(InetSocketAddress endpoint, Cause cause, Callers.Caller caller) {
                     failed.add(endpoint.getPort() + " " + cause);
-                }
-
-                @Override
-                public void attributed(InetSocketAddress endpoint, Callers.Caller caller) {
-                    attributed.add(endpoint);
                 }
             },
             backlogs,
@@ -74,7 +65,7 @@ class ConnectRecorderTest {
         h[1].invokeExact(channel, (SocketAddress) a, (Throwable) null, false); // pending
         h[2].invokeExact(channel, (SocketAddress) a, (Throwable) new SocketTimeoutException("timed out"), false);
         h[2].invokeExact(new Object(), (SocketAddress) a, (Throwable) new ClosedChannelException(), false);
-        h[4].invokeExact((SocketAddress) new InetSocketAddress(8080), 0);
+        h[5].invokeExact((SocketAddress) new InetSocketAddress(8080), 0);
         assertEquals(List.of("7211 REFUSED", "7211 TIMED_OUT"), failed, "the ClosedChannelException is noise");
         assertEquals(1, recorder.total(Cause.REFUSED));
         assertEquals(1, recorder.total(Cause.TIMED_OUT));
@@ -247,9 +238,6 @@ class ConnectRecorderTest {
                 new ConnectRecorder.Listener() {
                     @Override
                     public void failed(InetSocketAddress endpoint, Cause cause, Callers.Caller caller) {}
-
-                    @Override
-                    public void attributed(InetSocketAddress endpoint, Callers.Caller caller) {}
                 },
                 new ListenBacklogs(),
                 0);
@@ -313,23 +301,5 @@ class ConnectRecorderTest {
 
     private static <T> T last(List<T> list) {
         return list.get(list.size() - 1);
-    }
-
-    @Test
-    void anHttpSendFailureIsAttributedWithTheAddressAlreadyRecordedAndNeverLooksANameUp() {
-        // The worker thread's failure, with the address HttpClient resolved.
-        InetSocketAddress resolved = new InetSocketAddress("localhost", 7211);
-        recorder.connectFailed(new Object(), resolved, new ConnectException("Connection refused"));
-        HttpRequest request =
-                HttpRequest.newBuilder(URI.create("http://localhost:7211/x")).build();
-        recorder.httpSendFailed(request, new ConnectException("Connection refused"));
-        assertEquals(List.of(resolved), attributed);
-        assertSame(resolved, attributed.get(0), "the recorded address itself: no lookup on this thread");
-        // No failure of that endpoint was counted: nothing to attribute, and no name to resolve.
-        recorder.httpSendFailed(
-                HttpRequest.newBuilder(URI.create("http://rstwatch-test.invalid/"))
-                        .build(),
-                new ConnectException("Connection refused"));
-        assertEquals(1, attributed.size());
     }
 }

@@ -40,6 +40,8 @@ class HostileCodeIT {
             assertTrue(out.contains("bridge field connectFailed: denied (InaccessibleObjectException)"), out);
             assertTrue(out.contains("bridge method install: denied (IllegalAccessException)"), out);
             assertTrue(out.contains("bridge method connectFailed: denied (IllegalAccessException)"), out);
+            assertTrue(out.contains("library hook field made: denied (InaccessibleObjectException)"), out);
+            assertTrue(out.contains("library hook hints given: 3000"), out);
             assertFalse(out.contains("ALLOWED"), out);
             assertTrue(out.contains("reach: nothing in "), out);
             if (Requirements.isRoot()) { // capture runs: the walk went through the agent's loader, every static
@@ -51,6 +53,8 @@ class HostileCodeIT {
             if (Requirements.isRoot()) {
                 jvm.awaitAttribute(portMBean, "RefusedTotal", v -> (Long) v >= 1, WAIT);
             }
+            // The forged hints counted nothing: the one refused connect is all there is.
+            assertEquals(1L, jvm.attribute("rstwatch:type=Connects", "FailedTotal", WAIT));
             CompositeData[] rows = (CompositeData[]) jvm.attribute("rstwatch:type=Connects", "Endpoints", WAIT);
             assertTrue(
                     List.of(rows).stream().anyMatch(r -> ((String) r.get("endpoint")).endsWith(":" + closed)),

@@ -104,8 +104,8 @@ class DiagnosisTest {
     @Test
     void anEntryMadeForThisJvmsFailuresAlone() {
         PortStats s = new PortStats(Scope.LOCAL, 7211, 60, 0, T0);
-        s.recordJvmFailure("com.example.Poller.poll(Poller.java:42)", true, T0, 0, LOOPBACK);
-        s.recordJvmFailure("com.example.Poller.poll(Poller.java:42)", true, T0, 0, LOOPBACK);
+        s.recordJvmFailure("com.example.Poller.poll(Poller.java:42)", T0, 0, LOOPBACK);
+        s.recordJvmFailure("com.example.Poller.poll(Poller.java:42)", T0, 0, LOOPBACK);
         assertEquals(
                 "No refusals or resets on port 7211 in the last 60 s; none captured so far, and 2 failed"
                         + " connects from this JVM.",

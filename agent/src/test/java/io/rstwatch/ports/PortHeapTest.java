@@ -60,8 +60,7 @@ class PortHeapTest {
                             now));
                 }
                 for (int caller = 0; caller < 8; caller++) { // more callers than it keeps
-                    s.recordJvmFailure(
-                            "com.example.Client" + caller + ".connect(Client.java:" + port + ")", true, now, 0, 1);
+                    s.recordJvmFailure("com.example.Client" + caller + ".connect(Client.java:" + port + ")", now, 0, 1);
                 }
             }
             for (int second = 0; second < 70; second++) { // more samples than the window keeps

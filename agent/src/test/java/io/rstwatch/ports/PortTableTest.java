@@ -109,7 +109,7 @@ class PortTableTest {
         PortTable table = table(1);
         PortStats s = table.get(Scope.REMOTE, 5432);
         clock.addAndGet(599_000);
-        s.recordJvmFailure("com.example.Poller.poll(Poller.java:42)", true, clock.get(), 0, LOOPBACK);
+        s.recordJvmFailure("com.example.Poller.poll(Poller.java:42)", clock.get(), 0, LOOPBACK);
         clock.addAndGet(2_000);
         assertTrue(table.get(Scope.REMOTE, 80).isOther(), "idle for 2 s only");
     }

@@ -7,7 +7,8 @@ import java.net.SocketAddress;
  * The one place where the JDK's connect code (instrumented) meets the agent. Its bytes are renamed to
  * {@code jdk.internal.misc.RstwatchConnectHook} and defined in java.base, so that advice inlined into
  * java.net.Socket, sun.nio.ch.SocketChannelImpl and the HTTP client (java.net.http, to which java.base exports
- * that package) can call it; it is never loaded under this name.
+ * that package) can call it; it is never loaded under this name. Libraries' classes reach the agent through
+ * {@link LibraryHook} instead.
  *
  * <p>Why there: java.base exports jdk.internal.misc to no application module, so application code can neither
  * call these methods (to feed false events) nor read or replace the handles, even by reflection; only
@@ -22,7 +23,8 @@ public final class ConnectHook {
     private static volatile MethodHandle connectFailed;
     private static volatile MethodHandle channelConnect;
     private static volatile MethodHandle finishConnect;
-    private static volatile MethodHandle httpSendFailed;
+    private static volatile MethodHandle channelMade;
+    private static volatile MethodHandle asked;
     private static volatile MethodHandle bound;
     private static volatile MethodHandle socketException;
 
@@ -34,7 +36,8 @@ public final class ConnectHook {
      * @param onConnectFailed (Object socket, SocketAddress remote, Throwable thrown)void
      * @param onChannelConnect (Object channel, SocketAddress remote, Throwable thrown, boolean connected)void
      * @param onFinishConnect (Object channel, SocketAddress remote, Throwable thrown, boolean connected)void
-     * @param onHttpSendFailed (Object request, Throwable thrown)void
+     * @param onChannelMade (Object channel)void
+     * @param onAsked (Object destination)void
      * @param onBound (SocketAddress local, int backlog)void
      * @param onSocketException (Throwable made)void
      */
@@ -42,7 +45,8 @@ public final class ConnectHook {
             MethodHandle onConnectFailed,
             MethodHandle onChannelConnect,
             MethodHandle onFinishConnect,
-            MethodHandle onHttpSendFailed,
+            MethodHandle onChannelMade,
+            MethodHandle onAsked,
             MethodHandle onBound,
             MethodHandle onSocketException) {
         if (bound != null) {
@@ -52,7 +56,8 @@ public final class ConnectHook {
         connectFailed = onConnectFailed;
         channelConnect = onChannelConnect;
         finishConnect = onFinishConnect;
-        httpSendFailed = onHttpSendFailed;
+        channelMade = onChannelMade;
+        asked = onAsked;
         bound = onBound; // last: it marks the hook installed
         return true;
     }
@@ -93,12 +98,27 @@ public final class ConnectHook {
         }
     }
 
-    /** java.net.http's send threw on the application's thread; {@code request} is its HttpRequest. */
-    public static void httpSendFailed(Object request, Throwable thrown) {
-        MethodHandle h = httpSendFailed;
+    /** A client SocketChannel was made on this thread: its connect may finish on another (Netty's NIO). */
+    public static void channelMade(Object channel) {
+        MethodHandle h = channelMade;
         if (h != null) {
             try {
-                h.invokeExact(request, thrown);
+                h.invokeExact(channel);
+            } catch (Throwable ignored) {
+                // never into the application
+            }
+        }
+    }
+
+    /**
+     * A client is about to connect to {@code destination}, on the thread that asked for it: an HttpRequest that
+     * java.net.http sends, or the URI a client asks the default ProxySelector about.
+     */
+    public static void asked(Object destination) {
+        MethodHandle h = asked;
+        if (h != null) {
+            try {
+                h.invokeExact(destination);
             } catch (Throwable ignored) {
                 // never into the application
             }

@@ -1,0 +1,60 @@
+package io.rstwatch.instrument.bridge;
+
+import java.lang.invoke.MethodHandle;
+import java.util.function.BiConsumer;
+
+/**
+ * Where a library's instrumented classes (Netty's native socket, shaded or not) meet the agent. Like
+ * {@link ConnectHook}, its bytes are renamed into java.base's jdk.internal.misc, which no application module can
+ * link against; a library class reaches it without linking, as {@code (BiConsumer) Class.forName(NAME, false,
+ * null).getEnumConstants()[0]}, through a JDK interface.
+ *
+ * <p>So the application's code can reach it too. What it passes is therefore a hint, never data: "a socket was made
+ * on this thread" or "its connect failed on this thread". The agent then reads the calling thread's own stack, and
+ * counts nothing on a hint: counts come from the JDK's connect code and the exceptions it makes. The worst a
+ * forged hint does is name one of the application's own frames as the origin of one of its own connects.
+ */
+public enum LibraryHook implements BiConsumer<Object, Object> {
+    INSTANCE;
+
+    private static volatile MethodHandle made;
+    private static volatile MethodHandle failed;
+
+    /**
+     * Installs the handles, once: later calls change nothing and return false.
+     *
+     * @param onMade (Object socket)void
+     * @param onFailed (Object socket, Throwable thrown)void
+     */
+    static synchronized boolean install(MethodHandle onMade, MethodHandle onFailed) {
+        if (made != null) {
+            return false;
+        }
+        failed = onFailed;
+        made = onMade; // last: it marks the hook installed
+        return true;
+    }
+
+    /**
+     * {@code thrown} null: {@code socket} was made on this thread. A Throwable: the connect of {@code socket}
+     * failed on this thread with it. Anything else is ignored. Never throws.
+     */
+    @Override
+    public void accept(Object socket, Object thrown) {
+        try {
+            if (thrown == null) {
+                MethodHandle h = made;
+                if (h != null) {
+                    h.invokeExact(socket);
+                }
+            } else if (thrown instanceof Throwable) {
+                MethodHandle h = failed;
+                if (h != null) {
+                    h.invokeExact(socket, (Throwable) thrown);
+                }
+            }
+        } catch (Throwable ignored) {
+            // never into the library
+        }
+    }
+}

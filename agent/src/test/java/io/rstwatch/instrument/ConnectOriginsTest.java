@@ -1,0 +1,115 @@
+package io.rstwatch.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.rstwatch.listeners.ListenBacklogs;
+import io.rstwatch.testlibs.channel.AbstractChannel;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Connects that a library's own thread makes are counted with the code that asked for them: the recorder is told
+ * what each thread's stack says, as the advice's calls would find it.
+ */
+class ConnectOriginsTest {
+    private static final Callers.Caller ORDERS =
+            new Callers.Caller("com.example.Orders.place(Orders.java:12)", "io.netty.bootstrap.Bootstrap.connect(..)");
+    private static final Callers.Caller EVENT_LOOP =
+            Callers.Caller.ofThread("nioEventLoopGroup-2-1", "io.netty.channel.nio.NioEventLoop.run(..)");
+
+    private final List<String> counted = new ArrayList<>();
+    /** What the calling thread's stack says now. */
+    private Callers.Caller onTheStack;
+
+    private final ConnectRecorder recorder = new ConnectRecorder(
+            () -> onTheStack,
+            (endpoint, cause, caller) -> counted.add(endpoint.getPort() + " " + cause + " " + caller.frame()),
+            new ListenBacklogs(),
+            600,
+            System::currentTimeMillis);
+
+    private final InetSocketAddress dead = new InetSocketAddress("127.0.0.1", 7211);
+
+    @Test
+    void aChannelConnectedOnAnEventLoopIsCountedWithTheCodeThatMadeIt() {
+        Object channel = new Object();
+        onTheStack = ORDERS; // Bootstrap.connect on the application's thread makes the channel
+        recorder.channelMade(channel);
+        onTheStack = EVENT_LOOP; // the event loop connects it, and learns it failed
+        recorder.channelConnect(channel, dead, null, false);
+        recorder.finishConnect(channel, dead, new ConnectException("Connection refused"), false);
+        assertEquals(List.of("7211 REFUSED com.example.Orders.place(Orders.java:12)"), counted);
+    }
+
+    @Test
+    void aNativeFailureIsCountedWithTheCodeThatMadeTheSocket() {
+        Object socket = new Object();
+        onTheStack = ORDERS;
+        recorder.channelMade(socket);
+        onTheStack = EVENT_LOOP;
+        recorder.nativeConnectFailed(socket, new ConnectException("finishConnect(..) failed: Connection refused"));
+        recorder.socketException(new AbstractChannel.AnnotatedConnectException(
+                "finishConnect(..) failed: Connection refused: /127.0.0.1:7211"));
+        // The next report on that thread, with no native failure before it, is the thread's own.
+        recorder.socketException(new AbstractChannel.AnnotatedConnectException(
+                "finishConnect(..) failed: Connection refused: /127.0.0.1:7211"));
+        assertEquals(
+                List.of(
+                        "7211 REFUSED com.example.Orders.place(Orders.java:12)",
+                        "7211 REFUSED thread nioEventLoopGroup-2-1"),
+                counted);
+    }
+
+    @Test
+    void aFailureOnAClientsThreadIsCountedWithTheCodeThatLastAskedForThatDestination() {
+        onTheStack = ORDERS;
+        // A name that does not resolve: asking looks nothing up.
+        recorder.asked(HttpRequest.newBuilder(URI.create("http://payments.invalid:8443/charge"))
+                .build());
+        recorder.asked(URI.create("https://ledger.invalid/"));
+        onTheStack = EVENT_LOOP;
+        recorder.connectFailed(
+                new Object(),
+                InetSocketAddress.createUnresolved("payments.invalid", 8443),
+                new ConnectException("Connection refused"));
+        recorder.connectFailed(
+                new Object(),
+                InetSocketAddress.createUnresolved("ledger.invalid", 443),
+                new ConnectException("Connection refused"));
+        recorder.connectFailed(
+                new Object(),
+                InetSocketAddress.createUnresolved("ledger.invalid", 80),
+                new ConnectException("Connection refused"));
+        assertEquals(
+                List.of(
+                        "8443 REFUSED com.example.Orders.place(Orders.java:12)",
+                        "443 REFUSED com.example.Orders.place(Orders.java:12)",
+                        "80 REFUSED thread nioEventLoopGroup-2-1"),
+                counted);
+    }
+
+    @Test
+    void codeOnTheFailingThreadItselfIsNamedBeforeAnyOrigin() {
+        Object channel = new Object();
+        onTheStack = ORDERS;
+        recorder.channelMade(channel);
+        Callers.Caller poller = new Callers.Caller("com.example.Poller.poll(Poller.java:3)", "");
+        onTheStack = poller;
+        recorder.channelConnect(channel, dead, new ConnectException("Connection refused"), false);
+        assertEquals(List.of("7211 REFUSED com.example.Poller.poll(Poller.java:3)"), counted);
+    }
+
+    @Test
+    void aThreadThatIsOnlyALibrarysRecordsNoOrigin() {
+        Object channel = new Object();
+        onTheStack = EVENT_LOOP; // a reconnect scheduled on the event loop makes the channel there
+        recorder.channelMade(channel);
+        recorder.channelConnect(channel, dead, new ConnectException("Connection refused"), false);
+        assertEquals(List.of("7211 REFUSED thread nioEventLoopGroup-2-1"), counted);
+    }
+}
