@@ -2,7 +2,8 @@
 
 Reads the TOML, sends one POST of read requests to URL/read per agent (as plugins/inputs/jolokia2/common/client.go:
 attribute as a string for one path, a list for several), and prints the points it would make in line protocol
-(measurement, tag_keys from the ObjectName, one field per attribute). Exits 1 on any status other than 200.
+(measurement, tag_keys from the ObjectName, one field per attribute; a map's keys joined to its name with ".", and
+an array dropped, as plugins/inputs/jolokia2/common/point_builder.go does). Exits 1 on any status other than 200.
 Usage: telegraf_jolokia2.py CONFIG JOLOKIA_URL
 """
 import json
@@ -44,10 +45,25 @@ def main(config_path, url):
                     # One path asked for alone: Jolokia answers its value, which Telegraf names by the path.
                     attributes = {paths_of(m)[0]: attributes}
                 props = dict(p.split("=", 1) for p in name.split(":", 1)[1].split(","))
-                tags = "".join(",%s=%s" % (k, props[k]) for k in m.get("tag_keys", []) if k in props)
-                fields = ",".join("%s=%s" % (k, field(v)) for k, v in sorted(attributes.items()))
+                prefix = m.get("tag_prefix", "")
+                tags = "".join(",%s%s=%s" % (prefix, k, props[k]) for k in m.get("tag_keys", []) if k in props)
+                flat = {}
+                fill_fields("", attributes, flat)
+                fields = ",".join("%s=%s" % (k, field(v)) for k, v in sorted(flat.items()))
                 print("%s%s %s" % (m["name"], tags, fields))
     return 1 if failed else 0
+
+
+def fill_fields(name, value, out):
+    """As point_builder.go's FillFields: a map's keys join the name with ".", an array makes no field at all."""
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not isinstance(v, list):
+                fill_fields(k if name == "" else name + "." + k, v, out)
+        return
+    if isinstance(value, list):
+        return
+    out[name] = value
 
 
 def paths_of(m):

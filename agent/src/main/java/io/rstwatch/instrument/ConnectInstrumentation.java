@@ -31,6 +31,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -119,6 +120,9 @@ public final class ConnectInstrumentation implements Part {
                 backlogs,
                 context.options().get(OptionKeys.PORTS_IDLE));
         MBeans.register(ObjectNames.CONNECTS, new ConnectsView(recorder), ConnectsMXBean.class);
+        EndpointMBeans endpoints =
+                new EndpointMBeans(recorder, context.options().get(OptionKeys.RATE_WINDOW));
+        context.sampler().every("refreshing the Endpoint MBeans", 1, TimeUnit.SECONDS, endpoints::everySecond);
         String problem = install(inst, recorder);
         status = problem == null
                 ? "connect failures in this JVM counted"

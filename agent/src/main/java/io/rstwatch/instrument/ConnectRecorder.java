@@ -42,7 +42,7 @@ final class ConnectRecorder {
     /** Least recently failed first (access order): the first is the one to give way when the table is full. */
     private final Map<String, EndpointStats> endpoints = new LinkedHashMap<>(16, 0.75f, true);
 
-    private final EndpointStats overflow = new EndpointStats("other endpoints", 0);
+    private final EndpointStats overflow = EndpointStats.overflow(0);
     /**
      * Rows evicted lately, oldest first, not yet added to the overflow row: a thread that took one just before it
      * went may still be counting into it. After {@link #SETTLE_MILLIS} nobody is, and it is folded; while
@@ -450,7 +450,8 @@ final class ConnectRecorder {
                 if (endpoints.size() >= MAX_ENDPOINTS && !evictIdle()) {
                     return overflow;
                 }
-                s = new EndpointStats(key, clockMillis.getAsLong());
+                s = new EndpointStats(
+                        key, endpoint.getHostString(), Integer.toString(endpoint.getPort()), clockMillis.getAsLong());
                 endpoints.put(key, s);
             }
             return s;
@@ -515,9 +516,9 @@ final class ConnectRecorder {
      */
     private EndpointStats rest() {
         foldSettled(clockMillis.getAsLong());
-        EndpointStats rest = new EndpointStats(overflow.endpoint(), 0);
+        EndpointStats rest = EndpointStats.overflow(overflow.lastMillis);
         rest.absorb(overflow);
-        rest.lastCaller = overflow.lastCaller;
+        rest.copyCallers(overflow);
         for (EndpointStats s : leaving) {
             rest.absorb(s);
         }
@@ -530,9 +531,22 @@ final class ConnectRecorder {
      * do not pass one cache line between cores on every failure.
      */
     static final class EndpointStats {
+        /** Callers kept per endpoint, the most recent last. */
+        static final int MAX_CALLERS = 5;
+        /** The host and port of the row for all endpoints beyond the table. */
+        static final String OTHER = "other";
+
         private final String endpoint;
+        /** As the application gave it: a name, or an address literal. */
+        private final String host;
+        /** A number, or {@link #OTHER}. */
+        private final String port;
+
         private final LongAdder[] byCause = new LongAdder[Cause.values().length];
-        private volatile Callers.Caller lastCaller;
+        /** The caller of the latest failure, and its count here. */
+        private volatile CallerFailures current;
+        /** The latest callers, most recent last; guarded by itself, changed only when the caller changes. */
+        private final LinkedHashMap<Callers.Caller, CallerFailures> callers = new LinkedHashMap<>();
         /** The address the last failure had, resolved by whoever connected. */
         private volatile InetSocketAddress address;
 
@@ -542,8 +556,10 @@ final class ConnectRecorder {
         /** When it left the table, epoch ms; under the table's lock. */
         long evictedAtMillis;
 
-        EndpointStats(String endpoint, long createdMillis) {
+        EndpointStats(String endpoint, String host, String port, long createdMillis) {
             this.endpoint = endpoint;
+            this.host = host;
+            this.port = port;
             this.lastMillis = createdMillis;
             for (int i = 0; i < byCause.length; i++) {
                 byCause[i] = new LongAdder();
@@ -552,14 +568,44 @@ final class ConnectRecorder {
 
         void record(InetSocketAddress to, Cause cause, Callers.Caller caller, long nowMillis) {
             byCause[cause.ordinal()].increment();
-            if (!caller.equals(lastCaller)) {
-                lastCaller = caller;
+            CallerFailures c = current;
+            if (c == null || !c.caller.equals(caller)) {
+                c = switchTo(caller);
             }
+            c.failures.increment();
             if (!to.equals(address)) {
                 address = to;
             }
             if (lastMillis != nowMillis) {
                 lastMillis = nowMillis;
+            }
+        }
+
+        /** {@code caller} is now the latest: the oldest of more than {@link #MAX_CALLERS} goes. */
+        private CallerFailures switchTo(Callers.Caller caller) {
+            synchronized (callers) {
+                CallerFailures c = callers.remove(caller);
+                if (c == null) {
+                    c = new CallerFailures(caller);
+                }
+                callers.put(caller, c);
+                if (callers.size() > MAX_CALLERS) {
+                    callers.remove(callers.keySet().iterator().next());
+                }
+                current = c;
+                return c;
+            }
+        }
+
+        /** Shows {@code from}'s callers and their counts as this row's (the row for all others, read anew). */
+        void copyCallers(EndpointStats from) {
+            synchronized (from.callers) {
+                for (CallerFailures c : from.callers.values()) {
+                    CallerFailures copy = new CallerFailures(c.caller);
+                    copy.failures.add(c.failures.sum());
+                    callers.put(c.caller, copy);
+                    current = copy;
+                }
             }
         }
 
@@ -570,8 +616,42 @@ final class ConnectRecorder {
             }
         }
 
+        /** The row for every endpoint beyond the table. */
+        static EndpointStats overflow(long createdMillis) {
+            return new EndpointStats("other endpoints", OTHER, OTHER, createdMillis);
+        }
+
         String endpoint() {
             return endpoint;
+        }
+
+        String host() {
+            return host;
+        }
+
+        String port() {
+            return port;
+        }
+
+        /** The address the latest failure had, or null. */
+        InetSocketAddress address() {
+            return address;
+        }
+
+        /** When the latest failure was (or the row was made), epoch ms. */
+        long lastMillis() {
+            return lastMillis;
+        }
+
+        /** The latest callers and how many of the failures here each made, most recent last. */
+        Map<String, Long> callerFailures() {
+            Map<String, Long> out = new LinkedHashMap<>();
+            synchronized (callers) {
+                for (CallerFailures c : callers.values()) {
+                    out.put(c.caller.toString(), c.failures.sum());
+                }
+            }
+            return out;
         }
 
         long count(Cause cause) {
@@ -587,7 +667,18 @@ final class ConnectRecorder {
         }
 
         Callers.Caller lastCaller() {
-            return lastCaller;
+            CallerFailures c = current;
+            return c == null ? null : c.caller;
+        }
+    }
+
+    /** One caller's failures to one endpoint. */
+    private static final class CallerFailures {
+        final Callers.Caller caller;
+        final LongAdder failures = new LongAdder();
+
+        CallerFailures(Callers.Caller caller) {
+            this.caller = caller;
         }
     }
 }

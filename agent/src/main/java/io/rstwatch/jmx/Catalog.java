@@ -53,6 +53,7 @@ public final class Catalog {
             new Entry(ObjectNames.DOMAIN + ":type=Port,scope=local|remote,port=N|other", PortMXBean.class),
             new Entry(ObjectNames.LISTENERS.toString(), ListenersMXBean.class),
             new Entry(ObjectNames.CONNECTS.toString(), ConnectsMXBean.class),
+            new Entry(ObjectNames.DOMAIN + ":type=Endpoint,host=H|other,port=N|other", EndpointMXBean.class),
             new Entry(ObjectNames.SCANS.toString(), ScansMXBean.class));
 
     /** "getRefusedTotal" is RefusedTotal, "isActive" Active; null for what is no getter. */

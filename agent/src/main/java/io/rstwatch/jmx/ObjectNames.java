@@ -19,6 +19,8 @@ public final class ObjectNames {
     public static final ObjectName LISTENERS = of(DOMAIN + ":type=Listeners");
     public static final ObjectName CONNECTS = of(DOMAIN + ":type=Connects");
     public static final ObjectName SCANS = of(DOMAIN + ":type=Scans");
+    /** Every Endpoint MBean, for queries. */
+    public static final ObjectName ENDPOINTS = of(DOMAIN + ":type=Endpoint,*");
     /** Every Port MBean, for queries. */
     public static final ObjectName PORTS = of(DOMAIN + ":type=Port,*");
     /** The port key of the catch-all entry for ports beyond ports.max. */
@@ -29,6 +31,16 @@ public final class ObjectNames {
     /** "rstwatch:type=Port,scope=local,port=7211"; {@code port} is a number or {@link #OTHER_PORT}. */
     public static ObjectName port(Scope scope, String port) {
         return of(DOMAIN + ":type=Port,scope=" + scope.label() + ",port=" + port);
+    }
+
+    /**
+     * "rstwatch:type=Endpoint,host=payments-db,port=5432"; {@code host} as the application gave it, quoted when it
+     * holds more than letters, digits, dots, dashes and underscores (an IPv6 literal's colons, or whatever a name
+     * came with), so that no host makes another name or none.
+     */
+    public static ObjectName endpoint(String host, String port) {
+        return of(DOMAIN + ":type=Endpoint,host=" + (host.matches("[A-Za-z0-9._-]+") ? host : ObjectName.quote(host))
+                + ",port=" + port);
     }
 
     /** The scope of a Port MBean's name. */

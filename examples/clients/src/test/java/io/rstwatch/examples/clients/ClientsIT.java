@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
+import javax.management.openmbean.TabularData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -74,6 +75,11 @@ class ClientsIT {
                     .filter(c -> c.startsWith(caller))
                     .findFirst()
                     .orElseThrow();
+            // The same caller on the endpoint's own MBean, counted.
+            String endpoint = "rstwatch:type=Endpoint,host=127.0.0.1,port=" + port;
+            TabularData perCaller = (TabularData) jvm.awaitAttribute(
+                    endpoint, "Callers", v -> ((TabularData) v).containsKey(new Object[] {named}), WAIT);
+            assertTrue((Long) perCaller.get(new Object[] {named}).get("value") >= 1, perCaller.toString());
             if (via == null) {
                 assertFalse(named.contains(" via "), "called the JDK directly: " + named);
             } else {

@@ -73,18 +73,22 @@ class CollectorConfigsTest {
 
     /**
      * JMXFetch returns at most {@code max_returned_metrics} metrics an instance (350 unless told) and drops the rest:
-     * the example's limit takes every metric of both scopes' full Port tables at the default {@code ports.max}, and
-     * of the other MBeans, so that a busy JVM's ports are not cut off at random.
+     * the example's limit takes every metric of both scopes' full Port tables at the default {@code ports.max}, of a
+     * full Endpoint table, and of the other MBeans, so that a busy JVM's ports are not cut off at random.
      */
     @Test
     void theDatadogInstanceTakesEveryMetricOfFullTables() throws IOException {
         JsonNode config = YAML.readTree(Files.readString(CONFIGS.resolve("datadog-rstwatch.yaml")));
         int port = 0;
+        int endpoint = 0;
         int other = 0;
         for (JsonNode include : config.path("init_config").path("conf")) {
             int n = include.path("include").path("attribute").size();
-            if (include.path("include").path("type").asText().equals("Port")) {
+            String type = include.path("include").path("type").asText();
+            if (type.equals("Port")) {
                 port += n;
+            } else if (type.equals("Endpoint")) {
+                endpoint += n;
             } else {
                 other += n;
             }
@@ -92,7 +96,12 @@ class CollectorConfigsTest {
         Matcher portsMax = Pattern.compile("\\| `ports\\.max` \\| `(\\d+)`")
                 .matcher(Files.readString(CONFIGS.getParent().getParent().resolve("docs/options.md")));
         assertTrue(portsMax.find(), "docs/options.md gives no default for ports.max");
-        long needed = 2L * (Integer.parseInt(portsMax.group(1)) + 1) * port + other;
+        Matcher endpointsMax =
+                Pattern.compile("at most (\\d+), then host=other,port=other").matcher(Files.readString(MBEANS));
+        assertTrue(endpointsMax.find(), "docs/mbeans.md gives no bound for the Endpoint MBeans");
+        long needed = 2L * (Integer.parseInt(portsMax.group(1)) + 1) * port
+                + (Integer.parseInt(endpointsMax.group(1)) + 1L) * endpoint
+                + other;
         int limit =
                 config.path("instances").path(0).path("max_returned_metrics").asInt(350);
         assertTrue(limit >= needed, "max_returned_metrics is " + limit + ", full tables make " + needed);
@@ -277,6 +286,17 @@ class CollectorConfigsTest {
                         .matcher(text);
                 while (m.find()) {
                     out.add(m.group(1) + "." + m.group(2));
+                }
+                // A discovery rule's prototypes may name the discovered MBean whole: {#JMXOBJ} is of the rule's type.
+                for (String rule : text.split("jmx\\.discovery\\[beans,")) {
+                    Matcher type = Pattern.compile("^\"rstwatch:type=(\\w+)").matcher(rule);
+                    Matcher whole =
+                            Pattern.compile("jmx\\[\"\\{#JMXOBJ}\",(\\w+)]").matcher(rule);
+                    while (type.find() && whole.find()) {
+                        do {
+                            out.add(type.group(1) + "." + whole.group(1));
+                        } while (whole.find());
+                    }
                 }
             }
             case "telegraf-jolokia2.conf" -> {

@@ -27,6 +27,24 @@ class DatadogJmxFetchIT {
     private static final Pattern REFUSED = Pattern.compile(
             "rstwatch\\.port\\.refused\\[instance:rstwatch,jmx_domain:rstwatch,type:Port,port:7211,scope:local] - \\d+ = (\\d+)\\.0");
 
+    /**
+     * The demo's own endpoint: tagged endpoint_host and endpoint_port, never host (which Datadog takes for the
+     * reporting machine) nor a port that reads as a Port MBean's.
+     */
+    private static final Pattern ENDPOINT =
+            Pattern.compile("rstwatch\\.endpoint\\.refused\\[([^\\]]*)] - \\d+ = [1-9]\\d*\\.0");
+
+    static boolean isEndpointRefused(String line) {
+        Matcher m = ENDPOINT.matcher(line);
+        if (!m.find()) {
+            return false;
+        }
+        java.util.List<String> tags = java.util.List.of(m.group(1).split(","));
+        return tags.contains("endpoint_host:127.0.0.1")
+                && tags.contains("endpoint_port:7211")
+                && tags.stream().noneMatch(t -> t.startsWith("host:") || t.startsWith("port:"));
+    }
+
     @Test
     void jmxFetchReportsThePortWithItsTags(@TempDir Path confd) throws Exception {
         Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
@@ -61,11 +79,12 @@ class DatadogJmxFetchIT {
             boolean tcp = false;
             boolean capture = false;
             boolean serviceCheck = false;
+            boolean endpoint = false;
             long deadline = System.nanoTime() + WAIT.toNanos();
             try (BufferedReader in =
                     new BufferedReader(new InputStreamReader(fetch.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line;
-                        !(refused && tcp && capture && serviceCheck)
+                        !(refused && tcp && capture && serviceCheck && endpoint)
                                 && System.nanoTime() < deadline
                                 && (line = in.readLine()) != null; ) {
                     seen.append(line).append('\n');
@@ -77,12 +96,13 @@ class DatadogJmxFetchIT {
                             && line.endsWith(" = 1.0");
                     serviceCheck |= line.contains("rstwatch[jmx_server:localhost,instance:rstwatch] - ")
                             && line.endsWith(" = OK");
+                    endpoint |= isEndpointRefused(line);
                 }
             } finally {
                 fetch.destroy();
                 fetch.waitFor(10, TimeUnit.SECONDS);
             }
-            assertTrue(refused && tcp && capture && serviceCheck, "JMXFetch output:\n" + seen);
+            assertTrue(refused && tcp && capture && serviceCheck && endpoint, "JMXFetch output:\n" + seen);
         }
     }
 }

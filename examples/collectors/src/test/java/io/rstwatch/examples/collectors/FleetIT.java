@@ -113,7 +113,34 @@ class FleetIT {
                         Duration.ofSeconds(120),
                         () -> firing("TcpFailedConnections").stream()
                                 .anyMatch(l -> l.path("instance").asText().equals(instanceC)));
-                for (String alert : List.of("TcpFailedConnections", "TcpPortRefusingConnections")) {
+                // The demo's own connects, by endpoint: the alert names the endpoint, and its text the calling code.
+                Await.until(
+                        "the endpoint alert firing for the second host's 127.0.0.1:7211, naming the caller",
+                        Duration.ofSeconds(120),
+                        () -> firingAlerts("TcpEndpointRefusingConnections").stream()
+                                .anyMatch(alert -> alert.path("labels")
+                                                .path("instance")
+                                                .asText()
+                                                .equals(instanceC)
+                                        && alert.path("labels")
+                                                .path("endpoint_host")
+                                                .asText()
+                                                .equals("127.0.0.1")
+                                        && alert.path("labels")
+                                                .path("endpoint_port")
+                                                .asText()
+                                                .equals("7211")
+                                        && alert.path("annotations")
+                                                .path("summary")
+                                                .asText()
+                                                .contains("refused connects/s to 127.0.0.1:7211")
+                                        && alert.path("annotations")
+                                                .path("description")
+                                                .asText()
+                                                .contains(
+                                                        "come from io.rstwatch.examples.demo.RefusedPortDemo.poll(")));
+                for (String alert : List.of(
+                        "TcpFailedConnections", "TcpPortRefusingConnections", "TcpEndpointRefusingConnections")) {
                     for (JsonNode labels : alerts(alert)) {
                         assertEquals(
                                 instanceC,
@@ -154,7 +181,7 @@ class FleetIT {
                         }
                     }
                 }
-                assertTrue(queries >= 13, "the dashboard's queries: " + queries);
+                assertTrue(queries >= 17, "the dashboard's queries: " + queries);
                 assertTrue(empty.isEmpty(), "dashboard queries without data: " + empty);
             } finally {
                 prometheus.destroy();
@@ -251,13 +278,22 @@ class FleetIT {
 
     private List<JsonNode> firing(String name) throws IOException, InterruptedException {
         List<JsonNode> labels = new ArrayList<>();
+        for (JsonNode alert : firingAlerts(name)) {
+            labels.add(alert.path("labels"));
+        }
+        return labels;
+    }
+
+    /** The alerts of that name now firing, with their labels and annotations. */
+    private List<JsonNode> firingAlerts(String name) throws IOException, InterruptedException {
+        List<JsonNode> out = new ArrayList<>();
         for (JsonNode alert : get("/api/v1/alerts").path("data").path("alerts")) {
             if (alert.path("labels").path("alertname").asText().equals(name)
                     && alert.path("state").asText().equals("firing")) {
-                labels.add(alert.path("labels"));
+                out.add(alert);
             }
         }
-        return labels;
+        return out;
     }
 
     private JsonNode get(String path) throws IOException, InterruptedException {

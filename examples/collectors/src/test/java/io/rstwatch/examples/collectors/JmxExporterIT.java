@@ -1,5 +1,6 @@
 package io.rstwatch.examples.collectors;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testing.AgentJvm;
@@ -10,9 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real Prometheus jmx_exporter agent beside rstwatch, scraped over HTTP as Prometheus would. */
 class JmxExporterIT {
@@ -56,9 +60,57 @@ class JmxExporterIT {
             assertTrue(
                     metrics.contains("\nrstwatch_port_unanswered_total{port=\"7211\",scope=\"local\"} 0.0\n"), metrics);
             assertTrue(metrics.contains("\nrstwatch_tcp_alert_notifications_dropped_total 0.0\n"), metrics);
+            // The demo's own connects, as an Endpoint MBean: one series per cause, and one per calling method.
+            jvm.awaitAttribute(
+                    "rstwatch:type=Endpoint,host=127.0.0.1,port=7211",
+                    "RefusedTotal",
+                    v -> (Long) v >= 3,
+                    Duration.ofSeconds(60));
+            metrics = scrape(httpPort);
+            assertTrue(metrics.contains("# TYPE rstwatch_endpoint_refused_total counter"), metrics);
+            assertTrue(
+                    metrics.matches(
+                            "(?s).*\nrstwatch_endpoint_refused_total\\{endpoint_host=\"127\\.0\\.0\\.1\",endpoint_port=\"7211\"}"
+                                    + " [1-9][0-9]*\\.0\n.*"),
+                    metrics);
+            assertTrue(
+                    metrics.contains(
+                            "\nrstwatch_endpoint_timed_out_total{endpoint_host=\"127.0.0.1\",endpoint_port=\"7211\"} 0.0\n"),
+                    metrics);
+            assertTrue(
+                    metrics.matches(
+                            "(?s).*\nrstwatch_endpoint_caller_failures_total\\{caller=\"io\\.rstwatch\\.examples"
+                                    + "\\.demo\\.RefusedPortDemo\\.poll\\(RefusedPortDemo\\.java:\\d+\\)\",endpoint_host=\"127\\.0\\.0\\.1\","
+                                    + "endpoint_port=\"7211\"} [1-9][0-9]*\\.0\n.*"),
+                    metrics);
             // AlertLevel, a string, as a number: the demo's 2 refusals a second are at alert.warn (1.0).
             assertTrue(metrics.contains("# TYPE rstwatch_tcp_alert_level gauge"), metrics);
             assertTrue(metrics.matches("(?s).*\nrstwatch_tcp_alert_level [012]\\.0\n.*"), metrics);
+        }
+    }
+
+    /**
+     * Whether jmx_exporter makes series of Connects.Endpoints, an array of CompositeData: with a rule that takes
+     * everything, the Connects MBean's numbers come out, and nothing of its Endpoints. So the rows are published
+     * as Endpoint MBeans, whose numbers it takes.
+     */
+    @Test
+    void theEndpointsArrayMakesNoSeriesEvenWhenEverythingIsTaken(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("everything.yaml");
+        Files.writeString(config, "includeObjectNames: [\"rstwatch:type=Connects\"]\nrules:\n  - pattern: \".*\"\n");
+        int httpPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            httpPort = s.getLocalPort();
+        }
+        try (AgentJvm jvm = AgentJvm.builder()
+                .jvmArgs("-javaagent:" + System.getProperty("jmx_exporter.jar") + "=127.0.0.1:" + httpPort + ":"
+                        + config)
+                .jar(Paths.get(System.getProperty("demo.jar")))
+                .start()) {
+            jvm.awaitAttribute("rstwatch:type=Connects", "RefusedTotal", v -> (Long) v >= 2, Duration.ofSeconds(60));
+            String metrics = scrape(httpPort);
+            assertTrue(metrics.contains("rstwatch_Connects_RefusedTotal "), metrics);
+            assertFalse(metrics.toLowerCase(java.util.Locale.ROOT).contains("endpoint"), metrics);
         }
     }
 

@@ -48,6 +48,14 @@ class JolokiaIT {
             String list = get(base + "/list/rstwatch/port=7211,scope=local,type=Port");
             assertTrue(list.contains("\"desc\":\"Connection attempts refused on this port:"), list);
 
+            // Connects.Endpoints, an array of rows, reads as a JSON array (which Telegraf's jolokia2 drops); its rows
+            // are
+            // the Endpoint MBeans, whose Callers table reads as an object, which jolokia2 flattens into fields.
+            jvm.awaitAttribute(
+                    "rstwatch:type=Endpoint,host=127.0.0.1,port=7211", "RefusedTotal", v -> (Long) v >= 3, WAIT);
+            String rows = get(base + "/read/rstwatch:type=Connects/Endpoints");
+            assertTrue(rows.contains("\"value\":[{"), rows);
+
             Path config = dir.resolve("telegraf.conf");
             Files.copy(Paths.get(System.getProperty("telegraf.config")), config);
             String points = Shell.run("python3", System.getProperty("telegraf.check"), config.toString(), base);
@@ -84,6 +92,14 @@ class JolokiaIT {
                             .find(),
                     points);
             assertTrue(points.contains("rstwatch_connects "), points);
+            assertTrue(
+                    Pattern.compile(
+                                    "(?m)^rstwatch_endpoint,endpoint_host=127\\.0\\.0\\.1,endpoint_port=7211 .*Callers\\.io\\.rstwatch"
+                                            + "\\.examples\\.demo\\.RefusedPortDemo\\.poll\\(RefusedPortDemo\\.java:\\d+\\)=[1-9]\\d*i"
+                                            + ".*\\bRefusedTotal=[1-9]\\d*i\\b")
+                            .matcher(points)
+                            .find(),
+                    points);
             assertEquals(0, points.lines().filter(l -> l.startsWith("ERROR")).count(), points);
         }
     }

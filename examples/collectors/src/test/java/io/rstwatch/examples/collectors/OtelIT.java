@@ -139,6 +139,7 @@ class OtelIT {
                     "rstwatch.port.resets",
                     "rstwatch.tcp.attempt_fails",
                     "rstwatch.connects.refused",
+                    "rstwatch.endpoint.refused",
                     "rstwatch.capture.packets");
             Await.until("every rule's metrics in the OTel export", WAIT, () -> metrics(exports(jvm))
                     .keySet()

@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Zabbix template against Debian's real zabbix-java-gateway: the discovery rule finds the demo's port 7211,
- * and every item and item prototype key of the template answers with a value, as the Zabbix server would ask.
+ * The Zabbix template against Debian's real zabbix-java-gateway: the discovery rules find the demo's port 7211 and
+ * its own failing endpoint 127.0.0.1:7211, and every item and item prototype key of the template answers with a
+ * value, as the Zabbix server would ask.
  */
 class ZabbixIT {
     private static final Path GATEWAY = Paths.get("/usr/sbin/zabbix-java-gateway.jar");
@@ -52,8 +53,11 @@ class ZabbixIT {
             assertEquals("JMX", item.get("type"));
             itemKeys.add((String) item.get("key"));
         }
-        Map<String, Object> rule = ((List<Map<String, Object>>) template.get("discovery_rules")).get(0);
+        List<Map<String, Object>> rules = (List<Map<String, Object>>) template.get("discovery_rules");
+        Map<String, Object> rule = rules.get(0);
         assertEquals("jmx.discovery[beans,\"rstwatch:type=Port,*\"]", rule.get("key"));
+        Map<String, Object> endpointRule = rules.get(1);
+        assertEquals("jmx.discovery[beans,\"rstwatch:type=Endpoint,*\"]", endpointRule.get("key"));
         String endpointTemplate = (String) rule.get("jmx_endpoint");
 
         int jmxPort = Loopback.closedPort();
@@ -85,21 +89,24 @@ class ZabbixIT {
                     .replace("{HOST.PORT}", Integer.toString(jmxPort));
 
             // Low-level discovery, as the server asks for it: the port appears with its scope.
-            List<Map<String, Object>> discovered = (List<Map<String, Object>>) JSON.readValue(
-                            values(gatewayPort, endpoint, List.of((String) rule.get("key")))
-                                    .get(0),
-                            Map.class)
-                    .get("data");
-            Map<String, Object> row = discovered.stream()
-                    .filter(r -> "7211".equals(String.valueOf(r.get("{#JMXPORT}"))))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("port 7211 not discovered: " + discovered));
+            Map<String, Object> row = discoveredOn7211(gatewayPort, endpoint, rule);
             assertEquals("local", row.get("{#JMXSCOPE}"));
             assertEquals("rstwatch:type=Port,scope=local,port=7211", String.valueOf(row.get("{#JMXOBJ}")));
 
             List<String> keys = new ArrayList<>(itemKeys);
             for (Map<String, Object> p : (List<Map<String, Object>>) rule.get("item_prototypes")) {
                 keys.add(((String) p.get("key")).replace("{#JMXSCOPE}", "local").replace("{#JMXPORT}", "7211"));
+            }
+
+            // The demo's own connects to 127.0.0.1:7211, as an Endpoint MBean: discovered, and its prototypes answer.
+            jvm.awaitAttribute(
+                    "rstwatch:type=Endpoint,host=127.0.0.1,port=7211", "RefusedTotal", v -> (Long) v >= 3, WAIT);
+            Map<String, Object> dependency = discoveredOn7211(gatewayPort, endpoint, endpointRule);
+            assertEquals("127.0.0.1", dependency.get("{#JMXHOST}"));
+            String endpointBean = String.valueOf(dependency.get("{#JMXOBJ}"));
+            assertEquals("rstwatch:type=Endpoint,host=127.0.0.1,port=7211", endpointBean);
+            for (Map<String, Object> p : (List<Map<String, Object>>) endpointRule.get("item_prototypes")) {
+                keys.add(((String) p.get("key")).replace("{#JMXOBJ}", endpointBean));
             }
             assertTrue(
                     keys.contains("jmx[\"rstwatch:type=Port,scope=local,port=7211\",RefusedTotal]"), keys.toString());
@@ -115,10 +122,28 @@ class ZabbixIT {
             String diagnosis = answers.get(keys.indexOf("jmx[\"rstwatch:type=Port,scope=local,port=7211\",Diagnosis]"));
             assertTrue(diagnosis.contains("127.0.0.1:7211 (lo); nothing listens there"), diagnosis);
             assertEquals("true", answers.get(keys.indexOf("jmx[\"rstwatch:type=Capture\",Active]")));
+            String endpointRefused =
+                    answers.get(keys.indexOf("jmx[\"rstwatch:type=Endpoint,host=127.0.0.1,port=7211\",RefusedTotal]"));
+            assertTrue(Long.parseLong(endpointRefused) >= 3, endpointRefused);
         } finally {
             gateway.destroy();
             gateway.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** What a discovery rule finds, as the server asks for it: the row whose {#JMXPORT} is 7211. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> discoveredOn7211(int gatewayPort, String endpoint, Map<String, Object> rule)
+            throws Exception {
+        List<Map<String, Object>> discovered = (List<Map<String, Object>>) JSON.readValue(
+                        values(gatewayPort, endpoint, List.of((String) rule.get("key")))
+                                .get(0),
+                        Map.class)
+                .get("data");
+        return discovered.stream()
+                .filter(r -> "7211".equals(String.valueOf(r.get("{#JMXPORT}"))))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(rule.get("key") + " found nothing on 7211: " + discovered));
     }
 
     /** One request to the Java gateway, as zabbix_server sends it; each value, or "ERROR: ..." for a failed key. */
