@@ -145,6 +145,24 @@ final class ConnectAdvice {
         }
     }
 
+    /**
+     * Netty's io_uring transport (AbstractIoUringChannel$AbstractUringUnsafe.connectComplete(op, res, flags,
+     * data)): the kernel's ring reports the connect's end, a negative errno on failure; Netty then makes a
+     * ConnectException that names no address. The channel (this$0) has it.
+     */
+    static final class RingConnectComplete {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        @SuppressWarnings("unchecked")
+        static void enter(@Advice.FieldValue("this$0") Object channel, @Advice.Argument(1) int res)
+                throws ClassNotFoundException {
+            if (res < 0) {
+                ((BiConsumer<Object, Object>)
+                                Class.forName(LIBRARY_HOOK, false, null).getEnumConstants()[0])
+                        .accept(channel, Integer.valueOf(res));
+            }
+        }
+    }
+
     /** ServerSocket.bind(SocketAddress, int): this JVM's listeners, with the backlog they asked for. */
     static final class ServerSocketBind {
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -54,7 +54,9 @@ import org.slf4j.LoggerFactory;
  * constructors of java.net.SocketException (the failures of Netty's native transports, which connect through JNI).
  * Where connects run on a library's own threads, the places that start them tell {@link Origins} who asked:
  * SocketChannelImpl's client constructor, HttpClientImpl.sendAsync, DefaultProxySelector.select (OkHttp), and
- * Netty's native socket (io.netty.channel.unix.Socket, shaded copies too), the one library class rewritten.
+ * Netty's native socket (io.netty.channel.unix.Socket, shaded copies too). Netty's io_uring transport reports a
+ * failed connect in AbstractIoUringChannel$AbstractUringUnsafe.connectComplete; those two are the library classes
+ * rewritten.
  *
  * <p>The inlined advice can only see classes of java.base, so the bridge class is renamed into jdk.internal.misc
  * (see {@link ConnectHook} for why there) and defined through a private lookup: the agent opens that package to
@@ -76,8 +78,10 @@ public final class ConnectInstrumentation implements Part {
     private static final String SOCKET_EXCEPTION = "java/net/SocketException";
     private static final String SERVER_CHANNEL_IMPL = "sun/nio/ch/ServerSocketChannelImpl";
     private static final Logger LOG = LoggerFactory.getLogger(ConnectInstrumentation.class);
-    /** Netty's native socket, found by the end of its name: gRPC and others ship relocated copies. */
+    /** Netty's classes, found by the end of their names: gRPC and others ship relocated copies. */
     private static final String NATIVE_SOCKET = "io/netty/channel/unix/Socket";
+
+    private static final String RING_UNSAFE = "io/netty/channel/uring/AbstractIoUringChannel$AbstractUringUnsafe";
 
     /** The bridges' sources and their names in java.base. */
     private static final Map<String, String> BRIDGES = Map.of(
@@ -175,6 +179,10 @@ public final class ConnectInstrumentation implements Part {
                             .on(named("connect")
                                     .and(takesArguments(SocketAddress.class))
                                     .or(named("finishConnect").and(takesArguments(0)))));
+            AsmVisitorWrapper ringUnsafe = advice(advicePool, adviceFiles, ConnectAdvice.RingConnectComplete.class)
+                    .on(named("connectComplete").and(takesArguments(byte.class, int.class, int.class, long.class)));
+            Map<String, AsmVisitorWrapper> librarySuffixes =
+                    Map.of(NATIVE_SOCKET, nativeSocket, RING_UNSAFE, ringUnsafe);
             AsmVisitorWrapper serverSocket = advice(advicePool, adviceFiles, ConnectAdvice.ServerSocketBind.class)
                     .on(named("bind").and(takesArguments(SocketAddress.class, int.class)));
             AsmVisitorWrapper serverChannel = advice(advicePool, adviceFiles, ConnectAdvice.ChannelBind.class)
@@ -196,7 +204,7 @@ public final class ConnectInstrumentation implements Part {
                     serverChannel,
                     PROXY_SELECTOR,
                     proxy);
-            Transformer transformer = new Transformer(byClass, nativeSocket, jdk);
+            Transformer transformer = new Transformer(byClass, librarySuffixes, jdk);
             inst.addTransformer(transformer, true);
             // Those already loaded are rewritten now; the others when they load.
             List<Class<?>> loaded = new ArrayList<>();
@@ -249,27 +257,28 @@ public final class ConnectInstrumentation implements Part {
         return Advice.to(pool.describe(adviceClass.getName()).resolve(), files);
     }
 
-    /** Whether {@code internalName} is Netty's native socket, or a relocated copy of it. */
-    static boolean isNativeSocket(String internalName) {
-        return internalName.endsWith(NATIVE_SOCKET)
-                && (internalName.length() == NATIVE_SOCKET.length()
-                        || internalName.charAt(internalName.length() - NATIVE_SOCKET.length() - 1) == '/');
+    /** Whether {@code internalName} is {@code suffix}, or a relocated copy of it (a shaded jar's). */
+    static boolean isNamed(String internalName, String suffix) {
+        return internalName.endsWith(suffix)
+                && (internalName.length() == suffix.length()
+                        || internalName.charAt(internalName.length() - suffix.length() - 1) == '/');
     }
 
     /**
      * Rewrites the instrumented classes with the advice inlined, method bodies only (no new members: classes
-     * that are already loaded can only be retransformed so): the JDK's by name, Netty's native socket by the end
-     * of its name, in whatever loader. Byte Buddy's AgentBuilder would do the same, but creating it touches
+     * that are already loaded can only be retransformed so): the JDK's by name, Netty's by the end of their
+     * names, in whatever loader. Byte Buddy's AgentBuilder would do the same, but creating it touches
      * sun.misc.Unsafe, which JDK 24+ reports on the application's stderr.
      */
     private static final class Transformer implements ClassFileTransformer {
         private final Map<String, AsmVisitorWrapper> byClass;
-        private final AsmVisitorWrapper nativeSocket;
+        private final Map<String, AsmVisitorWrapper> bySuffix;
         private final ClassFileLocator jdk;
 
-        Transformer(Map<String, AsmVisitorWrapper> byClass, AsmVisitorWrapper nativeSocket, ClassFileLocator jdk) {
+        Transformer(
+                Map<String, AsmVisitorWrapper> byClass, Map<String, AsmVisitorWrapper> bySuffix, ClassFileLocator jdk) {
             this.byClass = byClass;
-            this.nativeSocket = nativeSocket;
+            this.bySuffix = bySuffix;
             this.jdk = jdk;
         }
 
@@ -281,7 +290,12 @@ public final class ConnectInstrumentation implements Part {
             if (isJdk(loader)) {
                 return byClass.get(className);
             }
-            return isNativeSocket(className) ? nativeSocket : null;
+            for (Map.Entry<String, AsmVisitorWrapper> e : bySuffix.entrySet()) {
+                if (isNamed(className, e.getKey())) {
+                    return e.getValue();
+                }
+            }
+            return null;
         }
 
         @Override

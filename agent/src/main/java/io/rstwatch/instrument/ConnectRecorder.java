@@ -5,6 +5,7 @@ import io.rstwatch.plugin.ConnectFailure.Cause;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
@@ -86,14 +87,27 @@ final class ConnectRecorder {
     static final long NATIVE_REPORT_NANOS = 1_000_000_000L;
 
     private static final class NativeFailure {
+        /** Who made the socket; null when not known. */
         final Callers.Caller origin;
+        /** Where it connected, when the report will not say (io_uring's); else null. */
+        final InetSocketAddress address;
+
         final long atNanos;
 
-        NativeFailure(Callers.Caller origin, long atNanos) {
+        NativeFailure(Callers.Caller origin, InetSocketAddress address, long atNanos) {
             this.origin = origin;
+            this.address = address;
             this.atNanos = atNanos;
         }
     }
+
+    /** io_uring channels' fields that hold the socket and the address asked for, by channel class. */
+    private final ClassValue<Field[]> ringFields = new ClassValue<>() {
+        @Override
+        protected Field[] computeValue(Class<?> type) {
+            return ringFieldsOf(type);
+        }
+    };
 
     /** The key of {@link #lastMaker}: a thread's sockets are not told apart by destination. */
     private static final Object MADE = new Object();
@@ -200,7 +214,9 @@ final class ConnectRecorder {
     /** The library bridge's handles, bound to this recorder: a native socket made, and its connect failed. */
     MethodHandle[] libraryHandles() throws ReflectiveOperationException {
         return new MethodHandle[] {
-            bound("channelMade", Object.class), bound("nativeConnectFailed", Object.class, Throwable.class)
+            bound("channelMade", Object.class),
+            bound("nativeConnectFailed", Object.class, Throwable.class),
+            bound("ringConnectFailed", Object.class, int.class)
         };
     }
 
@@ -275,10 +291,52 @@ final class ConnectRecorder {
         try {
             long now = System.nanoTime();
             Callers.Caller origin = origins.madeBy(socket, now);
-            nativeFailure.set(origin == null ? null : new NativeFailure(origin, now));
+            nativeFailure.set(origin == null ? null : new NativeFailure(origin, null, now));
         } catch (RuntimeException | LinkageError e) {
             // never into the application
         }
+    }
+
+    /**
+     * An io_uring channel's connect completed with a negative errno on this thread: the ConnectException Netty
+     * makes next reports it, without an address. The channel's own fields give the address asked for and the
+     * socket (so its origin); where they cannot be read (a Netty on the module path, other field names), the
+     * failure is not counted here.
+     */
+    void ringConnectFailed(Object channel, int errno) {
+        try {
+            Field[] f = ringFields.get(channel.getClass());
+            if (f == null) {
+                return;
+            }
+            Object remote = f[1].get(channel);
+            if (!(remote instanceof InetSocketAddress)) {
+                return;
+            }
+            long now = System.nanoTime();
+            nativeFailure.set(
+                    new NativeFailure(origins.madeBy(f[0].get(channel), now), (InetSocketAddress) remote, now));
+        } catch (RuntimeException | LinkageError | IllegalAccessException e) {
+            // never into the application
+        }
+    }
+
+    /** The fields "socket" and "requestedRemoteAddress" of Netty's AbstractIoUringChannel, readable; or null. */
+    static Field[] ringFieldsOf(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getName().endsWith("io.netty.channel.uring.AbstractIoUringChannel")) {
+                try {
+                    Field socket = c.getDeclaredField("socket");
+                    Field remote = c.getDeclaredField("requestedRemoteAddress");
+                    socket.setAccessible(true);
+                    remote.setAccessible(true);
+                    return new Field[] {socket, remote};
+                } catch (NoSuchFieldException | RuntimeException e) {
+                    return null; // another version's fields, or a package not open to the agent
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -358,6 +416,10 @@ final class ConnectRecorder {
     void socketException(Throwable made) {
         try {
             String type = made.getClass().getName();
+            if (type.startsWith("java.net.")) {
+                ringReport(made);
+                return;
+            }
             boolean timeout = type.endsWith(".channel.ConnectTimeoutException");
             if (!timeout
                     && !type.endsWith(".channel.AbstractChannel$AnnotatedConnectException")
@@ -381,6 +443,26 @@ final class ConnectRecorder {
     void bound(SocketAddress local, int backlog) {
         if (local instanceof InetSocketAddress) {
             backlogs.bound(((InetSocketAddress) local).getPort(), backlog);
+        }
+    }
+
+    /**
+     * The JDK's own exceptions are counted where the JDK throws them, with one exception: Netty's io_uring
+     * transport makes a plain ConnectException ("io_uring connect(..) failed ...") for a failure the ring reported,
+     * which {@link #ringConnectFailed} announced on this thread with its address.
+     */
+    private void ringReport(Throwable made) {
+        NativeFailure f = nativeFailure.get();
+        if (f == null || f.address == null) {
+            return; // the common case: one ThreadLocal read for every SocketException the JDK makes
+        }
+        String message = made.getMessage();
+        if (message == null || !message.contains("(..) failed")) {
+            return;
+        }
+        nativeFailure.set(null);
+        if (System.nanoTime() - f.atNanos < NATIVE_REPORT_NANOS) {
+            failure(f.address, made, f.origin != null ? f.origin : originOf(stack.get(), null, f.address), null);
         }
     }
 

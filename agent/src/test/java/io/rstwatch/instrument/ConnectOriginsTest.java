@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rstwatch.listeners.ListenBacklogs;
 import io.rstwatch.testlibs.channel.AbstractChannel;
+import io.rstwatch.testlibs.io.netty.channel.uring.AbstractIoUringChannel;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -63,6 +64,24 @@ class ConnectOriginsTest {
                         "7211 REFUSED com.example.Orders.place(Orders.java:12)",
                         "7211 REFUSED thread nioEventLoopGroup-2-1"),
                 counted);
+    }
+
+    @Test
+    void anIoUringFailureIsCountedAtTheChannelsAddressWithTheCodeThatMadeItsSocket() {
+        Object socket = new Object();
+        onTheStack = ORDERS;
+        recorder.channelMade(socket);
+        AbstractIoUringChannel channel = new AbstractIoUringChannel(socket, dead);
+        onTheStack = EVENT_LOOP;
+        // The JDK's own exceptions, with no ring failure announced on this thread, are counted where thrown.
+        recorder.socketException(new ConnectException("Connection refused"));
+        recorder.ringConnectFailed(channel, -111);
+        recorder.socketException(
+                new ConnectException("io_uring connect(..) failed with error(-111): Connection refused"));
+        // Reported once: the same words again, with no new announcement, are not another failure.
+        recorder.socketException(
+                new ConnectException("io_uring connect(..) failed with error(-111): Connection refused"));
+        assertEquals(List.of("7211 REFUSED com.example.Orders.place(Orders.java:12)"), counted);
     }
 
     @Test

@@ -72,6 +72,22 @@ class ConnectRecorderTest {
         assertEquals(50, backlogs.backlog(8080), "0 asks for the JDK default");
     }
 
+    /** Each bridge's install takes as many handles as the recorder hands it: otherwise nothing is instrumented. */
+    @Test
+    void theHandlesFitEachBridgesInstall() throws Exception {
+        for (Object[] bridge : new Object[][] {
+            {io.rstwatch.instrument.bridge.ConnectHook.class, recorder.handles()},
+            {io.rstwatch.instrument.bridge.LibraryHook.class, recorder.libraryHandles()}
+        }) {
+            java.lang.reflect.Method install = java.util.Arrays.stream(((Class<?>) bridge[0]).getDeclaredMethods())
+                    .filter(m -> m.getName().equals("install"))
+                    .findFirst()
+                    .orElseThrow();
+            MethodHandle[] handles = (MethodHandle[]) bridge[1];
+            assertEquals(install.getParameterCount(), handles.length, bridge[0].toString());
+        }
+    }
+
     @Test
     void endpointsAreBoundedAndTheRestShareOneRow() {
         for (int port = 1; port <= ConnectRecorder.MAX_ENDPOINTS + 10; port++) {

@@ -10,7 +10,7 @@ import java.util.function.BiConsumer;
  * null).getEnumConstants()[0]}, through a JDK interface.
  *
  * <p>So the application's code can reach it too. What it passes is therefore a hint, never data: "a socket was made
- * on this thread" or "its connect failed on this thread". The agent then reads the calling thread's own stack, and
+ * on this thread" or "its connect failed on this thread" (the address then is read from the channel itself). The agent then reads the calling thread's own stack, and
  * counts nothing on a hint: counts come from the JDK's connect code and the exceptions it makes. The worst a
  * forged hint does is name one of the application's own frames as the origin of one of its own connects.
  */
@@ -19,25 +19,29 @@ public enum LibraryHook implements BiConsumer<Object, Object> {
 
     private static volatile MethodHandle made;
     private static volatile MethodHandle failed;
+    private static volatile MethodHandle ringFailed;
 
     /**
      * Installs the handles, once: later calls change nothing and return false.
      *
      * @param onMade (Object socket)void
      * @param onFailed (Object socket, Throwable thrown)void
+     * @param onRingFailed (Object channel, int errno)void
      */
-    static synchronized boolean install(MethodHandle onMade, MethodHandle onFailed) {
+    static synchronized boolean install(MethodHandle onMade, MethodHandle onFailed, MethodHandle onRingFailed) {
         if (made != null) {
             return false;
         }
         failed = onFailed;
+        ringFailed = onRingFailed;
         made = onMade; // last: it marks the hook installed
         return true;
     }
 
     /**
      * {@code thrown} null: {@code socket} was made on this thread. A Throwable: the connect of {@code socket}
-     * failed on this thread with it. Anything else is ignored. Never throws.
+     * failed on this thread with it. An Integer: the connect of the io_uring channel {@code socket} completed on
+     * this thread with that negative errno. Anything else is ignored. Never throws.
      */
     @Override
     public void accept(Object socket, Object thrown) {
@@ -51,6 +55,11 @@ public enum LibraryHook implements BiConsumer<Object, Object> {
                 MethodHandle h = failed;
                 if (h != null) {
                     h.invokeExact(socket, (Throwable) thrown);
+                }
+            } else if (thrown instanceof Integer) {
+                MethodHandle h = ringFailed;
+                if (h != null) {
+                    h.invokeExact(socket, ((Integer) thrown).intValue());
                 }
             }
         } catch (Throwable ignored) {

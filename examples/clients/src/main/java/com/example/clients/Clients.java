@@ -19,6 +19,8 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringSocketChannel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -44,7 +46,7 @@ import redis.clients.jedis.Jedis;
 
 /**
  * An application that keeps connecting through a real client to a local port where nothing listens, twice a
- * second, until it is stopped: {@code Clients CLIENT PORT}, CLIENT one of hikari, jedis, kafka, netty-nio, netty-epoll, grpc, lettuce-nio,
+ * second, until it is stopped: {@code Clients CLIENT PORT}, CLIENT one of hikari, jedis, kafka, netty-nio, netty-epoll, netty-io-uring, grpc, lettuce-nio,
  * lettuce-epoll, reactor-netty, http-async, okhttp, virtual-threads. Its package, com.example, is the
  * application's; everything it calls is a library's.
  */
@@ -60,12 +62,16 @@ public final class Clients {
             case "kafka" -> kafka(port);
             case "netty-nio" -> netty(port, NioIoHandler.newFactory(), NioSocketChannel.class);
             case "netty-epoll" -> netty(port, EpollIoHandler.newFactory(), EpollSocketChannel.class);
+            case "netty-io-uring" -> netty(port, IoUringIoHandler.newFactory(), IoUringSocketChannel.class);
             case "grpc" -> grpc(port);
             case "lettuce-nio" -> {
                 System.setProperty("io.lettuce.core.epoll", "false");
                 lettuce(port);
             }
-            case "lettuce-epoll" -> lettuce(port);
+            case "lettuce-epoll" -> {
+                System.setProperty("io.lettuce.core.iouring", "false");
+                lettuce(port);
+            }
             case "reactor-netty" -> reactorNetty(port);
             case "http-async" -> httpAsync(port);
             case "okhttp" -> okHttp(port);

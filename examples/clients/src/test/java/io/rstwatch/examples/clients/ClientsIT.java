@@ -40,6 +40,9 @@ class ClientsIT {
         "netty-nio, class path, 17, com.example.clients.Clients.netty(, io.netty.bootstrap.",
         "netty-epoll, class path, 17, com.example.clients.Clients.netty(, io.netty.bootstrap.",
         "netty-epoll, one jar, 25, com.example.clients.Clients.netty(, io.netty.bootstrap.",
+        // io_uring: the ring reports the failure, and Netty's exception names no address; the channel has it.
+        "netty-io-uring, class path, 17, com.example.clients.Clients.netty(, io.netty.bootstrap.",
+        "netty-io-uring, one jar, 25, com.example.clients.Clients.netty(, io.netty.bootstrap.",
         "grpc, class path, 17, com.example.clients.Clients.grpc(, io.grpc.",
         "grpc, one jar, 25, com.example.clients.Clients.grpc(, io.grpc.",
         "lettuce-nio, class path, 17, com.example.clients.Clients.lettuce(, io.lettuce.core.",
