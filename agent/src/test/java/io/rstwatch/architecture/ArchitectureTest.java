@@ -70,7 +70,7 @@ class ArchitectureTest {
                 .layer("Listeners")
                 .definedBy(pkg("listeners"))
                 .layer("Sources")
-                .definedBy(pkg("capture"), pkg("kernel"), pkg("instrument"))
+                .definedBy(pkg("capture"), pkg("kernel"), pkg("instrument"), pkg("ebpf"))
                 .layer("Alert")
                 .definedBy(pkg("alert"))
                 .layer("Plugins")

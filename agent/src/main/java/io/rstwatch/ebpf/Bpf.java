@@ -1,0 +1,215 @@
+package io.rstwatch.ebpf;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+import io.rstwatch.common.LinuxSockets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The {@code bpf(2)} system call, as much of it as the agent uses, through libc's {@code syscall} (glibc has no
+ * wrapper), direct-mapped as {@link LinuxSockets}' calls are: syscall is variadic, and its integer arguments travel
+ * in the same registers either way (the assembly behind it reads no vector count). Each command fills its member
+ * of {@code union bpf_attr} (linux/bpf.h); the offsets below are that union's, which the kernel keeps stable: new fields only ever go at the end, and unused bytes must be zero.
+ */
+public final class Bpf {
+    /** __NR_bpf on x86-64. */
+    private static final long SYS_BPF = 321;
+
+    private static final int MAP_CREATE = 0;
+    private static final int MAP_LOOKUP_ELEM = 1;
+    private static final int PROG_LOAD = 5;
+    private static final int PROG_GET_FD_BY_ID = 13;
+    private static final int OBJ_GET_INFO_BY_FD = 15;
+    private static final int RAW_TRACEPOINT_OPEN = 17;
+
+    static final int MAP_TYPE_PERCPU_ARRAY = 6;
+    static final int PROG_TYPE_RAW_TRACEPOINT = 17;
+
+    /** Large enough for every command used here, zeroed: the kernel refuses non-zero bytes it does not know. */
+    private static final int ATTR_SIZE = 128;
+
+    // BPF_MAP_CREATE
+    private static final int MAP_TYPE = 0;
+    private static final int KEY_SIZE = MAP_TYPE + 4;
+    private static final int VALUE_SIZE = KEY_SIZE + 4;
+    private static final int MAX_ENTRIES = VALUE_SIZE + 4;
+    // BPF_MAP_LOOKUP_ELEM
+    private static final int MAP_FD = 0;
+    private static final int KEY = MAP_FD + 8; // after a u32 and its padding
+    private static final int VALUE = KEY + 8;
+    // BPF_PROG_LOAD
+    private static final int PROG_TYPE = 0;
+    private static final int INSN_CNT = PROG_TYPE + 4;
+    private static final int INSNS = INSN_CNT + 4;
+    private static final int LICENSE = INSNS + 8;
+    private static final int LOG_LEVEL = LICENSE + 8;
+    private static final int LOG_SIZE = LOG_LEVEL + 4;
+    private static final int LOG_BUF = LOG_SIZE + 4;
+    private static final int PROG_NAME = LOG_BUF + 8 + 4 + 4; // after kern_version and prog_flags
+    private static final int PROG_NAME_LEN = 16;
+    // BPF_RAW_TRACEPOINT_OPEN
+    private static final int TP_NAME = 0;
+    private static final int TP_PROG_FD = TP_NAME + 8;
+    // BPF_OBJ_GET_INFO_BY_FD, and the id in struct bpf_prog_info (after its u32 type)
+    private static final int INFO_FD = 0;
+    private static final int INFO_LEN = INFO_FD + 4;
+    private static final int INFO = INFO_LEN + 4;
+    private static final int PROG_INFO_ID = 4;
+    private static final int PROG_INFO_SIZE = 256;
+
+    /** How much of the verifier's reasons a refusal keeps. */
+    private static final int VERIFIER_LOG_SIZE = 64 * 1024;
+
+    static {
+        Native.register(Platform.C_LIBRARY_NAME);
+    }
+
+    private static native long syscall(long number, int cmd, Pointer attr, int size) throws LastErrorException;
+
+    private Bpf() {}
+
+    private static int call(int cmd, Memory attr, String what) throws IOException {
+        try {
+            return (int) syscall(SYS_BPF, cmd, attr, ATTR_SIZE);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            throw new IOException(what + " failed: errno " + errno + " (" + strerror(errno) + ")", e);
+        }
+    }
+
+    private static Memory attr() {
+        Memory m = new Memory(ATTR_SIZE);
+        m.clear();
+        return m;
+    }
+
+    /** A per-CPU array map of {@code entries} values of {@code valueSize} bytes; its file descriptor. */
+    static int createPerCpuArray(int valueSize, int entries) throws IOException {
+        Memory a = attr();
+        a.setInt(MAP_TYPE, MAP_TYPE_PERCPU_ARRAY);
+        a.setInt(KEY_SIZE, 4);
+        a.setInt(VALUE_SIZE, valueSize);
+        a.setInt(MAX_ENTRIES, entries);
+        return call(MAP_CREATE, a, "creating a per-CPU array map");
+    }
+
+    /** Each CPU's u64 at {@code key} of a per-CPU array map of u64 values. */
+    static long[] lookupPerCpu(int mapFd, int key, int cpus) throws IOException {
+        Memory k = new Memory(4);
+        k.setInt(0, key);
+        Memory v = new Memory(8L * cpus);
+        v.clear();
+        Memory a = attr();
+        a.setInt(MAP_FD, mapFd);
+        a.setPointer(KEY, k);
+        a.setPointer(VALUE, v);
+        call(MAP_LOOKUP_ELEM, a, "reading a map");
+        return v.getLongArray(0, cpus);
+    }
+
+    /**
+     * Loads a raw-tracepoint program; its file descriptor. A refusal carries the verifier's last words, so that
+     * the one WARN line says why.
+     */
+    static int loadRawTracepointProgram(String name, Insn.Program program) throws IOException {
+        byte[] code = program.bytes();
+        Memory insns = new Memory(code.length);
+        insns.write(0, code, 0, code.length);
+        Memory license = new Memory(4);
+        license.setString(0, "GPL", "US-ASCII");
+        Memory log = new Memory(VERIFIER_LOG_SIZE);
+        log.clear();
+        Memory a = attr();
+        a.setInt(PROG_TYPE, PROG_TYPE_RAW_TRACEPOINT);
+        a.setInt(INSN_CNT, program.size());
+        a.setPointer(INSNS, insns);
+        a.setPointer(LICENSE, license);
+        a.setInt(LOG_LEVEL, 1);
+        a.setInt(LOG_SIZE, VERIFIER_LOG_SIZE);
+        a.setPointer(LOG_BUF, log);
+        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        a.write(PROG_NAME, n, 0, Math.min(n.length, PROG_NAME_LEN - 1));
+        try {
+            return call(PROG_LOAD, a, "loading the program " + name);
+        } catch (IOException e) {
+            String words = log.getString(0, "US-ASCII").strip();
+            int cut = words.lastIndexOf('\n', words.length() - 1);
+            throw new IOException(e.getMessage() + (words.isEmpty() ? "" : ": " + words.substring(cut + 1)), e);
+        }
+    }
+
+    /** Attaches a loaded program to a raw tracepoint; the link's file descriptor (closing it detaches). */
+    static int attachRawTracepoint(String tracepoint, int progFd) throws IOException {
+        byte[] n = (tracepoint + "\0").getBytes(StandardCharsets.US_ASCII);
+        Memory name = new Memory(n.length);
+        name.write(0, n, 0, n.length);
+        Memory a = attr();
+        a.setPointer(TP_NAME, name);
+        a.setInt(TP_PROG_FD, progFd);
+        return call(RAW_TRACEPOINT_OPEN, a, "attaching to the raw tracepoint " + tracepoint);
+    }
+
+    /** The kernel's id of a loaded program: what stays findable while anything holds the program. */
+    static int programId(int progFd) throws IOException {
+        Memory info = new Memory(PROG_INFO_SIZE);
+        info.clear();
+        Memory a = attr();
+        a.setInt(INFO_FD, progFd);
+        a.setInt(INFO_LEN, PROG_INFO_SIZE);
+        a.setPointer(INFO, info);
+        call(OBJ_GET_INFO_BY_FD, a, "reading a program's info");
+        return info.getInt(PROG_INFO_ID);
+    }
+
+    /** Whether a program with this id is still loaded (by anyone): for tests that nothing stays behind. */
+    static boolean programLoaded(int id) {
+        Memory a = attr();
+        a.setInt(0, id);
+        try {
+            LinuxSockets.close((int) syscall(SYS_BPF, PROG_GET_FD_BY_ID, a, ATTR_SIZE));
+            return true;
+        } catch (LastErrorException gone) {
+            return false;
+        }
+    }
+
+    static void close(int fd) {
+        if (fd >= 0) {
+            LinuxSockets.close(fd);
+        }
+    }
+
+    /** The number of possible CPUs (/sys/devices/system/cpu/possible, "0-N"): a per-CPU value's count. */
+    static int possibleCpus() throws IOException {
+        String s = Files.readString(Path.of("/sys/devices/system/cpu/possible")).strip();
+        int max = 0;
+        for (String range : s.split(",")) {
+            String[] ends = range.split("-");
+            max = Math.max(max, Integer.parseInt(ends[ends.length - 1]));
+        }
+        return max + 1;
+    }
+
+    private static String strerror(int errno) {
+        switch (errno) {
+            case 1:
+                return "EPERM: not permitted; root or CAP_BPF with CAP_PERFMON is needed";
+            case 2:
+                return "ENOENT: no such tracepoint or object";
+            case 7:
+                return "E2BIG: an attribute this kernel does not know";
+            case 13:
+                return "EACCES: the verifier refused the program";
+            case 22:
+                return "EINVAL";
+            default:
+                return "see errno(3)";
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.rstwatch.ebpf;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/** Instructions byte for byte as the kernel's macros make them (linux/filter.h), on a little-endian CPU. */
+class InsnTest {
+    private static byte[] hex(String s) {
+        return HexFormat.of().parseHex(s.replace(" ", ""));
+    }
+
+    @Test
+    void eachBuilderIsTheKernelsMacro() {
+        assertArrayEquals(
+                hex("b7 01 0000 00000000"), new Insn.Program().mov64Imm(1, 0).bytes()); // BPF_MOV64_IMM
+        assertArrayEquals(
+                hex("bf a2 0000 00000000"), new Insn.Program().mov64Reg(2, 10).bytes()); // BPF_MOV64_REG
+        assertArrayEquals(
+                hex("07 02 0000 fcffffff"), new Insn.Program().add64Imm(2, -4).bytes()); // BPF_ALU64_IMM
+        assertArrayEquals(
+                hex("63 1a fcff 00000000"),
+                new Insn.Program().storeWord(10, -4, 1).bytes());
+        assertArrayEquals(
+                hex("7b 10 0000 00000000"),
+                new Insn.Program().storeDouble(0, 0, 1).bytes());
+        assertArrayEquals(
+                hex("79 01 0800 00000000"),
+                new Insn.Program().loadDouble(1, 0, 8).bytes());
+        assertArrayEquals(
+                hex("18 11 0000 07000000 00 00 0000 00000000"),
+                new Insn.Program().loadMap(1, 7).bytes()); // 2 slots
+        assertArrayEquals(hex("85 00 0000 01000000"), new Insn.Program().call(1).bytes());
+        assertArrayEquals(
+                hex("15 00 0300 00000000"),
+                new Insn.Program().jumpIfEqual(0, 0, 3).bytes());
+        assertArrayEquals(hex("95 00 0000 00000000"), new Insn.Program().exit().bytes());
+    }
+
+    @Test
+    void theCounterIsThirteenInstructionsAndItsJumpLandsOnTheReturn() {
+        Insn.Program p = TracepointCounter.program(5);
+        assertEquals(13, p.size(), "the map load takes two slots");
+        byte[] b = p.bytes();
+        int jump = 7 * 8; // after mov, store, mov, add, the map load (2), call
+        assertEquals((byte) 0x15, b[jump]);
+        int target = jump / 8 + 1 + b[jump + 2];
+        assertEquals((byte) 0xb7, b[target * 8], "r0 = 0");
+        assertEquals((byte) 0x95, b[(target + 1) * 8], "exit");
+    }
+}
