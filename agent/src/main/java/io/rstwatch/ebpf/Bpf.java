@@ -28,7 +28,9 @@ public final class Bpf {
     private static final int OBJ_GET_INFO_BY_FD = 15;
     private static final int RAW_TRACEPOINT_OPEN = 17;
 
+    static final int MAP_TYPE_PERCPU_HASH = 5;
     static final int MAP_TYPE_PERCPU_ARRAY = 6;
+    private static final int ENOENT = 2;
     static final int PROG_TYPE_RAW_TRACEPOINT = 17;
 
     /** Large enough for every command used here, zeroed: the kernel refuses non-zero bytes it does not know. */
@@ -91,15 +93,37 @@ public final class Bpf {
 
     /** A per-CPU array map of {@code entries} values of {@code valueSize} bytes; its file descriptor. */
     static int createPerCpuArray(int valueSize, int entries) throws IOException {
-        Memory a = attr();
-        a.setInt(MAP_TYPE, MAP_TYPE_PERCPU_ARRAY);
-        a.setInt(KEY_SIZE, 4);
-        a.setInt(VALUE_SIZE, valueSize);
-        a.setInt(MAX_ENTRIES, entries);
-        return call(MAP_CREATE, a, "creating a per-CPU array map");
+        return createMap(MAP_TYPE_PERCPU_ARRAY, 4, valueSize, entries);
     }
 
-    /** Each CPU's u64 at {@code key} of a per-CPU array map of u64 values. */
+    /** A per-CPU hash map of at most {@code entries} keys; its file descriptor. */
+    static int createPerCpuHash(int keySize, int valueSize, int entries) throws IOException {
+        return createMap(MAP_TYPE_PERCPU_HASH, keySize, valueSize, entries);
+    }
+
+    private static int createMap(int type, int keySize, int valueSize, int entries) throws IOException {
+        Memory a = attr();
+        a.setInt(MAP_TYPE, type);
+        a.setInt(KEY_SIZE, keySize);
+        a.setInt(VALUE_SIZE, valueSize);
+        a.setInt(MAX_ENTRIES, entries);
+        return call(MAP_CREATE, a, "creating a map of type " + type);
+    }
+
+    /** As {@link #lookupPerCpu}, for a hash map: null when the key is not there. */
+    static long[] lookupPerCpuOrNull(int mapFd, int key, int cpus) throws IOException {
+        try {
+            return lookupPerCpu(mapFd, key, cpus);
+        } catch (IOException e) {
+            if (e.getCause() instanceof LastErrorException
+                    && ((LastErrorException) e.getCause()).getErrorCode() == ENOENT) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Each CPU's u64 at {@code key} of a per-CPU map of u64 values. */
     static long[] lookupPerCpu(int mapFd, int key, int cpus) throws IOException {
         Memory k = new Memory(4);
         k.setInt(0, key);

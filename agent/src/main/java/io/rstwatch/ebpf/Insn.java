@@ -3,7 +3,9 @@ package io.rstwatch.ebpf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * eBPF instructions, eight bytes each (linux/bpf.h, struct bpf_insn), in the CPU's byte order:
@@ -34,7 +36,10 @@ public final class Insn {
     static final int MEM = 0x60;
     // operations
     static final int ADD = 0x00;
+    static final int OR = 0x40;
+    static final int LSH = 0x60;
     static final int MOV = 0xb0;
+    static final int JA = 0x00;
     static final int JEQ = 0x10;
     static final int CALL = 0x80;
     static final int EXIT = 0x90;
@@ -51,18 +56,60 @@ public final class Insn {
     /** The frame pointer, read-only: the stack is below it. */
     public static final int R10 = 10;
 
+    public static final int R3 = 3;
+    public static final int R4 = 4;
+    /** Kept across helper calls (r6-r9), unlike r1-r5. */
+    public static final int R6 = 6;
+
     /** bpf_map_lookup_elem(map, key): a pointer to the value, or NULL. */
     public static final int FN_MAP_LOOKUP_ELEM = 1;
+    /** bpf_map_update_elem(map, key, value, flags). */
+    public static final int FN_MAP_UPDATE_ELEM = 2;
+    /** bpf_probe_read_kernel(dst, size, unsafe_ptr): reads kernel memory, or zeroes dst if it cannot. */
+    public static final int FN_PROBE_READ_KERNEL = 113;
 
     private Insn() {}
 
-    /** A program under construction: instructions appended in order, then {@link #bytes()}. */
+    /**
+     * A program under construction: instructions appended in order, then {@link #bytes()}. A jump may name a
+     * label instead of counting instructions; {@link #bytes()} puts in the count.
+     */
     public static final class Program {
         private final List<long[]> insns = new ArrayList<>();
+        private final Map<String, Integer> labels = new HashMap<>();
+        private final Map<Integer, String> jumpsTo = new HashMap<>();
 
         private Program add(int code, int dst, int src, int off, int imm) {
             insns.add(new long[] {code, dst, src, off, imm});
             return this;
+        }
+
+        /** The next instruction is {@code name}'s. */
+        public Program label(String name) {
+            labels.put(name, insns.size());
+            return this;
+        }
+
+        /** if dst == imm, go to {@code label}. */
+        public Program jumpIfEqual(int dst, int imm, String label) {
+            jumpsTo.put(insns.size(), label);
+            return add(JMP | JEQ | K, dst, 0, 0, imm);
+        }
+
+        /** go to {@code label} (BPF_JMP_A). */
+        public Program jump(String label) {
+            jumpsTo.put(insns.size(), label);
+            return add(JMP | JA, 0, 0, 0, 0);
+        }
+
+        /** dst &lt;&lt;= imm (BPF_ALU64_IMM(BPF_LSH)). */
+        public Program shiftLeft64(int dst, int imm) {
+            return add(ALU64 | LSH | K, dst, 0, 0, imm);
+        }
+
+        /** dst |= src (BPF_ALU64_REG(BPF_OR)). */
+        public Program or64Reg(int dst, int src) {
+            return add(ALU64 | OR | X, dst, src, 0, 0);
         }
 
         /** dst = imm (BPF_MOV64_IMM). */
@@ -111,6 +158,19 @@ public final class Insn {
             return add(JMP | JEQ | K, dst, 0, off, imm);
         }
 
+        /**
+         * bpf_probe_read_kernel(r10 + stackOffset, size, base + offset): six instructions, r1 to r3 and r0
+         * overwritten.
+         */
+        public Program probeReadKernel(int stackOffset, int size, int base, int offset) {
+            return mov64Reg(R1, R10)
+                    .add64Imm(R1, stackOffset)
+                    .mov64Imm(R2, size)
+                    .mov64Reg(R3, base)
+                    .add64Imm(R3, offset)
+                    .call(FN_PROBE_READ_KERNEL);
+        }
+
         /** return r0 (BPF_EXIT_INSN). */
         public Program exit() {
             return add(JMP | EXIT, 0, 0, 0, 0);
@@ -122,6 +182,13 @@ public final class Insn {
 
         /** The instructions as the kernel reads them. */
         public byte[] bytes() {
+            for (Map.Entry<Integer, String> j : jumpsTo.entrySet()) {
+                Integer target = labels.get(j.getValue());
+                if (target == null) {
+                    throw new IllegalStateException("no label " + j.getValue());
+                }
+                insns.get(j.getKey())[3] = target - j.getKey() - 1;
+            }
             ByteBuffer b = ByteBuffer.allocate(insns.size() * 8).order(ByteOrder.nativeOrder());
             for (long[] i : insns) {
                 b.put((byte) i[0]);

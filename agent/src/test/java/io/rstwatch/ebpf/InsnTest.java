@@ -50,4 +50,20 @@ class InsnTest {
         assertEquals((byte) 0xb7, b[target * 8], "r0 = 0");
         assertEquals((byte) 0x95, b[(target + 1) * 8], "exit");
     }
+
+    @Test
+    void aJumpToALabelCountsTheInstructionsBetween() {
+        byte[] b = new Insn.Program()
+                .jumpIfEqual(0, 0, "out") // over the two below
+                .mov64Imm(1, 1)
+                .jump("out") // over nothing
+                .label("out")
+                .exit()
+                .bytes();
+        assertArrayEquals(hex("15 00 0200 00000000"), java.util.Arrays.copyOfRange(b, 0, 8));
+        assertArrayEquals(hex("05 00 0000 00000000"), java.util.Arrays.copyOfRange(b, 16, 24));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class,
+                () -> new Insn.Program().jump("nowhere").bytes());
+    }
 }
