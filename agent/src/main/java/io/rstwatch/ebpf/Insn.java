@@ -27,6 +27,9 @@ public final class Insn {
     static final int LDX = 0x01;
     static final int STX = 0x03;
     static final int JMP = 0x05;
+    /** Jumps that compare the low 32 bits only: an unsigned 32-bit constant such as a namespace's inode. */
+    static final int JMP32 = 0x06;
+
     static final int ALU64 = 0x07;
     // sizes
     static final int W = 0x00;
@@ -41,6 +44,7 @@ public final class Insn {
     static final int MOV = 0xb0;
     static final int JA = 0x00;
     static final int JEQ = 0x10;
+    static final int JNE = 0x50;
     static final int CALL = 0x80;
     static final int EXIT = 0x90;
     // sources
@@ -60,6 +64,8 @@ public final class Insn {
     public static final int R4 = 4;
     /** Kept across helper calls (r6-r9), unlike r1-r5. */
     public static final int R6 = 6;
+
+    public static final int R7 = 7;
 
     /** bpf_map_lookup_elem(map, key): a pointer to the value, or NULL. */
     public static final int FN_MAP_LOOKUP_ELEM = 1;
@@ -94,6 +100,12 @@ public final class Insn {
         public Program jumpIfEqual(int dst, int imm, String label) {
             jumpsTo.put(insns.size(), label);
             return add(JMP | JEQ | K, dst, 0, 0, imm);
+        }
+
+        /** if (u32) dst != (u32) imm, go to {@code label} (BPF_JMP32_IMM(BPF_JNE)). */
+        public Program jumpIfNotEqual32(int dst, int imm, String label) {
+            jumpsTo.put(insns.size(), label);
+            return add(JMP32 | JNE | K, dst, 0, 0, imm);
         }
 
         /** go to {@code label} (BPF_JMP_A). */
