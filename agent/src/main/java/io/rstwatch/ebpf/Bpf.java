@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * The {@code bpf(2)} system call, as much of it as the agent uses, through libc's {@code syscall} (glibc has no
@@ -23,6 +24,7 @@ public final class Bpf {
 
     private static final int MAP_CREATE = 0;
     private static final int MAP_LOOKUP_ELEM = 1;
+    private static final int MAP_GET_NEXT_KEY = 4;
     private static final int PROG_LOAD = 5;
     private static final int PROG_GET_FD_BY_ID = 13;
     private static final int OBJ_GET_INFO_BY_FD = 15;
@@ -45,6 +47,7 @@ public final class Bpf {
     private static final int MAP_FD = 0;
     private static final int KEY = MAP_FD + 8; // after a u32 and its padding
     private static final int VALUE = KEY + 8;
+    private static final int NEXT_KEY = VALUE; // BPF_MAP_GET_NEXT_KEY's second pointer, where VALUE is
     // BPF_PROG_LOAD
     private static final int PROG_TYPE = 0;
     private static final int INSN_CNT = PROG_TYPE + 4;
@@ -101,7 +104,7 @@ public final class Bpf {
         return createMap(MAP_TYPE_PERCPU_HASH, keySize, valueSize, entries);
     }
 
-    private static int createMap(int type, int keySize, int valueSize, int entries) throws IOException {
+    static int createMap(int type, int keySize, int valueSize, int entries) throws IOException {
         Memory a = attr();
         a.setInt(MAP_TYPE, type);
         a.setInt(KEY_SIZE, keySize);
@@ -110,10 +113,12 @@ public final class Bpf {
         return call(MAP_CREATE, a, "creating a map of type " + type);
     }
 
-    /** As {@link #lookupPerCpu}, for a hash map: null when the key is not there. */
-    static long[] lookupPerCpuOrNull(int mapFd, int key, int cpus) throws IOException {
+    /** As {@link #lookupPerCpu}, for a hash map with 8-byte keys: null when the key is not there. */
+    static long[] lookupPerCpuOrNull(int mapFd, long key, int cpus) throws IOException {
         try {
-            return lookupPerCpu(mapFd, key, cpus);
+            Memory k = new Memory(8);
+            k.setLong(0, key);
+            return lookup(mapFd, k, cpus);
         } catch (IOException e) {
             if (e.getCause() instanceof LastErrorException
                     && ((LastErrorException) e.getCause()).getErrorCode() == ENOENT) {
@@ -123,10 +128,44 @@ public final class Bpf {
         }
     }
 
-    /** Each CPU's u64 at {@code key} of a per-CPU map of u64 values. */
+    /** Each CPU's u64 at {@code key} of a per-CPU map of u64 values with 4-byte keys (an array's). */
     static long[] lookupPerCpu(int mapFd, int key, int cpus) throws IOException {
         Memory k = new Memory(4);
         k.setInt(0, key);
+        return lookup(mapFd, k, cpus);
+    }
+
+    /**
+     * The 8-byte keys of a hash map, at most {@code max} (a map can change while it is walked: a key may come
+     * twice or not at all, which counting by key then reading each tolerates).
+     */
+    static long[] keys(int mapFd, int max) throws IOException {
+        long[] out = new long[max];
+        int n = 0;
+        Memory key = new Memory(8);
+        Memory next = new Memory(8);
+        Pointer from = null;
+        while (n < max) {
+            Memory a = attr();
+            a.setInt(MAP_FD, mapFd);
+            a.setPointer(KEY, from);
+            a.setPointer(NEXT_KEY, next);
+            try {
+                syscall(SYS_BPF, MAP_GET_NEXT_KEY, a, ATTR_SIZE);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() == ENOENT) {
+                    break; // the last key
+                }
+                throw new IOException("walking a map failed: errno " + e.getErrorCode(), e);
+            }
+            out[n++] = next.getLong(0);
+            key.setLong(0, next.getLong(0));
+            from = key;
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    private static long[] lookup(int mapFd, Memory k, int cpus) throws IOException {
         Memory v = new Memory(8L * cpus);
         v.clear();
         Memory a = attr();

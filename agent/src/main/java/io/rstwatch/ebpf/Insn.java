@@ -41,6 +41,7 @@ public final class Insn {
     static final int ADD = 0x00;
     static final int OR = 0x40;
     static final int LSH = 0x60;
+    static final int RSH = 0x70;
     static final int MOV = 0xb0;
     static final int JA = 0x00;
     static final int JEQ = 0x10;
@@ -71,6 +72,10 @@ public final class Insn {
     public static final int FN_MAP_LOOKUP_ELEM = 1;
     /** bpf_map_update_elem(map, key, value, flags). */
     public static final int FN_MAP_UPDATE_ELEM = 2;
+    /** bpf_map_delete_elem(map, key). */
+    public static final int FN_MAP_DELETE_ELEM = 3;
+    /** bpf_get_current_pid_tgid(): the process (tgid) in the upper half, the thread in the lower. */
+    public static final int FN_GET_CURRENT_PID_TGID = 14;
     /** bpf_probe_read_kernel(dst, size, unsafe_ptr): reads kernel memory, or zeroes dst if it cannot. */
     public static final int FN_PROBE_READ_KERNEL = 113;
 
@@ -117,6 +122,11 @@ public final class Insn {
         /** dst &lt;&lt;= imm (BPF_ALU64_IMM(BPF_LSH)). */
         public Program shiftLeft64(int dst, int imm) {
             return add(ALU64 | LSH | K, dst, 0, 0, imm);
+        }
+
+        /** dst &gt;&gt;= imm, unsigned (BPF_ALU64_IMM(BPF_RSH)). */
+        public Program shiftRight64(int dst, int imm) {
+            return add(ALU64 | RSH | K, dst, 0, 0, imm);
         }
 
         /** dst |= src (BPF_ALU64_REG(BPF_OR)). */
@@ -181,6 +191,27 @@ public final class Insn {
                     .mov64Reg(R3, base)
                     .add64Imm(R3, offset)
                     .call(FN_PROBE_READ_KERNEL);
+        }
+
+        /** r0 = bpf_map_lookup_elem(map, r10 + keyOffset). */
+        public Program mapLookup(int mapFd, int keyOffset) {
+            return loadMap(R1, mapFd).mov64Reg(R2, R10).add64Imm(R2, keyOffset).call(FN_MAP_LOOKUP_ELEM);
+        }
+
+        /** bpf_map_update_elem(map, r10 + keyOffset, r10 + valueOffset, BPF_ANY). */
+        public Program mapUpdate(int mapFd, int keyOffset, int valueOffset) {
+            return loadMap(R1, mapFd)
+                    .mov64Reg(R2, R10)
+                    .add64Imm(R2, keyOffset)
+                    .mov64Reg(R3, R10)
+                    .add64Imm(R3, valueOffset)
+                    .mov64Imm(R4, 0)
+                    .call(FN_MAP_UPDATE_ELEM);
+        }
+
+        /** bpf_map_delete_elem(map, r10 + keyOffset). */
+        public Program mapDelete(int mapFd, int keyOffset) {
+            return loadMap(R1, mapFd).mov64Reg(R2, R10).add64Imm(R2, keyOffset).call(FN_MAP_DELETE_ELEM);
         }
 
         /** return r0 (BPF_EXIT_INSN). */

@@ -10,12 +10,14 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Refused connects counted in the kernel by port and errno, with the socket's fields read at the offsets this
  * kernel's BTF gives, for this network namespace only: the port's count is exact (no other process here connects
- * to this test's closed port), and the same port refused in a namespace of the test's own counts nothing.
+ * to this test's closed port), each connecting process is named by its pid, and the same port refused in a
+ * namespace of the test's own counts nothing.
  */
 class ConnectErrorsIT {
     private static final int ECONNREFUSED = 111;
@@ -38,6 +40,26 @@ class ConnectErrorsIT {
             assertEquals(40, errors.count(closed, ECONNREFUSED), "port " + closed);
             assertEquals(1, errors.count(other, ECONNREFUSED), "port " + other);
             assertEquals(0, errors.count(closed, 110), "no timeouts");
+            int self = (int) ProcessHandle.current().pid();
+            assertEquals(Map.of(self, 40L), errors.byProcess(closed, ECONNREFUSED), "this JVM connected");
+
+            // Another process on this host, in this namespace, keeps connecting there too: named by its pid.
+            Process poller = new ProcessBuilder(
+                            "python3",
+                            "-c",
+                            "import socket\n"
+                                    + "for i in range(7):\n"
+                                    + "    s = socket.socket()\n"
+                                    + "    try: s.connect(('127.0.0.1', " + closed + "))\n"
+                                    + "    except ConnectionRefusedError: pass\n"
+                                    + "    s.close()\n")
+                    .inheritIO()
+                    .start();
+            assertEquals(0, poller.waitFor());
+            assertEquals(
+                    Map.of(self, 40L, (int) poller.pid(), 7L),
+                    errors.byProcess(closed, ECONNREFUSED),
+                    "each process with its own count");
         }
         Await.until("the program unloaded", Duration.ofSeconds(10), () -> !Bpf.programLoaded(id));
     }
