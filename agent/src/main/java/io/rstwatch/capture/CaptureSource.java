@@ -297,8 +297,9 @@ final class CaptureSource implements Runnable {
             return "libpcap could not be used (" + m + "): install it with `apt-get install libpcap0.8`";
         }
         if (lower.contains("permission") || lower.contains("not permitted")) {
-            return "no permission to capture (needs CAP_NET_RAW): run the JVM as root or grant it with"
-                    + " `setcap cap_net_raw,cap_net_admin+eip $(readlink -f $(which java))`";
+            return "no permission to capture (needs CAP_NET_RAW): run the JVM as root or grant it CAP_NET_RAW alone"
+                    + " (systemd AmbientCapabilities=CAP_NET_RAW, docker --cap-add NET_RAW, or"
+                    + " `setcap cap_net_raw+ep $(readlink -f $(which java))`)";
         }
         if (lower.contains("no such device") || lower.contains("went down") || lower.contains("doesn't exist")) {
             return "the interface is not there (" + m + "): check the interfaces= option; capture resumes"

@@ -150,6 +150,24 @@ class CaptureIT {
         }
     }
 
+    /**
+     * The narrowest grant: CAP_NET_RAW as the JVM's only capability (no CAP_NET_ADMIN, no other root power) is
+     * enough to capture and count, as docs/capture.md tells operators to grant it.
+     */
+    @Test
+    void capNetRawAloneIsEnoughToCapture() throws Exception {
+        Requirements.require(Shell.available("setpriv"), "setpriv (util-linux)");
+        Requirements.require(Requirements.isRoot(), "root, to hand the child CAP_NET_RAW alone");
+        int closed = Loopback.closedPort();
+        try (AgentJvm jvm = AgentJvm.builder()
+                .wrapper("setpriv", "--bounding-set=-all,+net_raw", "--inh-caps=-all,+net_raw", "--")
+                .main(io.rstwatch.testapps.RefusedLoop.class, Integer.toString(closed))
+                .start()) {
+            jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
+            jvm.awaitAttribute(port("local", closed), "RefusedTotal", v -> (Long) v >= 3, WAIT);
+        }
+    }
+
     @Test
     void withoutLibpcapCaptureSaysHowToInstallIt() throws Exception {
         try (AgentJvm jvm = AgentJvm.builder()
