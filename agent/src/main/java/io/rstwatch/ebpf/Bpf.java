@@ -29,6 +29,9 @@ public final class Bpf {
     private static final int PROG_GET_FD_BY_ID = 13;
     private static final int OBJ_GET_INFO_BY_FD = 15;
     private static final int RAW_TRACEPOINT_OPEN = 17;
+    private static final int ENABLE_STATS = 32;
+    /** BPF_STATS_RUN_TIME: the kernel times each program run while a descriptor of these stats is open. */
+    private static final int STATS_RUN_TIME = 0;
 
     static final int MAP_TYPE_PERCPU_HASH = 5;
     static final int MAP_TYPE_PERCPU_ARRAY = 6;
@@ -66,6 +69,13 @@ public final class Bpf {
     private static final int INFO_LEN = INFO_FD + 4;
     private static final int INFO = INFO_LEN + 4;
     private static final int PROG_INFO_ID = 4;
+    /** struct bpf_prog_info's run_time_ns and run_cnt (5.1), after its 192 bytes of older fields. */
+    private static final int PROG_INFO_RUN_TIME_NS = 192;
+
+    private static final int PROG_INFO_RUN_CNT = PROG_INFO_RUN_TIME_NS + 8;
+    /** Runs the kernel skipped because the program was already running on that CPU (5.12). */
+    private static final int PROG_INFO_RECURSION_MISSES = PROG_INFO_RUN_CNT + 8;
+
     private static final int PROG_INFO_SIZE = 256;
 
     /** How much of the verifier's reasons a refusal keeps. */
@@ -220,6 +230,24 @@ public final class Bpf {
 
     /** The kernel's id of a loaded program: what stays findable while anything holds the program. */
     static int programId(int progFd) throws IOException {
+        return programInfo(progFd).getInt(PROG_INFO_ID);
+    }
+
+    /**
+     * How often a program ran and the nanoseconds it took, counted while {@link #enableRunTimeStats} was open, and
+     * the runs the kernel skipped because the program was running on that CPU already (a softirq's run nested in
+     * a task's, say): {runs, nanoseconds, skipped}.
+     */
+    static long[] runStats(int progFd) throws IOException {
+        Memory info = programInfo(progFd);
+        return new long[] {
+            info.getLong(PROG_INFO_RUN_CNT),
+            info.getLong(PROG_INFO_RUN_TIME_NS),
+            info.getLong(PROG_INFO_RECURSION_MISSES)
+        };
+    }
+
+    private static Memory programInfo(int progFd) throws IOException {
         Memory info = new Memory(PROG_INFO_SIZE);
         info.clear();
         Memory a = attr();
@@ -227,7 +255,14 @@ public final class Bpf {
         a.setInt(INFO_LEN, PROG_INFO_SIZE);
         a.setPointer(INFO, info);
         call(OBJ_GET_INFO_BY_FD, a, "reading a program's info");
-        return info.getInt(PROG_INFO_ID);
+        return info;
+    }
+
+    /** Makes the kernel time every program's runs while the returned descriptor is open (for benches). */
+    static int enableRunTimeStats() throws IOException {
+        Memory a = attr();
+        a.setInt(0, STATS_RUN_TIME);
+        return call(ENABLE_STATS, a, "enabling run-time stats");
     }
 
     /** Whether a program with this id is still loaded (by anyone): for tests that nothing stays behind. */

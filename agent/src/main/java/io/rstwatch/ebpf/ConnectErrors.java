@@ -33,13 +33,15 @@ public final class ConnectErrors implements AutoCloseable {
     private final int cpus;
     private final int[] fds;
     private final int countsFd;
+    private final int connectingProgFd;
     private final int errorProgFd;
 
-    private ConnectErrors(int cpus, int countsFd, int errorProgFd, int[] fds) {
+    private ConnectErrors(int cpus, int[] fds) {
         this.cpus = cpus;
-        this.countsFd = countsFd;
-        this.errorProgFd = errorProgFd;
         this.fds = fds;
+        this.countsFd = fds[1];
+        this.connectingProgFd = fds[2];
+        this.errorProgFd = fds[3];
     }
 
     /** Where the programs read: the socket's port, error and namespace, and a namespace's inode. */
@@ -50,6 +52,14 @@ public final class ConnectErrors implements AutoCloseable {
      * {@code netns} ({@link #namespaceOfThisProcess}); nothing stays loaded if a step fails.
      */
     public static ConnectErrors attach(Btf btf, long netns) throws IOException {
+        return attach(btf, netns, true);
+    }
+
+    /**
+     * As {@link #attach(Btf, long)}; without {@code processes} only the error hook runs: counts by port and errno,
+     * every process as 0, for what watching each connect's SYN_SENT costs (bench/ebpf-hooks).
+     */
+    public static ConnectErrors attach(Btf btf, long netns, boolean processes) throws IOException {
         Offsets o = new Offsets(
                 offset(btf, "sock_common", "skc_dport"),
                 offset(btf, "sock", "sk_err"),
@@ -60,11 +70,15 @@ public final class ConnectErrors implements AutoCloseable {
         try {
             fds[0] = Bpf.createMap(MAP_TYPE_LRU_HASH, 8, 8, MAX_CONNECTING); // sk -> tgid
             fds[1] = Bpf.createPerCpuHash(8, 8, MAX_KEYS); // (port << 16 | errno, tgid) -> count
-            fds[2] = Bpf.loadRawTracepointProgram("rstwatch_syn", connecting(fds[0], o, (int) netns));
+            if (processes) {
+                fds[2] = Bpf.loadRawTracepointProgram("rstwatch_syn", connecting(fds[0], o, (int) netns));
+            }
             fds[3] = Bpf.loadRawTracepointProgram("rstwatch_errs", errors(fds[0], fds[1], o, (int) netns));
-            fds[4] = Bpf.attachRawTracepoint("inet_sock_set_state", fds[2]);
+            if (processes) {
+                fds[4] = Bpf.attachRawTracepoint("inet_sock_set_state", fds[2]);
+            }
             fds[5] = Bpf.attachRawTracepoint("inet_sk_error_report", fds[3]);
-            return new ConnectErrors(cpus, fds[1], fds[3], fds);
+            return new ConnectErrors(cpus, fds);
         } catch (IOException | RuntimeException e) {
             for (int i = fds.length - 1; i >= 0; i--) {
                 Bpf.close(fds[i]);
@@ -146,7 +160,9 @@ public final class ConnectErrors implements AutoCloseable {
      *   u64 *tgid = bpf_map_lookup_elem(connecting, &amp;sk);
      *   struct { u32 port_err; u32 tgid; } key = { port &lt;&lt; 16 | err, tgid ? *tgid : 0 };
      *   u64 *n = bpf_map_lookup_elem(counts, &amp;key);
-     *   if (n) *n += 1; else { u64 one = 1; bpf_map_update_elem(counts, &amp;key, &amp;one, BPF_ANY); }
+     *   if (!n &amp;&amp; bpf_map_update_elem(counts, &amp;key, &amp;one, BPF_NOEXIST) != 0)   // one = 1
+     *       n = bpf_map_lookup_elem(counts, &amp;key);     // another CPU inserted it first
+     *   if (n) *n += 1;
      *   return 0;
      * </pre>
      */
@@ -173,6 +189,7 @@ public final class ConnectErrors implements AutoCloseable {
                 .label("count")
                 .mapLookup(countsFd, -24)
                 .jumpIfEqual(Insn.R0, 0, "first")
+                .label("add")
                 .loadDouble(Insn.R1, Insn.R0, 0)
                 .add64Imm(Insn.R1, 1)
                 .storeDouble(Insn.R0, 0, Insn.R1)
@@ -180,7 +197,10 @@ public final class ConnectErrors implements AutoCloseable {
                 .label("first")
                 .mov64Imm(Insn.R1, 1)
                 .storeDouble(Insn.R10, -16, Insn.R1) // the value, where err was
-                .mapUpdate(countsFd, -24, -16)
+                .mapInsert(countsFd, -24, -16)
+                .jumpIfEqual(Insn.R0, 0, "out")
+                .mapLookup(countsFd, -24) // another CPU put the key in first: add to it here
+                .jumpIfNotEqual(Insn.R0, 0, "add")
                 .jump("out")
                 .label("forget")
                 .mapDelete(connectingFd, -32)
@@ -223,6 +243,22 @@ public final class ConnectErrors implements AutoCloseable {
         for (int i = fds.length - 1; i >= 0; i--) {
             Bpf.close(fds[i]);
         }
+    }
+
+    /**
+     * Both programs' runs, the nanoseconds they took and the runs skipped ({runs, ns, skipped} each, connecting
+     * first), counted by the kernel
+     * while run-time stats are on ({@link #timingRuns}): what a hook costs, measured where it runs.
+     */
+    public long[][] runStats() throws IOException {
+        long[] none = {0, 0, 0};
+        return new long[][] {connectingProgFd < 0 ? none : Bpf.runStats(connectingProgFd), Bpf.runStats(errorProgFd)};
+    }
+
+    /** Turns the kernel's timing of program runs on until the returned handle is closed (benches only). */
+    public static AutoCloseable timingRuns() throws IOException {
+        int fd = Bpf.enableRunTimeStats();
+        return () -> Bpf.close(fd);
     }
 
     /** For checks that nothing stays loaded. */

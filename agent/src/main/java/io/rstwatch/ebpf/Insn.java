@@ -107,6 +107,12 @@ public final class Insn {
             return add(JMP | JEQ | K, dst, 0, 0, imm);
         }
 
+        /** if dst != imm, go to {@code label} (BPF_JMP_IMM(BPF_JNE)): a pointer's null check. */
+        public Program jumpIfNotEqual(int dst, int imm, String label) {
+            jumpsTo.put(insns.size(), label);
+            return add(JMP | JNE | K, dst, 0, 0, imm);
+        }
+
         /** if (u32) dst != (u32) imm, go to {@code label} (BPF_JMP32_IMM(BPF_JNE)). */
         public Program jumpIfNotEqual32(int dst, int imm, String label) {
             jumpsTo.put(insns.size(), label);
@@ -198,14 +204,27 @@ public final class Insn {
             return loadMap(R1, mapFd).mov64Reg(R2, R10).add64Imm(R2, keyOffset).call(FN_MAP_LOOKUP_ELEM);
         }
 
-        /** bpf_map_update_elem(map, r10 + keyOffset, r10 + valueOffset, BPF_ANY). */
+        /** bpf_map_update_elem(map, r10 + keyOffset, r10 + valueOffset, BPF_ANY): inserts or replaces. */
         public Program mapUpdate(int mapFd, int keyOffset, int valueOffset) {
+            return mapUpdate(mapFd, keyOffset, valueOffset, 0);
+        }
+
+        /**
+         * bpf_map_update_elem(map, r10 + keyOffset, r10 + valueOffset, BPF_NOEXIST): inserts only, r0 non-zero
+         * when the key is there already. A per-CPU hash element replaced by another CPU's insert takes every other
+         * CPU's count with it.
+         */
+        public Program mapInsert(int mapFd, int keyOffset, int valueOffset) {
+            return mapUpdate(mapFd, keyOffset, valueOffset, 1);
+        }
+
+        private Program mapUpdate(int mapFd, int keyOffset, int valueOffset, int flags) {
             return loadMap(R1, mapFd)
                     .mov64Reg(R2, R10)
                     .add64Imm(R2, keyOffset)
                     .mov64Reg(R3, R10)
                     .add64Imm(R3, valueOffset)
-                    .mov64Imm(R4, 0)
+                    .mov64Imm(R4, flags)
                     .call(FN_MAP_UPDATE_ELEM);
         }
 

@@ -37,6 +37,9 @@ class InsnTest {
                 hex("15 00 0300 00000000"),
                 new Insn.Program().jumpIfEqual(0, 0, 3).bytes());
         assertArrayEquals(hex("95 00 0000 00000000"), new Insn.Program().exit().bytes());
+        assertArrayEquals(
+                hex("55 00 0000 00000000 95 00 0000 00000000"),
+                new Insn.Program().jumpIfNotEqual(0, 0, "x").label("x").exit().bytes()); // BPF_JMP_IMM(BPF_JNE)
         // BPF_JMP32_IMM(BPF_JNE): a namespace inode above 2^31 compares as the u32 it is
         assertArrayEquals(
                 hex("56 01 0000 f8ffffef 95 00 0000 00000000"),
