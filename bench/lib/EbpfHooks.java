@@ -59,13 +59,12 @@ public class EbpfHooks {
             for (int i = 0; i < 2 * turns; i++) {
                 int with = (i % 4 == 1 || i % 4 == 2) ? 1 : 0;
                 ConnectErrors hooks = with == 1 ? ConnectErrors.attach(btf, netns, processes) : null;
-                long attachedAt = total(done);
                 long c0 = total(done), t0 = cpu(threads, tids);
                 Thread.sleep(1000);
                 connects[with] += total(done) - c0;
                 cpu[with] += cpu(threads, tids) - t0;
                 if (hooks != null) {
-                    long made = total(done) - attachedAt;
+                    long made = total(done) - c0;
                     long n = hooks.count(port, 111);
                     madeAttached += made;
                     counted += Math.min(n, made);

@@ -181,11 +181,6 @@ public final class Insn {
             return add(JMP | CALL, 0, 0, 0, helper);
         }
 
-        /** if dst == imm, skip {@code off} instructions (BPF_JMP_IMM(BPF_JEQ)). */
-        public Program jumpIfEqual(int dst, int imm, int off) {
-            return add(JMP | JEQ | K, dst, 0, off, imm);
-        }
-
         /**
          * bpf_probe_read_kernel(r10 + stackOffset, size, base + offset): six instructions, r1 to r3 and r0
          * overwritten.
@@ -201,7 +196,12 @@ public final class Insn {
 
         /** r0 = bpf_map_lookup_elem(map, r10 + keyOffset). */
         public Program mapLookup(int mapFd, int keyOffset) {
-            return loadMap(R1, mapFd).mov64Reg(R2, R10).add64Imm(R2, keyOffset).call(FN_MAP_LOOKUP_ELEM);
+            return mapAndKey(mapFd, keyOffset).call(FN_MAP_LOOKUP_ELEM);
+        }
+
+        /** r1 = the map, r2 = r10 + keyOffset: the first two arguments of every map helper. */
+        private Program mapAndKey(int mapFd, int keyOffset) {
+            return loadMap(R1, mapFd).mov64Reg(R2, R10).add64Imm(R2, keyOffset);
         }
 
         /** bpf_map_update_elem(map, r10 + keyOffset, r10 + valueOffset, BPF_ANY): inserts or replaces. */
@@ -219,9 +219,7 @@ public final class Insn {
         }
 
         private Program mapUpdate(int mapFd, int keyOffset, int valueOffset, int flags) {
-            return loadMap(R1, mapFd)
-                    .mov64Reg(R2, R10)
-                    .add64Imm(R2, keyOffset)
+            return mapAndKey(mapFd, keyOffset)
                     .mov64Reg(R3, R10)
                     .add64Imm(R3, valueOffset)
                     .mov64Imm(R4, flags)
@@ -230,7 +228,7 @@ public final class Insn {
 
         /** bpf_map_delete_elem(map, r10 + keyOffset). */
         public Program mapDelete(int mapFd, int keyOffset) {
-            return loadMap(R1, mapFd).mov64Reg(R2, R10).add64Imm(R2, keyOffset).call(FN_MAP_DELETE_ELEM);
+            return mapAndKey(mapFd, keyOffset).call(FN_MAP_DELETE_ELEM);
         }
 
         /** return r0 (BPF_EXIT_INSN). */

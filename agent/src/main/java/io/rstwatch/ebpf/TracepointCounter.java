@@ -52,10 +52,11 @@ public final class TracepointCounter implements AutoCloseable {
                 .mov64Imm(Insn.R1, 0)
                 .storeWord(Insn.R10, -4, Insn.R1)
                 .mapLookup(mapFd, -4)
-                .jumpIfEqual(Insn.R0, 0, 3)
+                .jumpIfEqual(Insn.R0, 0, "out")
                 .loadDouble(Insn.R1, Insn.R0, 0)
                 .add64Imm(Insn.R1, 1)
                 .storeDouble(Insn.R0, 0, Insn.R1)
+                .label("out")
                 .mov64Imm(Insn.R0, 0)
                 .exit();
     }

@@ -21,7 +21,7 @@ final class ConnectEvents implements ConnectRecorder.Listener {
         ports.recordJvmFailure(endpoint, caller.toString());
         ConnectFailedEvent e = new ConnectFailedEvent();
         if (e.isEnabled()) {
-            e.endpoint = endpoint.getHostString() + ":" + endpoint.getPort();
+            e.endpoint = ConnectRecorder.endpointKey(endpoint.getHostString(), endpoint.getPort());
             e.cause = cause.name();
             e.caller = caller.toString();
         }

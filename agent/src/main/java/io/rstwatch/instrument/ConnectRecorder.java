@@ -271,14 +271,11 @@ final class ConnectRecorder {
                 return;
             }
             int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-            String key = uri.getHost() + ":" + port;
-            long now = System.nanoTime();
-            LastCaller last = lastAsker.get();
-            if (last != null && last.fresh(key, now)) {
-                return; // remembered at the walk that started this window
-            }
-            last = callerOf(lastAsker, key);
-            if (last.caller != null && !last.caller.thread) {
+            String key = endpointKey(uri.getHost(), port);
+            LastCaller before = lastAsker.get();
+            LastCaller last = callerOf(lastAsker, key);
+            // Within a window the record is the one kept at the walk that started it, and remembered then.
+            if (last != before && last.caller != null && !last.caller.thread) {
                 origins.asked(key, last.caller);
             }
         } catch (RuntimeException | LinkageError e) {
@@ -350,7 +347,7 @@ final class ConnectRecorder {
         Callers.Caller origin = socket == null ? null : origins.madeBy(socket, System.nanoTime());
         if (origin == null && remote instanceof InetSocketAddress) {
             InetSocketAddress a = (InetSocketAddress) remote;
-            origin = origins.askedBy(a.getHostString() + ":" + a.getPort());
+            origin = origins.askedBy(endpointKey(a.getHostString(), a.getPort()));
         }
         return origin != null ? origin : found;
     }
@@ -501,6 +498,11 @@ final class ConnectRecorder {
         listener.failed(endpoint, cause, caller);
     }
 
+    /** "host:port", the host as the application gave it: the key of an endpoint's row and of its askers. */
+    static String endpointKey(String host, int port) {
+        return host + ":" + port;
+    }
+
     /** Why a connect failed, from what it threw. */
     static Cause cause(Throwable t) {
         if (t instanceof ConnectException && "Connection refused".equals(t.getMessage())) {
@@ -525,7 +527,7 @@ final class ConnectRecorder {
     }
 
     private EndpointStats endpointStats(InetSocketAddress endpoint) {
-        String key = endpoint.getHostString() + ":" + endpoint.getPort();
+        String key = endpointKey(endpoint.getHostString(), endpoint.getPort());
         synchronized (endpoints) {
             EndpointStats s = endpoints.get(key);
             if (s == null) {

@@ -33,9 +33,18 @@ class InsnTest {
                 hex("18 11 0000 07000000 00 00 0000 00000000"),
                 new Insn.Program().loadMap(1, 7).bytes()); // 2 slots
         assertArrayEquals(hex("85 00 0000 01000000"), new Insn.Program().call(1).bytes());
-        assertArrayEquals(
+        assertArrayEquals( // BPF_JMP_IMM(BPF_JEQ) over three instructions
                 hex("15 00 0300 00000000"),
-                new Insn.Program().jumpIfEqual(0, 0, 3).bytes());
+                java.util.Arrays.copyOf(
+                        new Insn.Program()
+                                .jumpIfEqual(0, 0, "x")
+                                .exit()
+                                .exit()
+                                .exit()
+                                .label("x")
+                                .exit()
+                                .bytes(),
+                        8));
         assertArrayEquals(hex("95 00 0000 00000000"), new Insn.Program().exit().bytes());
         assertArrayEquals(
                 hex("55 00 0000 00000000 95 00 0000 00000000"),
