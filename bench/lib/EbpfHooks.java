@@ -15,8 +15,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * attached for one turn of a second and detached for the next, ABBA, so that a drift of the machine falls on both
  * alike. Reported: connects per second and CPU per connect with and without, the kernel's own timing of each
  * program run, and the refusals the maps counted against those the loop made while attached (lost ones).
- * Usage: java -cp CLASSES:JNA EbpfHooks.java TURNS processes|counts   (as root, or with CAP_BPF and CAP_PERFMON);
- * "counts" attaches the error hook alone (no process names), for what the SYN_SENT hook costs.
+ * Usage: java -cp CLASSES:JNA EbpfHooks.java TURNS processes|counts [refused|accepted]   (as root, or with CAP_BPF
+ * and CAP_PERFMON); "counts" attaches the error hook alone (no process names), for what the SYN_SENT hook costs;
+ * "accepted" connects to a listener of its own instead, which accepts and closes: the loop every connect of a
+ * healthy application is, where the hooks see each state change and count nothing.
  */
 public class EbpfHooks {
     static final int THREADS = 8;
@@ -24,9 +26,26 @@ public class EbpfHooks {
     public static void main(String[] a) throws Exception {
         int turns = Integer.parseInt(a[0]);
         boolean processes = a[1].equals("processes");
+        boolean accepted = a.length > 2 && a[2].equals("accepted");
         int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
+        if (accepted) {
+            ServerSocket server = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
+            port = server.getLocalPort();
+            Thread acceptor = new Thread(() -> {
+                while (true) {
+                    try {
+                        server.accept().close();
+                    } catch (Exception e) {
+                        // go on
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        } else {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
         }
         InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         AtomicLongArray done = new AtomicLongArray(THREADS * 16);
@@ -40,6 +59,9 @@ public class EbpfHooks {
                     started.incrementAndGet(slot);
                     try (Socket s = new Socket()) {
                         s.connect(to, 1000);
+                        if (accepted) {
+                            done.incrementAndGet(slot);
+                        }
                     } catch (ConnectException refused) {
                         done.incrementAndGet(slot);
                     } catch (Exception e) {
@@ -70,7 +92,7 @@ public class EbpfHooks {
                 if (hooks != null) {
                     // Refused after the programs attached: each thread's connects after the one it had begun then.
                     long made = total(done) - begun;
-                    long n = hooks.count(port, 111);
+                    long n = accepted ? made : hooks.count(port, 111);
                     madeAttached += made;
                     counted += Math.min(n, made);
                     for (long[] s : hooks.runStats()) {
@@ -87,7 +109,7 @@ public class EbpfHooks {
         System.out.printf(
                 "| %s | %s | %d | %.0f | %.0f | %.1f%% | %.2f | %.2f | %.1f%% | %d | %.0f | %d | %d |%n",
                 java.time.LocalDate.now(),
-                processes ? "counts and processes" : "counts",
+                (processes ? "counts and processes" : "counts") + (accepted ? ", accepted connects" : ""),
                 turns,
                 rateWithout,
                 rateWith,

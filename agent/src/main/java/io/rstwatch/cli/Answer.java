@@ -2,6 +2,7 @@ package io.rstwatch.cli;
 
 import io.rstwatch.common.Rates;
 import io.rstwatch.jmx.CaptureMXBean;
+import io.rstwatch.jmx.ClientRow;
 import io.rstwatch.jmx.ConnectsMXBean;
 import io.rstwatch.jmx.EndpointRow;
 import io.rstwatch.jmx.ListenerRow;
@@ -112,7 +113,8 @@ final class Answer {
             String service,
             String diagnosis,
             String lastListener,
-            String[] callers) {
+            String[] callers,
+            ClientRow[] clients) {
         static Port read(Ranked r) {
             PortMXBean p = r.mbean();
             return new Port(
@@ -125,7 +127,18 @@ final class Answer {
                     p.getService(),
                     p.getDiagnosis(),
                     p.getLastListener(),
-                    p.getJvmCallers());
+                    p.getJvmCallers(),
+                    clients(p));
+        }
+
+        /** The connecting processes; none from an agent that has no such attribute. */
+        private static ClientRow[] clients(PortMXBean p) {
+            try {
+                ClientRow[] rows = p.getClients();
+                return rows == null ? new ClientRow[0] : rows;
+            } catch (RuntimeException older) {
+                return new ClientRow[0];
+            }
         }
     }
 
@@ -195,6 +208,20 @@ final class Answer {
                 }
                 for (String caller : p.callers()) {
                     sb.append("      called from: ").append(caller).append('\n');
+                }
+                for (ClientRow c : p.clients()) {
+                    sb.append("      connecting: ")
+                            .append(c.pid() > 0 ? "pid " + c.pid() + " `" : "")
+                            .append(Printable.clean(c.command()))
+                            .append(c.pid() > 0 ? "`" : "")
+                            .append(" (user ")
+                            .append(Printable.clean(c.user()))
+                            .append(c.container().isEmpty() ? "" : ", " + Printable.clean(c.container()))
+                            .append("): ")
+                            .append(c.count())
+                            .append(" failed, last at ")
+                            .append(Printable.clean(c.lastSeen()))
+                            .append('\n');
                 }
             }
         }

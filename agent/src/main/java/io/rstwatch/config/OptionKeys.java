@@ -122,6 +122,13 @@ public final class OptionKeys {
             CommandLineDisclosure.FULL,
             CommandLineDisclosure.OFF);
 
+    public static final OptionSpec<Boolean> CLIENTS = OptionSpec.onOff(
+            "clients",
+            true,
+            "`on` names the processes of this host whose connects fail (a Port MBean's `Clients`) with eBPF hooks in"
+                    + " the kernel, where they can load: root, or CAP_BPF with CAP_PERFMON, and a kernel with BTF"
+                    + " (Linux 5.14 or later); `off` loads no eBPF program");
+
     public static final OptionSpec<String> PLUGINS = OptionSpec.text(
             "plugins", "", "the path of a directory of plugin jars", "a directory of plugin jars (see Plugins)");
 
@@ -141,6 +148,7 @@ public final class OptionKeys {
             ALERT_HOLD,
             LISTENERS_INTERVAL,
             LISTENERS_CMDLINE,
+            CLIENTS,
             PLUGINS);
 
     public static String knownKeys() {

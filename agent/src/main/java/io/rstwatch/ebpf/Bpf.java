@@ -10,7 +10,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The {@code bpf(2)} system call, as much of it as the agent uses, through libc's {@code syscall} (glibc has no
@@ -35,6 +36,8 @@ public final class Bpf {
 
     static final int MAP_TYPE_PERCPU_HASH = 5;
     static final int MAP_TYPE_PERCPU_ARRAY = 6;
+    static final int MAP_TYPE_LRU_HASH = 9;
+    static final int MAP_TYPE_LRU_PERCPU_HASH = 10;
     private static final int ENOENT = 2;
     static final int PROG_TYPE_RAW_TRACEPOINT = 17;
 
@@ -123,21 +126,6 @@ public final class Bpf {
         return call(MAP_CREATE, a, "creating a map of type " + type);
     }
 
-    /** As {@link #lookupPerCpu}, for a hash map with 8-byte keys: null when the key is not there. */
-    static long[] lookupPerCpuOrNull(int mapFd, long key, int cpus) throws IOException {
-        try {
-            Memory k = new Memory(8);
-            k.setLong(0, key);
-            return lookup(mapFd, k, cpus);
-        } catch (IOException e) {
-            if (e.getCause() instanceof LastErrorException
-                    && ((LastErrorException) e.getCause()).getErrorCode() == ENOENT) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
     /** Each CPU's u64 at {@code key} of a per-CPU map of u64 values with 4-byte keys (an array's). */
     static long[] lookupPerCpu(int mapFd, int key, int cpus) throws IOException {
         Memory k = new Memory(4);
@@ -146,16 +134,15 @@ public final class Bpf {
     }
 
     /**
-     * The 8-byte keys of a hash map, at most {@code max} (a map can change while it is walked: a key may come
-     * twice or not at all, which counting by key then reading each tolerates).
+     * The keys of a hash map whose keys are {@code keySize} bytes, at most {@code max} (a map can change while it
+     * is walked: a key may come twice or not at all, which reading each key's count then tolerates).
      */
-    static long[] keys(int mapFd, int max) throws IOException {
-        long[] out = new long[max];
-        int n = 0;
-        Memory key = new Memory(8);
-        Memory next = new Memory(8);
+    static List<byte[]> keys(int mapFd, int keySize, int max) throws IOException {
+        List<byte[]> out = new ArrayList<>();
+        Memory key = new Memory(keySize);
+        Memory next = new Memory(keySize);
         Pointer from = null;
-        while (n < max) {
+        while (out.size() < max) {
             Memory a = attr();
             a.setInt(MAP_FD, mapFd);
             a.setPointer(KEY, from);
@@ -164,15 +151,56 @@ public final class Bpf {
                 syscall(SYS_BPF, MAP_GET_NEXT_KEY, a, ATTR_SIZE);
             } catch (LastErrorException e) {
                 if (e.getErrorCode() == ENOENT) {
-                    break; // the last key
+                    break;
                 }
                 throw new IOException("walking a map failed: errno " + e.getErrorCode(), e);
             }
-            out[n++] = next.getLong(0);
-            key.setLong(0, next.getLong(0));
+            byte[] k = next.getByteArray(0, keySize);
+            out.add(k);
+            key.write(0, k, 0, keySize);
             from = key;
         }
-        return Arrays.copyOf(out, n);
+        return out;
+    }
+
+    /** Each CPU's u64 at {@code key} of a per-CPU hash map: null when the key is not there (any more). */
+    static long[] lookupPerCpuOrNull(int mapFd, byte[] key, int cpus) throws IOException {
+        return absentAsNull(() -> lookup(mapFd, memory(key), cpus));
+    }
+
+    /** The value at {@code key} of a map whose values are {@code valueSize} bytes, or null when it is not there. */
+    static byte[] lookupOrNull(int mapFd, byte[] key, int valueSize) throws IOException {
+        return absentAsNull(() -> {
+            Memory v = new Memory(valueSize);
+            v.clear();
+            Memory a = attr();
+            a.setInt(MAP_FD, mapFd);
+            a.setPointer(KEY, memory(key));
+            a.setPointer(VALUE, v);
+            call(MAP_LOOKUP_ELEM, a, "reading a map");
+            return v.getByteArray(0, valueSize);
+        });
+    }
+
+    private interface Lookup<T> {
+        T get() throws IOException;
+    }
+
+    private static <T> T absentAsNull(Lookup<T> lookup) throws IOException {
+        try {
+            return lookup.get();
+        } catch (IOException e) {
+            if (e.getCause() instanceof LastErrorException l && l.getErrorCode() == ENOENT) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static Memory memory(byte[] bytes) {
+        Memory m = new Memory(bytes.length);
+        m.write(0, bytes, 0, bytes.length);
+        return m;
     }
 
     private static long[] lookup(int mapFd, Memory k, int cpus) throws IOException {
@@ -266,7 +294,7 @@ public final class Bpf {
     }
 
     /** Whether a program with this id is still loaded (by anyone): for tests that nothing stays behind. */
-    static boolean programLoaded(int id) {
+    public static boolean programLoaded(int id) {
         Memory a = attr();
         a.setInt(0, id);
         try {

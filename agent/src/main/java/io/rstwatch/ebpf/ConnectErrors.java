@@ -1,38 +1,76 @@
 package io.rstwatch.ebpf;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
- * The connect errors the kernel reports on TCP sockets, counted in the kernel by remote port, errno and the
+ * The connect errors the kernel reports on TCP sockets, counted in the kernel by destination, errno and the
  * process that connected. Two programs share the maps:
  * <ul>
  * <li>on {@code inet_sock_set_state} (4.16), a socket entering SYN_SENT is remembered with the process that called
- *     connect(): the state change runs on its thread, which a reset arriving later does not;
+ *     connect(), its user and its name: the state change runs on its thread, which a reset arriving later does
+ *     not. A socket that becomes ESTABLISHED is forgotten: a later error is no connect's;
  * <li>on {@code inet_sk_error_report} (5.14), which fires when a socket gets an error (a reset answering its SYN:
  *     ECONNREFUSED; an ICMP unreachable: EHOSTUNREACH; its SYN unanswered: ETIMEDOUT), the error is counted under
- *     that process; the report of 0 as the socket is cleaned up forgets it.
+ *     that process (0 for a socket not seen connecting), and the process's user and name are kept for when it
+ *     has exited by the time they are read; the report of 0 as the socket is cleaned up forgets it.
  * </ul>
+ * Every map is least-recently-used: under a storm of new destinations or processes the oldest keys go, so a
+ * reader follows each key's count and takes a count that went back as a new key's.
  * The socket's fields are read at the offsets this kernel's BTF gives. The tracepoints are host-wide; the programs
  * count the sockets of one network namespace only (the JVM's: what AttemptFails counts there), by the inode of
  * the socket's namespace.
  */
 public final class ConnectErrors implements AutoCloseable {
-    /** Keys kept: a port, an errno and a process each. */
+    /** Keys kept: a destination, an errno and a process each. */
     static final int MAX_KEYS = 4096;
     /** Connects in flight remembered at once (least recently used first out). */
     static final int MAX_CONNECTING = 16384;
+    /** Processes whose user and name are kept. */
+    static final int MAX_PROCESSES = 1024;
 
+    static final int TCP_ESTABLISHED = 1;
     static final int TCP_SYN_SENT = 2;
-    private static final int MAP_TYPE_LRU_HASH = 9;
+    private static final int AF_INET6 = 10;
+
+    /**
+     * A count's key, as the error program builds it:
+     * <pre>
+     *  0      2      4              8                               24
+     *  +------+------+--------------+-------------------------------+
+     *  | errno| port |     tgid     | destination (IPv6, or IPv4    |
+     *  |      | (BE) |              | as ::ffff:a.b.c.d), net order |
+     *  +------+------+--------------+-------------------------------+
+     * </pre>
+     * (the first u32 is {@code port << 16 | errno} in the CPU's order, the port as the socket holds it)
+     */
+    static final int KEY_PORT_ERRNO = 0;
+
+    static final int KEY_TGID = KEY_PORT_ERRNO + 4;
+    static final int KEY_ADDRESS = KEY_TGID + 4;
+    static final int KEY_SIZE = KEY_ADDRESS + 16;
+
+    /** What the SYN_SENT hook keeps of the connecting task: tgid (u64), uid and gid (u64), comm[16]. */
+    static final int TASK_TGID = 0;
+
+    static final int TASK_UID_GID = TASK_TGID + 8;
+    static final int TASK_COMM = TASK_UID_GID + 8;
+    static final int TASK_SIZE = TASK_COMM + 16;
 
     private final int cpus;
     private final int[] fds;
     private final int countsFd;
+    private final int processesFd;
     private final int connectingProgFd;
     private final int errorProgFd;
 
@@ -40,12 +78,22 @@ public final class ConnectErrors implements AutoCloseable {
         this.cpus = cpus;
         this.fds = fds;
         this.countsFd = fds[1];
-        this.connectingProgFd = fds[2];
-        this.errorProgFd = fds[3];
+        this.processesFd = fds[2];
+        this.connectingProgFd = fds[3];
+        this.errorProgFd = fds[4];
     }
 
-    /** Where the programs read: the socket's port, error and namespace, and a namespace's inode. */
-    record Offsets(int dport, int err, int net, int netInum) {}
+    /** Where the programs read: the socket's port, error, family, destinations and namespace, and its inode. */
+    record Offsets(int dport, int err, int family, int daddr, int v6daddr, int net, int netInum) {}
+
+    /**
+     * One count: failures with {@code errno} of connects to {@code hi:lo} port {@code port} by process
+     * {@code tgid} (0: a socket not seen connecting), since the key came into the map.
+     */
+    public record Count(int port, int errno, int tgid, long hi, long lo, long count) {}
+
+    /** The connecting process as the kernel saw it: its user and its name (comm), when it failed last. */
+    public record Task(int uid, String comm) {}
 
     /**
      * Loads and attaches both programs, counting the sockets of the network namespace whose inode is
@@ -56,28 +104,32 @@ public final class ConnectErrors implements AutoCloseable {
     }
 
     /**
-     * As {@link #attach(Btf, long)}; without {@code processes} only the error hook runs: counts by port and errno,
-     * every process as 0, for what watching each connect's SYN_SENT costs (bench/ebpf-hooks).
+     * As {@link #attach(Btf, long)}; without {@code processes} only the error hook runs: counts by destination and
+     * errno, every process as 0, for what watching each connect's SYN_SENT costs (bench/ebpf-hooks).
      */
     public static ConnectErrors attach(Btf btf, long netns, boolean processes) throws IOException {
         Offsets o = new Offsets(
                 offset(btf, "sock_common", "skc_dport"),
                 offset(btf, "sock", "sk_err"),
+                offset(btf, "sock_common", "skc_family"),
+                offset(btf, "sock_common", "skc_daddr"),
+                offset(btf, "sock_common", "skc_v6_daddr"),
                 offset(btf, "sock_common", "skc_net"),
                 offset(btf, "net", "ns") + offset(btf, "ns_common", "inum"));
         int cpus = Bpf.possibleCpus();
-        int[] fds = {-1, -1, -1, -1, -1, -1};
+        int[] fds = {-1, -1, -1, -1, -1, -1, -1};
         try {
-            fds[0] = Bpf.createMap(MAP_TYPE_LRU_HASH, 8, 8, MAX_CONNECTING); // sk -> tgid
-            fds[1] = Bpf.createPerCpuHash(8, 8, MAX_KEYS); // (port << 16 | errno, tgid) -> count
+            fds[0] = Bpf.createMap(Bpf.MAP_TYPE_LRU_HASH, 8, TASK_SIZE, MAX_CONNECTING); // sk -> task
+            fds[1] = Bpf.createMap(Bpf.MAP_TYPE_LRU_PERCPU_HASH, KEY_SIZE, 8, MAX_KEYS); // key -> count
+            fds[2] = Bpf.createMap(Bpf.MAP_TYPE_LRU_HASH, 8, TASK_SIZE, MAX_PROCESSES); // tgid -> task
             if (processes) {
-                fds[2] = Bpf.loadRawTracepointProgram("rstwatch_syn", connecting(fds[0], o, (int) netns));
+                fds[3] = Bpf.loadRawTracepointProgram("rstwatch_syn", connecting(fds[0], o, (int) netns));
             }
-            fds[3] = Bpf.loadRawTracepointProgram("rstwatch_errs", errors(fds[0], fds[1], o, (int) netns));
+            fds[4] = Bpf.loadRawTracepointProgram("rstwatch_errs", errors(fds[0], fds[1], fds[2], o, (int) netns));
             if (processes) {
-                fds[4] = Bpf.attachRawTracepoint("inet_sock_set_state", fds[2]);
+                fds[5] = Bpf.attachRawTracepoint("inet_sock_set_state", fds[3]);
             }
-            fds[5] = Bpf.attachRawTracepoint("inet_sk_error_report", fds[3]);
+            fds[6] = Bpf.attachRawTracepoint("inet_sk_error_report", fds[4]);
             return new ConnectErrors(cpus, fds);
         } catch (IOException | RuntimeException e) {
             for (int i = fds.length - 1; i >= 0; i--) {
@@ -126,24 +178,34 @@ public final class ConnectErrors implements AutoCloseable {
     /**
      * <pre>
      *   struct sock *sk = ctx->args[0];
-     *   if ((u32) ctx->args[2] != TCP_SYN_SENT) return 0;
+     *   if (ctx->args[2] == TCP_ESTABLISHED) { bpf_map_delete_elem(connecting, &amp;sk); return 0; }
+     *   if (ctx->args[2] != TCP_SYN_SENT) return 0;
      *   (the namespace test)
-     *   u64 tgid = bpf_get_current_pid_tgid() &gt;&gt; 32;
-     *   bpf_map_update_elem(connecting, &amp;sk, &amp;tgid, BPF_ANY);
+     *   struct task t = { bpf_get_current_pid_tgid() &gt;&gt; 32, bpf_get_current_uid_gid() };
+     *   bpf_get_current_comm(t.comm, 16);
+     *   bpf_map_update_elem(connecting, &amp;sk, &amp;t, BPF_ANY);
      *   return 0;
      * </pre>
      */
     static Insn.Program connecting(int connectingFd, Offsets o, int netns) {
+        int task = -104; // TASK_SIZE bytes, below the namespace test's
         Insn.Program p = new Insn.Program()
                 .loadDouble(Insn.R6, Insn.R1, 0) // sk
                 .loadDouble(Insn.R2, Insn.R1, 16) // newstate
+                .storeDouble(Insn.R10, -16, Insn.R6) // sk, the key
+                .jumpIfEqual(Insn.R2, TCP_ESTABLISHED, "forget")
                 .jumpIfNotEqual32(Insn.R2, TCP_SYN_SENT, "out");
         return inNamespace(p, o, netns)
                 .call(Insn.FN_GET_CURRENT_PID_TGID)
                 .shiftRight64(Insn.R0, 32)
-                .storeDouble(Insn.R10, -8, Insn.R0) // tgid
-                .storeDouble(Insn.R10, -16, Insn.R6) // sk, the key
-                .mapUpdate(connectingFd, -16, -8)
+                .storeDouble(Insn.R10, task + TASK_TGID, Insn.R0)
+                .call(Insn.FN_GET_CURRENT_UID_GID)
+                .storeDouble(Insn.R10, task + TASK_UID_GID, Insn.R0)
+                .currentComm(task + TASK_COMM, 16)
+                .mapUpdate(connectingFd, -16, task)
+                .jump("out")
+                .label("forget")
+                .mapDelete(connectingFd, -16)
                 .label("out")
                 .mov64Imm(Insn.R0, 0)
                 .exit();
@@ -153,12 +215,16 @@ public final class ConnectErrors implements AutoCloseable {
      * <pre>
      *   struct sock *sk = ctx->args[0];
      *   (the namespace test)
-     *   u64 port = 0, err = 0;
+     *   u64 port = 0, err = 0, family = 0; struct key key = {0};
      *   bpf_probe_read_kernel(&amp;port, 2, &amp;sk-&gt;__sk_common.skc_dport);   // network order
      *   bpf_probe_read_kernel(&amp;err, 4, &amp;sk-&gt;sk_err);
      *   if (err == 0) { bpf_map_delete_elem(connecting, &amp;sk); return 0; }  // the cleanup's report
-     *   u64 *tgid = bpf_map_lookup_elem(connecting, &amp;sk);
-     *   struct { u32 port_err; u32 tgid; } key = { port &lt;&lt; 16 | err, tgid ? *tgid : 0 };
+     *   struct task *t = bpf_map_lookup_elem(connecting, &amp;sk);
+     *   if (t) { key.tgid = t-&gt;tgid; u64 tgid = t-&gt;tgid; bpf_map_update_elem(processes, &amp;tgid, t, BPF_ANY); }
+     *   key.port_errno = port &lt;&lt; 16 | err;
+     *   bpf_probe_read_kernel(&amp;family, 2, &amp;sk-&gt;__sk_common.skc_family);
+     *   if (family == AF_INET6) bpf_probe_read_kernel(key.address, 16, &amp;sk-&gt;__sk_common.skc_v6_daddr);
+     *   else { key.address[10] = key.address[11] = 0xff; bpf_probe_read_kernel(key.address + 12, 4, &amp;sk-&gt;__sk_common.skc_daddr); }
      *   u64 *n = bpf_map_lookup_elem(counts, &amp;key);
      *   if (!n &amp;&amp; bpf_map_update_elem(counts, &amp;key, &amp;one, BPF_NOEXIST) != 0)   // one = 1
      *       n = bpf_map_lookup_elem(counts, &amp;key);     // another CPU inserted it first
@@ -166,28 +232,48 @@ public final class ConnectErrors implements AutoCloseable {
      *   return 0;
      * </pre>
      */
-    static Insn.Program errors(int connectingFd, int countsFd, Offsets o, int netns) {
+    static Insn.Program errors(int connectingFd, int countsFd, int processesFd, Offsets o, int netns) {
+        int key = -72; // KEY_SIZE bytes, below the namespace test's
+        int sk = key - 8;
+        int tgid = sk - 8;
         Insn.Program p = new Insn.Program().loadDouble(Insn.R6, Insn.R1, 0); // sk
         return inNamespace(p, o, netns)
                 .mov64Imm(Insn.R1, 0)
                 .storeDouble(Insn.R10, -8, Insn.R1) // port
                 .storeDouble(Insn.R10, -16, Insn.R1) // err
-                .storeDouble(Insn.R10, -24, Insn.R1) // key
-                .storeDouble(Insn.R10, -32, Insn.R6) // sk, the key of connecting
+                .storeDouble(Insn.R10, -24, Insn.R1) // family
+                .storeDouble(Insn.R10, key, Insn.R1)
+                .storeDouble(Insn.R10, key + 8, Insn.R1)
+                .storeDouble(Insn.R10, key + 16, Insn.R1)
+                .storeDouble(Insn.R10, sk, Insn.R6) // the key of connecting
                 .probeReadKernel(-8, 2, Insn.R6, o.dport())
                 .probeReadKernel(-16, 4, Insn.R6, o.err())
                 .loadDouble(Insn.R2, Insn.R10, -16)
                 .jumpIfEqual(Insn.R2, 0, "forget")
+                .mapLookup(connectingFd, sk)
+                .jumpIfEqual(Insn.R0, 0, "keyed")
+                .mov64Reg(Insn.R8, Insn.R0) // the task
+                .loadDouble(Insn.R1, Insn.R8, TASK_TGID)
+                .storeWord(Insn.R10, key + KEY_TGID, Insn.R1)
+                .storeDouble(Insn.R10, tgid, Insn.R1)
+                .mapUpdateFrom(processesFd, tgid, Insn.R8)
+                .label("keyed")
                 .loadDouble(Insn.R1, Insn.R10, -8)
                 .shiftLeft64(Insn.R1, 16)
+                .loadDouble(Insn.R2, Insn.R10, -16)
                 .or64Reg(Insn.R1, Insn.R2)
-                .storeWord(Insn.R10, -24, Insn.R1) // key.port_err
-                .mapLookup(connectingFd, -32)
-                .jumpIfEqual(Insn.R0, 0, "count")
-                .loadDouble(Insn.R1, Insn.R0, 0)
-                .storeWord(Insn.R10, -20, Insn.R1) // key.tgid
+                .storeWord(Insn.R10, key + KEY_PORT_ERRNO, Insn.R1)
+                .probeReadKernel(-24, 2, Insn.R6, o.family())
+                .loadDouble(Insn.R1, Insn.R10, -24)
+                .jumpIfNotEqual(Insn.R1, AF_INET6, "v4")
+                .probeReadKernel(key + KEY_ADDRESS, 16, Insn.R6, o.v6daddr())
+                .jump("count")
+                .label("v4")
+                .mov64Imm(Insn.R1, 0xFFFF_0000) // bytes 00 00 ff ff: ::ffff:a.b.c.d
+                .storeWord(Insn.R10, key + KEY_ADDRESS + 8, Insn.R1)
+                .probeReadKernel(key + KEY_ADDRESS + 12, 4, Insn.R6, o.daddr())
                 .label("count")
-                .mapLookup(countsFd, -24)
+                .mapLookup(countsFd, key)
                 .jumpIfEqual(Insn.R0, 0, "first")
                 .label("add")
                 .loadDouble(Insn.R1, Insn.R0, 0)
@@ -197,16 +283,62 @@ public final class ConnectErrors implements AutoCloseable {
                 .label("first")
                 .mov64Imm(Insn.R1, 1)
                 .storeDouble(Insn.R10, -16, Insn.R1) // the value, where err was
-                .mapInsert(countsFd, -24, -16)
+                .mapInsert(countsFd, key, -16)
                 .jumpIfEqual(Insn.R0, 0, "out")
-                .mapLookup(countsFd, -24) // another CPU put the key in first: add to it here
+                .mapLookup(countsFd, key) // another CPU put the key in first: add to it here
                 .jumpIfNotEqual(Insn.R0, 0, "add")
                 .jump("out")
                 .label("forget")
-                .mapDelete(connectingFd, -32)
+                .mapDelete(connectingFd, sk)
                 .label("out")
                 .mov64Imm(Insn.R0, 0)
                 .exit();
+    }
+
+    /** Every count in the maps now, each key's summed over the CPUs. */
+    public List<Count> counts() throws IOException {
+        List<Count> out = new ArrayList<>();
+        for (byte[] key : Bpf.keys(countsFd, KEY_SIZE, MAX_KEYS)) {
+            long[] perCpu = Bpf.lookupPerCpuOrNull(countsFd, key, cpus);
+            if (perCpu == null) {
+                continue; // gone since the walk found it
+            }
+            long sum = 0;
+            for (long n : perCpu) {
+                sum += n;
+            }
+            out.add(count(key, sum));
+        }
+        return out;
+    }
+
+    static Count count(byte[] key, long n) {
+        ByteBuffer b = ByteBuffer.wrap(key).order(ByteOrder.nativeOrder());
+        int portErrno = b.getInt(KEY_PORT_ERRNO);
+        int port = Short.toUnsignedInt(Short.reverseBytes((short) (portErrno >>> 16)));
+        ByteBuffer address = ByteBuffer.wrap(key, KEY_ADDRESS, 16).order(ByteOrder.BIG_ENDIAN);
+        return new Count(port, portErrno & 0xFFFF, b.getInt(KEY_TGID), address.getLong(), address.getLong(), n);
+    }
+
+    /** The user and name the kernel kept of a process that failed to connect, or null when it has none. */
+    public Task task(int tgid) throws IOException {
+        byte[] v = Bpf.lookupOrNull(
+                processesFd,
+                ByteBuffer.allocate(8)
+                        .order(ByteOrder.nativeOrder())
+                        .putLong(0, tgid & 0xFFFF_FFFFL)
+                        .array(),
+                TASK_SIZE);
+        if (v == null) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.nativeOrder());
+        byte[] comm = Arrays.copyOfRange(v, TASK_COMM, TASK_COMM + 16);
+        int end = 0;
+        while (end < comm.length && comm[end] != 0) {
+            end++;
+        }
+        return new Task(b.getInt(TASK_UID_GID), new String(comm, 0, end, StandardCharsets.UTF_8));
     }
 
     /**
@@ -214,16 +346,10 @@ public final class ConnectErrors implements AutoCloseable {
      * process (tgid) that connected; 0 for connects made before the programs were attached.
      */
     public Map<Integer, Long> byProcess(int port, int errno) throws IOException {
-        int portErr = Short.toUnsignedInt(Short.reverseBytes((short) port)) << 16 | errno;
         Map<Integer, Long> out = new TreeMap<>();
-        for (long key : Bpf.keys(countsFd, MAX_KEYS)) {
-            if ((int) key == portErr) {
-                long[] perCpu = Bpf.lookupPerCpuOrNull(countsFd, key, cpus);
-                long sum = 0;
-                for (long n : perCpu == null ? new long[0] : perCpu) {
-                    sum += n;
-                }
-                out.merge((int) (key >>> 32), sum, Long::sum);
+        for (Count c : counts()) {
+            if (c.port() == port && c.errno() == errno) {
+                out.merge(c.tgid(), c.count(), Long::sum);
             }
         }
         return out;
@@ -247,8 +373,8 @@ public final class ConnectErrors implements AutoCloseable {
 
     /**
      * Both programs' runs, the nanoseconds they took and the runs skipped ({runs, ns, skipped} each, connecting
-     * first), counted by the kernel
-     * while run-time stats are on ({@link #timingRuns}): what a hook costs, measured where it runs.
+     * first), counted by the kernel while run-time stats are on ({@link #timingRuns}): what a hook costs, measured
+     * where it runs.
      */
     public long[][] runStats() throws IOException {
         long[] none = {0, 0, 0};

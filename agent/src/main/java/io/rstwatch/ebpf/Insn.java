@@ -67,6 +67,7 @@ public final class Insn {
     public static final int R6 = 6;
 
     public static final int R7 = 7;
+    public static final int R8 = 8;
 
     /** bpf_map_lookup_elem(map, key): a pointer to the value, or NULL. */
     public static final int FN_MAP_LOOKUP_ELEM = 1;
@@ -76,6 +77,9 @@ public final class Insn {
     public static final int FN_MAP_DELETE_ELEM = 3;
     /** bpf_get_current_pid_tgid(): the process (tgid) in the upper half, the thread in the lower. */
     public static final int FN_GET_CURRENT_PID_TGID = 14;
+
+    public static final int FN_GET_CURRENT_UID_GID = 15;
+    public static final int FN_GET_CURRENT_COMM = 16;
     /** bpf_probe_read_kernel(dst, size, unsafe_ptr): reads kernel memory, or zeroes dst if it cannot. */
     public static final int FN_PROBE_READ_KERNEL = 113;
 
@@ -227,6 +231,22 @@ public final class Insn {
         }
 
         /** bpf_map_delete_elem(map, r10 + keyOffset). */
+        /** bpf_map_update_elem(map, stack + keyOffset, valueRegister, BPF_ANY): a value another map holds. */
+        public Program mapUpdateFrom(int mapFd, int keyOffset, int valueRegister) {
+            return mapAndKey(mapFd, keyOffset)
+                    .mov64Reg(R3, valueRegister)
+                    .mov64Imm(R4, 0)
+                    .call(FN_MAP_UPDATE_ELEM);
+        }
+
+        /** bpf_get_current_comm(stack + stackOffset, size): the calling task's name, NUL-padded. */
+        public Program currentComm(int stackOffset, int size) {
+            return mov64Reg(R1, R10)
+                    .add64Imm(R1, stackOffset)
+                    .mov64Imm(R2, size)
+                    .call(FN_GET_CURRENT_COMM);
+        }
+
         public Program mapDelete(int mapFd, int keyOffset) {
             return mapAndKey(mapFd, keyOffset).call(FN_MAP_DELETE_ELEM);
         }

@@ -90,6 +90,13 @@ public interface PortMXBean {
             + " endpoint, how many, and how long the oldest has waited; at most 20 rows, most waiting first.")
     WaitingRow[] getWaiting();
 
+    @Description("The processes on this host whose connects to this port failed (refused, timed out or unreachable),"
+            + " as the kernel saw them connect: pid, command line as listeners.cmdline shows it, user, container"
+            + " (control group), failed connects while the agent watched, and when one failed last; at most 5 rows,"
+            + " most failing first. Needs the eBPF hooks (clients=on: root, or CAP_BPF with CAP_PERFMON); empty"
+            + " without them.")
+    ClientRow[] getClients();
+
     @Description("The port's service name: from a plugin when one names it, else from /etc/services; empty if it"
             + " has none.")
     String getService();

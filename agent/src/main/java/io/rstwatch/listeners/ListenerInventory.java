@@ -113,6 +113,11 @@ public final class ListenerInventory implements ListenerLookup {
         this.clock = clock;
     }
 
+    /** Who owns what: for the connecting clients, on the scanner thread this inventory's refresh runs on. */
+    OwnerResolver owners() {
+        return owners;
+    }
+
     /** The user name of a socket's uid, from the last read of the passwd file. */
     public String userName(long uid) {
         return owners.userName(uid);

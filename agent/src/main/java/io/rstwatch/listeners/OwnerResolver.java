@@ -206,6 +206,11 @@ final class OwnerResolver {
         return true;
     }
 
+    /** A process's command line, as {@link #command(Path)}; "unknown" once it is gone. */
+    String command(long pid) {
+        return command(proc.resolve(Long.toString(pid)));
+    }
+
     /** The process's command line, as much as {@code listeners.cmdline} allows, on one line. */
     private String command(Path pidDir) {
         try {

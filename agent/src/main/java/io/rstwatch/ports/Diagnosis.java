@@ -18,6 +18,8 @@ final class Diagnosis {
      * @param listening who listens on the port now, or null
      * @param last who listened there last, or null
      * @param waiting the processes waiting for a connect to it now, "pid 4242 `billing` (3, oldest 9 s)", or ""
+     * @param connecting the processes whose connects to it fail, "pid 4242 `python3 poller.py` (user app),
+     *     2.00/s", or ""
      * @param listenOverflowsPerSecond the kernel's ListenOverflows rate (SYNs dropped at a full accept queue)
      * @param window rate.window, seconds
      */
@@ -27,6 +29,7 @@ final class Diagnosis {
             ListenerLookup.Listening listening,
             ListenerLookup.Departure last,
             String waiting,
+            String connecting,
             double listenOverflowsPerSecond,
             int window) {}
 
@@ -101,6 +104,9 @@ final class Diagnosis {
                     .append(" live connections torn down (abort), ")
                     .append(s.total(Counter.STALE))
                     .append(" for connections the sender did not know (stale) in all");
+        }
+        if (!f.connecting().isEmpty()) {
+            sb.append(sb.length() == 0 ? "" : "; ").append("connecting: ").append(f.connecting());
         }
         if (!f.waiting().isEmpty()) {
             sb.append(sb.length() == 0 ? "" : "; ").append("waiting now: ").append(f.waiting());

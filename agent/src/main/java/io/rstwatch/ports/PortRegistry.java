@@ -106,6 +106,7 @@ public final class PortRegistry implements Part {
 
     private final HostView host;
     private final ListenerLookup listeners;
+    private final ClientLookup clients;
     private final Services services;
     private final int window;
     private final PortTable table;
@@ -120,17 +121,22 @@ public final class PortRegistry implements Part {
     /** The kernel's ListenOverflows rate: a full accept queue's mark. */
     private final DoubleSupplier listenOverflows;
 
-    /** @param listenOverflows the kernel's ListenOverflows rate, per second, for the accept-queue diagnosis */
+    /**
+     * @param clients the processes on this host whose connects fail, for the Port entries' Clients
+     * @param listenOverflows the kernel's ListenOverflows rate, per second, for the accept-queue diagnosis
+     */
     public PortRegistry(
             HostView host,
             Limits limits,
             ListenerLookup listeners,
+            ClientLookup clients,
             Services services,
             EventSink events,
             DoubleSupplier listenOverflows) {
         this.host = host;
         this.listenOverflows = listenOverflows;
         this.listeners = listeners;
+        this.clients = clients;
         this.services = services;
         this.window = limits.rateWindow();
         this.table = new PortTable(
@@ -270,7 +276,7 @@ public final class PortRegistry implements Part {
             return; // published already, or removed before its turn came
         }
         PortView view = new PortView(stats);
-        view.refresh(host, listeners, services, window, listenOverflows.getAsDouble());
+        view.refresh(host, listeners, clients, services, window, listenOverflows.getAsDouble());
         views.put(stats, view);
         MBeans.register(view.objectName(), view, PortMXBean.class);
     }
@@ -299,7 +305,7 @@ public final class PortRegistry implements Part {
         table.sampleRates(System.nanoTime());
         double overflows = listenOverflows.getAsDouble();
         for (PortView view : views.values()) {
-            view.refresh(host, listeners, services, window, overflows);
+            view.refresh(host, listeners, clients, services, window, overflows);
         }
         scansView.refresh();
     }

@@ -5,6 +5,7 @@ import io.rstwatch.common.Times;
 import io.rstwatch.decode.Addresses;
 import io.rstwatch.host.HostView;
 import io.rstwatch.host.Services;
+import io.rstwatch.jmx.ClientRow;
 import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.jmx.PortMXBean;
 import io.rstwatch.jmx.WaitingRow;
@@ -23,6 +24,10 @@ final class PortView implements PortMXBean {
     private static final int WAITING_SHOWN = 20;
     /** Processes named in the Diagnosis's "waiting now". */
     private static final int WAITING_IN_DIAGNOSIS = 3;
+    /** Rows of Clients; the Diagnosis names the first {@link #CLIENTS_IN_DIAGNOSIS}. */
+    private static final int CLIENTS_SHOWN = 5;
+
+    private static final int CLIENTS_IN_DIAGNOSIS = 3;
 
     private final PortStats stats;
     private volatile String[] interfaces = new String[0];
@@ -35,6 +40,7 @@ final class PortView implements PortMXBean {
     private volatile String service = "";
     private volatile String[] jvmCallers = new String[0];
     private volatile WaitingRow[] waiting = new WaitingRow[0];
+    private volatile ClientRow[] clients = new ClientRow[0];
 
     PortView(PortStats stats) {
         this.stats = stats;
@@ -54,7 +60,12 @@ final class PortView implements PortMXBean {
      * @param listenOverflowsPerSecond the kernel's ListenOverflows rate, for a full accept queue
      */
     void refresh(
-            HostView host, ListenerLookup listeners, Services services, int window, double listenOverflowsPerSecond) {
+            HostView host,
+            ListenerLookup listeners,
+            ClientLookup connecting,
+            Services services,
+            int window,
+            double listenOverflowsPerSecond) {
         List<String> names = new ArrayList<>();
         for (int ifindex : stats.interfaceIndexes()) {
             names.add(ifindex < 0 ? "any" : host.interfaceName(ifindex));
@@ -86,6 +97,7 @@ final class PortView implements PortMXBean {
             named.add("and " + (pending.size() - WAITING_IN_DIAGNOSIS) + " more");
         }
         waiting = rows.toArray(new WaitingRow[0]);
+        String connectingNow = clients(connecting);
         diagnosis = Diagnosis.of(
                 stats,
                 new Diagnosis.Facts(
@@ -94,8 +106,34 @@ final class PortView implements PortMXBean {
                         now,
                         last,
                         String.join(", ", named),
+                        connectingNow,
                         listenOverflowsPerSecond,
                         window));
+    }
+
+    /**
+     * Fills Clients from the processes whose connects here fail; the Diagnosis's clause for those failing now:
+     * "pid 4242 `python3 poller.py` (user app), 2.00/s".
+     */
+    private String clients(ClientLookup connecting) {
+        List<ClientLookup.Client> all = stats.isOther() ? List.of() : connecting.clientsOf(stats.scope(), stats.port());
+        List<ClientRow> rows = new ArrayList<>();
+        List<String> named = new ArrayList<>();
+        int failingNow = 0;
+        for (ClientLookup.Client c : all) {
+            if (rows.size() < CLIENTS_SHOWN) {
+                rows.add(new ClientRow(
+                        c.pid(), c.command(), c.user(), c.container(), c.count(), Times.iso(c.lastSeenMillis())));
+            }
+            if (c.perSecond() > 0 && failingNow++ < CLIENTS_IN_DIAGNOSIS) {
+                named.add(c.owner() + " (user " + c.user() + "), " + Rates.format(c.perSecond()) + "/s");
+            }
+        }
+        if (failingNow > CLIENTS_IN_DIAGNOSIS) {
+            named.add("and " + (failingNow - CLIENTS_IN_DIAGNOSIS) + " more");
+        }
+        clients = rows.toArray(new ClientRow[0]);
+        return String.join(", ", named);
     }
 
     /** The connects waiting for this port: to this host's addresses for scope=local, others' for remote. */
@@ -291,6 +329,11 @@ final class PortView implements PortMXBean {
     @Override
     public WaitingRow[] getWaiting() {
         return waiting.clone();
+    }
+
+    @Override
+    public ClientRow[] getClients() {
+        return clients.clone();
     }
 
     @Override

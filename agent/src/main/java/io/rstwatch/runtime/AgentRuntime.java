@@ -16,6 +16,7 @@ import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.kernel.KernelTcp;
 import io.rstwatch.kernel.ProcNetCounter;
 import io.rstwatch.kernel.TcpCounter;
+import io.rstwatch.listeners.ConnectingClients;
 import io.rstwatch.listeners.Listeners;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
@@ -87,18 +88,17 @@ public final class AgentRuntime {
             }
             KernelTcp kernel =
                     new KernelTcp(PROC, options.get(OptionKeys.RATE_WINDOW), options.get(OptionKeys.PROC_INTERVAL));
+            HostView host = HostView.ofThisHost();
+            ConnectingClients clients =
+                    new ConnectingClients(host, listeners.inventory(), options.get(OptionKeys.RATE_WINDOW));
             PortRegistry ports = new PortRegistry(
-                    HostView.ofThisHost(),
-                    limits,
-                    listeners.inventory(),
-                    services,
-                    plugins,
-                    kernel::listenOverflowsPerSecond);
+                    host, limits, listeners.inventory(), clients, services, plugins, kernel::listenOverflowsPerSecond);
             CaptureEngine capture = new CaptureEngine(ports);
             List<Part> parts = List.of(
                     listeners,
                     ports,
                     capture,
+                    clients,
                     new TcpAlert(kernel, ports, capture),
                     new ConnectInstrumentation(ports, listeners.backlogs(), inst));
             for (Part part : parts) {

@@ -9,6 +9,7 @@ import io.rstwatch.host.HostView;
 import io.rstwatch.host.Services;
 import io.rstwatch.kernel.KernelTcp;
 import io.rstwatch.kernel.ProcNetCounter;
+import io.rstwatch.ports.ClientLookup;
 import io.rstwatch.ports.ListenerLookup;
 import io.rstwatch.ports.PortRegistry;
 import io.rstwatch.testing.Await;
@@ -218,6 +219,7 @@ class TcpAlertTest {
                 new HostView(proc),
                 new PortRegistry.Limits(16, 5, 600, 32),
                 ListenerLookup.NONE,
+                ClientLookup.NONE,
                 Services.read(proc.resolve("no-services")),
                 EventSink.NONE,
                 () -> 0);

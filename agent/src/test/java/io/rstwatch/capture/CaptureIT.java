@@ -165,6 +165,15 @@ class CaptureIT {
                 .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
             jvm.awaitAttribute(port("local", closed), "RefusedTotal", v -> (Long) v >= 3, WAIT);
+            // Naming other processes needs CAP_BPF and CAP_PERFMON: said in the status, not warned about, as the
+            // usual state of a JVM granted capture alone.
+            String agent = (String) jvm.attribute("rstwatch:type=Agent", "Status", WAIT);
+            assertTrue(
+                    agent.contains("not naming the processes whose connects fail: no permission to load eBPF programs:"
+                            + " run the JVM as root or grant it CAP_BPF and CAP_PERFMON"),
+                    agent);
+            jvm.awaitStderr(" is running", WAIT);
+            assertFalse(jvm.stderr().contains("WARN"), jvm.stderr());
         }
     }
 

@@ -6,6 +6,7 @@ import io.rstwatch.decode.LinkHeaders.LinuxSll2;
 import io.rstwatch.decode.LinkTypes;
 import io.rstwatch.host.HostView;
 import io.rstwatch.host.Services;
+import io.rstwatch.ports.ClientLookup;
 import io.rstwatch.ports.ListenerLookup;
 import io.rstwatch.ports.PortRegistry;
 import java.nio.ByteBuffer;
@@ -55,6 +56,7 @@ final class CapturedFrames {
                 host,
                 new PortRegistry.Limits(256, 60, 600, 32),
                 ListenerLookup.NONE,
+                ClientLookup.NONE,
                 Services.read(Path.of("/etc/services")),
                 events,
                 () -> 0);

@@ -5,17 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Connector;
 import io.rstwatch.testapps.Idle;
+import io.rstwatch.testing.AgentCommand;
 import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Jdks;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,31 +30,6 @@ class ReportAndWatchIT {
 
     static Stream<Path> jdks() {
         return Jdks.all().stream();
-    }
-
-    /** Runs the agent jar's command line with {@code jdk}; returns {exit code, stdout, stderr}. */
-    static String[] tool(Path jdk, String... args) throws Exception {
-        String[] command = new String[args.length + 3];
-        command[0] = jdk.resolve("bin/java").toString();
-        command[1] = "-jar";
-        command[2] = AgentJvm.agentJar().toString();
-        System.arraycopy(args, 0, command, 3, args.length);
-        Process p = new ProcessBuilder(command).start();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread errReader = new Thread(() -> copy(p.getErrorStream(), err));
-        errReader.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        errReader.join();
-        return new String[] {Integer.toString(p.exitValue()), out, err.toString(StandardCharsets.UTF_8)};
-    }
-
-    private static void copy(InputStream in, ByteArrayOutputStream out) {
-        try {
-            in.transferTo(out);
-        } catch (IOException ignored) {
-            // the process ended
-        }
     }
 
     @Test
@@ -97,7 +68,7 @@ class ReportAndWatchIT {
                                     && Integer.valueOf(listening).equals(l.get("port"))),
                     WAIT);
 
-            String[] r = tool(Jdks.current(), "report", Long.toString(jvm.pid()));
+            String[] r = AgentCommand.run(Jdks.current(), "report", Long.toString(jvm.pid()));
             String out = r[1];
             assertEquals("0", r[0], r[2]);
             assertTrue(out.startsWith("JVM " + jvm.pid() + ": rstwatch "), out);
@@ -136,7 +107,7 @@ class ReportAndWatchIT {
     void reportOnAJvmWithoutTheAgentSaysHowToAddIt() throws Exception {
         try (AgentJvm jvm = AgentJvm.builder().withoutAgent().main(Idle.class).start()) {
             jvm.awaitStdout("ready", 1, WAIT);
-            String[] r = tool(Jdks.current(), "report", Long.toString(jvm.pid()));
+            String[] r = AgentCommand.run(Jdks.current(), "report", Long.toString(jvm.pid()));
             assertEquals("1", r[0]);
             assertEquals(
                     "rstwatch: JVM " + jvm.pid() + " has no rstwatch agent: start it with"
@@ -161,7 +132,7 @@ class ReportAndWatchIT {
             }
         });
         refuser.start();
-        String[] r = tool(jdk, "watch", "lo", "--for", "5");
+        String[] r = AgentCommand.run(jdk, "watch", "lo", "--for", "5");
         refuser.join();
         assertEquals("0", r[0], r[2]);
         assertEquals("", r[2], "stderr");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.HostileTarget;
+import io.rstwatch.testing.AgentCommand;
 import io.rstwatch.testing.AgentJvm;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
@@ -40,7 +41,7 @@ class ReportSafetyIT {
         try (ServerSocket ldap = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             String jndi = "service:jmx:rmi:///jndi/ldap://127.0.0.1:" + ldap.getLocalPort() + "/cn=evil";
             try (AgentJvm jvm = target("offer", jndi)) {
-                String[] r = ReportAndWatchIT.tool(JDK, "report", Long.toString(jvm.pid()));
+                String[] r = AgentCommand.run(JDK, "report", Long.toString(jvm.pid()));
                 assertEquals("1", r[0], r[1] + r[2]);
                 assertTrue(r[2].contains("the JVM offered the JMX address " + jndi), r[2]);
                 assertTrue(r[2].contains("not the local connector's own form"), r[2]);
@@ -58,12 +59,12 @@ class ReportSafetyIT {
     @Test
     void aRemoteAddressOrAStubPointingAwayFromLoopbackIsRefused() throws Exception {
         try (AgentJvm jvm = target("offer", "service:jmx:rmi://192.0.2.1/stub/rO0ABQ==")) {
-            String[] r = ReportAndWatchIT.tool(JDK, "report", Long.toString(jvm.pid()));
+            String[] r = AgentCommand.run(JDK, "report", Long.toString(jvm.pid()));
             assertEquals("1", r[0], r[2]);
             assertTrue(r[2].contains("not the local connector's own form"), r[2]);
         }
         try (AgentJvm jvm = target("remote-stub")) {
-            String[] r = ReportAndWatchIT.tool(JDK, "report", Long.toString(jvm.pid()));
+            String[] r = AgentCommand.run(JDK, "report", Long.toString(jvm.pid()));
             assertEquals("1", r[0], r[2]);
             assertTrue(r[2].contains("its stub points away from this host's loopback"), r[2]);
         }
@@ -72,7 +73,7 @@ class ReportSafetyIT {
     @Test
     void whatATargetSaysIsPrintedWithoutControlCharacters() throws Exception {
         try (AgentJvm jvm = target("escapes")) {
-            String[] r = ReportAndWatchIT.tool(JDK, "report", Long.toString(jvm.pid()));
+            String[] r = AgentCommand.run(JDK, "report", Long.toString(jvm.pid()));
             assertEquals("0", r[0], r[2]);
             String first = r[1].lines().findFirst().orElse("");
             assertEquals("JVM " + jvm.pid() + ": running?]0;pwned??[2J??FAKE LINE ?evil", first);
@@ -85,7 +86,7 @@ class ReportSafetyIT {
     @Test
     void aResponseOfAClassOutsideTheFilterIsNeverDeserialised() throws Exception {
         try (AgentJvm jvm = target("gadget")) {
-            String[] r = ReportAndWatchIT.tool(JDK, "report", Long.toString(jvm.pid()));
+            String[] r = AgentCommand.run(JDK, "report", Long.toString(jvm.pid()));
             assertEquals("1", r[0], r[1] + r[2]);
             assertTrue(r[2].contains("filter status: REJECTED"), r[2]);
         }

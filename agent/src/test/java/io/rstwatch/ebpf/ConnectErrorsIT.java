@@ -2,13 +2,17 @@ package io.rstwatch.ebpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.rstwatch.decode.Addresses;
 import io.rstwatch.testing.Await;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
 import io.rstwatch.testing.TestHost;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,6 +64,29 @@ class ConnectErrorsIT {
                     Map.of(self, 40L, (int) poller.pid(), 7L),
                     errors.byProcess(closed, ECONNREFUSED),
                     "each process with its own count");
+            ConnectErrors.Task python = errors.task((int) poller.pid());
+            assertEquals("python3", python.comm(), "the kernel kept its name, for after it exited");
+            assertEquals(0, python.uid(), "and its user");
+            for (ConnectErrors.Count c : errors.counts()) {
+                if (c.port() == closed) {
+                    assertEquals("127.0.0.1", Addresses.format(c.hi(), c.lo()), c.toString());
+                }
+            }
+
+            // A connect that succeeds is forgotten when it is established: a later error is no connect's.
+            int serverPort;
+            try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                serverPort = server.getLocalPort();
+                try (Socket client = new Socket(InetAddress.getLoopbackAddress(), serverPort)) {
+                    try (Socket accepted = server.accept()) {
+                        accepted.setSoLinger(true, 0); // closing it sends a reset: the client gets ECONNRESET
+                    }
+                    client.getInputStream().read(new byte[1]);
+                } catch (SocketException reset) {
+                    // as expected
+                }
+            }
+            assertEquals(Map.of(0, 1L), errors.byProcess(serverPort, 104), "ECONNRESET counted, but under no process");
         }
         Await.until("the program unloaded", Duration.ofSeconds(10), () -> !Bpf.programLoaded(id));
     }

@@ -4,6 +4,7 @@ import io.rstwatch.common.EventSink;
 import io.rstwatch.host.HostView;
 import io.rstwatch.host.Services;
 import io.rstwatch.listeners.ListenBacklogs;
+import io.rstwatch.ports.ClientLookup;
 import io.rstwatch.ports.ListenerLookup;
 import io.rstwatch.ports.PortRegistry;
 import java.lang.invoke.MethodHandle;
@@ -59,6 +60,7 @@ public class ConnectFailureBench {
                 HostView.ofThisHost(),
                 new PortRegistry.Limits(256, 60, 600, 32),
                 ListenerLookup.NONE,
+                ClientLookup.NONE,
                 Services.read(Path.of("/etc/services")),
                 EventSink.NONE,
                 () -> 0);

@@ -55,6 +55,21 @@ class DiagnosisTest {
                 Diagnosis.of(s, facts("lo", true, null, gone, 60)));
     }
 
+    /** Issue 36: the seed's question answered whole: where, since when nothing listens, and who keeps connecting. */
+    @Test
+    void aLocalPortWhoseListenerWentNamesWhoKeepsConnecting() {
+        PortStats s = refused(Scope.LOCAL, 7211, LOOPBACK, 4);
+        ListenerLookup.Departure gone = new ListenerLookup.Departure("pid 4242 `java -jar collector.jar`", T0 - 10_000);
+        assertEquals(
+                "2.00 refused/s over the last 60 s on 127.0.0.1:7211 (lo); nothing listens there since 10:53:50Z;"
+                        + " it was pid 4242 `java -jar collector.jar`; connecting: pid 5150 `python3 poller.py` (user"
+                        + " app), 2.00/s; 4 refused and 0 resets since 10:54:00Z, last at 10:54:01Z.",
+                Diagnosis.of(
+                        s,
+                        new Diagnosis.Facts(
+                                "lo", true, null, gone, "", "pid 5150 `python3 poller.py` (user app), 2.00/s", 0, 60)));
+    }
+
     @Test
     void aLocalPortThatListensAgain() {
         PortStats s = refused(Scope.LOCAL, 7211, LOOPBACK, 4);
@@ -167,6 +182,7 @@ class DiagnosisTest {
                         new ListenerLookup.Listening("pid 7 `server`", 129, 128),
                         null,
                         "pid 4242 `python3 poll.py` (3, oldest 9 s)",
+                        "",
                         37,
                         60));
         assertEquals(
@@ -201,6 +217,7 @@ class DiagnosisTest {
                         new ListenerLookup.Listening("pid 8 `nginx`", queued, backlog),
                         null,
                         "",
+                        "",
                         overflowsPerSecond,
                         60));
     }
@@ -215,7 +232,14 @@ class DiagnosisTest {
                 Diagnosis.of(
                         s,
                         new Diagnosis.Facts(
-                                "eth0", true, null, null, "pid 4242 `java -jar billing.jar` (3, oldest 9 s)", 0, 60)));
+                                "eth0",
+                                true,
+                                null,
+                                null,
+                                "pid 4242 `java -jar billing.jar` (3, oldest 9 s)",
+                                "",
+                                0,
+                                60)));
     }
 
     /** What a Port entry knows beside its counts: {@code listener} listens with an empty queue, nobody waits. */
@@ -226,6 +250,7 @@ class DiagnosisTest {
                 known,
                 listener == null ? null : new ListenerLookup.Listening(listener, 0, 0),
                 last,
+                "",
                 "",
                 0,
                 window);

@@ -42,6 +42,7 @@ class FlowIntakeTest {
                 host,
                 new PortRegistry.Limits(64, 60, 600, 0),
                 ListenerLookup.NONE,
+                ClientLookup.NONE,
                 Services.read(proc.resolve("no-services")),
                 EventSink.NONE,
                 () -> 0);

@@ -68,7 +68,7 @@ class PortHeapTest {
             }
             for (PortStats s : table.entries()) {
                 PortView v = new PortView(s);
-                v.refresh(host, ListenerLookup.NONE, services, window, 0);
+                v.refresh(host, ListenerLookup.NONE, ClientLookup.NONE, services, window, 0);
                 assertTrue(MBeans.register(v.objectName(), v, PortMXBean.class));
                 views.add(v);
             }

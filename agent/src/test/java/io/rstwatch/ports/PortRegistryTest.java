@@ -46,6 +46,7 @@ class PortRegistryTest {
                 host,
                 new PortRegistry.Limits(64, 60, 600, 32),
                 ListenerLookup.NONE,
+                ClientLookup.NONE,
                 Services.read(proc.resolve("no-services")),
                 EventSink.NONE,
                 () -> 0);
