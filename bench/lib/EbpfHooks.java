@@ -1,5 +1,6 @@
 import io.rstwatch.ebpf.Btf;
 import io.rstwatch.ebpf.ConnectErrors;
+import io.rstwatch.ebpf.KernelEvents;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.ConnectException;
@@ -7,51 +8,34 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * What the in-kernel programs cost an application's refused-connect loop: eight threads connect to a closed
- * loopback port as fast as they can, and the programs (ConnectErrors: the SYN_SENT hook and the error hook) are
- * attached for one turn of a second and detached for the next, ABBA, so that a drift of the machine falls on both
- * alike. Reported: connects per second and CPU per connect with and without, the kernel's own timing of each
- * program run, and the refusals the maps counted against those the loop made while attached (lost ones).
- * Usage: java -cp CLASSES:JNA EbpfHooks.java TURNS processes|counts [refused|accepted]   (as root, or with CAP_BPF
- * and CAP_PERFMON); "counts" attaches the error hook alone (no process names), for what the SYN_SENT hook costs;
- * "accepted" connects to a listener of its own instead, which accepts and closes: the loop every connect of a
- * healthy application is, where the hooks see each state change and count nothing.
+ * loopback port as fast as they can, and the programs are attached for one turn of a second and detached for the
+ * next, ABBA, so that a drift of the machine falls on both alike. "clients": ConnectErrors, the hook that names
+ * the processes whose connects fail (the agent's clients=on); "source": KernelEvents, the in-kernel source
+ * (capture.method=ebpf), its ring drained by a thread of this JVM as the agent's does, which is counted in the CPU
+ * with. Reported: connects per second and CPU per connect with and without, the kernel's own timing of each
+ * program run, and the refusals the programs counted against those the loop made while attached (lost ones).
+ * Usage: java -cp CLASSES:JNA EbpfHooks.java TURNS clients|source   (as root, or with CAP_BPF and CAP_PERFMON)
  */
 public class EbpfHooks {
     static final int THREADS = 8;
 
     public static void main(String[] a) throws Exception {
         int turns = Integer.parseInt(a[0]);
-        boolean processes = a[1].equals("processes");
-        boolean accepted = a.length > 2 && a[2].equals("accepted");
+        boolean source = a[1].equals("source");
         int port;
-        if (accepted) {
-            ServerSocket server = new ServerSocket(0, 4096, InetAddress.getLoopbackAddress());
-            port = server.getLocalPort();
-            Thread acceptor = new Thread(() -> {
-                while (true) {
-                    try {
-                        server.accept().close();
-                    } catch (Exception e) {
-                        // go on
-                    }
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-        } else {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = s.getLocalPort();
-            }
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
         }
         InetSocketAddress to = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         AtomicLongArray done = new AtomicLongArray(THREADS * 16);
         // Connects each thread began: one in flight when the programs attach was refused, maybe, before they were.
         AtomicLongArray started = new AtomicLongArray(THREADS * 16);
-        long[] tids = new long[THREADS];
+        long[] tids = new long[THREADS + 1];
         for (int w = 0; w < THREADS; w++) {
             int slot = w * 16;
             Thread t = new Thread(() -> {
@@ -59,9 +43,6 @@ public class EbpfHooks {
                     started.incrementAndGet(slot);
                     try (Socket s = new Socket()) {
                         s.connect(to, 1000);
-                        if (accepted) {
-                            done.incrementAndGet(slot);
-                        }
                     } catch (ConnectException refused) {
                         done.incrementAndGet(slot);
                     } catch (Exception e) {
@@ -73,6 +54,35 @@ public class EbpfHooks {
             t.start();
             tids[w] = t.getId();
         }
+        // The source's reader, as the agent's: drains the ring of whichever KernelEvents is attached.
+        AtomicLong refusedEvents = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<KernelEvents> attached = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            while (true) {
+                KernelEvents k = attached.get();
+                if (k == null) {
+                    sleep(5);
+                    continue;
+                }
+                synchronized (attached) {
+                    if (attached.get() != k) {
+                        continue;
+                    }
+                    int n = k.drain(e -> {
+                        if (e.kind == KernelEvents.REFUSED && e.dstPort == port) {
+                            refusedEvents.incrementAndGet();
+                        }
+                    }, 2048);
+                    if (n == 0) {
+                        k.await(100);
+                    }
+                }
+                sleep(5);
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        tids[THREADS] = reader.getId();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Btf btf = Btf.ofKernel();
         long netns = ConnectErrors.namespaceOfThisProcess();
@@ -83,24 +93,47 @@ public class EbpfHooks {
         try (AutoCloseable timing = ConnectErrors.timingRuns()) {
             for (int i = 0; i < 2 * turns; i++) {
                 int with = (i % 4 == 1 || i % 4 == 2) ? 1 : 0;
-                ConnectErrors hooks = with == 1 ? ConnectErrors.attach(btf, netns, processes) : null;
+                ConnectErrors clients = with == 1 && !source ? ConnectErrors.attach(btf, netns) : null;
+                KernelEvents events = with == 1 && source ? KernelEvents.attach(btf, netns, 4 << 20) : null;
+                refusedEvents.set(0);
+                attached.set(events);
                 long begun = total(started);
                 long c0 = total(done), t0 = cpu(threads, tids);
                 Thread.sleep(1000);
                 connects[with] += total(done) - c0;
                 cpu[with] += cpu(threads, tids) - t0;
-                if (hooks != null) {
+                if (with == 1) {
                     // Refused after the programs attached: each thread's connects after the one it had begun then.
                     long made = total(done) - begun;
-                    long n = accepted ? made : hooks.count(port, 111);
+                    long n;
+                    long[][] stats;
+                    if (source) {
+                        synchronized (attached) {
+                            while (events.drain(e -> {
+                                        if (e.kind == KernelEvents.REFUSED && e.dstPort == port) {
+                                            refusedEvents.incrementAndGet();
+                                        }
+                                    }, 1 << 20)
+                                    > 0) {
+                                // the rest of the ring
+                            }
+                            attached.set(null);
+                        }
+                        n = refusedEvents.get() + events.lost();
+                        stats = events.runStats();
+                        events.close();
+                    } else {
+                        n = clients.count(port, 111);
+                        stats = new long[][] {clients.runStats()};
+                        clients.close();
+                    }
                     madeAttached += made;
                     counted += Math.min(n, made);
-                    for (long[] s : hooks.runStats()) {
+                    for (long[] s : stats) {
                         runs += s[0];
                         runNanos += s[1];
                         skipped += s[2];
                     }
-                    hooks.close();
                 }
             }
         }
@@ -109,7 +142,7 @@ public class EbpfHooks {
         System.out.printf(
                 "| %s | %s | %d | %.0f | %.0f | %.1f%% | %.2f | %.2f | %.1f%% | %d | %.0f | %d | %d |%n",
                 java.time.LocalDate.now(),
-                (processes ? "counts and processes" : "counts") + (accepted ? ", accepted connects" : ""),
+                source ? "source (capture.method=ebpf)" : "clients",
                 turns,
                 rateWithout,
                 rateWith,
@@ -121,6 +154,14 @@ public class EbpfHooks {
                 runs == 0 ? 0.0 : runNanos / (double) runs,
                 Math.max(0, madeAttached - counted),
                 skipped);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            // go on
+        }
     }
 
     static long total(AtomicLongArray done) {

@@ -3,26 +3,43 @@ package io.rstwatch.capture;
 import io.rstwatch.common.AgentContext;
 import io.rstwatch.common.DaemonThreads;
 import io.rstwatch.common.Part;
+import io.rstwatch.config.CaptureMethod;
 import io.rstwatch.config.OptionKeys;
+import io.rstwatch.ebpf.Btf;
+import io.rstwatch.ebpf.ConnectErrors;
+import io.rstwatch.ebpf.KernelEvents;
 import io.rstwatch.jmx.CaptureMXBean;
 import io.rstwatch.jmx.MBeans;
 import io.rstwatch.jmx.ObjectNames;
 import io.rstwatch.ports.PacketSource;
 import io.rstwatch.ports.PortRegistry;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The capture part: one {@link CaptureSource} thread per device, each handing the packets it decodes to the
- * port registry's intake. Backs the Capture MBean, and tells the registry whether packets are coming.
+ * The capture part, by {@code capture.method}: one {@link CaptureSource} thread per device, each handing the
+ * packets it decodes to the port registry's intake; or the {@link KernelSource}, handing the kernel's socket events
+ * to the same intake, and the packet sources in its place when its programs cannot load. Backs the Capture MBean,
+ * and tells the registry whether packets are coming.
  */
 public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
     private static final long FIRST_STATE_WAIT_MILLIS = 2000;
 
     private final PortRegistry ports;
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureEngine.class);
+    /** The kernel source's ring: a burst of some 75,000 events while its thread is away. */
+    private static final int KERNEL_RING_BYTES = 4 << 20;
+
     private final List<CaptureSource> sources = new ArrayList<>();
+    /** The in-kernel source, when capture.method chose it and its programs loaded. */
+    private volatile KernelSource kernel;
+    /** Why this method: a clause of the Status. */
+    private volatile String chosen = "";
     /** Whether start() has decided what to capture: until then, the Status says so, not "off". */
     private volatile boolean configured;
 
@@ -42,7 +59,17 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
     @Override
     public void start(AgentContext context) throws InterruptedException {
         if (context.options().get(OptionKeys.CAPTURE)) {
-            startSources(context);
+            CaptureMethod method = context.options().get(OptionKeys.CAPTURE_METHOD);
+            String why = method == CaptureMethod.EBPF ? startKernel() : null;
+            if (kernel == null) {
+                chosen = method == CaptureMethod.PACKET
+                        ? " (capture.method=packet)"
+                        : method == CaptureMethod.AUTO
+                                ? " (capture.method=auto: the packet socket, until the in-kernel source sees everything"
+                                        + " it does)"
+                                : " (capture.method=ebpf, but " + why + ")";
+                startSources(context);
+            }
         }
         configured = true;
         MBeans.register(ObjectNames.CAPTURE, this, CaptureMXBean.class);
@@ -65,10 +92,27 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
         }
     }
 
+    /** Loads the kernel's programs and starts reading them; null, or why they could not load (one WARN). */
+    private String startKernel() {
+        try {
+            KernelEvents events =
+                    KernelEvents.attach(Btf.ofKernel(), ConnectErrors.namespaceOfThisProcess(), KERNEL_RING_BYTES);
+            KernelSource k = new KernelSource(events, ports.host(), ports.intake());
+            chosen = " (capture.method=ebpf)";
+            kernel = k;
+            DaemonThreads.start("rstwatch-kernel", k);
+            return null;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            String why = "its programs could not load: " + e.getMessage();
+            LOG.warn("capture.method=ebpf: {}; capturing packets instead", why);
+            return why;
+        }
+    }
+
     private void awaitFirstState(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (System.nanoTime() < deadline) {
-            if (sources.stream().noneMatch(s -> s.state() == CaptureSource.State.STARTING)) {
+            if (kernel != null || sources.stream().noneMatch(s -> s.state() == CaptureSource.State.STARTING)) {
                 return;
             }
             Thread.sleep(20);
@@ -77,13 +121,26 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
 
     @Override
     public boolean isActive() {
-        return sources.stream().anyMatch(CaptureSource::active);
+        KernelSource k = kernel;
+        return k != null ? k.problem() == null : sources.stream().anyMatch(CaptureSource::active);
+    }
+
+    @Override
+    public String getMethod() {
+        return kernel != null ? "ebpf" : sources.isEmpty() ? "" : "packet";
     }
 
     @Override
     public String getStatus() {
         if (!configured) {
             return "capture starting";
+        }
+        KernelSource k = kernel;
+        if (k != null) {
+            return k.problem() != null
+                    ? "not counting in the kernel: " + k.problem() + chosen
+                    : "counting in the kernel: eBPF programs on the TCP sockets of this network namespace" + chosen
+                            + "; resets from netfilter REJECT and ICMP codes beyond the errno are not seen";
         }
         if (sources.isEmpty()) {
             return "capture is off (capture=off)";
@@ -92,7 +149,7 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
         for (CaptureSource s : sources) {
             clauses.add(s.clause());
         }
-        return String.join("; ", clauses);
+        return String.join("; ", clauses) + chosen;
     }
 
     @Override
@@ -110,12 +167,14 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
 
     @Override
     public long getPacketsTotal() {
-        return sum(CaptureSource::packets);
+        KernelSource k = kernel;
+        return k != null ? k.events() : sum(CaptureSource::packets);
     }
 
     @Override
     public long getDroppedTotal() {
-        return sum(CaptureSource::dropped);
+        KernelSource k = kernel;
+        return k != null ? k.lost() : sum(CaptureSource::dropped);
     }
 
     @Override

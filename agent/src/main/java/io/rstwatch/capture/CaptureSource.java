@@ -1,6 +1,7 @@
 package io.rstwatch.capture;
 
 import com.sun.jna.LastErrorException;
+import io.rstwatch.common.DaemonThreads;
 import io.rstwatch.common.LinuxSockets;
 import io.rstwatch.decode.DecodedPacket;
 import io.rstwatch.decode.LinkTypes;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,7 +151,7 @@ final class CaptureSource implements Runnable {
                 LOG.debug("still not capturing on {}: {}", device, problem);
             }
             lastProblem = problem;
-            sleep(backoff);
+            DaemonThreads.pause(backoff);
             backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
         }
     }
@@ -306,17 +306,5 @@ final class CaptureSource implements Runnable {
                     + " when it comes back";
         }
         return m;
-    }
-
-    /** Waits before the next try. An interrupt is not ours to obey: the application may interrupt any thread. */
-    private static void sleep(long millis) {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        for (long left = millis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
-            try {
-                Thread.sleep(left);
-            } catch (InterruptedException e) {
-                // ignored, see above; the interrupt status is cleared by the exception
-            }
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.rstwatch.common;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,5 +36,20 @@ public final class DaemonThreads {
         Thread t = named(name).newThread(task);
         t.start();
         return t;
+    }
+
+    /**
+     * Sleeps for {@code millis} whatever happens: an interrupt is not ours to obey on our own threads, since the
+     * application may interrupt any thread it finds.
+     */
+    public static void pause(long millis) {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (long left = millis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
+            try {
+                Thread.sleep(left);
+            } catch (InterruptedException e) {
+                // ignored, see above; the interrupt status is cleared by the exception
+            }
+        }
     }
 }

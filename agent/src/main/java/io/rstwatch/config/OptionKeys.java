@@ -37,6 +37,18 @@ public final class OptionKeys {
     public static final OptionSpec<Boolean> CAPTURE =
             OptionSpec.onOff("capture", true, "`off` disables packet capture (the other parts keep working)");
 
+    public static final OptionSpec<CaptureMethod> CAPTURE_METHOD = OptionSpec.oneOf(
+            "capture.method",
+            CaptureMethod.AUTO,
+            "how the network is seen: `packet` (a packet socket on `interfaces`: CAP_NET_RAW), `ebpf` (programs on the"
+                    + " kernel's TCP socket tracepoints, for the JVM's network namespace: root, or CAP_BPF with"
+                    + " CAP_PERFMON, a kernel with BTF, Linux 6.10 or later; what it does not see is in"
+                    + " docs/capture.md; when it cannot load, the packet socket with one WARN), or `auto` (the packet"
+                    + " socket, until the kernel source sees everything it does)",
+            CaptureMethod.AUTO,
+            CaptureMethod.EBPF,
+            CaptureMethod.PACKET);
+
     public static final OptionSpec<List<String>> INTERFACES = OptionSpec.names(
             "interfaces",
             List.of("any"),
@@ -137,6 +149,7 @@ public final class OptionKeys {
             CONFIG,
             RATE_WINDOW,
             CAPTURE,
+            CAPTURE_METHOD,
             INTERFACES,
             PORTS_MAX,
             PORTS_IDLE,

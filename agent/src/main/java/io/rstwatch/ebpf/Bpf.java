@@ -49,6 +49,9 @@ public final class Bpf {
     private static final int KEY_SIZE = MAP_TYPE + 4;
     private static final int VALUE_SIZE = KEY_SIZE + 4;
     private static final int MAX_ENTRIES = VALUE_SIZE + 4;
+    private static final int MAP_FLAGS = MAX_ENTRIES + 4;
+    /** An LRU map's free lists per CPU rather than one shared: no lock between CPUs on the hot path. */
+    static final int F_NO_COMMON_LRU = 1 << 1;
     // BPF_MAP_LOOKUP_ELEM
     private static final int MAP_FD = 0;
     private static final int KEY = MAP_FD + 8; // after a u32 and its padding
@@ -118,7 +121,12 @@ public final class Bpf {
     }
 
     static int createMap(int type, int keySize, int valueSize, int entries) throws IOException {
+        return createMap(type, keySize, valueSize, entries, 0);
+    }
+
+    static int createMap(int type, int keySize, int valueSize, int entries, int flags) throws IOException {
         Memory a = attr();
+        a.setInt(MAP_FLAGS, flags);
         a.setInt(MAP_TYPE, type);
         a.setInt(KEY_SIZE, keySize);
         a.setInt(VALUE_SIZE, valueSize);

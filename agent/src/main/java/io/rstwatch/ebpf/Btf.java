@@ -158,6 +158,15 @@ public final class Btf {
         return new String(file, start, end - start, StandardCharsets.US_ASCII);
     }
 
+    /** As {@link #offset}, for a member the programs cannot do without: an IOException names the one missing. */
+    public int offsetOf(String struct, String member) throws IOException {
+        OptionalInt o = offset(struct, member);
+        if (o.isEmpty()) {
+            throw new IOException("this kernel's BTF has no " + struct + "." + member);
+        }
+        return o.getAsInt();
+    }
+
     /**
      * The byte offset of {@code member} in {@code struct name}, looking into anonymous unions and structs as C
      * does ({@code skc_dport} lies in one inside {@code sock_common}); empty when there is no such struct or

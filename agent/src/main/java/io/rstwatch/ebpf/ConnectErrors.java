@@ -10,20 +10,20 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeMap;
 
 /**
- * The connect errors the kernel reports on TCP sockets, counted in the kernel by destination, errno and the
- * process that connected. Two programs share the maps:
+ * The connects that fail on TCP sockets, counted in the kernel by destination, errno and the process that
+ * connected, by one program on {@code inet_sock_set_state} (4.16):
  * <ul>
- * <li>on {@code inet_sock_set_state} (4.16), a socket entering SYN_SENT is remembered with the process that called
- *     connect(), its user and its name: the state change runs on its thread, which a reset arriving later does
- *     not. A socket that becomes ESTABLISHED is forgotten: a later error is no connect's;
- * <li>on {@code inet_sk_error_report} (5.14), which fires when a socket gets an error (a reset answering its SYN:
- *     ECONNREFUSED; an ICMP unreachable: EHOSTUNREACH; its SYN unanswered: ETIMEDOUT), the error is counted under
- *     that process (0 for a socket not seen connecting), and the process's user and name are kept for when it
- *     has exited by the time they are read; the report of 0 as the socket is cleaned up forgets it.
+ * <li>a socket entering SYN_SENT is remembered with the process that called connect(), its user and its name: the
+ *     state change runs on its thread, which a reset arriving later does not;
+ * <li>a remembered socket that becomes ESTABLISHED is forgotten;
+ * <li>a remembered socket that closes with an error (a reset answering its SYN: ECONNREFUSED; an ICMP unreachable:
+ *     EHOSTUNREACH; its SYN unanswered: ETIMEDOUT) is counted under that process, whose user and name are kept
+ *     for when it has exited by the time they are read. The error is read as the socket closes, before the
+ *     application is woken: by the time {@code inet_sk_error_report} fires, the application's thread may have
+ *     read the error already, which clears it. A socket the application closes while it connects has no error.
  * </ul>
  * Every map is least-recently-used: under a storm of new destinations or processes the oldest keys go, so a
  * reader follows each key's count and takes a count that went back as a new key's.
@@ -41,10 +41,11 @@ public final class ConnectErrors implements AutoCloseable {
 
     static final int TCP_ESTABLISHED = 1;
     static final int TCP_SYN_SENT = 2;
+    static final int TCP_CLOSE = 7;
     private static final int AF_INET6 = 10;
 
     /**
-     * A count's key, as the error program builds it:
+     * A count's key, as the program builds it:
      * <pre>
      *  0      2      4              8                               24
      *  +------+------+--------------+-------------------------------+
@@ -71,20 +72,15 @@ public final class ConnectErrors implements AutoCloseable {
     private final int[] fds;
     private final int countsFd;
     private final int processesFd;
-    private final int connectingProgFd;
-    private final int errorProgFd;
+    private final int progFd;
 
     private ConnectErrors(int cpus, int[] fds) {
         this.cpus = cpus;
         this.fds = fds;
         this.countsFd = fds[1];
         this.processesFd = fds[2];
-        this.connectingProgFd = fds[3];
-        this.errorProgFd = fds[4];
+        this.progFd = fds[3];
     }
-
-    /** Where the programs read: the socket's port, error, family, destinations and namespace, and its inode. */
-    record Offsets(int dport, int err, int family, int daddr, int v6daddr, int net, int netInum) {}
 
     /**
      * One count: failures with {@code errno} of connects to {@code hi:lo} port {@code port} by process
@@ -96,40 +92,20 @@ public final class ConnectErrors implements AutoCloseable {
     public record Task(int uid, String comm) {}
 
     /**
-     * Loads and attaches both programs, counting the sockets of the network namespace whose inode is
-     * {@code netns} ({@link #namespaceOfThisProcess}); nothing stays loaded if a step fails.
+     * Loads and attaches the program, counting the sockets of the network namespace whose inode is {@code netns}
+     * ({@link #namespaceOfThisProcess}); nothing stays loaded if a step fails.
      */
     public static ConnectErrors attach(Btf btf, long netns) throws IOException {
-        return attach(btf, netns, true);
-    }
-
-    /**
-     * As {@link #attach(Btf, long)}; without {@code processes} only the error hook runs: counts by destination and
-     * errno, every process as 0, for what watching each connect's SYN_SENT costs (bench/ebpf-hooks).
-     */
-    public static ConnectErrors attach(Btf btf, long netns, boolean processes) throws IOException {
-        Offsets o = new Offsets(
-                offset(btf, "sock_common", "skc_dport"),
-                offset(btf, "sock", "sk_err"),
-                offset(btf, "sock_common", "skc_family"),
-                offset(btf, "sock_common", "skc_daddr"),
-                offset(btf, "sock_common", "skc_v6_daddr"),
-                offset(btf, "sock_common", "skc_net"),
-                offset(btf, "net", "ns") + offset(btf, "ns_common", "inum"));
+        KernelLayout o = KernelLayout.of(btf);
         int cpus = Bpf.possibleCpus();
-        int[] fds = {-1, -1, -1, -1, -1, -1, -1};
+        int[] fds = {-1, -1, -1, -1, -1};
         try {
-            fds[0] = Bpf.createMap(Bpf.MAP_TYPE_LRU_HASH, 8, TASK_SIZE, MAX_CONNECTING); // sk -> task
+            fds[0] = Bpf.createMap(
+                    Bpf.MAP_TYPE_LRU_HASH, 8, TASK_SIZE, MAX_CONNECTING, Bpf.F_NO_COMMON_LRU); // sk -> task
             fds[1] = Bpf.createMap(Bpf.MAP_TYPE_LRU_PERCPU_HASH, KEY_SIZE, 8, MAX_KEYS); // key -> count
             fds[2] = Bpf.createMap(Bpf.MAP_TYPE_LRU_HASH, 8, TASK_SIZE, MAX_PROCESSES); // tgid -> task
-            if (processes) {
-                fds[3] = Bpf.loadRawTracepointProgram("rstwatch_syn", connecting(fds[0], o, (int) netns));
-            }
-            fds[4] = Bpf.loadRawTracepointProgram("rstwatch_errs", errors(fds[0], fds[1], fds[2], o, (int) netns));
-            if (processes) {
-                fds[5] = Bpf.attachRawTracepoint("inet_sock_set_state", fds[3]);
-            }
-            fds[6] = Bpf.attachRawTracepoint("inet_sk_error_report", fds[4]);
+            fds[3] = Bpf.loadRawTracepointProgram("rstwatch_conns", states(fds[0], fds[1], fds[2], o, (int) netns));
+            fds[4] = Bpf.attachRawTracepoint("inet_sock_set_state", fds[3]);
             return new ConnectErrors(cpus, fds);
         } catch (IOException | RuntimeException e) {
             for (int i = fds.length - 1; i >= 0; i--) {
@@ -145,17 +121,9 @@ public final class ConnectErrors implements AutoCloseable {
         return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
     }
 
-    private static int offset(Btf btf, String struct, String member) throws IOException {
-        OptionalInt o = btf.offset(struct, member);
-        if (o.isEmpty()) {
-            throw new IOException("this kernel's BTF has no " + struct + "." + member);
-        }
-        return o.getAsInt();
-    }
-
     /**
-     * The namespace test both programs begin with: r6 holds the socket; returns (to "out") when the socket is
-     * another namespace's.
+     * The namespace test the programs begin with: r6 holds the socket; returns (to "out") when the socket is
+     * another namespace's. Uses r7 and the stack at fp-40 and fp-48.
      *
      * <pre>
      *   u64 net = 0, inum = 0;
@@ -163,81 +131,61 @@ public final class ConnectErrors implements AutoCloseable {
      *   bpf_probe_read_kernel(&amp;inum, 4, &amp;((struct net *) net)-&gt;ns.inum);
      *   if ((u32) inum != NETNS) return 0;
      * </pre>
+     *
+     * @param net the offset of the socket's struct net pointer
+     * @param netInum the offset of the namespace's inode in struct net
      */
-    private static Insn.Program inNamespace(Insn.Program p, Offsets o, int netns) {
+    static Insn.Program inNamespace(Insn.Program p, int net, int netInum, int netns) {
         return p.mov64Imm(Insn.R1, 0)
                 .storeDouble(Insn.R10, -40, Insn.R1)
                 .storeDouble(Insn.R10, -48, Insn.R1)
-                .probeReadKernel(-40, 8, Insn.R6, o.net())
+                .probeReadKernel(-40, 8, Insn.R6, net)
                 .loadDouble(Insn.R7, Insn.R10, -40)
-                .probeReadKernel(-48, 4, Insn.R7, o.netInum())
+                .probeReadKernel(-48, 4, Insn.R7, netInum)
                 .loadDouble(Insn.R1, Insn.R10, -48)
                 .jumpIfNotEqual32(Insn.R1, netns, "out");
     }
 
     /**
      * <pre>
-     *   struct sock *sk = ctx->args[0];
-     *   if (ctx->args[2] == TCP_ESTABLISHED) { bpf_map_delete_elem(connecting, &amp;sk); return 0; }
-     *   if (ctx->args[2] != TCP_SYN_SENT) return 0;
-     *   (the namespace test)
-     *   struct task t = { bpf_get_current_pid_tgid() &gt;&gt; 32, bpf_get_current_uid_gid() };
-     *   bpf_get_current_comm(t.comm, 16);
-     *   bpf_map_update_elem(connecting, &amp;sk, &amp;t, BPF_ANY);
-     *   return 0;
-     * </pre>
-     */
-    static Insn.Program connecting(int connectingFd, Offsets o, int netns) {
-        int task = -104; // TASK_SIZE bytes, below the namespace test's
-        Insn.Program p = new Insn.Program()
-                .loadDouble(Insn.R6, Insn.R1, 0) // sk
-                .loadDouble(Insn.R2, Insn.R1, 16) // newstate
-                .storeDouble(Insn.R10, -16, Insn.R6) // sk, the key
-                .jumpIfEqual(Insn.R2, TCP_ESTABLISHED, "forget")
-                .jumpIfNotEqual32(Insn.R2, TCP_SYN_SENT, "out");
-        return inNamespace(p, o, netns)
-                .call(Insn.FN_GET_CURRENT_PID_TGID)
-                .shiftRight64(Insn.R0, 32)
-                .storeDouble(Insn.R10, task + TASK_TGID, Insn.R0)
-                .call(Insn.FN_GET_CURRENT_UID_GID)
-                .storeDouble(Insn.R10, task + TASK_UID_GID, Insn.R0)
-                .currentComm(task + TASK_COMM, 16)
-                .mapUpdate(connectingFd, -16, task)
-                .jump("out")
-                .label("forget")
-                .mapDelete(connectingFd, -16)
-                .label("out")
-                .mov64Imm(Insn.R0, 0)
-                .exit();
-    }
-
-    /**
-     * <pre>
-     *   struct sock *sk = ctx->args[0];
-     *   (the namespace test)
-     *   u64 port = 0, err = 0, family = 0; struct key key = {0};
-     *   bpf_probe_read_kernel(&amp;port, 2, &amp;sk-&gt;__sk_common.skc_dport);   // network order
-     *   bpf_probe_read_kernel(&amp;err, 4, &amp;sk-&gt;sk_err);
-     *   if (err == 0) { bpf_map_delete_elem(connecting, &amp;sk); return 0; }  // the cleanup's report
-     *   struct task *t = bpf_map_lookup_elem(connecting, &amp;sk);
-     *   if (t) { key.tgid = t-&gt;tgid; u64 tgid = t-&gt;tgid; bpf_map_update_elem(processes, &amp;tgid, t, BPF_ANY); }
-     *   key.port_errno = port &lt;&lt; 16 | err;
-     *   bpf_probe_read_kernel(&amp;family, 2, &amp;sk-&gt;__sk_common.skc_family);
-     *   if (family == AF_INET6) bpf_probe_read_kernel(key.address, 16, &amp;sk-&gt;__sk_common.skc_v6_daddr);
-     *   else { key.address[10] = key.address[11] = 0xff; bpf_probe_read_kernel(key.address + 12, 4, &amp;sk-&gt;__sk_common.skc_daddr); }
+     *   struct sock *sk = ctx->args[0]; int new = ctx->args[2];
+     *   if (new == TCP_SYN_SENT) {
+     *       (the namespace test)
+     *       struct task t = { bpf_get_current_pid_tgid() &gt;&gt; 32, bpf_get_current_uid_gid() };
+     *       bpf_get_current_comm(t.comm, 16);
+     *       bpf_map_update_elem(connecting, &amp;sk, &amp;t, BPF_ANY);
+     *       return 0;
+     *   }
+     *   if (new == TCP_ESTABLISHED) goto forget;
+     *   if (new != TCP_CLOSE) return 0;
+     *   struct task *t = bpf_map_lookup_elem(connecting, &amp;sk);   // only this namespace's connects are there
+     *   if (!t) return 0;
+     *   u64 err = sk-&gt;sk_err; if (!err) goto forget;            // the application closed it while it connected
+     *   struct key key = { sk-&gt;skc_dport &lt;&lt; 16 | err, t-&gt;tgid, the destination };
+     *   if (!bpf_map_lookup_elem(processes, &amp;(u64) t-&gt;tgid)) bpf_map_update_elem(processes, ..., t, BPF_ANY);
      *   u64 *n = bpf_map_lookup_elem(counts, &amp;key);
      *   if (!n &amp;&amp; bpf_map_update_elem(counts, &amp;key, &amp;one, BPF_NOEXIST) != 0)   // one = 1
      *       n = bpf_map_lookup_elem(counts, &amp;key);     // another CPU inserted it first
      *   if (n) *n += 1;
-     *   return 0;
+     * forget:
+     *   bpf_map_delete_elem(connecting, &amp;sk);
      * </pre>
      */
-    static Insn.Program errors(int connectingFd, int countsFd, int processesFd, Offsets o, int netns) {
+    static Insn.Program states(int connectingFd, int countsFd, int processesFd, KernelLayout o, int netns) {
         int key = -72; // KEY_SIZE bytes, below the namespace test's
         int sk = key - 8;
         int tgid = sk - 8;
-        Insn.Program p = new Insn.Program().loadDouble(Insn.R6, Insn.R1, 0); // sk
-        return inNamespace(p, o, netns)
+        int task = tgid - TASK_SIZE;
+        Insn.Program p = new Insn.Program()
+                .loadDouble(Insn.R6, Insn.R1, 0) // sk
+                .loadDouble(Insn.R9, Insn.R1, 16) // newstate
+                .storeDouble(Insn.R10, sk, Insn.R6) // the key of connecting
+                .jumpIfEqual(Insn.R9, TCP_SYN_SENT, "connecting")
+                .jumpIfEqual(Insn.R9, TCP_ESTABLISHED, "forget")
+                .jumpIfNotEqual(Insn.R9, TCP_CLOSE, "out")
+                .mapLookup(connectingFd, sk)
+                .jumpIfEqual(Insn.R0, 0, "out")
+                .mov64Reg(Insn.R8, Insn.R0) // the task
                 .mov64Imm(Insn.R1, 0)
                 .storeDouble(Insn.R10, -8, Insn.R1) // port
                 .storeDouble(Insn.R10, -16, Insn.R1) // err
@@ -245,19 +193,17 @@ public final class ConnectErrors implements AutoCloseable {
                 .storeDouble(Insn.R10, key, Insn.R1)
                 .storeDouble(Insn.R10, key + 8, Insn.R1)
                 .storeDouble(Insn.R10, key + 16, Insn.R1)
-                .storeDouble(Insn.R10, sk, Insn.R6) // the key of connecting
-                .probeReadKernel(-8, 2, Insn.R6, o.dport())
                 .probeReadKernel(-16, 4, Insn.R6, o.err())
                 .loadDouble(Insn.R2, Insn.R10, -16)
                 .jumpIfEqual(Insn.R2, 0, "forget")
-                .mapLookup(connectingFd, sk)
-                .jumpIfEqual(Insn.R0, 0, "keyed")
-                .mov64Reg(Insn.R8, Insn.R0) // the task
+                .probeReadKernel(-8, 2, Insn.R6, o.dport())
                 .loadDouble(Insn.R1, Insn.R8, TASK_TGID)
                 .storeWord(Insn.R10, key + KEY_TGID, Insn.R1)
                 .storeDouble(Insn.R10, tgid, Insn.R1)
+                .mapLookup(processesFd, tgid) // kept already: an update would take a new element each time
+                .jumpIfNotEqual(Insn.R0, 0, "kept")
                 .mapUpdateFrom(processesFd, tgid, Insn.R8)
-                .label("keyed")
+                .label("kept")
                 .loadDouble(Insn.R1, Insn.R10, -8)
                 .shiftLeft64(Insn.R1, 16)
                 .loadDouble(Insn.R2, Insn.R10, -16)
@@ -279,14 +225,24 @@ public final class ConnectErrors implements AutoCloseable {
                 .loadDouble(Insn.R1, Insn.R0, 0)
                 .add64Imm(Insn.R1, 1)
                 .storeDouble(Insn.R0, 0, Insn.R1)
-                .jump("out")
+                .jump("forget")
                 .label("first")
                 .mov64Imm(Insn.R1, 1)
                 .storeDouble(Insn.R10, -16, Insn.R1) // the value, where err was
                 .mapInsert(countsFd, key, -16)
-                .jumpIfEqual(Insn.R0, 0, "out")
+                .jumpIfEqual(Insn.R0, 0, "forget")
                 .mapLookup(countsFd, key) // another CPU put the key in first: add to it here
                 .jumpIfNotEqual(Insn.R0, 0, "add")
+                .jump("forget")
+                .label("connecting");
+        return inNamespace(p, o.net(), o.netInum(), netns)
+                .call(Insn.FN_GET_CURRENT_PID_TGID)
+                .shiftRight64(Insn.R0, 32)
+                .storeDouble(Insn.R10, task + TASK_TGID, Insn.R0)
+                .call(Insn.FN_GET_CURRENT_UID_GID)
+                .storeDouble(Insn.R10, task + TASK_UID_GID, Insn.R0)
+                .currentComm(task + TASK_COMM, 16)
+                .mapUpdate(connectingFd, sk, task)
                 .jump("out")
                 .label("forget")
                 .mapDelete(connectingFd, sk)
@@ -343,7 +299,7 @@ public final class ConnectErrors implements AutoCloseable {
 
     /**
      * Errors {@code errno} (ECONNREFUSED is 111) on sockets connected to {@code port} since attached, by the
-     * process (tgid) that connected; 0 for connects made before the programs were attached.
+     * process (tgid) that connected (connects begun before the program was attached are not counted).
      */
     public Map<Integer, Long> byProcess(int port, int errno) throws IOException {
         Map<Integer, Long> out = new TreeMap<>();
@@ -372,13 +328,11 @@ public final class ConnectErrors implements AutoCloseable {
     }
 
     /**
-     * Both programs' runs, the nanoseconds they took and the runs skipped ({runs, ns, skipped} each, connecting
-     * first), counted by the kernel while run-time stats are on ({@link #timingRuns}): what a hook costs, measured
-     * where it runs.
+     * The program's runs, the nanoseconds they took and the runs skipped {runs, ns, skipped}, counted by the
+     * kernel while run-time stats are on ({@link #timingRuns}): what the hook costs, measured where it runs.
      */
-    public long[][] runStats() throws IOException {
-        long[] none = {0, 0, 0};
-        return new long[][] {connectingProgFd < 0 ? none : Bpf.runStats(connectingProgFd), Bpf.runStats(errorProgFd)};
+    public long[] runStats() throws IOException {
+        return Bpf.runStats(progFd);
     }
 
     /** Turns the kernel's timing of program runs on until the returned handle is closed (benches only). */
@@ -389,6 +343,6 @@ public final class ConnectErrors implements AutoCloseable {
 
     /** For checks that nothing stays loaded. */
     int programId() throws IOException {
-        return Bpf.programId(errorProgFd);
+        return Bpf.programId(progFd);
     }
 }

@@ -25,26 +25,33 @@ public final class Insn {
     // classes
     static final int LD = 0x00;
     static final int LDX = 0x01;
+    static final int ST = 0x02;
     static final int STX = 0x03;
     static final int JMP = 0x05;
     /** Jumps that compare the low 32 bits only: an unsigned 32-bit constant such as a namespace's inode. */
     static final int JMP32 = 0x06;
 
     static final int ALU64 = 0x07;
+
     // sizes
     static final int W = 0x00;
+    static final int H = 0x08;
+    static final int B = 0x10;
     static final int DW = 0x18;
     // modes
     static final int IMM = 0x00;
     static final int MEM = 0x60;
     // operations
     static final int ADD = 0x00;
+    static final int DIV = 0x30;
     static final int OR = 0x40;
+    static final int AND = 0x50;
     static final int LSH = 0x60;
     static final int RSH = 0x70;
     static final int MOV = 0xb0;
     static final int JA = 0x00;
     static final int JEQ = 0x10;
+    static final int JGE = 0x30;
     static final int JNE = 0x50;
     static final int CALL = 0x80;
     static final int EXIT = 0x90;
@@ -68,6 +75,7 @@ public final class Insn {
 
     public static final int R7 = 7;
     public static final int R8 = 8;
+    public static final int R9 = 9;
 
     /** bpf_map_lookup_elem(map, key): a pointer to the value, or NULL. */
     public static final int FN_MAP_LOOKUP_ELEM = 1;
@@ -75,11 +83,15 @@ public final class Insn {
     public static final int FN_MAP_UPDATE_ELEM = 2;
     /** bpf_map_delete_elem(map, key). */
     public static final int FN_MAP_DELETE_ELEM = 3;
+
+    public static final int FN_KTIME_GET_NS = 5;
     /** bpf_get_current_pid_tgid(): the process (tgid) in the upper half, the thread in the lower. */
     public static final int FN_GET_CURRENT_PID_TGID = 14;
 
     public static final int FN_GET_CURRENT_UID_GID = 15;
     public static final int FN_GET_CURRENT_COMM = 16;
+    /** bpf_ringbuf_output(ringbuf, data, size, flags): 0, or an error when the ring is full. */
+    public static final int FN_RINGBUF_OUTPUT = 130;
     /** bpf_probe_read_kernel(dst, size, unsafe_ptr): reads kernel memory, or zeroes dst if it cannot. */
     public static final int FN_PROBE_READ_KERNEL = 113;
 
@@ -124,6 +136,24 @@ public final class Insn {
         }
 
         /** go to {@code label} (BPF_JMP_A). */
+        /** if (dst == src) goto label (64-bit). */
+        public Program jumpIfEqualReg(int dst, int src, String label) {
+            jumpsTo.put(insns.size(), label);
+            return add(JMP | JEQ | X, dst, src, 0, 0);
+        }
+
+        /** if (dst != src) goto label (64-bit). */
+        public Program jumpIfNotEqualReg(int dst, int src, String label) {
+            jumpsTo.put(insns.size(), label);
+            return add(JMP | JNE | X, dst, src, 0, 0);
+        }
+
+        /** if (dst &gt;= imm) goto label, unsigned, 64-bit. */
+        public Program jumpIfAtLeast(int dst, int imm, String label) {
+            jumpsTo.put(insns.size(), label);
+            return add(JMP | JGE | K, dst, 0, 0, imm);
+        }
+
         public Program jump(String label) {
             jumpsTo.put(insns.size(), label);
             return add(JMP | JA, 0, 0, 0, 0);
@@ -145,6 +175,15 @@ public final class Insn {
         }
 
         /** dst = imm (BPF_MOV64_IMM). */
+        public Program and64Imm(int dst, int imm) {
+            return add(ALU64 | AND | K, dst, 0, 0, imm);
+        }
+
+        /** dst /= imm, unsigned. */
+        public Program div64Imm(int dst, int imm) {
+            return add(ALU64 | DIV | K, dst, 0, 0, imm);
+        }
+
         public Program mov64Imm(int dst, int imm) {
             return add(ALU64 | MOV | K, dst, 0, 0, imm);
         }
@@ -155,11 +194,28 @@ public final class Insn {
         }
 
         /** dst += imm (BPF_ALU64_IMM(BPF_ADD)). */
+        public Program add64Reg(int dst, int src) {
+            return add(ALU64 | ADD | X, dst, src, 0, 0);
+        }
+
         public Program add64Imm(int dst, int imm) {
             return add(ALU64 | ADD | K, dst, 0, 0, imm);
         }
 
         /** *(u32 *)(dst + off) = src (BPF_STX_MEM(BPF_W)). */
+        public Program storeByte(int dst, int off, int src) {
+            return add(STX | MEM | B, dst, src, off, 0);
+        }
+
+        public Program storeHalf(int dst, int off, int src) {
+            return add(STX | MEM | H, dst, src, off, 0);
+        }
+
+        /** *(u64 *)(dst + off) = imm, sign-extended. */
+        public Program storeDoubleImm(int dst, int off, int imm) {
+            return add(ST | MEM | DW, dst, 0, off, imm);
+        }
+
         public Program storeWord(int dst, int off, int src) {
             return add(STX | MEM | W, dst, src, off, 0);
         }
@@ -170,6 +226,18 @@ public final class Insn {
         }
 
         /** dst = *(u64 *)(src + off) (BPF_LDX_MEM(BPF_DW)). */
+        public Program loadByte(int dst, int src, int off) {
+            return add(LDX | MEM | B, dst, src, off, 0);
+        }
+
+        public Program loadHalf(int dst, int src, int off) {
+            return add(LDX | MEM | H, dst, src, off, 0);
+        }
+
+        public Program loadWord(int dst, int src, int off) {
+            return add(LDX | MEM | W, dst, src, off, 0);
+        }
+
         public Program loadDouble(int dst, int src, int off) {
             return add(LDX | MEM | DW, dst, src, off, 0);
         }

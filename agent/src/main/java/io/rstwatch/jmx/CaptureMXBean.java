@@ -1,8 +1,13 @@
 package io.rstwatch.jmx;
 
-@Description("Packet capture of TCP resets, SYNs and ICMP unreachables quoting TCP (a packet socket's ring, a"
-        + " kernel-side BPF filter compiled by libpcap, headers only: no payload is kept).")
+@Description("What the agent sees of the network: packet capture of TCP resets, SYNs and ICMP unreachables quoting"
+        + " TCP (a packet socket's ring, a kernel-side BPF filter compiled by libpcap, headers only: no payload is"
+        + " kept), or the kernel's TCP sockets through eBPF programs (capture.method).")
 public interface CaptureMXBean {
+    @Description("How the network is seen: \"packet\" (a packet socket) or \"ebpf\" (programs on the kernel's TCP"
+            + " socket tracepoints); the Status says why; empty while capture is off.")
+    String getMethod();
+
     @Description("True while at least one capture is running.")
     boolean isActive();
 
@@ -15,11 +20,13 @@ public interface CaptureMXBean {
     @Description("The link-layer header type of each running capture (LINUX_SLL2, EN10MB, ...).")
     String[] getLinkTypes();
 
-    @Description("Packets that passed the kernel filter and were read (resets and port-unreachables), since start.")
+    @Description("Packets that passed the kernel filter and were read (resets and port-unreachables), since start;"
+            + " with capture.method=ebpf, the socket events read.")
     long getPacketsTotal();
 
-    @Description("Packets the kernel dropped because the capture's ring was full (capture.buffer), since start."
-            + " Above zero, the per-port counts are low by at least that much.")
+    @Description("Packets the kernel dropped because the capture's ring was full (capture.buffer), since start;"
+            + " with capture.method=ebpf, the events its ring had no room for. Above zero, the per-port counts are low"
+            + " by at least that much.")
     long getDroppedTotal();
 
     @Description("Captured packets too short or malformed to decode; counted and otherwise ignored.")

@@ -42,6 +42,12 @@ public final class Flow {
      */
     public Origin origin;
 
+    /**
+     * What a kernel source saw, when it is one ({@link FlowIntake#acceptEvents}); the packet then holds the ends
+     * (and an unreachable's code), and {@link #what} is not read.
+     */
+    public SocketEvent event;
+
     /** The next packet answers this one at once (see {@link FlowIntake#answersAtOnce}): set by the intake. */
     boolean answeredAtOnce;
 

@@ -29,6 +29,20 @@ public final class FlowIntake {
         count(run, run.arrived ? withoutHeld(run) : run.size);
     }
 
+    /**
+     * Counts a kernel source's run of {@link SocketEvent}s, each with its origin set ({@link FlowRun#commit(
+     * SocketEvent, int, long, Origin)}): the kernel matched each to its connection, so nothing is held or paired.
+     */
+    public void acceptEvents(FlowRun run) {
+        Flow[] flows = run.flows;
+        for (int i = 0; i < run.size; i++) {
+            Flow f = flows[i];
+            f.sent = f.origin == Origin.SENT;
+            classifier.countEvent(f);
+        }
+        run.size = 0;
+    }
+
     /** Counts every flow of the run, a held one too: when nothing came for a while. */
     public void flush(FlowRun run) {
         count(run, run.size);

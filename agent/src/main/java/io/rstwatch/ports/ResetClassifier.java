@@ -80,6 +80,45 @@ final class ResetClassifier {
         }
     }
 
+    /**
+     * Counts what a kernel source saw ({@link Flow#event}), as the packets it stands for would have been: the
+     * kernel matched it to its connection already, so no attempt in flight is needed to believe it. A reset
+     * received from this host's own address was counted when this host sent it.
+     */
+    void countEvent(Flow f) {
+        DecodedPacket d = f.packet;
+        switch (f.event) {
+            case REFUSED -> attempt(f, ResetKind.REFUSED);
+            case UNREACHABLE -> attempt(f, ResetKind.UNREACHABLE);
+            case UNANSWERED -> attempt(f, ResetKind.UNANSWERED);
+            case GIVEN_UP -> {
+                f.mean(ResetKind.UNANSWERED, false, host);
+                if (f.peerIsLocal) {
+                    table.get(f.scope, f.port).countGivenUp();
+                }
+            }
+            case SLOW -> {
+                PortStats s = table.find(host.scopeOf(d.dstHi, d.dstLo), d.dstPort);
+                if (s != null) {
+                    s.countSlow(false);
+                }
+            }
+            case STALE, ABORT -> {
+                if (!f.sent && host.isLocal(d.srcHi, d.srcLo)) {
+                    return;
+                }
+                f.mean(f.event == SocketEvent.STALE ? ResetKind.STALE : ResetKind.ABORT, serviceIsSource(d), host);
+                record(f);
+            }
+        }
+    }
+
+    /** An attempt's failure, oriented as its SYN: the port is the destination's. */
+    private void attempt(Flow f, ResetKind kind) {
+        f.mean(kind, false, host);
+        record(f);
+    }
+
     private void syn(Flow f) {
         int meaning = pending.syn(f.packet, f.millis, host.synRetries(), f.answeredAtOnce);
         if (meaning == 0) {

@@ -18,9 +18,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Real capture in a child JVM, real packets from this one, counts read through JMX as a collector would. */
 class CaptureIT {
@@ -41,9 +44,16 @@ class CaptureIT {
         return "rstwatch:type=Port,scope=" + scope + ",port=" + port;
     }
 
-    @Test
-    void refusedConnectsToLoopbackAreCountedExactlyOnIpv4AndIpv6() throws Exception {
-        try (AgentJvm jvm = startCapturing(null)) {
+    /** Each method, as capture.method names it: the same traffic, the same counts. */
+    static Stream<String> methods() {
+        return Stream.of("packet", "ebpf");
+    }
+
+    @ParameterizedTest
+    @MethodSource("methods")
+    void refusedConnectsToLoopbackAreCountedExactlyOnIpv4AndIpv6(String method) throws Exception {
+        try (AgentJvm jvm = startCapturing("capture.method=" + method)) {
+            assertEquals(method, jvm.attribute("rstwatch:type=Capture", "Method", WAIT));
             int v4 = Loopback.closedPort();
             int v6 = Loopback.closedPort();
             Loopback.refuse("127.0.0.1", v4, 25);
@@ -64,7 +74,9 @@ class CaptureIT {
             double rate = (Double) jvm.attribute(port("local", v4), "RefusedPerSecond", WAIT);
             assertTrue(rate > 0, "rate " + rate);
             assertEquals(0L, jvm.attribute("rstwatch:type=Capture", "DroppedTotal", WAIT));
-            assertLoopbacksOutgoingCopyStaysInTheKernel(jvm);
+            if (method.equals("packet")) {
+                assertLoopbacksOutgoingCopyStaysInTheKernel(jvm);
+            }
         }
     }
 
@@ -92,9 +104,10 @@ class CaptureIT {
                 "the JVM's packet socket filter: " + filter);
     }
 
-    @Test
-    void abortiveClosesCountAsResetsOfTheListeningPortNotAsRefusals() throws Exception {
-        try (AgentJvm jvm = startCapturing(null);
+    @ParameterizedTest
+    @MethodSource("methods")
+    void abortiveClosesCountAsResetsOfTheListeningPortNotAsRefusals(String method) throws Exception {
+        try (AgentJvm jvm = startCapturing("capture.method=" + method);
                 ServerSocket server = new ServerSocket(Loopback.closedPort())) {
             int port = server.getLocalPort();
             List<Integer> clientPorts = new java.util.ArrayList<>();
@@ -119,10 +132,11 @@ class CaptureIT {
         }
     }
 
-    @Test
-    void aRefusalFromAnotherHostCountsAsRemote() throws Exception {
+    @ParameterizedTest
+    @MethodSource("methods")
+    void aRefusalFromAnotherHostCountsAsRemote(String method) throws Exception {
         try (TestHost other = TestHost.create();
-                AgentJvm jvm = startCapturing(null)) {
+                AgentJvm jvm = startCapturing("capture.method=" + method)) {
             int port = 7211;
             Loopback.refuse(other.address(), port, 9);
             jvm.awaitAttribute(port("remote", port), "RefusedTotal", v -> (Long) v >= 9, WAIT);

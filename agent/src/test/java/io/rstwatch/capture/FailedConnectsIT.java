@@ -14,6 +14,8 @@ import java.util.Arrays;
 import javax.management.openmbean.CompositeData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Connects that fail without a RST (issue 13): a host of the test's own whose firewall (nftables) rejects ports
@@ -46,10 +48,16 @@ class FailedConnectsIT {
         peer.run("nft", "add rule inet rw input tcp dport " + DROPPED + " drop");
     }
 
+    /**
+     * The packet method only, so far: the peer is on this host (a namespace of the test's own), and its ICMP
+     * answer to an IPv4 SYN comes back while connect() still holds the socket; the application reads the error
+     * before the socket closes, and the in-kernel source sees nothing of it (docs/capture.md; issue 36 goes on).
+     */
     @Test
     void rejectedConnectsAreUnreachableOnTheirPortWithTheIcmpCode() throws Exception {
+        String method = "packet";
         try (TestHost peer = TestHost.create();
-                AgentJvm jvm = AgentJvm.builder().main(Connector.class).start()) {
+                AgentJvm jvm = connector(method)) {
             firewall(peer);
             jvm.awaitStdout("ready", 1, WAIT);
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
@@ -85,13 +93,29 @@ class FailedConnectsIT {
                     .mapToLong(r -> (Long) r.get("unreachable"))
                     .sum();
             assertEquals(3, unreachable, Arrays.toString(rows));
+
+            // An IPv4 admin-prohibited last: the kernel's socket keeps the errno alone, EHOSTUNREACH, which the
+            // in-kernel source reads as host-unreachable (docs/capture.md); the packet shows the code itself.
+            jvm.send("socket " + peer.address() + " " + PROHIBITED);
+            jvm.awaitStdout("done", 4, WAIT);
+            String last =
+                    method.equals("ebpf") ? "answered by ICMP host-unreachable" : "answered by ICMP admin-prohibited";
+            jvm.awaitAttribute(port(PROHIBITED), "Diagnosis", v -> ((String) v).contains(last), WAIT);
         }
     }
 
-    @Test
-    void droppedConnectsAreUnansweredOnTheirPortAndTimedOutInConnects() throws Exception {
+    private static AgentJvm connector(String method) throws Exception {
+        return AgentJvm.builder()
+                .agentOptions("capture.method=" + method)
+                .main(Connector.class)
+                .start();
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.rstwatch.capture.CaptureIT#methods")
+    void droppedConnectsAreUnansweredOnTheirPortAndTimedOutInConnects(String method) throws Exception {
         try (TestHost peer = TestHost.create();
-                AgentJvm jvm = AgentJvm.builder().main(Connector.class).start()) {
+                AgentJvm jvm = connector(method)) {
             firewall(peer);
             jvm.awaitStdout("ready", 1, WAIT);
             jvm.awaitAgentStarted(WAIT);
@@ -165,11 +189,12 @@ class FailedConnectsIT {
      * A listener of this JVM with a backlog of 7 that never accepts: once its queue is full, the kernel drops new
      * SYNs, over IPv4 and IPv6, and the Diagnosis gives the queue's numbers.
      */
-    @Test
-    void aFullAcceptQueueLeavesSynsUnansweredOnTheLocalPort() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.rstwatch.capture.CaptureIT#methods")
+    void aFullAcceptQueueLeavesSynsUnansweredOnTheLocalPort(String method) throws Exception {
         int listening = io.rstwatch.testing.Loopback.closedPort();
         String local = "rstwatch:type=Port,scope=local,port=" + listening;
-        try (AgentJvm jvm = AgentJvm.builder().main(Connector.class).start()) {
+        try (AgentJvm jvm = connector(method)) {
             jvm.awaitStdout("ready", 1, WAIT);
             jvm.awaitAgentStarted(WAIT);
             jvm.send("listen 127.0.0.1 " + listening);

@@ -62,7 +62,7 @@ class ConnectingClientsIT {
                     v -> ((String) v).contains("naming the processes whose connects fail"),
                     WAIT);
             programs = programsHeldBy(jvm.pid());
-            assertEquals(2, programs.size(), "the SYN_SENT hook and the error hook: " + programs);
+            assertEquals(1, programs.size(), "the hook on state changes: " + programs);
 
             poller = new ProcessBuilder("python3", script.toString(), Integer.toString(port), "--password=hunter2")
                     .redirectErrorStream(true)

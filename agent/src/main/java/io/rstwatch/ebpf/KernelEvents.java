@@ -1,0 +1,628 @@
+package io.rstwatch.ebpf;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Memory;
+import com.sun.jna.Pointer;
+import io.rstwatch.common.LinuxSockets;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The failures of TCP connections of one network namespace as its sockets live them, one event each, from four
+ * programs on raw tracepoints into a ring buffer that this class maps and reads:
+ * <ul>
+ * <li>{@code sock:inet_sock_set_state} (4.16): a socket entering SYN_SENT is remembered (with its process); one
+ *     that becomes ESTABLISHED after its SYN went again is a {@link #SLOW} attempt; one that closes with an error
+ *     has its connect's end: ECONNREFUSED {@link #REFUSED} (a reset, or an ICMP port unreachable), ETIMEDOUT
+ *     {@link #GIVEN_UP}, a host, network or admin unreachable {@link #UNREACHABLE} (the errno in the event's
+ *     code). The error is read as the socket closes, before the application is woken and reads (and clears) it;
+ * <li>{@code tcp:tcp_retransmit_skb}: a remembered socket's SYN sent again for the first time is an
+ *     {@link #UNANSWERED} attempt;
+ * <li>{@code tcp:tcp_send_reset} (6.10 for resets that answer no socket): this host's reset answering a SYN is a
+ *     {@link #REFUSED} attempt of another host's client (not a loopback one: its own socket's error counts it),
+ *     answering a segment with ACK a {@link #STALE} reset, and an active reset of a live socket an {@link #ABORT};
+ * <li>{@code tcp:tcp_receive_reset} (4.15): a reset received on a live socket, an {@link #ABORT}.
+ * </ul>
+ * The kernel has matched each against its socket, so nothing here can be forged from outside as a packet can. An
+ * event is oriented as the packet it stands for: an attempt's as its SYN (the client first), a reset's as the
+ * reset (its sender first). A ring the reader does not empty in time loses the events that do not fit, and counts
+ * them ({@link #lost}).
+ */
+public final class KernelEvents implements AutoCloseable {
+    public static final int REFUSED = 1;
+    public static final int UNREACHABLE = 2;
+    public static final int UNANSWERED = 3;
+    /** The kernel gave the connect up: ETIMEDOUT. */
+    public static final int GIVEN_UP = 4;
+    /** An attempt whose SYN went again, answered after all. */
+    public static final int SLOW = 5;
+
+    public static final int STALE = 6;
+    public static final int ABORT = 7;
+
+    /** Flag: this host sent the packet the event stands for. */
+    public static final int SENT = 1;
+
+    /**
+     * An event in the ring:
+     * <pre>
+     *  0      1       2          4          6          8              12             16            32           48
+     *  +------+-------+----------+----------+----------+--------------+--------------+-------------+------------+
+     *  | kind | flags | src port | dst port | code     | ifindex      | tgid         | src address | dst address|
+     *  |      |       | (BE)     | (BE)     | (errno)  | (0: unknown) | (0: unknown) | (16, BE)    | (16, BE)   |
+     *  +------+-------+----------+----------+----------+--------------+--------------+-------------+------------+
+     * </pre>
+     * IPv4 addresses as ::ffff:a.b.c.d.
+     */
+    static final int EV_KIND = 0;
+
+    static final int EV_FLAGS = EV_KIND + 1;
+    static final int EV_SPORT = EV_FLAGS + 1;
+    static final int EV_DPORT = EV_SPORT + 2;
+    static final int EV_CODE = EV_DPORT + 2;
+    static final int EV_IFINDEX = EV_CODE + 2;
+    static final int EV_TGID = EV_IFINDEX + 4;
+    static final int EV_SRC = EV_TGID + 4;
+    static final int EV_DST = EV_SRC + 16;
+    static final int EVENT_SIZE = EV_DST + 16;
+
+    /** Where each program builds its event, below the scratch the namespace test and the reads use. */
+    private static final int E = -112;
+
+    private static final int SK_KEY = E - 8;
+    private static final int VALUE = SK_KEY - 8;
+
+    static final int MAP_TYPE_RINGBUF = 27;
+    /** A ring record's header: its length, with these two bits, and a page offset. */
+    private static final int BUSY = 1 << 31;
+
+    private static final int DISCARD = 1 << 30;
+    private static final int HEADER = 8;
+    private static final int PROT_READ = 0x1;
+    private static final int TCP_ESTABLISHED = 1;
+    private static final int TCP_SYN_SENT = 2;
+    private static final int TCP_CLOSE = 7;
+    private static final int AF_INET6 = 10;
+    private static final int TCP_FLAG_ACK = 0x10;
+    /** The loopback device's index in every network namespace (LOOPBACK_IFINDEX). */
+    private static final int LOOPBACK_IFINDEX = 1;
+    /** Connects in flight remembered at once (least recently used first out). */
+    static final int MAX_CONNECTING = 16384;
+
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
+
+    /** One event as read, reused for every event of a drain. */
+    public static final class Event {
+        public int kind;
+        public int flags;
+        public long srcHi;
+        public long srcLo;
+        public int srcPort;
+        public long dstHi;
+        public long dstLo;
+        public int dstPort;
+        /** The errno of a socket's error, else 0. */
+        public int code;
+        /** The interface a packet came in on, 0 when the event has none. */
+        public int ifindex;
+        /** The process that connected, 0 when not known. */
+        public int tgid;
+    }
+
+    /** What takes the events of a drain, on the draining thread. */
+    @FunctionalInterface
+    public interface Sink {
+        void event(Event e);
+    }
+
+    private final int[] fds;
+    private final int ringFd;
+    private final int lostFd;
+    private final int cpus;
+    private final int mask;
+    private final long pageSize;
+    private final Pointer consumerPage;
+    private final Pointer producerPages;
+    private final ByteBuffer consumer;
+    private final ByteBuffer producer;
+    private final ByteBuffer data;
+    private final Event event = new Event();
+
+    private KernelEvents(
+            int[] fds, int cpus, int ringBytes, long pageSize, Pointer consumerPage, Pointer producerPages) {
+        this.fds = fds;
+        this.ringFd = fds[1];
+        this.lostFd = fds[2];
+        this.cpus = cpus;
+        this.mask = ringBytes - 1;
+        this.pageSize = pageSize;
+        this.consumerPage = consumerPage;
+        this.producerPages = producerPages;
+        this.consumer = consumerPage.getByteBuffer(0, pageSize).order(ByteOrder.nativeOrder());
+        this.producer = producerPages.getByteBuffer(0, pageSize).order(ByteOrder.nativeOrder());
+        this.data = producerPages.getByteBuffer(pageSize, 2L * ringBytes).order(ByteOrder.nativeOrder());
+    }
+
+    /**
+     * Loads and attaches the five programs for the network namespace whose inode is {@code netns}, with a ring of
+     * {@code ringBytes} (a power of two, a multiple of the page size); nothing stays loaded if a step fails.
+     */
+    public static KernelEvents attach(Btf btf, long netns, int ringBytes) throws IOException {
+        KernelLayout o = KernelLayout.of(btf);
+        int cpus = Bpf.possibleCpus();
+        long page = pageSize();
+        if (Integer.bitCount(ringBytes) != 1 || ringBytes % page != 0) {
+            throw new IllegalArgumentException("a ring of " + ringBytes + " bytes is no power of two of pages");
+        }
+        int ns = (int) netns;
+        String[] programs = {"rstwatch_state", "rstwatch_resyn", "rstwatch_rstout", "rstwatch_rstin"};
+        String[] tracepoints = {"inet_sock_set_state", "tcp_retransmit_skb", "tcp_send_reset", "tcp_receive_reset"};
+        int[] fds = new int[3 + 2 * programs.length];
+        java.util.Arrays.fill(fds, -1);
+        Pointer consumerPage = null;
+        Pointer producerPages = null;
+        try {
+            fds[0] = Bpf.createMap(
+                    Bpf.MAP_TYPE_LRU_HASH, 8, 8, MAX_CONNECTING, Bpf.F_NO_COMMON_LRU); // sk -> {resent, tgid}
+            fds[1] = Bpf.createMap(MAP_TYPE_RINGBUF, 0, 0, ringBytes);
+            fds[2] = Bpf.createPerCpuArray(8, 1); // events the ring had no room for
+            Insn.Program[] code = {
+                stateChanges(fds[0], fds[1], fds[2], o, ns),
+                retransmits(fds[0], fds[1], fds[2], o),
+                resetsSent(fds[1], fds[2], o, ns),
+                resetsReceived(fds[0], fds[1], fds[2], o, ns)
+            };
+            for (int i = 0; i < programs.length; i++) {
+                fds[3 + i] = Bpf.loadRawTracepointProgram(programs[i], code[i]);
+            }
+            for (int i = 0; i < programs.length; i++) {
+                fds[3 + programs.length + i] = Bpf.attachRawTracepoint(tracepoints[i], fds[3 + i]);
+            }
+            consumerPage = map(page, LinuxSockets.PROT_READ_WRITE, fds[1], 0);
+            producerPages = map(page + 2L * ringBytes, PROT_READ, fds[1], page);
+            return new KernelEvents(fds, cpus, ringBytes, page, consumerPage, producerPages);
+        } catch (IOException | RuntimeException e) {
+            if (consumerPage != null) {
+                LinuxSockets.munmap(consumerPage, page);
+            }
+            for (int i = fds.length - 1; i >= 0; i--) {
+                Bpf.close(fds[i]);
+            }
+            throw e;
+        }
+    }
+
+    private static long pageSize() {
+        return 4096; // the ring's pages are the kernel's: 4 KiB on the x86-64 and arm64 kernels this runs on
+    }
+
+    private static Pointer map(long length, int protection, int fd, long offset) throws IOException {
+        try {
+            Pointer p = LinuxSockets.mmap(null, length, protection, LinuxSockets.MAP_SHARED, fd, offset);
+            if (p == null || Pointer.nativeValue(p) == -1) {
+                throw new IOException("mapping the event ring failed");
+            }
+            return p;
+        } catch (LastErrorException e) {
+            throw new IOException("mapping the event ring failed: errno " + e.getErrorCode(), e);
+        }
+    }
+
+    /**
+     * Hands every event in the ring to {@code sink}, at most {@code max}; how many. One thread only: the ring
+     * has one reader.
+     */
+    public int drain(Sink sink, int max) {
+        long cons = (long) LONGS.getAcquire(consumer, 0);
+        long prod = (long) LONGS.getAcquire(producer, 0);
+        int n = 0;
+        while (cons < prod && n < max) {
+            int at = (int) (cons & mask);
+            int header = (int) INTS.getAcquire(data, at);
+            if ((header & BUSY) != 0) {
+                break; // still being written
+            }
+            int length = header & ~(BUSY | DISCARD);
+            if ((header & DISCARD) == 0 && length >= EVENT_SIZE) {
+                read(at + HEADER);
+                sink.event(event);
+                n++;
+            }
+            cons += (length + HEADER + 7) & ~7L;
+            LONGS.setRelease(consumer, 0, cons);
+        }
+        return n;
+    }
+
+    /** Whether events wait in the ring. */
+    public boolean pending() {
+        return (long) LONGS.getAcquire(consumer, 0) < (long) LONGS.getAcquire(producer, 0);
+    }
+
+    /** Waits up to {@code millis} for events (poll(2) on the ring); false when none came. */
+    public boolean await(int millis) {
+        Memory pollfd = new Memory(8);
+        pollfd.setInt(0, ringFd);
+        pollfd.setShort(4, LinuxSockets.POLLIN);
+        pollfd.setShort(6, (short) 0);
+        try {
+            return LinuxSockets.poll(pollfd, 1, millis) > 0 || pending();
+        } catch (LastErrorException e) {
+            return pending(); // EINTR
+        }
+    }
+
+    private void read(int p) {
+        Event e = event;
+        e.kind = data.get(p + EV_KIND) & 0xFF;
+        e.flags = data.get(p + EV_FLAGS) & 0xFF;
+        e.srcPort = Short.toUnsignedInt(Short.reverseBytes(data.getShort(p + EV_SPORT)));
+        e.dstPort = Short.toUnsignedInt(Short.reverseBytes(data.getShort(p + EV_DPORT)));
+        e.code = Short.toUnsignedInt(data.getShort(p + EV_CODE));
+        e.ifindex = data.getInt(p + EV_IFINDEX);
+        e.tgid = data.getInt(p + EV_TGID);
+        e.srcHi = Long.reverseBytes(data.getLong(p + EV_SRC));
+        e.srcLo = Long.reverseBytes(data.getLong(p + EV_SRC + 8));
+        e.dstHi = Long.reverseBytes(data.getLong(p + EV_DST));
+        e.dstLo = Long.reverseBytes(data.getLong(p + EV_DST + 8));
+    }
+
+    /** Events the ring had no room for since attached, summed over the CPUs. */
+    public long lost() throws IOException {
+        long sum = 0;
+        for (long n : Bpf.lookupPerCpu(lostFd, 0, cpus)) {
+            sum += n;
+        }
+        return sum;
+    }
+
+    /**
+     * Each program's runs, the nanoseconds they took and the runs skipped ({runs, ns, skipped}), counted by the
+     * kernel while run-time stats are on ({@link ConnectErrors#timingRuns}).
+     */
+    public long[][] runStats() throws IOException {
+        long[][] out = new long[4][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Bpf.runStats(fds[3 + i]);
+        }
+        return out;
+    }
+
+    /** The ids of the programs, for checks that nothing stays loaded. */
+    int[] programIds() throws IOException {
+        int[] ids = new int[4];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = Bpf.programId(fds[3 + i]);
+        }
+        return ids;
+    }
+
+    @Override
+    public void close() {
+        LinuxSockets.munmap(producerPages, pageSize + data.capacity());
+        LinuxSockets.munmap(consumerPage, pageSize);
+        for (int i = fds.length - 1; i >= 0; i--) {
+            Bpf.close(fds[i]);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // The programs. Each builds its event at E, zeroed first (the verifier reads nothing uninitialized), and
+    // hands it to the ring; r6 holds the socket where there is one.
+
+    /**
+     * <pre>
+     *   sk = args[0]; new = args[2];
+     *   if (new == TCP_SYN_SENT) { (namespace test) connecting[sk] = { 0, tgid }; return; }
+     *   c = connecting[sk]; if (!c) return;       // only this namespace's connects are there
+     *   if (new == TCP_ESTABLISHED) { if (c-&gt;resent) emit SLOW; goto forget; }
+     *   if (new != TCP_CLOSE) return;
+     *   err = sk-&gt;sk_err ?: sk-&gt;sk_err_soft;     // none: the application closed it while it connected
+     *   kind = err == ECONNREFUSED ? REFUSED : err == ETIMEDOUT ? GIVEN_UP
+     *        : err is EHOSTUNREACH, ENETUNREACH, EACCES, EHOSTDOWN or ENONET ? UNREACHABLE : none;
+     *   if (kind) emit kind, code err, tgid c-&gt;tgid;
+     * forget:
+     *   delete connecting[sk];
+     * </pre>
+     * Every event local end first, as the connect's SYN.
+     */
+    static Insn.Program stateChanges(int connectingFd, int ringFd, int lostFd, KernelLayout o, int netns) {
+        Insn.Program p = new Insn.Program()
+                .loadDouble(Insn.R6, Insn.R1, 0)
+                .loadDouble(Insn.R9, Insn.R1, 16)
+                .storeDouble(Insn.R10, SK_KEY, Insn.R6)
+                .jumpIfEqual(Insn.R9, TCP_SYN_SENT, "connecting")
+                .mapLookup(connectingFd, SK_KEY)
+                .jumpIfEqual(Insn.R0, 0, "out")
+                .loadWord(Insn.R8, Insn.R0, 4) // the tgid
+                .loadWord(Insn.R7, Insn.R0, 0) // SYNs sent again
+                .jumpIfNotEqual(Insn.R9, TCP_ESTABLISHED, "closing")
+                .jumpIfEqual(Insn.R7, 0, "forget")
+                .mov64Imm(Insn.R7, SLOW)
+                .mov64Imm(Insn.R9, 0)
+                .jump("event")
+                .label("closing")
+                .jumpIfNotEqual(Insn.R9, TCP_CLOSE, "out")
+                .storeDoubleImm(Insn.R10, -16, 0)
+                .probeReadKernel(-16, 4, Insn.R6, o.err())
+                .loadDouble(Insn.R9, Insn.R10, -16)
+                .jumpIfNotEqual(Insn.R9, 0, "errno")
+                .probeReadKernel(-16, 4, Insn.R6, o.errSoft()) // an ICMP error while connect() held the socket
+                .loadDouble(Insn.R9, Insn.R10, -16)
+                .label("errno")
+                .mov64Imm(Insn.R7, REFUSED)
+                .jumpIfEqual(Insn.R9, 111, "event")
+                .mov64Imm(Insn.R7, GIVEN_UP)
+                .jumpIfEqual(Insn.R9, 110, "event")
+                .mov64Imm(Insn.R7, UNREACHABLE);
+        for (int errno : new int[] {113, 101, 13, 112, 64}) { // EHOSTUNREACH ENETUNREACH EACCES EHOSTDOWN ENONET
+            p.jumpIfEqual(Insn.R9, errno, "event");
+        }
+        p.jump("forget").label("event");
+        zeroEvent(p)
+                .storeByte(Insn.R10, E + EV_KIND, Insn.R7)
+                .storeHalf(Insn.R10, E + EV_CODE, Insn.R9)
+                .storeWord(Insn.R10, E + EV_TGID, Insn.R8);
+        socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
+        emit(p, ringFd, lostFd, "forget").label("connecting");
+        ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns)
+                .storeDoubleImm(Insn.R10, VALUE, 0)
+                .call(Insn.FN_GET_CURRENT_PID_TGID)
+                .shiftRight64(Insn.R0, 32)
+                .storeWord(Insn.R10, VALUE + 4, Insn.R0)
+                .mapUpdate(connectingFd, SK_KEY, VALUE)
+                .jump("out");
+        return p.label("forget")
+                .mapDelete(connectingFd, SK_KEY)
+                .label("out")
+                .mov64Imm(Insn.R0, 0)
+                .exit();
+    }
+
+    /**
+     * <pre>
+     *   sk = args[0]; c = connecting[sk];   // only this namespace's connects are there
+     *   if (!c || sk-&gt;state != TCP_SYN_SENT) return;
+     *   if (++c-&gt;resent == 1) emit UNANSWERED (local first, as its SYN);
+     * </pre>
+     */
+    static Insn.Program retransmits(int connectingFd, int ringFd, int lostFd, KernelLayout o) {
+        Insn.Program p = new Insn.Program()
+                .loadDouble(Insn.R6, Insn.R1, 0)
+                .storeDouble(Insn.R10, SK_KEY, Insn.R6)
+                .mapLookup(connectingFd, SK_KEY)
+                .jumpIfEqual(Insn.R0, 0, "out")
+                .mov64Reg(Insn.R8, Insn.R0)
+                .storeDoubleImm(Insn.R10, -8, 0)
+                .probeReadKernel(-8, 1, Insn.R6, o.state())
+                .loadDouble(Insn.R1, Insn.R10, -8)
+                .jumpIfNotEqual(Insn.R1, TCP_SYN_SENT, "out")
+                .loadWord(Insn.R1, Insn.R8, 0)
+                .add64Imm(Insn.R1, 1)
+                .storeWord(Insn.R8, 0, Insn.R1)
+                .jumpIfNotEqual(Insn.R1, 1, "out");
+        zeroEvent(p)
+                .mov64Imm(Insn.R1, UNANSWERED)
+                .storeByte(Insn.R10, E + EV_KIND, Insn.R1)
+                .loadWord(Insn.R1, Insn.R8, 4)
+                .storeWord(Insn.R10, E + EV_TGID, Insn.R1);
+        socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
+        return emit(p, ringFd, lostFd, "out").label("out").mov64Imm(Insn.R0, 0).exit();
+    }
+
+    /**
+     * <pre>
+     *   sk = args[0]; skb = args[1];      // skb: the segment the reset answers, none for an active reset
+     *   if (!skb) { if (!sk) return; (namespace test) emit ABORT, SENT (local first, as the reset); return; }
+     *   dev = skb-&gt;dev; if (!dev || dev-&gt;nd_net-&gt;ns.inum != NETNS) return;
+     *   ip = skb-&gt;head + skb-&gt;network_header; th = skb-&gt;head + skb-&gt;transport_header;
+     *   if (th-&gt;ack) emit STALE, SENT, its ends swapped (as the reset);
+     *   else if (dev-&gt;ifindex != LOOPBACK_IFINDEX) emit REFUSED, SENT, its ends as they are (as the SYN);
+     * </pre>
+     */
+    static Insn.Program resetsSent(int ringFd, int lostFd, KernelLayout o, int netns) {
+        Insn.Program p = new Insn.Program()
+                .loadDouble(Insn.R6, Insn.R1, 0)
+                .loadDouble(Insn.R7, Insn.R1, 8)
+                .jumpIfNotEqual(Insn.R7, 0, "segment")
+                .jumpIfEqual(Insn.R6, 0, "out");
+        ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns);
+        zeroEvent(p)
+                .mov64Imm(Insn.R1, ABORT)
+                .storeByte(Insn.R10, E + EV_KIND, Insn.R1)
+                .mov64Imm(Insn.R1, SENT)
+                .storeByte(Insn.R10, E + EV_FLAGS, Insn.R1);
+        socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
+        emit(p, ringFd, lostFd, "out").label("segment");
+        // The loopback refusal first, the common case under a local flood: it is its client's socket's to count,
+        // so it leaves after the fewest reads.
+        p.storeDoubleImm(Insn.R10, -8, 0)
+                .probeReadKernel(-8, 8, Insn.R7, o.skbDev())
+                .loadDouble(Insn.R9, Insn.R10, -8)
+                .jumpIfEqual(Insn.R9, 0, "out")
+                .storeDoubleImm(Insn.R10, -32, 0)
+                .probeReadKernel(-32, 4, Insn.R9, o.devIfindex())
+                .storeDoubleImm(Insn.R10, -8, 0)
+                .storeDoubleImm(Insn.R10, -24, 0)
+                .probeReadKernel(-8, 8, Insn.R7, o.skbHead())
+                .probeReadKernel(-24, 2, Insn.R7, o.skbTransportHeader())
+                .loadDouble(Insn.R8, Insn.R10, -8)
+                .loadDouble(Insn.R1, Insn.R10, -24)
+                .add64Reg(Insn.R8, Insn.R1) // the TCP header
+                .storeDoubleImm(Insn.R10, -40, 0)
+                .probeReadKernel(-40, 1, Insn.R8, 13) // TCP flags
+                .loadDouble(Insn.R1, Insn.R10, -40)
+                .and64Imm(Insn.R1, TCP_FLAG_ACK)
+                .jumpIfNotEqual(Insn.R1, 0, "namespace")
+                .loadDouble(Insn.R1, Insn.R10, -32)
+                .jumpIfEqual(Insn.R1, LOOPBACK_IFINDEX, "out")
+                .label("namespace")
+                .storeDoubleImm(Insn.R10, -16, 0)
+                .probeReadKernel(-16, 8, Insn.R9, o.devNet())
+                .loadDouble(Insn.R1, Insn.R10, -16)
+                .storeDoubleImm(Insn.R10, -24, 0)
+                .mov64Reg(Insn.R0, Insn.R1)
+                .probeReadKernel(-24, 4, Insn.R0, o.netInum())
+                .loadDouble(Insn.R1, Insn.R10, -24)
+                .jumpIfNotEqual32(Insn.R1, netns, "out")
+                .mov64Reg(Insn.R9, Insn.R8) // the TCP header
+                .storeDoubleImm(Insn.R10, -16, 0)
+                .probeReadKernel(-16, 2, Insn.R7, o.skbNetworkHeader())
+                .loadDouble(Insn.R8, Insn.R10, -8)
+                .loadDouble(Insn.R1, Insn.R10, -16)
+                .add64Reg(Insn.R8, Insn.R1) // the IP header
+                .storeDoubleImm(Insn.R10, -48, 0)
+                .probeReadKernel(-48, 1, Insn.R8, 0); // IP version
+        zeroEvent(p)
+                .loadDouble(Insn.R1, Insn.R10, -32)
+                .storeWord(Insn.R10, E + EV_IFINDEX, Insn.R1)
+                .mov64Imm(Insn.R1, SENT)
+                .storeByte(Insn.R10, E + EV_FLAGS, Insn.R1)
+                .loadDouble(Insn.R1, Insn.R10, -40)
+                .and64Imm(Insn.R1, TCP_FLAG_ACK)
+                .jumpIfNotEqual(Insn.R1, 0, "stale")
+                .mov64Imm(Insn.R1, REFUSED)
+                .storeByte(Insn.R10, E + EV_KIND, Insn.R1);
+        segmentEnds(p, EV_SRC, EV_SPORT, EV_DST, EV_DPORT, "a");
+        p.jump("emit").label("stale").mov64Imm(Insn.R1, STALE).storeByte(Insn.R10, E + EV_KIND, Insn.R1);
+        segmentEnds(p, EV_DST, EV_DPORT, EV_SRC, EV_SPORT, "b");
+        p.label("emit");
+        return emit(p, ringFd, lostFd, "out").label("out").mov64Imm(Insn.R0, 0).exit();
+    }
+
+    /**
+     * <pre>
+     *   sk = args[0]; (namespace test)
+     *   if (sk-&gt;state == TCP_SYN_SENT) {         // a refusal, seen before the socket's error is set and read
+     *       c = connecting[sk]; if (!c) return;
+     *       delete connecting[sk];                 // its close is no second failure
+     *       emit REFUSED, code ECONNREFUSED, tgid c-&gt;tgid (local first, as its SYN);
+     *   } else emit ABORT (remote first, as the reset);
+     * </pre>
+     */
+    static Insn.Program resetsReceived(int connectingFd, int ringFd, int lostFd, KernelLayout o, int netns) {
+        Insn.Program p = new Insn.Program().loadDouble(Insn.R6, Insn.R1, 0);
+        ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns)
+                .storeDoubleImm(Insn.R10, -8, 0)
+                .probeReadKernel(-8, 1, Insn.R6, o.state())
+                .loadDouble(Insn.R1, Insn.R10, -8)
+                .jumpIfNotEqual(Insn.R1, TCP_SYN_SENT, "abort")
+                .storeDouble(Insn.R10, SK_KEY, Insn.R6)
+                .mapLookup(connectingFd, SK_KEY)
+                .jumpIfEqual(Insn.R0, 0, "out")
+                .loadWord(Insn.R8, Insn.R0, 4) // the tgid
+                .mapDelete(connectingFd, SK_KEY);
+        zeroEvent(p)
+                .mov64Imm(Insn.R1, REFUSED)
+                .storeByte(Insn.R10, E + EV_KIND, Insn.R1)
+                .mov64Imm(Insn.R1, 111)
+                .storeHalf(Insn.R10, E + EV_CODE, Insn.R1)
+                .storeWord(Insn.R10, E + EV_TGID, Insn.R8);
+        socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT, "r");
+        emit(p, ringFd, lostFd, "out").label("abort");
+        zeroEvent(p).mov64Imm(Insn.R1, ABORT).storeByte(Insn.R10, E + EV_KIND, Insn.R1);
+        socketEnds(p, o, EV_DST, EV_DPORT, EV_SRC, EV_SPORT, "a");
+        return emit(p, ringFd, lostFd, "out").label("out").mov64Imm(Insn.R0, 0).exit();
+    }
+
+    private static Insn.Program zeroEvent(Insn.Program p) {
+        for (int off = 0; off < EVENT_SIZE; off += 8) {
+            p.storeDoubleImm(Insn.R10, E + off, 0);
+        }
+        return p;
+    }
+
+    /**
+     * The socket in r6's addresses and ports into the event: its own (rcv_saddr, sport) at {@code localAddress} and
+     * {@code localPort}, its peer's (daddr, dport) at the others, IPv4 as ::ffff:a.b.c.d; and the interface of its
+     * route (sk_dst_cache's device), when it has one.
+     */
+    private static Insn.Program socketEnds(
+            Insn.Program p, KernelLayout o, int localAddress, int localPort, int remoteAddress, int remotePort) {
+        return socketEnds(p, o, localAddress, localPort, remoteAddress, remotePort, "");
+    }
+
+    /** As above, its labels tagged: for a program that takes a socket's ends in two places. */
+    private static Insn.Program socketEnds(
+            Insn.Program p,
+            KernelLayout o,
+            int localAddress,
+            int localPort,
+            int remoteAddress,
+            int remotePort,
+            String tag) {
+        return p.storeDoubleImm(Insn.R10, -8, 0)
+                .probeReadKernel(-8, 2, Insn.R6, o.family())
+                .loadDouble(Insn.R1, Insn.R10, -8)
+                .jumpIfNotEqual(Insn.R1, AF_INET6, "sock4" + tag)
+                .probeReadKernel(E + remoteAddress, 16, Insn.R6, o.v6daddr())
+                .probeReadKernel(E + localAddress, 16, Insn.R6, o.v6rcvSaddr())
+                .jump("sockports" + tag)
+                .label("sock4" + tag)
+                .mov64Imm(Insn.R1, 0xFFFF_0000) // bytes 00 00 ff ff
+                .storeWord(Insn.R10, E + remoteAddress + 8, Insn.R1)
+                .storeWord(Insn.R10, E + localAddress + 8, Insn.R1)
+                .probeReadKernel(E + remoteAddress + 12, 4, Insn.R6, o.daddr())
+                .probeReadKernel(E + localAddress + 12, 4, Insn.R6, o.rcvSaddr())
+                .label("sockports" + tag)
+                .probeReadKernel(E + remotePort, 2, Insn.R6, o.dport()) // both in network order
+                .probeReadKernel(E + localPort, 2, Insn.R6, o.sport())
+                .storeDoubleImm(Insn.R10, -16, 0)
+                .probeReadKernel(-16, 8, Insn.R6, o.dstCache())
+                .loadDouble(Insn.R0, Insn.R10, -16)
+                .jumpIfEqual(Insn.R0, 0, "noroute" + tag)
+                .probeReadKernel(-16, 8, Insn.R0, o.dstDev())
+                .loadDouble(Insn.R0, Insn.R10, -16)
+                .jumpIfEqual(Insn.R0, 0, "noroute" + tag)
+                .probeReadKernel(E + EV_IFINDEX, 4, Insn.R0, o.devIfindex())
+                .label("noroute" + tag);
+    }
+
+    /**
+     * The segment's addresses and ports (its IP header in r8, TCP header in r9, the version byte at fp-48) into
+     * the event: its source at {@code srcAddress} and {@code srcPort}, its destination at the others.
+     */
+    private static Insn.Program segmentEnds(
+            Insn.Program p, int srcAddress, int srcPort, int dstAddress, int dstPort, String tag) {
+        return p.loadDouble(Insn.R1, Insn.R10, -48)
+                .shiftRight64(Insn.R1, 4)
+                .jumpIfNotEqual(Insn.R1, 6, "seg4" + tag)
+                .probeReadKernel(E + srcAddress, 16, Insn.R8, 8)
+                .probeReadKernel(E + dstAddress, 16, Insn.R8, 24)
+                .jump("segports" + tag)
+                .label("seg4" + tag)
+                .mov64Imm(Insn.R1, 0xFFFF_0000)
+                .storeWord(Insn.R10, E + srcAddress + 8, Insn.R1)
+                .storeWord(Insn.R10, E + dstAddress + 8, Insn.R1)
+                .probeReadKernel(E + srcAddress + 12, 4, Insn.R8, 12)
+                .probeReadKernel(E + dstAddress + 12, 4, Insn.R8, 16)
+                .label("segports" + tag)
+                .probeReadKernel(E + srcPort, 2, Insn.R9, 0)
+                .probeReadKernel(E + dstPort, 2, Insn.R9, 2);
+    }
+
+    /**
+     * bpf_ringbuf_output(ring, event, EVENT_SIZE, 0); when the ring is full, lost[0] += 1; then on to
+     * {@code next}.
+     */
+    private static Insn.Program emit(Insn.Program p, int ringFd, int lostFd, String next) {
+        return p.loadMap(Insn.R1, ringFd)
+                .mov64Reg(Insn.R2, Insn.R10)
+                .add64Imm(Insn.R2, E)
+                .mov64Imm(Insn.R3, EVENT_SIZE)
+                .mov64Imm(Insn.R4, 0)
+                .call(Insn.FN_RINGBUF_OUTPUT)
+                .jumpIfEqual(Insn.R0, 0, next)
+                .storeDoubleImm(Insn.R10, -8, 0)
+                .mapLookup(lostFd, -8)
+                .jumpIfEqual(Insn.R0, 0, next)
+                .loadDouble(Insn.R1, Insn.R0, 0)
+                .add64Imm(Insn.R1, 1)
+                .storeDouble(Insn.R0, 0, Insn.R1)
+                .jump(next);
+    }
+}

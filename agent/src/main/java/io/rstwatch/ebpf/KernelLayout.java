@@ -1,0 +1,53 @@
+package io.rstwatch.ebpf;
+
+import java.io.IOException;
+
+/**
+ * Where this kernel keeps what the programs read of a socket, a packet buffer and a device, from its BTF: the
+ * same program works on every kernel whose structs hold these members, wherever they lie.
+ */
+record KernelLayout(
+        int dport,
+        int sport,
+        int family,
+        int state,
+        int daddr,
+        int rcvSaddr,
+        int v6daddr,
+        int v6rcvSaddr,
+        int net,
+        int netInum,
+        int err,
+        int errSoft,
+        int skbHead,
+        int skbNetworkHeader,
+        int skbTransportHeader,
+        int skbDev,
+        int devIfindex,
+        int devNet,
+        int dstCache,
+        int dstDev) {
+    static KernelLayout of(Btf btf) throws IOException {
+        return new KernelLayout(
+                btf.offsetOf("sock_common", "skc_dport"),
+                btf.offsetOf("inet_sock", "inet_sport"), // skc_num is 0 once the port is put back
+                btf.offsetOf("sock_common", "skc_family"),
+                btf.offsetOf("sock_common", "skc_state"),
+                btf.offsetOf("sock_common", "skc_daddr"),
+                btf.offsetOf("sock_common", "skc_rcv_saddr"),
+                btf.offsetOf("sock_common", "skc_v6_daddr"),
+                btf.offsetOf("sock_common", "skc_v6_rcv_saddr"),
+                btf.offsetOf("sock_common", "skc_net"),
+                btf.offsetOf("net", "ns") + btf.offsetOf("ns_common", "inum"),
+                btf.offsetOf("sock", "sk_err"),
+                btf.offsetOf("sock", "sk_err_soft"),
+                btf.offsetOf("sk_buff", "head"),
+                btf.offsetOf("sk_buff", "network_header"),
+                btf.offsetOf("sk_buff", "transport_header"),
+                btf.offsetOf("sk_buff", "dev"),
+                btf.offsetOf("net_device", "ifindex"),
+                btf.offsetOf("net_device", "nd_net"), // possible_net_t: its one member, the struct net *
+                btf.offsetOf("sock", "sk_dst_cache"),
+                btf.offsetOf("dst_entry", "dev"));
+    }
+}

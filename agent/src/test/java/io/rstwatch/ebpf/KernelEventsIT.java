@@ -1,0 +1,237 @@
+package io.rstwatch.ebpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rstwatch.decode.Addresses;
+import io.rstwatch.testing.Await;
+import io.rstwatch.testing.Loopback;
+import io.rstwatch.testing.Requirements;
+import io.rstwatch.testing.TestHost;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each way a connection of this namespace fails, as the kernel's sockets live it, one event each, read from the
+ * ring: refusals of this host's clients (IPv4 and IPv6) and of another host's, resets sent and received, a SYN
+ * nothing answers; nothing of another namespace; and nothing stays loaded.
+ */
+class KernelEventsIT {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    /** An event as a line: "REFUSED 127.0.0.1:40000 > 127.0.0.1:7211 sent code 111". */
+    private record Seen(int kind, String src, String dst, boolean sent, int code, int tgid) {}
+
+    @BeforeAll
+    static void needsBpf() {
+        Requirements.require(Requirements.isRoot(), "root (or CAP_BPF and CAP_PERFMON) to load eBPF programs");
+    }
+
+    private static KernelEvents attach() throws Exception {
+        return KernelEvents.attach(Btf.ofKernel(), ConnectErrors.namespaceOfThisProcess(), 1 << 20);
+    }
+
+    private static List<Seen> drain(KernelEvents events) {
+        List<Seen> out = new ArrayList<>();
+        events.drain(
+                e -> out.add(new Seen(
+                        e.kind,
+                        Addresses.endpoint(e.srcHi, e.srcLo, e.srcPort),
+                        Addresses.endpoint(e.dstHi, e.dstLo, e.dstPort),
+                        (e.flags & KernelEvents.SENT) != 0,
+                        e.code,
+                        e.tgid)),
+                1000);
+        return out;
+    }
+
+    /** Drains until {@code n} events of {@code kind} came, or the deadline passes; every event drained. */
+    private static List<Seen> await(KernelEvents events, int kind, int n) throws Exception {
+        List<Seen> all = new ArrayList<>();
+        try {
+            Await.until(kind + " events", WAIT, () -> {
+                all.addAll(drain(events));
+                return all.stream().filter(s -> s.kind == kind).count() >= n;
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; seen " + all, e);
+        }
+        return all;
+    }
+
+    @Test
+    void refusalsOfThisHostsClientsComeFromTheirSocketsOnce() throws Exception {
+        int closed = Loopback.closedPort();
+        int self = (int) ProcessHandle.current().pid();
+        try (KernelEvents events = attach()) {
+            int[] ids = events.programIds();
+            for (int i = 0; i < 5; i++) {
+                refuse("127.0.0.1", closed);
+            }
+            refuse("::1", closed);
+            List<Seen> seen = await(events, KernelEvents.REFUSED, 6);
+            List<Seen> refused =
+                    seen.stream().filter(s -> s.kind == KernelEvents.REFUSED).toList();
+            assertEquals(6, refused.size(), "once each, not again by the reset loopback carried: " + seen);
+            for (Seen s : refused.subList(0, 5)) {
+                assertTrue(s.src.startsWith("127.0.0.1:"), s.toString());
+                assertEquals("127.0.0.1:" + closed, s.dst, "as its SYN: to the port that refused");
+                assertEquals(111, s.code);
+                assertEquals(self, s.tgid, "the process that connected");
+            }
+            assertEquals("[::1]:" + closed, refused.get(5).dst);
+            events.close();
+            for (int id : ids) {
+                Await.until("program " + id + " unloaded", WAIT, () -> !Bpf.programLoaded(id));
+            }
+        }
+    }
+
+    @Test
+    void anotherHostsClientRefusedHereIsTheResetThisHostSent() throws Exception {
+        int closed = Loopback.closedPort();
+        try (TestHost other = TestHost.create();
+                KernelEvents events = attach()) {
+            other.run(
+                    "python3",
+                    "-c",
+                    "import socket\n"
+                            + "for i in range(3):\n"
+                            + "    s = socket.socket()\n"
+                            + "    try: s.connect(('" + other.localAddress() + "', " + closed + "))\n"
+                            + "    except ConnectionRefusedError: pass\n"
+                            + "    s.close()\n");
+            // and the same port refused inside the other namespace: none of this one's
+            other.refuse(closed, 4);
+            List<Seen> seen = await(events, KernelEvents.REFUSED, 3);
+            Thread.sleep(200); // anything more would have come with them
+            seen.addAll(drain(events));
+            List<Seen> refused =
+                    seen.stream().filter(s -> s.kind == KernelEvents.REFUSED).toList();
+            assertEquals(3, refused.size(), seen.toString());
+            for (Seen s : refused) {
+                assertTrue(s.src.startsWith(other.address() + ":"), s.toString());
+                assertEquals(other.localAddress() + ":" + closed, s.dst);
+                assertTrue(s.sent, "this host sent the reset");
+            }
+        }
+    }
+
+    @Test
+    void anAbortiveCloseIsAResetSentAndOneReceived() throws Exception {
+        try (KernelEvents events = attach();
+                ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            int port = server.getLocalPort();
+            int clientPort;
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
+                    Socket accepted = server.accept()) {
+                clientPort = client.getLocalPort();
+                client.setSoLinger(true, 0);
+                client.close();
+                Await.until("the reset arrives", WAIT, () -> {
+                    try {
+                        return accepted.getInputStream().read() < 0;
+                    } catch (java.io.IOException reset) {
+                        return true;
+                    }
+                });
+            }
+            List<Seen> seen = await(events, KernelEvents.ABORT, 2);
+            List<Seen> aborts =
+                    seen.stream().filter(s -> s.kind == KernelEvents.ABORT).toList();
+            assertEquals(2, aborts.size(), seen.toString());
+            for (Seen s : aborts) {
+                assertEquals("127.0.0.1:" + clientPort, s.src, "as the reset: its sender first");
+                assertEquals("127.0.0.1:" + port, s.dst);
+            }
+            assertTrue(aborts.get(0).sent != aborts.get(1).sent, "one sent, one received: " + aborts);
+        }
+    }
+
+    @Test
+    void aSynNothingAnswersIsUnansweredOnceAndTheConnectsEndIsGivenUpOrNot() throws Exception {
+        try (TestHost other = TestHost.create();
+                KernelEvents events = attach()) {
+            other.silence();
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(other.address(), 5432), 3500);
+            } catch (SocketTimeoutException expected) {
+                // the application gave up first: no error of the socket's, no GIVEN_UP
+            }
+            List<Seen> seen = await(events, KernelEvents.UNANSWERED, 1);
+            Thread.sleep(200);
+            seen.addAll(drain(events));
+            List<Seen> unanswered =
+                    seen.stream().filter(s -> s.kind == KernelEvents.UNANSWERED).toList();
+            assertEquals(1, unanswered.size(), "the attempt once, however often its SYN went: " + seen);
+            assertEquals(other.address() + ":5432", unanswered.get(0).dst);
+            assertEquals(
+                    0,
+                    seen.stream().filter(s -> s.kind == KernelEvents.GIVEN_UP).count(),
+                    seen.toString());
+        }
+    }
+
+    /**
+     * An ICMPv6 admin-prohibited answering a SYN sent again (the first one's answer came while connect() held the
+     * socket): the connect ends with EACCES, and the event carries it.
+     */
+    @Test
+    void anUnreachableIsTheSocketsErrno() throws Exception {
+        io.rstwatch.testing.Requirements.require(io.rstwatch.testing.Shell.available("nft"), "nftables");
+        try (TestHost other = TestHost.create();
+                KernelEvents events = attach()) {
+            other.run("nft", "add table inet rw");
+            other.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
+            other.run("nft", "add rule inet rw input tcp dport 5432 reject with icmpx type admin-prohibited");
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(other.address6(), 5432), 3000);
+            } catch (java.io.IOException rejected) {
+                // BindException: EACCES, as the JDK reports it
+            }
+            List<Seen> seen = await(events, KernelEvents.UNREACHABLE, 1);
+            List<Seen> unreachable = seen.stream()
+                    .filter(s -> s.kind == KernelEvents.UNREACHABLE)
+                    .toList();
+            assertEquals(1, unreachable.size(), seen.toString());
+            assertEquals("[" + other.address6() + "]:5432", unreachable.get(0).dst);
+            assertEquals(13, unreachable.get(0).code, "IPv6's admin-prohibited: EACCES");
+        }
+    }
+
+    @Test
+    void aSegmentForNoConnectionDrawsAStaleReset() throws Exception {
+        Requirements.require(io.rstwatch.testing.Shell.available("hping3"), "hping3");
+        int closed = Loopback.closedPort();
+        try (KernelEvents events = attach()) {
+            io.rstwatch.testing.Shell.run(
+                    "hping3", "-c", "3", "-i", "u10000", "-A", "-p", Integer.toString(closed), "127.0.0.1");
+            List<Seen> seen = await(events, KernelEvents.STALE, 3);
+            for (Seen s :
+                    seen.stream().filter(s -> s.kind == KernelEvents.STALE).toList()) {
+                assertEquals("127.0.0.1:" + closed, s.src.replaceFirst(":\\d+$", ":" + closed), s.toString());
+                assertTrue(s.src.endsWith(":" + closed), "as the reset: from the closed port " + s);
+                assertTrue(s.sent);
+            }
+            assertEquals(
+                    0, seen.stream().filter(s -> s.kind == KernelEvents.REFUSED).count(), seen.toString());
+        }
+    }
+
+    private static void refuse(String host, int port) throws Exception {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 1000);
+        } catch (ConnectException refused) {
+            // the event is the kernel's
+        }
+    }
+}
