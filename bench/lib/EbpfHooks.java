@@ -68,9 +68,10 @@ public class EbpfHooks {
                     if (attached.get() != k) {
                         continue;
                     }
+                    // The agent reads the kernel's own counts once a second; the bench reads them at each detach.
                     int n = k.drain(e -> {
                         if (e.kind == KernelEvents.REFUSED && e.dstPort == port) {
-                            refusedEvents.incrementAndGet();
+                            refusedEvents.addAndGet(e.count);
                         }
                     }, 2048);
                     if (n == 0) {
@@ -109,14 +110,15 @@ public class EbpfHooks {
                     long[][] stats;
                     if (source) {
                         synchronized (attached) {
-                            while (events.drain(e -> {
-                                        if (e.kind == KernelEvents.REFUSED && e.dstPort == port) {
-                                            refusedEvents.incrementAndGet();
-                                        }
-                                    }, 1 << 20)
-                                    > 0) {
+                            KernelEvents.Sink refusals = e -> {
+                                if (e.kind == KernelEvents.REFUSED && e.dstPort == port) {
+                                    refusedEvents.addAndGet(e.count);
+                                }
+                            };
+                            while (events.drain(refusals, 1 << 20) > 0) {
                                 // the rest of the ring
                             }
+                            events.aggregates(refusals); // beyond the ring's budget: counted in the kernel
                             attached.set(null);
                         }
                         n = refusedEvents.get() + events.lost();

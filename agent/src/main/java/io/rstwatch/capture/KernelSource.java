@@ -29,7 +29,8 @@ final class KernelSource implements Runnable {
     private static final long BATCH_MILLIS = 5;
 
     private static final int WAIT_MILLIS = 100;
-    private static final long LOST_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often the kernel's own counts are read: a flood's events beyond the ring's budget. */
+    private static final long COUNTS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private static final int ENETUNREACH = 101;
     private static final int EACCES = 13;
@@ -75,9 +76,12 @@ final class KernelSource implements Runnable {
                 if (run.holding()) {
                     intake.acceptEvents(run);
                 }
-                read.lazySet(read.get() + n);
-                if (System.nanoTime() - lostReadAt > LOST_EVERY_NANOS) {
+                if (System.nanoTime() - lostReadAt > COUNTS_EVERY_NANOS) {
                     lostReadAt = System.nanoTime();
+                    events.aggregates(this::take); // what came beyond the ring's budget, counted in the kernel
+                    if (run.holding()) {
+                        intake.acceptEvents(run);
+                    }
                     lost = events.lost();
                 }
                 if (n == 0) {
@@ -98,6 +102,7 @@ final class KernelSource implements Runnable {
     }
 
     private void take(KernelEvents.Event e) {
+        read.lazySet(read.get() + e.count); // one writer, this thread
         Flow f = run.slot();
         DecodedPacket d = f.packet;
         d.srcHi = e.srcHi;
@@ -119,7 +124,7 @@ final class KernelSource implements Runnable {
                 ifindex = loopback;
             }
         }
-        run.commit(what, ifindex, System.currentTimeMillis(), sent ? Origin.SENT : Origin.RECEIVED);
+        run.commit(what, e.count, ifindex, System.currentTimeMillis(), sent ? Origin.SENT : Origin.RECEIVED);
         if (run.full()) {
             intake.acceptEvents(run);
         }

@@ -24,26 +24,31 @@ public final class TopPeers {
     }
 
     public void record(long h, long l) {
+        record(h, l, 1);
+    }
+
+    /** Records {@code n} events of this address at once (a kernel source's counts of a second). */
+    public void record(long h, long l, long n) {
         int min = 0;
-        int n = used;
-        for (int i = 0; i < n; i++) {
+        int u = used;
+        for (int i = 0; i < u; i++) {
             if (hi[i] == h && lo[i] == l) {
-                count[i]++;
+                count[i] += n;
                 return;
             }
             if (count[i] < count[min]) {
                 min = i;
             }
         }
-        if (n < hi.length) {
-            hi[n] = h;
-            lo[n] = l;
-            count[n] = 1;
-            used = n + 1; // published after the slot is written
+        if (u < hi.length) {
+            hi[u] = h;
+            lo[u] = l;
+            count[u] = n;
+            used = u + 1; // published after the slot is written
         } else {
             hi[min] = h;
             lo[min] = l;
-            count[min]++; // inherits the evicted address's count
+            count[min] += n; // inherits the evicted address's count
         }
     }
 

@@ -9,6 +9,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The failures of TCP connections of one network namespace as its sockets live them, one event each, from four
@@ -95,6 +97,20 @@ public final class KernelEvents implements AutoCloseable {
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
+    /** The maps the programs share, by file descriptor. */
+    record Maps(int connecting, int ring, int lost, int budget, int aggregates) {}
+
+    /**
+     * Events each CPU hands to the ring in a second; beyond it, events are counted in the kernel by all they
+     * have but the client's port and process, and read once a second ({@link #aggregates}): a flood costs a
+     * counter's add each, not a ring record and a Java thread's work, and no count is lost.
+     */
+    static final int RING_BUDGET_PER_SECOND = 2048;
+    /** Keys of such counts: a flood from spoofed sources to many ports beyond it is {@link #lost}. */
+    static final int MAX_AGGREGATES = 16384;
+    /** Where the programs' maps and then their programs and links are among the descriptors. */
+    private static final int MAPS = 5;
+
     /** One event as read, reused for every event of a drain. */
     public static final class Event {
         public int kind;
@@ -111,6 +127,8 @@ public final class KernelEvents implements AutoCloseable {
         public int ifindex;
         /** The process that connected, 0 when not known. */
         public int tgid;
+        /** How many events alike this one stands for: 1 from the ring; a second's count from the kernel's. */
+        public long count;
     }
 
     /** What takes the events of a drain, on the draining thread. */
@@ -122,6 +140,10 @@ public final class KernelEvents implements AutoCloseable {
     private final int[] fds;
     private final int ringFd;
     private final int lostFd;
+    private final int aggregatesFd;
+    /** Each kernel count as last read, for the next read's difference. */
+    private final Map<ByteBuffer, Long> lastAggregates = new HashMap<>();
+
     private final int cpus;
     private final int mask;
     private final long pageSize;
@@ -137,6 +159,7 @@ public final class KernelEvents implements AutoCloseable {
         this.fds = fds;
         this.ringFd = fds[1];
         this.lostFd = fds[2];
+        this.aggregatesFd = fds[4];
         this.cpus = cpus;
         this.mask = ringBytes - 1;
         this.pageSize = pageSize;
@@ -161,7 +184,7 @@ public final class KernelEvents implements AutoCloseable {
         int ns = (int) netns;
         String[] programs = {"rstwatch_state", "rstwatch_resyn", "rstwatch_rstout", "rstwatch_rstin"};
         String[] tracepoints = {"inet_sock_set_state", "tcp_retransmit_skb", "tcp_send_reset", "tcp_receive_reset"};
-        int[] fds = new int[3 + 2 * programs.length];
+        int[] fds = new int[MAPS + 2 * programs.length];
         java.util.Arrays.fill(fds, -1);
         Pointer consumerPage = null;
         Pointer producerPages = null;
@@ -169,18 +192,18 @@ public final class KernelEvents implements AutoCloseable {
             fds[0] = Bpf.createMap(
                     Bpf.MAP_TYPE_LRU_HASH, 8, 8, MAX_CONNECTING, Bpf.F_NO_COMMON_LRU); // sk -> {resent, tgid}
             fds[1] = Bpf.createMap(MAP_TYPE_RINGBUF, 0, 0, ringBytes);
-            fds[2] = Bpf.createPerCpuArray(8, 1); // events the ring had no room for
+            fds[2] = Bpf.createPerCpuArray(8, 1); // events neither the ring nor the counts had room for
+            fds[3] = Bpf.createPerCpuArray(16, 1); // {second, events handed to the ring in it}
+            fds[4] = Bpf.createPerCpuHash(EVENT_SIZE, 8, MAX_AGGREGATES); // event without port and tgid -> count
+            Maps m = new Maps(fds[0], fds[1], fds[2], fds[3], fds[4]);
             Insn.Program[] code = {
-                stateChanges(fds[0], fds[1], fds[2], o, ns),
-                retransmits(fds[0], fds[1], fds[2], o),
-                resetsSent(fds[1], fds[2], o, ns),
-                resetsReceived(fds[0], fds[1], fds[2], o, ns)
+                stateChanges(m, o, ns), retransmits(m, o), resetsSent(m, o, ns), resetsReceived(m, o, ns)
             };
             for (int i = 0; i < programs.length; i++) {
-                fds[3 + i] = Bpf.loadRawTracepointProgram(programs[i], code[i]);
+                fds[MAPS + i] = Bpf.loadRawTracepointProgram(programs[i], code[i]);
             }
             for (int i = 0; i < programs.length; i++) {
-                fds[3 + programs.length + i] = Bpf.attachRawTracepoint(tracepoints[i], fds[3 + i]);
+                fds[MAPS + programs.length + i] = Bpf.attachRawTracepoint(tracepoints[i], fds[MAPS + i]);
             }
             consumerPage = map(page, LinuxSockets.PROT_READ_WRITE, fds[1], 0);
             producerPages = map(page + 2L * ringBytes, PROT_READ, fds[1], page);
@@ -257,21 +280,51 @@ public final class KernelEvents implements AutoCloseable {
     }
 
     private void read(int p) {
-        Event e = event;
-        e.kind = data.get(p + EV_KIND) & 0xFF;
-        e.flags = data.get(p + EV_FLAGS) & 0xFF;
-        e.srcPort = Short.toUnsignedInt(Short.reverseBytes(data.getShort(p + EV_SPORT)));
-        e.dstPort = Short.toUnsignedInt(Short.reverseBytes(data.getShort(p + EV_DPORT)));
-        e.code = Short.toUnsignedInt(data.getShort(p + EV_CODE));
-        e.ifindex = data.getInt(p + EV_IFINDEX);
-        e.tgid = data.getInt(p + EV_TGID);
-        e.srcHi = Long.reverseBytes(data.getLong(p + EV_SRC));
-        e.srcLo = Long.reverseBytes(data.getLong(p + EV_SRC + 8));
-        e.dstHi = Long.reverseBytes(data.getLong(p + EV_DST));
-        e.dstLo = Long.reverseBytes(data.getLong(p + EV_DST + 8));
+        read(data, p, 1);
     }
 
-    /** Events the ring had no room for since attached, summed over the CPUs. */
+    /** The event at {@code p} of {@code b} (in the CPU's order) into {@link #event}. */
+    private void read(ByteBuffer b, int p, long count) {
+        Event e = event;
+        e.kind = b.get(p + EV_KIND) & 0xFF;
+        e.flags = b.get(p + EV_FLAGS) & 0xFF;
+        e.srcPort = Short.toUnsignedInt(Short.reverseBytes(b.getShort(p + EV_SPORT)));
+        e.dstPort = Short.toUnsignedInt(Short.reverseBytes(b.getShort(p + EV_DPORT)));
+        e.code = Short.toUnsignedInt(b.getShort(p + EV_CODE));
+        e.ifindex = b.getInt(p + EV_IFINDEX);
+        e.tgid = b.getInt(p + EV_TGID);
+        e.srcHi = Long.reverseBytes(b.getLong(p + EV_SRC));
+        e.srcLo = Long.reverseBytes(b.getLong(p + EV_SRC + 8));
+        e.dstHi = Long.reverseBytes(b.getLong(p + EV_DST));
+        e.dstLo = Long.reverseBytes(b.getLong(p + EV_DST + 8));
+        e.count = count;
+    }
+
+    /**
+     * Hands {@code sink} what the kernel counted beyond the ring's budget since the last call, one event per kind
+     * alike with its {@link Event#count}. Once a second, on the draining thread.
+     */
+    public void aggregates(Sink sink) throws IOException {
+        for (byte[] key : Bpf.keys(aggregatesFd, EVENT_SIZE, MAX_AGGREGATES)) {
+            long[] perCpu = Bpf.lookupPerCpuOrNull(aggregatesFd, key, cpus);
+            if (perCpu == null) {
+                continue;
+            }
+            long sum = 0;
+            for (long n : perCpu) {
+                sum += n;
+            }
+            ByteBuffer k = ByteBuffer.wrap(key).order(ByteOrder.nativeOrder());
+            Long before = lastAggregates.put(k, sum);
+            long delta = sum - (before == null ? 0 : before);
+            if (delta > 0) {
+                read(k, 0, delta);
+                sink.event(event);
+            }
+        }
+    }
+
+    /** Events neither the ring nor the kernel's counts had room for since attached, summed over the CPUs. */
     public long lost() throws IOException {
         long sum = 0;
         for (long n : Bpf.lookupPerCpu(lostFd, 0, cpus)) {
@@ -287,7 +340,7 @@ public final class KernelEvents implements AutoCloseable {
     public long[][] runStats() throws IOException {
         long[][] out = new long[4][];
         for (int i = 0; i < out.length; i++) {
-            out[i] = Bpf.runStats(fds[3 + i]);
+            out[i] = Bpf.runStats(fds[MAPS + i]);
         }
         return out;
     }
@@ -296,7 +349,7 @@ public final class KernelEvents implements AutoCloseable {
     int[] programIds() throws IOException {
         int[] ids = new int[4];
         for (int i = 0; i < ids.length; i++) {
-            ids[i] = Bpf.programId(fds[3 + i]);
+            ids[i] = Bpf.programId(fds[MAPS + i]);
         }
         return ids;
     }
@@ -330,13 +383,13 @@ public final class KernelEvents implements AutoCloseable {
      * </pre>
      * Every event local end first, as the connect's SYN.
      */
-    static Insn.Program stateChanges(int connectingFd, int ringFd, int lostFd, KernelLayout o, int netns) {
+    static Insn.Program stateChanges(Maps m, KernelLayout o, int netns) {
         Insn.Program p = new Insn.Program()
                 .loadDouble(Insn.R6, Insn.R1, 0)
                 .loadDouble(Insn.R9, Insn.R1, 16)
                 .storeDouble(Insn.R10, SK_KEY, Insn.R6)
                 .jumpIfEqual(Insn.R9, TCP_SYN_SENT, "connecting")
-                .mapLookup(connectingFd, SK_KEY)
+                .mapLookup(m.connecting(), SK_KEY)
                 .jumpIfEqual(Insn.R0, 0, "out")
                 .loadWord(Insn.R8, Insn.R0, 4) // the tgid
                 .loadWord(Insn.R7, Insn.R0, 0) // SYNs sent again
@@ -368,16 +421,16 @@ public final class KernelEvents implements AutoCloseable {
                 .storeHalf(Insn.R10, E + EV_CODE, Insn.R9)
                 .storeWord(Insn.R10, E + EV_TGID, Insn.R8);
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
-        emit(p, ringFd, lostFd, "forget").label("connecting");
+        emit(p, m, "forget", "").label("connecting");
         ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns)
                 .storeDoubleImm(Insn.R10, VALUE, 0)
                 .call(Insn.FN_GET_CURRENT_PID_TGID)
                 .shiftRight64(Insn.R0, 32)
                 .storeWord(Insn.R10, VALUE + 4, Insn.R0)
-                .mapUpdate(connectingFd, SK_KEY, VALUE)
+                .mapUpdate(m.connecting(), SK_KEY, VALUE)
                 .jump("out");
         return p.label("forget")
-                .mapDelete(connectingFd, SK_KEY)
+                .mapDelete(m.connecting(), SK_KEY)
                 .label("out")
                 .mov64Imm(Insn.R0, 0)
                 .exit();
@@ -390,11 +443,11 @@ public final class KernelEvents implements AutoCloseable {
      *   if (++c-&gt;resent == 1) emit UNANSWERED (local first, as its SYN);
      * </pre>
      */
-    static Insn.Program retransmits(int connectingFd, int ringFd, int lostFd, KernelLayout o) {
+    static Insn.Program retransmits(Maps m, KernelLayout o) {
         Insn.Program p = new Insn.Program()
                 .loadDouble(Insn.R6, Insn.R1, 0)
                 .storeDouble(Insn.R10, SK_KEY, Insn.R6)
-                .mapLookup(connectingFd, SK_KEY)
+                .mapLookup(m.connecting(), SK_KEY)
                 .jumpIfEqual(Insn.R0, 0, "out")
                 .mov64Reg(Insn.R8, Insn.R0)
                 .storeDoubleImm(Insn.R10, -8, 0)
@@ -411,7 +464,7 @@ public final class KernelEvents implements AutoCloseable {
                 .loadWord(Insn.R1, Insn.R8, 4)
                 .storeWord(Insn.R10, E + EV_TGID, Insn.R1);
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
-        return emit(p, ringFd, lostFd, "out").label("out").mov64Imm(Insn.R0, 0).exit();
+        return emit(p, m, "out", "").label("out").mov64Imm(Insn.R0, 0).exit();
     }
 
     /**
@@ -424,7 +477,7 @@ public final class KernelEvents implements AutoCloseable {
      *   else if (dev-&gt;ifindex != LOOPBACK_IFINDEX) emit REFUSED, SENT, its ends as they are (as the SYN);
      * </pre>
      */
-    static Insn.Program resetsSent(int ringFd, int lostFd, KernelLayout o, int netns) {
+    static Insn.Program resetsSent(Maps m, KernelLayout o, int netns) {
         Insn.Program p = new Insn.Program()
                 .loadDouble(Insn.R6, Insn.R1, 0)
                 .loadDouble(Insn.R7, Insn.R1, 8)
@@ -437,7 +490,7 @@ public final class KernelEvents implements AutoCloseable {
                 .mov64Imm(Insn.R1, SENT)
                 .storeByte(Insn.R10, E + EV_FLAGS, Insn.R1);
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
-        emit(p, ringFd, lostFd, "out").label("segment");
+        emit(p, m, "out", "s").label("segment");
         // The loopback refusal first, the common case under a local flood: it is its client's socket's to count,
         // so it leaves after the fewest reads.
         p.storeDoubleImm(Insn.R10, -8, 0)
@@ -491,7 +544,7 @@ public final class KernelEvents implements AutoCloseable {
         p.jump("emit").label("stale").mov64Imm(Insn.R1, STALE).storeByte(Insn.R10, E + EV_KIND, Insn.R1);
         segmentEnds(p, EV_DST, EV_DPORT, EV_SRC, EV_SPORT, "b");
         p.label("emit");
-        return emit(p, ringFd, lostFd, "out").label("out").mov64Imm(Insn.R0, 0).exit();
+        return emit(p, m, "out", "").label("out").mov64Imm(Insn.R0, 0).exit();
     }
 
     /**
@@ -504,7 +557,7 @@ public final class KernelEvents implements AutoCloseable {
      *   } else emit ABORT (remote first, as the reset);
      * </pre>
      */
-    static Insn.Program resetsReceived(int connectingFd, int ringFd, int lostFd, KernelLayout o, int netns) {
+    static Insn.Program resetsReceived(Maps m, KernelLayout o, int netns) {
         Insn.Program p = new Insn.Program().loadDouble(Insn.R6, Insn.R1, 0);
         ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns)
                 .storeDoubleImm(Insn.R10, -8, 0)
@@ -512,10 +565,10 @@ public final class KernelEvents implements AutoCloseable {
                 .loadDouble(Insn.R1, Insn.R10, -8)
                 .jumpIfNotEqual(Insn.R1, TCP_SYN_SENT, "abort")
                 .storeDouble(Insn.R10, SK_KEY, Insn.R6)
-                .mapLookup(connectingFd, SK_KEY)
+                .mapLookup(m.connecting(), SK_KEY)
                 .jumpIfEqual(Insn.R0, 0, "out")
                 .loadWord(Insn.R8, Insn.R0, 4) // the tgid
-                .mapDelete(connectingFd, SK_KEY);
+                .mapDelete(m.connecting(), SK_KEY);
         zeroEvent(p)
                 .mov64Imm(Insn.R1, REFUSED)
                 .storeByte(Insn.R10, E + EV_KIND, Insn.R1)
@@ -523,10 +576,10 @@ public final class KernelEvents implements AutoCloseable {
                 .storeHalf(Insn.R10, E + EV_CODE, Insn.R1)
                 .storeWord(Insn.R10, E + EV_TGID, Insn.R8);
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT, "r");
-        emit(p, ringFd, lostFd, "out").label("abort");
+        emit(p, m, "out", "r").label("abort");
         zeroEvent(p).mov64Imm(Insn.R1, ABORT).storeByte(Insn.R10, E + EV_KIND, Insn.R1);
         socketEnds(p, o, EV_DST, EV_DPORT, EV_SRC, EV_SPORT, "a");
-        return emit(p, ringFd, lostFd, "out").label("out").mov64Imm(Insn.R0, 0).exit();
+        return emit(p, m, "out", "").label("out").mov64Imm(Insn.R0, 0).exit();
     }
 
     private static Insn.Program zeroEvent(Insn.Program p) {
@@ -606,19 +659,63 @@ public final class KernelEvents implements AutoCloseable {
     }
 
     /**
-     * bpf_ringbuf_output(ring, event, EVENT_SIZE, 0); when the ring is full, lost[0] += 1; then on to
-     * {@code next}.
+     * Hands the event on, then goes to {@code next}:
+     * <pre>
+     *   b = budget[0]; now = bpf_ktime_get_ns() / 1e9;
+     *   if (b-&gt;second != now) { b-&gt;second = now; b-&gt;sent = 0; }
+     *   if (b-&gt;sent &lt; RING_BUDGET_PER_SECOND) { b-&gt;sent++; if (!bpf_ringbuf_output(ring, event, EVENT_SIZE, 0)) goto next; }
+     *   // beyond the budget, or the ring full: counted here, as the event without its client's port and process
+     *   if (event.kind is not STALE or ABORT) event.src_port = 0; event.tgid = 0;
+     *   n = aggregates[event] (inserted as 1 if new; another CPU's insert first: add to it); else lost[0]++;
+     * </pre>
+     * Uses r7. {@code tag} tells apart the labels of a program that hands events on in two places.
      */
-    private static Insn.Program emit(Insn.Program p, int ringFd, int lostFd, String next) {
-        return p.loadMap(Insn.R1, ringFd)
+    private static Insn.Program emit(Insn.Program p, Maps m, String next, String tag) {
+        return p.storeDoubleImm(Insn.R10, -8, 0)
+                .mapLookup(m.budget(), -8)
+                .jumpIfEqual(Insn.R0, 0, "count" + tag)
+                .mov64Reg(Insn.R7, Insn.R0)
+                .call(Insn.FN_KTIME_GET_NS)
+                .div64Imm(Insn.R0, 1_000_000_000)
+                .loadDouble(Insn.R1, Insn.R7, 0)
+                .jumpIfEqualReg(Insn.R1, Insn.R0, "second" + tag)
+                .storeDouble(Insn.R7, 0, Insn.R0)
+                .storeDoubleImm(Insn.R7, 8, 0)
+                .label("second" + tag)
+                .loadDouble(Insn.R1, Insn.R7, 8)
+                .jumpIfAtLeast(Insn.R1, RING_BUDGET_PER_SECOND, "count" + tag)
+                .add64Imm(Insn.R1, 1)
+                .storeDouble(Insn.R7, 8, Insn.R1)
+                .loadMap(Insn.R1, m.ring())
                 .mov64Reg(Insn.R2, Insn.R10)
                 .add64Imm(Insn.R2, E)
                 .mov64Imm(Insn.R3, EVENT_SIZE)
                 .mov64Imm(Insn.R4, 0)
                 .call(Insn.FN_RINGBUF_OUTPUT)
                 .jumpIfEqual(Insn.R0, 0, next)
-                .storeDoubleImm(Insn.R10, -8, 0)
-                .mapLookup(lostFd, -8)
+                .label("count" + tag)
+                .mov64Imm(Insn.R1, 0)
+                .storeWord(Insn.R10, E + EV_TGID, Insn.R1)
+                .loadByte(Insn.R2, Insn.R10, E + EV_KIND)
+                .jumpIfEqual(Insn.R2, STALE, "keyed" + tag)
+                .jumpIfEqual(Insn.R2, ABORT, "keyed" + tag)
+                .storeHalf(Insn.R10, E + EV_SPORT, Insn.R1)
+                .label("keyed" + tag)
+                .mapLookup(m.aggregates(), E)
+                .jumpIfEqual(Insn.R0, 0, "first" + tag)
+                .label("add" + tag)
+                .loadDouble(Insn.R1, Insn.R0, 0)
+                .add64Imm(Insn.R1, 1)
+                .storeDouble(Insn.R0, 0, Insn.R1)
+                .jump(next)
+                .label("first" + tag)
+                .storeDoubleImm(Insn.R10, -16, 1)
+                .mapInsert(m.aggregates(), E, -16)
+                .jumpIfEqual(Insn.R0, 0, next)
+                .mapLookup(m.aggregates(), E) // another CPU put the key in first: add to it here
+                .jumpIfNotEqual(Insn.R0, 0, "add" + tag)
+                .storeDoubleImm(Insn.R10, -8, 0) // full: lost
+                .mapLookup(m.lost(), -8)
                 .jumpIfEqual(Insn.R0, 0, next)
                 .loadDouble(Insn.R1, Insn.R0, 0)
                 .add64Imm(Insn.R1, 1)

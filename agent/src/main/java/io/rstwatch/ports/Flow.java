@@ -48,6 +48,12 @@ public final class Flow {
      */
     public SocketEvent event;
 
+    /**
+     * How many events this flow stands for: 1, or for a kernel source a second's count of events alike, counted in
+     * the kernel once its ring took enough for the second.
+     */
+    public long count = 1;
+
     /** The next packet answers this one at once (see {@link FlowIntake#answersAtOnce}): set by the intake. */
     boolean answeredAtOnce;
 

@@ -31,7 +31,8 @@ public final class FlowIntake {
 
     /**
      * Counts a kernel source's run of {@link SocketEvent}s, each with its origin set ({@link FlowRun#commit(
-     * SocketEvent, int, long, Origin)}): the kernel matched each to its connection, so nothing is held or paired.
+     * SocketEvent, long, int, long, Origin)}): the kernel matched each to its connection, so nothing is held or
+     * paired.
      */
     public void acceptEvents(FlowRun run) {
         Flow[] flows = run.flows;

@@ -43,12 +43,16 @@ public final class FlowRun {
         arrived = true;
     }
 
-    /** Makes the filled {@link #slot()} part of the run, as what a kernel source saw (see {@link Flow#event}). */
-    public void commit(SocketEvent event, int ifindex, long millis, Origin origin) {
+    /**
+     * Makes the filled {@link #slot()} part of the run, as {@code count} events alike that a kernel source saw (see
+     * {@link Flow#event}).
+     */
+    public void commit(SocketEvent event, long count, int ifindex, long millis, Origin origin) {
         Flow f = flows[size];
         if (f.event != event) { // as in Flow.set: only a change is stored
             f.event = event;
         }
+        f.count = count;
         f.set(Verdict.IGNORED, ifindex, millis, origin);
         size++;
         arrived = true;

@@ -143,39 +143,44 @@ public final class PortStats {
 
     /** Counts one classified flow whose service is this entry's port. */
     void record(Flow f) {
+        record(f, 1);
+    }
+
+    /** Counts {@code n} events like the classified flow {@code f} at once (a kernel source's counts). */
+    void record(Flow f, long n) {
         ResetKind kind = f.kind;
         boolean peerIsLocal = f.peerIsLocal;
         long nowMillis = f.millis;
         switch (kind) {
             case UNANSWERED:
-                count(Counter.UNANSWERED);
+                count(Counter.UNANSWERED, n);
                 break;
             case UNREACHABLE:
-                count(Counter.UNREACHABLE);
+                count(Counter.UNREACHABLE, n);
                 if (peerIsLocal) {
-                    count(Counter.UNREACHABLE_LOCAL_CLIENTS);
+                    count(Counter.UNREACHABLE_LOCAL_CLIENTS, n);
                 }
                 if (lastUnreachableCode != f.icmpCode) {
                     lastUnreachableCode = f.icmpCode;
                 }
                 break;
             case REFUSED:
-                count(Counter.REFUSED);
+                count(Counter.REFUSED, n);
                 if (peerIsLocal) {
-                    count(Counter.REFUSED_LOCAL_CLIENTS);
+                    count(Counter.REFUSED_LOCAL_CLIENTS, n);
                 }
                 break;
             case STALE:
-                count(Counter.STALE);
+                count(Counter.STALE, n);
                 break;
             case ABORT:
-                count(Counter.ABORT);
+                count(Counter.ABORT, n);
                 break;
             default:
                 break;
         }
         if (kind == ResetKind.STALE || kind == ResetKind.ABORT) {
-            count(f.sent ? Counter.RESETS_SENT : Counter.RESETS_RECEIVED);
+            count(f.sent ? Counter.RESETS_SENT : Counter.RESETS_RECEIVED, n);
         }
         // Volatile writes cost a fence each; at a flood's rate most of these would write what is already there.
         if (firstSeen == 0) {
@@ -188,12 +193,16 @@ public final class PortStats {
             serviceHi = f.serviceHi;
             serviceLo = f.serviceLo;
         }
-        peers.record(f.peerHi, f.peerLo);
+        peers.record(f.peerHi, f.peerLo, n);
         addInterface(f.ifindex);
     }
 
-    private void count(Counter c) {
-        counts.incrementAndGet(c.ordinal());
+    private void count(Counter c, long n) {
+        if (n == 1) {
+            counts.incrementAndGet(c.ordinal());
+        } else {
+            counts.addAndGet(c.ordinal(), n);
+        }
     }
 
     /** The count of {@code c} since the entry was made, what {@link #absorb} added included. */
@@ -263,16 +272,16 @@ public final class PortStats {
      * A SYN-ACK answered an attempt counted unanswered; {@code rescued} when its client is this host and the
      * kernel had sent its last SYN (so it was counted as given up).
      */
-    void countSlow(boolean rescued) {
-        count(Counter.SLOW);
+    void countSlow(boolean rescued, long n) {
+        count(Counter.SLOW, n);
         if (rescued) {
-            count(Counter.RESCUED_LOCAL_CLIENTS);
+            count(Counter.RESCUED_LOCAL_CLIENTS, n);
         }
     }
 
     /** A client on this host sent its last SYN to this port: the kernel gives the attempt up unless answered. */
-    void countGivenUp() {
-        count(Counter.GIVEN_UP_LOCAL_CLIENTS);
+    void countGivenUp(long n) {
+        count(Counter.GIVEN_UP_LOCAL_CLIENTS, n);
     }
 
     /** Unreachable attempts of clients on this host, per second: each one a failed connect. */

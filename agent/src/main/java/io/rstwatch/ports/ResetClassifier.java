@@ -94,13 +94,13 @@ final class ResetClassifier {
             case GIVEN_UP -> {
                 f.mean(ResetKind.UNANSWERED, false, host);
                 if (f.peerIsLocal) {
-                    table.get(f.scope, f.port).countGivenUp();
+                    table.get(f.scope, f.port).countGivenUp(1);
                 }
             }
             case SLOW -> {
                 PortStats s = table.find(host.scopeOf(d.dstHi, d.dstLo), d.dstPort);
                 if (s != null) {
-                    s.countSlow(false);
+                    s.countSlow(false, f.count);
                 }
             }
             case STALE, ABORT -> {
@@ -108,7 +108,7 @@ final class ResetClassifier {
                     return;
                 }
                 f.mean(f.event == SocketEvent.STALE ? ResetKind.STALE : ResetKind.ABORT, serviceIsSource(d), host);
-                record(f);
+                record(f, f.count);
             }
         }
     }
@@ -116,7 +116,7 @@ final class ResetClassifier {
     /** An attempt's failure, oriented as its SYN: the port is the destination's. */
     private void attempt(Flow f, ResetKind kind) {
         f.mean(kind, false, host);
-        record(f);
+        record(f, f.count);
     }
 
     private void syn(Flow f) {
@@ -129,7 +129,7 @@ final class ResetClassifier {
             record(f);
         }
         if ((meaning & PendingAttempts.LAST) != 0 && f.peerIsLocal) { // given up by a client on this host
-            table.get(f.scope, f.port).countGivenUp();
+            table.get(f.scope, f.port).countGivenUp(1);
         }
     }
 
@@ -139,7 +139,7 @@ final class ResetClassifier {
         if ((meaning & PendingAttempts.SLOW) != 0) {
             PortStats s = table.find(host.scopeOf(d.srcHi, d.srcLo), d.srcPort);
             if (s != null) {
-                s.countSlow(host.isLocal(d.dstHi, d.dstLo) && (meaning & PendingAttempts.LAST) != 0);
+                s.countSlow(host.isLocal(d.dstHi, d.dstLo) && (meaning & PendingAttempts.LAST) != 0, 1);
             }
         }
     }
@@ -197,13 +197,21 @@ final class ResetClassifier {
     }
 
     private void record(Flow f) {
+        record(f, 1);
+    }
+
+    /**
+     * Counts {@code n} events like {@code f} (a kernel source's counts of a second come as one): the scan detector
+     * hears of the port once, and a plugin of one event.
+     */
+    private void record(Flow f, long n) {
         boolean scanned = f.kind == ResetKind.REFUSED
                 && f.scope == Scope.LOCAL
                 && !f.peerIsLocal
                 && !listeners.listensOrListenedRecently(f.port)
                 && scans.refusal(f.peerHi, f.peerLo, f.port, f.millis);
         if (!scanned) {
-            table.get(f.scope, f.port).record(f);
+            table.get(f.scope, f.port).record(f, n);
         }
         if (events.admit(f.millis)) {
             events.publish(event(f));

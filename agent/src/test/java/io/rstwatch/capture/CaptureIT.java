@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rstwatch.testapps.Connector;
 import io.rstwatch.testapps.Idle;
 import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.BpfPrograms;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
 import io.rstwatch.testing.Shell;
@@ -52,6 +53,7 @@ class CaptureIT {
     @ParameterizedTest
     @MethodSource("methods")
     void refusedConnectsToLoopbackAreCountedExactlyOnIpv4AndIpv6(String method) throws Exception {
+        List<Integer> programs = List.of();
         try (AgentJvm jvm = startCapturing("capture.method=" + method)) {
             assertEquals(method, jvm.attribute("rstwatch:type=Capture", "Method", WAIT));
             int v4 = Loopback.closedPort();
@@ -76,8 +78,12 @@ class CaptureIT {
             assertEquals(0L, jvm.attribute("rstwatch:type=Capture", "DroppedTotal", WAIT));
             if (method.equals("packet")) {
                 assertLoopbacksOutgoingCopyStaysInTheKernel(jvm);
+            } else {
+                programs = BpfPrograms.heldBy(jvm.pid());
+                assertEquals(5, programs.size(), "the source's four and the clients' one: " + programs);
             }
         }
+        BpfPrograms.awaitUnloaded(programs, WAIT); // nothing pinned: they go with the JVM
     }
 
     /**

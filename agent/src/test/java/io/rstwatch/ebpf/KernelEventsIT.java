@@ -96,6 +96,43 @@ class KernelEventsIT {
         }
     }
 
+    /**
+     * Beyond the ring's budget a second, events are counted in the kernel, by all they have but the client's port:
+     * a flood of 6,000 refusals in well under a second comes as at most the budget's records and counts for the
+     * rest, and not one is lost.
+     */
+    @Test
+    void aFloodBeyondTheRingsBudgetIsCountedInTheKernelAndNothingIsLost() throws Exception {
+        int closed = Loopback.closedPort();
+        try (KernelEvents events = attach()) {
+            Loopback.refuse(closed, 6000);
+            long[] fromRing = {0};
+            long[] counted = {0};
+            KernelEvents.Sink sink = e -> {
+                if (e.kind == KernelEvents.REFUSED && e.dstPort == closed) {
+                    if (e.count == 1 && e.srcPort != 0) {
+                        fromRing[0]++;
+                    } else {
+                        counted[0] += e.count;
+                        assertEquals("127.0.0.1:" + closed, Addresses.endpoint(e.dstHi, e.dstLo, e.dstPort));
+                        assertEquals(0, e.srcPort, "counted without the client's port");
+                    }
+                }
+            };
+            Await.until("every refusal", WAIT, () -> {
+                events.drain(sink, 100_000);
+                events.aggregates(sink);
+                return fromRing[0] + counted[0] >= 6000;
+            });
+            Thread.sleep(200);
+            events.drain(sink, 100_000);
+            events.aggregates(sink);
+            assertEquals(6000, fromRing[0] + counted[0], fromRing[0] + " from the ring, " + counted[0] + " counted");
+            assertTrue(counted[0] > 0, "the budget was reached: " + fromRing[0] + " from the ring");
+            assertEquals(0, events.lost());
+        }
+    }
+
     @Test
     void anotherHostsClientRefusedHereIsTheResetThisHostSent() throws Exception {
         int closed = Loopback.closedPort();

@@ -1,23 +1,19 @@
 package io.rstwatch.listeners;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.rstwatch.ebpf.Bpf;
 import io.rstwatch.testapps.Idle;
 import io.rstwatch.testing.AgentCommand;
 import io.rstwatch.testing.AgentJvm;
-import io.rstwatch.testing.Await;
+import io.rstwatch.testing.BpfPrograms;
 import io.rstwatch.testing.Jdks;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -61,7 +57,7 @@ class ConnectingClientsIT {
                     "Status",
                     v -> ((String) v).contains("naming the processes whose connects fail"),
                     WAIT);
-            programs = programsHeldBy(jvm.pid());
+            programs = BpfPrograms.heldBy(jvm.pid());
             assertEquals(1, programs.size(), "the hook on state changes: " + programs);
 
             poller = new ProcessBuilder("python3", script.toString(), Integer.toString(port), "--password=hunter2")
@@ -113,9 +109,7 @@ class ConnectingClientsIT {
             Files.deleteIfExists(script);
             Files.deleteIfExists(dir);
         }
-        for (int id : programs) {
-            Await.until("program " + id + " unloaded with the JVM", WAIT, () -> !Bpf.programLoaded(id));
-        }
+        BpfPrograms.awaitUnloaded(programs, WAIT);
     }
 
     @Test
@@ -129,33 +123,8 @@ class ConnectingClientsIT {
                     "Status",
                     v -> ((String) v).contains("not naming the processes whose connects fail (clients=off)"),
                     WAIT);
-            assertEquals(List.of(), programsHeldBy(jvm.pid()));
+            assertEquals(List.of(), BpfPrograms.heldBy(jvm.pid()));
         }
-    }
-
-    /** The ids of the eBPF programs a process holds file descriptors to (/proc/PID/fdinfo's prog_id). */
-    private static List<Integer> programsHeldBy(long pid) throws IOException {
-        List<Integer> ids = new ArrayList<>();
-        Path proc = Path.of("/proc", Long.toString(pid));
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(proc.resolve("fd"))) {
-            for (Path fd : fds) {
-                String target;
-                try {
-                    target = Files.readSymbolicLink(fd).toString();
-                } catch (IOException closed) {
-                    continue;
-                }
-                if (target.equals("anon_inode:bpf-prog")) {
-                    for (String line : Files.readAllLines(proc.resolve("fdinfo").resolve(fd.getFileName()))) {
-                        if (line.startsWith("prog_id:")) {
-                            ids.add(Integer.parseInt(line.substring(8).strip()));
-                        }
-                    }
-                }
-            }
-        }
-        assertFalse(ids.contains(0));
-        return ids;
     }
 
     private static String container(long pid) throws IOException {
