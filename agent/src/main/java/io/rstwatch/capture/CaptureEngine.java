@@ -62,12 +62,9 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
             CaptureMethod method = context.options().get(OptionKeys.CAPTURE_METHOD);
             String why = method == CaptureMethod.EBPF ? startKernel() : null;
             if (kernel == null) {
-                chosen = method == CaptureMethod.PACKET
-                        ? " (capture.method=packet)"
-                        : method == CaptureMethod.AUTO
-                                ? " (capture.method=auto: the packet socket, until the in-kernel source sees everything"
-                                        + " it does)"
-                                : " (capture.method=ebpf, but " + why + ")";
+                // The packet socket is what packet and auto ask for (auto until the in-kernel source sees all it
+                // does): the Status says more only when ebpf was asked for and could not be had.
+                chosen = method == CaptureMethod.EBPF ? " (capture.method=ebpf, but " + why + ")" : "";
                 startSources(context);
             }
         }

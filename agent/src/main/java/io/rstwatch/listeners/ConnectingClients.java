@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who connects, host-wide: the processes of the JVM's network namespace whose connects fail, named by the kernel
- * as they connect ({@link ConnectErrors}: eBPF programs on two tracepoints, assembled in Java), for the Port
+ * as they connect ({@link ConnectErrors}: an eBPF program on a tracepoint, assembled in Java), for the Port
  * entries' Clients and Diagnosis. A packet has no pid, and by the time a refusal is seen the connecting socket is
  * gone from /proc; the kernel knows the process when the socket starts connecting. Needs root, or CAP_BPF with
  * CAP_PERFMON, a kernel with BTF and Linux 5.14; without them it says why in its status and the rest of the agent
@@ -36,8 +36,8 @@ public final class ConnectingClients implements Part, ClientLookup {
 
     private static final int MAX_CGROUP_BYTES = 4096;
     private static final int MAX_CONTAINER = 200;
-    private static final String NAMING = "naming the processes whose connects fail, host-wide, with eBPF hooks on"
-            + " inet_sock_set_state and inet_sk_error_report";
+    private static final String NAMING =
+            "naming the processes whose connects fail, host-wide, with an eBPF hook on inet_sock_set_state";
 
     private final HostView host;
     private final ListenerInventory inventory;

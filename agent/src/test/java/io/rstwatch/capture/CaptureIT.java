@@ -197,6 +197,32 @@ class CaptureIT {
         }
     }
 
+    /**
+     * capture.method=ebpf where the programs may not load (CAP_NET_RAW alone): one WARN says why, and the packet
+     * socket counts instead.
+     */
+    @Test
+    void ebpfWithoutItsGrantFallsBackToThePacketSocketWithOneWarning() throws Exception {
+        Requirements.require(Shell.available("setpriv"), "setpriv (util-linux)");
+        Requirements.require(Requirements.isRoot(), "root, to hand the child CAP_NET_RAW alone");
+        int closed = Loopback.closedPort();
+        try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions("capture.method=ebpf")
+                .wrapper("setpriv", "--bounding-set=-all,+net_raw", "--inh-caps=-all,+net_raw", "--")
+                .main(io.rstwatch.testapps.RefusedLoop.class, Integer.toString(closed))
+                .start()) {
+            jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
+            assertEquals("packet", jvm.attribute("rstwatch:type=Capture", "Method", WAIT));
+            String status = (String) jvm.attribute("rstwatch:type=Capture", "Status", WAIT);
+            assertTrue(
+                    status.startsWith("capturing on any (LINUX_SLL2) (capture.method=ebpf, but its programs could not"
+                            + " load: "),
+                    status);
+            jvm.awaitAttribute(port("local", closed), "RefusedTotal", v -> (Long) v >= 3, WAIT);
+            assertStderrIsOneWarningAboutIt(jvm, "capture.method=ebpf");
+        }
+    }
+
     @Test
     void withoutLibpcapCaptureSaysHowToInstallIt() throws Exception {
         try (AgentJvm jvm = AgentJvm.builder()
