@@ -14,14 +14,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.management.AttributeChangeNotification;
 import javax.management.ObjectName;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The seed's page, live: refused connects raise AttemptFails and the alert, which names the port, then clears. */
 class TcpAlertIT {
     private static final String TCP = "rstwatch:type=Tcp";
 
-    @Test
-    void refusedConnectsRaiseTheAlertNamingThePortThenItClears() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.rstwatch.capture.CaptureIT#methods")
+    void refusedConnectsRaiseTheAlertNamingThePortThenItClears(String method) throws Exception {
         Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
         int port = Loopback.closedPort();
         // AttemptFails counts every process of a network namespace: one of the test's own, so that only its
@@ -29,7 +31,8 @@ class TcpAlertIT {
         try (TestHost box = TestHost.create();
                 AgentJvm jvm = AgentJvm.builder()
                         .isolatedIn(box, 9010)
-                        .agentOptions("rate.window=4,proc.interval=1,alert.warn=1.0,alert.hold=3")
+                        .agentOptions(
+                                "rate.window=4,proc.interval=1,alert.warn=1.0,alert.hold=3,capture.method=" + method)
                         .main(Idle.class)
                         .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, Duration.ofSeconds(30));

@@ -17,6 +17,8 @@ import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Fault-matrix rows: port scans must not blind rstwatch. A scan from another host (a network namespace of the
@@ -45,10 +47,14 @@ class ScanIT {
         return "rstwatch:type=Port,scope=local,port=" + port;
     }
 
-    @Test
-    void aScanFromAnotherHostIsNamedOnScansAndARealRefusalKeepsItsOwnPort() throws Exception {
+    @ParameterizedTest
+    @MethodSource("io.rstwatch.capture.CaptureIT#methods")
+    void aScanFromAnotherHostIsNamedOnScansAndARealRefusalKeepsItsOwnPort(String method) throws Exception {
         try (TestHost scanner = TestHost.create();
-                AgentJvm jvm = AgentJvm.builder().main(Idle.class).start()) {
+                AgentJvm jvm = AgentJvm.builder()
+                        .agentOptions("capture.method=" + method)
+                        .main(Idle.class)
+                        .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
             // 2,000 ports, 40000-41999, one SYN each at 10,000/s.
             scanner.run("sh", "-c", hping("-p ++40000 -c 2000 -i u100 " + scanner.localAddress()));
