@@ -1,4 +1,3 @@
-import io.rstwatch.ebpf.Btf;
 import io.rstwatch.ebpf.ConnectErrors;
 import io.rstwatch.ebpf.KernelEvents;
 import java.lang.management.ManagementFactory;
@@ -85,7 +84,6 @@ public class EbpfHooks {
         reader.start();
         tids[THREADS] = reader.getId();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Btf btf = Btf.ofKernel();
         long netns = ConnectErrors.namespaceOfThisProcess();
         Thread.sleep(5000); // warm
         long[] connects = new long[2];
@@ -94,8 +92,8 @@ public class EbpfHooks {
         try (AutoCloseable timing = ConnectErrors.timingRuns()) {
             for (int i = 0; i < 2 * turns; i++) {
                 int with = (i % 4 == 1 || i % 4 == 2) ? 1 : 0;
-                ConnectErrors clients = with == 1 && !source ? ConnectErrors.attach(btf, netns) : null;
-                KernelEvents events = with == 1 && source ? KernelEvents.attach(btf, netns, 4 << 20) : null;
+                ConnectErrors clients = with == 1 && !source ? ConnectErrors.attach(netns) : null;
+                KernelEvents events = with == 1 && source ? KernelEvents.attach(netns, 4 << 20) : null;
                 refusedEvents.set(0);
                 attached.set(events);
                 long begun = total(started);

@@ -5,7 +5,6 @@ import io.rstwatch.common.DaemonThreads;
 import io.rstwatch.common.Part;
 import io.rstwatch.config.CaptureMethod;
 import io.rstwatch.config.OptionKeys;
-import io.rstwatch.ebpf.Btf;
 import io.rstwatch.ebpf.ConnectErrors;
 import io.rstwatch.ebpf.KernelEvents;
 import io.rstwatch.jmx.CaptureMXBean;
@@ -92,8 +91,7 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
     /** Loads the kernel's programs and starts reading them; null, or why they could not load (one WARN). */
     private String startKernel() {
         try {
-            KernelEvents events =
-                    KernelEvents.attach(Btf.ofKernel(), ConnectErrors.namespaceOfThisProcess(), KERNEL_RING_BYTES);
+            KernelEvents events = KernelEvents.attach(ConnectErrors.namespaceOfThisProcess(), KERNEL_RING_BYTES);
             KernelSource k = new KernelSource(events, ports.host(), ports.intake());
             chosen = " (capture.method=ebpf)";
             kernel = k;

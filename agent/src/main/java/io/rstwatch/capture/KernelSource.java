@@ -6,7 +6,6 @@ import io.rstwatch.decode.DecodedPacket;
 import io.rstwatch.ebpf.KernelEvents;
 import io.rstwatch.host.HostView;
 import io.rstwatch.host.Origin;
-import io.rstwatch.ports.Flow;
 import io.rstwatch.ports.FlowIntake;
 import io.rstwatch.ports.FlowRun;
 import io.rstwatch.ports.SocketEvent;
@@ -73,16 +72,13 @@ final class KernelSource implements Runnable {
         while (true) {
             try {
                 int n = events.drain(this::take, MAX_DRAIN);
-                if (run.holding()) {
-                    intake.acceptEvents(run);
-                }
                 if (System.nanoTime() - lostReadAt > COUNTS_EVERY_NANOS) {
                     lostReadAt = System.nanoTime();
                     events.aggregates(this::take); // what came beyond the ring's budget, counted in the kernel
-                    if (run.holding()) {
-                        intake.acceptEvents(run);
-                    }
                     lost = events.lost();
+                }
+                if (run.holding()) {
+                    intake.acceptEvents(run);
                 }
                 if (n == 0) {
                     events.await(WAIT_MILLIS);
@@ -102,19 +98,18 @@ final class KernelSource implements Runnable {
     }
 
     private void take(KernelEvents.Event e) {
+        SocketEvent what = kind(e.kind);
+        if (what == null) {
+            return;
+        }
         read.lazySet(read.get() + e.count); // one writer, this thread
-        Flow f = run.slot();
-        DecodedPacket d = f.packet;
+        DecodedPacket d = run.slot().packet;
         d.srcHi = e.srcHi;
         d.srcLo = e.srcLo;
         d.srcPort = e.srcPort;
         d.dstHi = e.dstHi;
         d.dstLo = e.dstLo;
         d.dstPort = e.dstPort;
-        SocketEvent what = kind(e.kind);
-        if (what == null) {
-            return;
-        }
         d.icmpCode = what == SocketEvent.UNREACHABLE ? icmpCode(e.code, Addresses.isV4(e.dstHi, e.dstLo)) : -1;
         boolean sent = (e.flags & KernelEvents.SENT) != 0;
         int ifindex = e.ifindex > 0 ? e.ifindex : -1;

@@ -134,6 +134,15 @@ public final class Bpf {
         return call(MAP_CREATE, a, "creating a map of type " + type);
     }
 
+    /** A per-CPU count's total: its CPUs' values added up. */
+    static long sum(long[] perCpu) {
+        long sum = 0;
+        for (long n : perCpu) {
+            sum += n;
+        }
+        return sum;
+    }
+
     /** Each CPU's u64 at {@code key} of a per-CPU map of u64 values with 4-byte keys (an array's). */
     static long[] lookupPerCpu(int mapFd, int key, int cpus) throws IOException {
         Memory k = new Memory(4);

@@ -95,8 +95,8 @@ public final class ConnectErrors implements AutoCloseable {
      * Loads and attaches the program, counting the sockets of the network namespace whose inode is {@code netns}
      * ({@link #namespaceOfThisProcess}); nothing stays loaded if a step fails.
      */
-    public static ConnectErrors attach(Btf btf, long netns) throws IOException {
-        KernelLayout o = KernelLayout.of(btf);
+    public static ConnectErrors attach(long netns) throws IOException {
+        KernelLayout o = KernelLayout.ofThisKernel();
         int cpus = Bpf.possibleCpus();
         int[] fds = {-1, -1, -1, -1, -1};
         try {
@@ -219,21 +219,7 @@ public final class ConnectErrors implements AutoCloseable {
                 .storeWord(Insn.R10, key + KEY_ADDRESS + 8, Insn.R1)
                 .probeReadKernel(key + KEY_ADDRESS + 12, 4, Insn.R6, o.daddr())
                 .label("count")
-                .mapLookup(countsFd, key)
-                .jumpIfEqual(Insn.R0, 0, "first")
-                .label("add")
-                .loadDouble(Insn.R1, Insn.R0, 0)
-                .add64Imm(Insn.R1, 1)
-                .storeDouble(Insn.R0, 0, Insn.R1)
-                .jump("forget")
-                .label("first")
-                .mov64Imm(Insn.R1, 1)
-                .storeDouble(Insn.R10, -16, Insn.R1) // the value, where err was
-                .mapInsert(countsFd, key, -16)
-                .jumpIfEqual(Insn.R0, 0, "forget")
-                .mapLookup(countsFd, key) // another CPU put the key in first: add to it here
-                .jumpIfNotEqual(Insn.R0, 0, "add")
-                .jump("forget")
+                .addOneInHash(countsFd, key, -16, "forget", "forget", "")
                 .label("connecting");
         return inNamespace(p, o.net(), o.netInum(), netns)
                 .call(Insn.FN_GET_CURRENT_PID_TGID)
@@ -259,11 +245,7 @@ public final class ConnectErrors implements AutoCloseable {
             if (perCpu == null) {
                 continue; // gone since the walk found it
             }
-            long sum = 0;
-            for (long n : perCpu) {
-                sum += n;
-            }
-            out.add(count(key, sum));
+            out.add(count(key, Bpf.sum(perCpu)));
         }
         return out;
     }

@@ -307,6 +307,45 @@ public final class Insn {
                     .call(FN_MAP_UPDATE_ELEM);
         }
 
+        /**
+         * {@code (*bpf_map_lookup_elem(map, stack + keyOffset))++} in a per-CPU hash of u64, then on to {@code done}.
+         * A new key is inserted as 1 with BPF_NOEXIST: in a per-CPU hash an insert that replaced another CPU's
+         * element would take that CPU's count with it, so an insert that loses the race adds to the winner's
+         * instead. With no room for the key, on to {@code full}. The 1 is written at stack + {@code oneAt};
+         * {@code tag} tells this use's labels apart from another's in the same program.
+         */
+        public Program addOneInHash(int mapFd, int keyOffset, int oneAt, String done, String full, String tag) {
+            return mapLookup(mapFd, keyOffset)
+                    .jumpIfEqual(R0, 0, "first" + tag)
+                    .label("add" + tag)
+                    .loadDouble(R1, R0, 0)
+                    .add64Imm(R1, 1)
+                    .storeDouble(R0, 0, R1)
+                    .jump(done)
+                    .label("first" + tag)
+                    .storeDoubleImm(R10, oneAt, 1)
+                    .mapInsert(mapFd, keyOffset, oneAt)
+                    .jumpIfEqual(R0, 0, done)
+                    .mapLookup(mapFd, keyOffset) // another CPU put the key in first: add to it here
+                    .jumpIfNotEqual(R0, 0, "add" + tag)
+                    .jump(full);
+        }
+
+        /**
+         * {@code (*bpf_map_lookup_elem(map, &0))++} in a per-CPU array of u64, its u32 key written at stack +
+         * {@code keyOffset}: this CPU's own slot, which no other CPU writes. Falls through; on to {@code none} when
+         * the map gives no slot.
+         */
+        public Program addOneAtZero(int mapFd, int keyOffset, String none) {
+            return mov64Imm(R1, 0)
+                    .storeWord(R10, keyOffset, R1)
+                    .mapLookup(mapFd, keyOffset)
+                    .jumpIfEqual(R0, 0, none)
+                    .loadDouble(R1, R0, 0)
+                    .add64Imm(R1, 1)
+                    .storeDouble(R0, 0, R1);
+        }
+
         /** bpf_get_current_comm(stack + stackOffset, size): the calling task's name, NUL-padded. */
         public Program currentComm(int stackOffset, int size) {
             return mov64Reg(R1, R10)

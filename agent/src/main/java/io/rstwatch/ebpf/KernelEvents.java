@@ -153,6 +153,8 @@ public final class KernelEvents implements AutoCloseable {
     private final ByteBuffer producer;
     private final ByteBuffer data;
     private final Event event = new Event();
+    /** The ring's struct pollfd for {@link #await}: fd, events (POLLIN), revents. */
+    private final Memory pollfd = new Memory(8);
 
     private KernelEvents(
             int[] fds, int cpus, int ringBytes, long pageSize, Pointer consumerPage, Pointer producerPages) {
@@ -168,14 +170,16 @@ public final class KernelEvents implements AutoCloseable {
         this.consumer = consumerPage.getByteBuffer(0, pageSize).order(ByteOrder.nativeOrder());
         this.producer = producerPages.getByteBuffer(0, pageSize).order(ByteOrder.nativeOrder());
         this.data = producerPages.getByteBuffer(pageSize, 2L * ringBytes).order(ByteOrder.nativeOrder());
+        pollfd.setInt(0, ringFd);
+        pollfd.setShort(4, LinuxSockets.POLLIN);
     }
 
     /**
-     * Loads and attaches the five programs for the network namespace whose inode is {@code netns}, with a ring of
+     * Loads and attaches the four programs for the network namespace whose inode is {@code netns}, with a ring of
      * {@code ringBytes} (a power of two, a multiple of the page size); nothing stays loaded if a step fails.
      */
-    public static KernelEvents attach(Btf btf, long netns, int ringBytes) throws IOException {
-        KernelLayout o = KernelLayout.of(btf);
+    public static KernelEvents attach(long netns, int ringBytes) throws IOException {
+        KernelLayout o = KernelLayout.ofThisKernel();
         int cpus = Bpf.possibleCpus();
         long page = pageSize();
         if (Integer.bitCount(ringBytes) != 1 || ringBytes % page != 0) {
@@ -262,16 +266,13 @@ public final class KernelEvents implements AutoCloseable {
     }
 
     /** Whether events wait in the ring. */
-    public boolean pending() {
+    private boolean pending() {
         return (long) LONGS.getAcquire(consumer, 0) < (long) LONGS.getAcquire(producer, 0);
     }
 
     /** Waits up to {@code millis} for events (poll(2) on the ring); false when none came. */
     public boolean await(int millis) {
-        Memory pollfd = new Memory(8);
-        pollfd.setInt(0, ringFd);
-        pollfd.setShort(4, LinuxSockets.POLLIN);
-        pollfd.setShort(6, (short) 0);
+        pollfd.setShort(6, (short) 0); // revents
         try {
             return LinuxSockets.poll(pollfd, 1, millis) > 0 || pending();
         } catch (LastErrorException e) {
@@ -310,10 +311,7 @@ public final class KernelEvents implements AutoCloseable {
             if (perCpu == null) {
                 continue;
             }
-            long sum = 0;
-            for (long n : perCpu) {
-                sum += n;
-            }
+            long sum = Bpf.sum(perCpu);
             ByteBuffer k = ByteBuffer.wrap(key).order(ByteOrder.nativeOrder());
             Long before = lastAggregates.put(k, sum);
             long delta = sum - (before == null ? 0 : before);
@@ -326,11 +324,7 @@ public final class KernelEvents implements AutoCloseable {
 
     /** Events neither the ring nor the kernel's counts had room for since attached, summed over the CPUs. */
     public long lost() throws IOException {
-        long sum = 0;
-        for (long n : Bpf.lookupPerCpu(lostFd, 0, cpus)) {
-            sum += n;
-        }
-        return sum;
+        return Bpf.sum(Bpf.lookupPerCpu(lostFd, 0, cpus));
     }
 
     /**
@@ -701,25 +695,9 @@ public final class KernelEvents implements AutoCloseable {
                 .jumpIfEqual(Insn.R2, ABORT, "keyed" + tag)
                 .storeHalf(Insn.R10, E + EV_SPORT, Insn.R1)
                 .label("keyed" + tag)
-                .mapLookup(m.aggregates(), E)
-                .jumpIfEqual(Insn.R0, 0, "first" + tag)
-                .label("add" + tag)
-                .loadDouble(Insn.R1, Insn.R0, 0)
-                .add64Imm(Insn.R1, 1)
-                .storeDouble(Insn.R0, 0, Insn.R1)
-                .jump(next)
-                .label("first" + tag)
-                .storeDoubleImm(Insn.R10, -16, 1)
-                .mapInsert(m.aggregates(), E, -16)
-                .jumpIfEqual(Insn.R0, 0, next)
-                .mapLookup(m.aggregates(), E) // another CPU put the key in first: add to it here
-                .jumpIfNotEqual(Insn.R0, 0, "add" + tag)
-                .storeDoubleImm(Insn.R10, -8, 0) // full: lost
-                .mapLookup(m.lost(), -8)
-                .jumpIfEqual(Insn.R0, 0, next)
-                .loadDouble(Insn.R1, Insn.R0, 0)
-                .add64Imm(Insn.R1, 1)
-                .storeDouble(Insn.R0, 0, Insn.R1)
+                .addOneInHash(m.aggregates(), E, -16, next, "full" + tag, tag)
+                .label("full" + tag)
+                .addOneAtZero(m.lost(), -8, next)
                 .jump(next);
     }
 }

@@ -4,7 +4,8 @@ import java.io.IOException;
 
 /**
  * Where this kernel keeps what the programs read of a socket, a packet buffer and a device, from its BTF: the
- * same program works on every kernel whose structs hold these members, wherever they lie.
+ * same program works on every kernel whose structs hold these members, wherever they lie. Read once a JVM
+ * ({@link #ofThisKernel}): the BTF is megabytes to read and parse, the layout a few numbers.
  */
 record KernelLayout(
         int dport,
@@ -27,6 +28,16 @@ record KernelLayout(
         int devNet,
         int dstCache,
         int dstDev) {
+    private static KernelLayout thisKernel;
+
+    /** This kernel's layout, from /sys/kernel/btf/vmlinux the first time; every program that loads shares it. */
+    static synchronized KernelLayout ofThisKernel() throws IOException {
+        if (thisKernel == null) {
+            thisKernel = of(Btf.ofKernel());
+        }
+        return thisKernel;
+    }
+
     static KernelLayout of(Btf btf) throws IOException {
         return new KernelLayout(
                 btf.offsetOf("sock_common", "skc_dport"),

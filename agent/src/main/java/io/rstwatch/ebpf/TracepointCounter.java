@@ -41,21 +41,14 @@ public final class TracepointCounter implements AutoCloseable {
 
     /**
      * <pre>
-     *   u32 key = 0;                       // on the stack, at r10 - 4
-     *   u64 *n = bpf_map_lookup_elem(map, &amp;key);
+     *   u64 *n = bpf_map_lookup_elem(map, &amp;(u32) 0);
      *   if (n) *n += 1;                     // this CPU's own slot: no other CPU writes it
      *   return 0;
      * </pre>
      */
     static Insn.Program program(int mapFd) {
         return new Insn.Program()
-                .mov64Imm(Insn.R1, 0)
-                .storeWord(Insn.R10, -4, Insn.R1)
-                .mapLookup(mapFd, -4)
-                .jumpIfEqual(Insn.R0, 0, "out")
-                .loadDouble(Insn.R1, Insn.R0, 0)
-                .add64Imm(Insn.R1, 1)
-                .storeDouble(Insn.R0, 0, Insn.R1)
+                .addOneAtZero(mapFd, -4, "out")
                 .label("out")
                 .mov64Imm(Insn.R0, 0)
                 .exit();
@@ -63,11 +56,7 @@ public final class TracepointCounter implements AutoCloseable {
 
     /** Times the tracepoint fired since {@link #attach}, on every CPU. */
     public long total() throws IOException {
-        long sum = 0;
-        for (long n : Bpf.lookupPerCpu(mapFd, 0, cpus)) {
-            sum += n;
-        }
-        return sum;
+        return Bpf.sum(Bpf.lookupPerCpu(mapFd, 0, cpus));
     }
 
     /** The program's id in the kernel, for checks that it is gone once closed. */

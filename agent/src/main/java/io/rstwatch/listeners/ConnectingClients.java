@@ -4,7 +4,6 @@ import io.rstwatch.common.AgentContext;
 import io.rstwatch.common.Part;
 import io.rstwatch.common.ProcFiles;
 import io.rstwatch.config.OptionKeys;
-import io.rstwatch.ebpf.Btf;
 import io.rstwatch.ebpf.ConnectErrors;
 import io.rstwatch.host.HostView;
 import io.rstwatch.log.ForeignText;
@@ -74,7 +73,7 @@ public final class ConnectingClients implements Part, ClientLookup {
         return status;
     }
 
-    /** Loads the hooks (tens of milliseconds: this kernel's BTF is read once), then reads them every second. */
+    /** Loads the hook (this kernel's BTF is read once a JVM, for every program), then reads it every second. */
     @Override
     public void start(AgentContext context) {
         if (!context.options().get(OptionKeys.CLIENTS)) {
@@ -82,7 +81,7 @@ public final class ConnectingClients implements Part, ClientLookup {
             return;
         }
         try {
-            hooks = ConnectErrors.attach(Btf.ofKernel(), ConnectErrors.namespaceOfThisProcess());
+            hooks = ConnectErrors.attach(ConnectErrors.namespaceOfThisProcess());
         } catch (IOException | RuntimeException | LinkageError e) {
             String why = explain(e);
             status = "not naming the processes whose connects fail: " + why;

@@ -33,7 +33,7 @@ class ConnectErrorsIT {
         int other = Loopback.closedPort();
         int id;
         try (TestHost elsewhere = TestHost.create();
-                ConnectErrors errors = ConnectErrors.attach(Btf.ofKernel(), ConnectErrors.namespaceOfThisProcess())) {
+                ConnectErrors errors = ConnectErrors.attach(ConnectErrors.namespaceOfThisProcess())) {
             id = errors.programId();
             for (int i = 0; i < 40; i++) {
                 refuse(closed);

@@ -37,7 +37,7 @@ class KernelEventsIT {
     }
 
     private static KernelEvents attach() throws Exception {
-        return KernelEvents.attach(Btf.ofKernel(), ConnectErrors.namespaceOfThisProcess(), 1 << 20);
+        return KernelEvents.attach(ConnectErrors.namespaceOfThisProcess(), 1 << 20);
     }
 
     /**

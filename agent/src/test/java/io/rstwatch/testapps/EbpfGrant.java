@@ -1,6 +1,5 @@
 package io.rstwatch.testapps;
 
-import io.rstwatch.ebpf.Btf;
 import io.rstwatch.ebpf.ConnectErrors;
 
 /**
@@ -9,7 +8,7 @@ import io.rstwatch.ebpf.ConnectErrors;
  */
 public final class EbpfGrant {
     public static void main(String[] args) {
-        try (ConnectErrors errors = ConnectErrors.attach(Btf.ofKernel(), ConnectErrors.namespaceOfThisProcess())) {
+        try (ConnectErrors errors = ConnectErrors.attach(ConnectErrors.namespaceOfThisProcess())) {
             System.out.println("attached");
         } catch (Exception | LinkageError e) {
             System.out.println("refused: " + e.getMessage());
