@@ -94,7 +94,7 @@ final class ResetClassifier {
             case GIVEN_UP -> {
                 f.mean(ResetKind.UNANSWERED, false, host);
                 if (f.peerIsLocal) {
-                    table.get(f.scope, f.port).countGivenUp(1);
+                    table.get(f.scope, f.port).countGivenUp(f.count);
                 }
             }
             case SLOW -> {

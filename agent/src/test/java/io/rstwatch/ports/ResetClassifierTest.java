@@ -101,6 +101,36 @@ class ResetClassifierTest {
         return segment(src, srcPort, dst, dstPort, DecodedPacket.RST | (ack ? DecodedPacket.ACK : 0), seq, 0);
     }
 
+    /** Issue 36: a kernel source's count of a second's events alike counts as that many, whatever the event. */
+    @Test
+    void aKernelSourcesCountCountsAsThatManyEvents() {
+        Flow refused = Flows.seen(
+                Verdict.IGNORED,
+                segment(LOOPBACK, 0, LOOPBACK, 7211, DecodedPacket.SYN, 0, 0),
+                Origin.SENT,
+                1,
+                1000,
+                false);
+        refused.event = SocketEvent.REFUSED;
+        refused.count = 7;
+        classifier.countEvent(refused);
+        Flow givenUp = Flows.seen(
+                Verdict.IGNORED,
+                segment(LOOPBACK, 0, REMOTE, 5432, DecodedPacket.SYN, 0, 0),
+                Origin.RECEIVED,
+                -1,
+                1000,
+                false);
+        givenUp.event = SocketEvent.GIVEN_UP;
+        givenUp.count = 3;
+        classifier.countEvent(givenUp);
+        PortStats local = table.get(Scope.LOCAL, 7211);
+        assertEquals(7, local.total(Counter.REFUSED));
+        assertEquals(7, local.total(Counter.REFUSED_LOCAL_CLIENTS));
+        assertEquals(List.of("127.0.0.1 (7)"), local.topPeers(10));
+        assertEquals(3, table.get(Scope.REMOTE, 5432).total(Counter.GIVEN_UP_LOCAL_CLIENTS));
+    }
+
     @Test
     void theSeedRstIsARefusalOfTheSourcePort() {
         classifier.count(Flows.seen(
