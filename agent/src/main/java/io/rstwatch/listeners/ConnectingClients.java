@@ -11,9 +11,7 @@ import io.rstwatch.plugin.Scope;
 import io.rstwatch.ports.ClientLookup;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class ConnectingClients implements Part, ClientLookup {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectingClients.class);
     private static final Path PROC = Path.of("/proc");
-    /** Processes named at once; a name is kept while its process keeps failing. */
-    private static final int MAX_NAMED = 1024;
 
     private static final int MAX_CGROUP_BYTES = 4096;
     private static final int MAX_CONTAINER = 200;
@@ -44,13 +40,6 @@ public final class ConnectingClients implements Part, ClientLookup {
     private volatile String status = "clients starting";
     private volatile ClientTable table;
     private ConnectErrors hooks;
-    /** Who each process that failed is, as first seen: least recently used first out. */
-    private final Map<Integer, ClientTable.Who> named = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, ClientTable.Who> eldest) {
-            return size() > MAX_NAMED;
-        }
-    };
 
     /**
      * @param inventory whose owner resolver names the processes (command line, user, hidepid), on the scanner
@@ -106,7 +95,7 @@ public final class ConnectingClients implements Part, ClientLookup {
     private void refresh() {
         try {
             List<ConnectErrors.Count> counts = hooks.counts();
-            table.take(counts, host::scopeOf, this::who, System.currentTimeMillis(), System.nanoTime());
+            table.take(counts, host::scopeOf, this::describe, System.currentTimeMillis(), System.nanoTime());
         } catch (IOException | RuntimeException e) {
             String s = "not reading the kernel's failed connects: " + e.getMessage();
             if (!s.equals(status)) {
@@ -116,16 +105,10 @@ public final class ConnectingClients implements Part, ClientLookup {
         }
     }
 
-    /** Who a process is: as {@code listeners.cmdline} shows it while it runs, as the kernel kept it once gone. */
-    private ClientTable.Who who(int tgid) {
-        ClientTable.Who w = named.get(tgid);
-        if (w == null) {
-            w = describe(tgid);
-            named.put(tgid, w);
-        }
-        return w;
-    }
-
+    /**
+     * Who a process is: as {@code listeners.cmdline} shows it while it runs, as the kernel kept it once gone. The
+     * table asks once a row, when the process first fails on a port: a pid used again later is named anew.
+     */
     private ClientTable.Who describe(int tgid) {
         OwnerResolver owners = inventory.owners();
         ConnectErrors.Task task = null;
