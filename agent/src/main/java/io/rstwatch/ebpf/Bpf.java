@@ -26,6 +26,7 @@ public final class Bpf {
     private static final int MAP_CREATE = 0;
     private static final int MAP_LOOKUP_ELEM = 1;
     private static final int MAP_GET_NEXT_KEY = 4;
+    private static final int MAP_LOOKUP_AND_DELETE_ELEM = 21;
     private static final int PROG_LOAD = 5;
     private static final int PROG_GET_FD_BY_ID = 13;
     private static final int OBJ_GET_INFO_BY_FD = 15;
@@ -147,7 +148,7 @@ public final class Bpf {
     static long[] lookupPerCpu(int mapFd, int key, int cpus) throws IOException {
         Memory k = new Memory(4);
         k.setInt(0, key);
-        return lookup(mapFd, k, cpus);
+        return lookup(MAP_LOOKUP_ELEM, mapFd, k, cpus);
     }
 
     /**
@@ -182,7 +183,15 @@ public final class Bpf {
 
     /** Each CPU's u64 at {@code key} of a per-CPU hash map: null when the key is not there (any more). */
     static long[] lookupPerCpuOrNull(int mapFd, byte[] key, int cpus) throws IOException {
-        return absentAsNull(() -> lookup(mapFd, memory(key), cpus));
+        return absentAsNull(() -> lookup(MAP_LOOKUP_ELEM, mapFd, memory(key), cpus));
+    }
+
+    /**
+     * Each CPU's u64 at {@code key} of a per-CPU hash map, and the key gone from it, in one step that no CPU's
+     * update falls between (Linux 5.14): null when the key is not there (any more).
+     */
+    static long[] takePerCpuOrNull(int mapFd, byte[] key, int cpus) throws IOException {
+        return absentAsNull(() -> lookup(MAP_LOOKUP_AND_DELETE_ELEM, mapFd, memory(key), cpus));
     }
 
     /** The value at {@code key} of a map whose values are {@code valueSize} bytes, or null when it is not there. */
@@ -220,14 +229,14 @@ public final class Bpf {
         return m;
     }
 
-    private static long[] lookup(int mapFd, Memory k, int cpus) throws IOException {
+    private static long[] lookup(int command, int mapFd, Memory k, int cpus) throws IOException {
         Memory v = new Memory(8L * cpus);
         v.clear();
         Memory a = attr();
         a.setInt(MAP_FD, mapFd);
         a.setPointer(KEY, k);
         a.setPointer(VALUE, v);
-        call(MAP_LOOKUP_ELEM, a, "reading a map");
+        call(command, a, "reading a map");
         return v.getLongArray(0, cpus);
     }
 

@@ -9,8 +9,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The failures of TCP connections of one network namespace as its sockets live them, one event each, from four
@@ -24,9 +22,10 @@ import java.util.Map;
  * <li>{@code tcp:tcp_retransmit_skb}: a remembered socket's SYN sent again for the first time is an
  *     {@link #UNANSWERED} attempt;
  * <li>{@code tcp:tcp_send_reset} (6.10 for resets that answer no socket): this host's reset answering a SYN is a
- *     {@link #REFUSED} attempt of another host's client (not a loopback one: its own socket's error counts it),
+ *     {@link #REFUSED} attempt of its client, on loopback too (a raw socket's SYN has no client socket to count it),
  *     answering a segment with ACK a {@link #STALE} reset, and an active reset of a live socket an {@link #ABORT};
- * <li>{@code tcp:tcp_receive_reset} (4.15): a reset received on a live socket, an {@link #ABORT}.
+ * <li>{@code tcp:tcp_receive_reset} (4.15): a reset answering a remembered socket's SYN from another host, a
+ *     {@link #REFUSED} attempt (before the error is set and read); received on a live socket, an {@link #ABORT}.
  * </ul>
  * The kernel has matched each against its socket, so nothing here can be forged from outside as a packet can. An
  * event is oriented as the packet it stands for: an attempt's as its SYN (the client first), a reset's as the
@@ -91,6 +90,8 @@ public final class KernelEvents implements AutoCloseable {
     private static final int TCP_FLAG_ACK = 0x10;
     /** The loopback device's index in every network namespace (LOOPBACK_IFINDEX). */
     private static final int LOOPBACK_IFINDEX = 1;
+
+    private static final int ECONNREFUSED = 111;
     /** Connects in flight remembered at once (least recently used first out). */
     static final int MAX_CONNECTING = 16384;
 
@@ -141,8 +142,6 @@ public final class KernelEvents implements AutoCloseable {
     private final int ringFd;
     private final int lostFd;
     private final int aggregatesFd;
-    /** Each kernel count as last read, for the next read's difference. */
-    private final Map<ByteBuffer, Long> lastAggregates = new HashMap<>();
 
     private final int cpus;
     private final int mask;
@@ -303,20 +302,15 @@ public final class KernelEvents implements AutoCloseable {
 
     /**
      * Hands {@code sink} what the kernel counted beyond the ring's budget since the last call, one event per kind
-     * alike with its {@link Event#count}. Once a second, on the draining thread.
+     * alike with its {@link Event#count}. Each count is taken out of the map as it is read, so that the map holds
+     * one second's keys, not every key a flood ever had. Once a second, on the draining thread.
      */
     public void aggregates(Sink sink) throws IOException {
         for (byte[] key : Bpf.keys(aggregatesFd, EVENT_SIZE, MAX_AGGREGATES)) {
-            long[] perCpu = Bpf.lookupPerCpuOrNull(aggregatesFd, key, cpus);
-            if (perCpu == null) {
-                continue;
-            }
-            long sum = Bpf.sum(perCpu);
-            ByteBuffer k = ByteBuffer.wrap(key).order(ByteOrder.nativeOrder());
-            Long before = lastAggregates.put(k, sum);
-            long delta = sum - (before == null ? 0 : before);
-            if (delta > 0) {
-                read(k, 0, delta);
+            long[] perCpu = Bpf.takePerCpuOrNull(aggregatesFd, key, cpus);
+            long n = perCpu == null ? 0 : Bpf.sum(perCpu);
+            if (n > 0) {
+                read(ByteBuffer.wrap(key).order(ByteOrder.nativeOrder()), 0, n);
                 sink.event(event);
             }
         }
@@ -402,7 +396,7 @@ public final class KernelEvents implements AutoCloseable {
                 .loadDouble(Insn.R9, Insn.R10, -16)
                 .label("errno")
                 .mov64Imm(Insn.R7, REFUSED)
-                .jumpIfEqual(Insn.R9, 111, "event")
+                .jumpIfEqual(Insn.R9, ECONNREFUSED, "event")
                 .mov64Imm(Insn.R7, GIVEN_UP)
                 .jumpIfEqual(Insn.R9, 110, "event")
                 .mov64Imm(Insn.R7, UNREACHABLE);
@@ -434,6 +428,7 @@ public final class KernelEvents implements AutoCloseable {
      * <pre>
      *   sk = args[0]; c = connecting[sk];   // only this namespace's connects are there
      *   if (!c || sk-&gt;state != TCP_SYN_SENT) return;
+     *   if (sk-&gt;sk_err_soft) return;       // an ICMP error answered it: the kernel retries, as the packet socket says
      *   if (++c-&gt;resent == 1) emit UNANSWERED (local first, as its SYN);
      * </pre>
      */
@@ -448,6 +443,10 @@ public final class KernelEvents implements AutoCloseable {
                 .probeReadKernel(-8, 1, Insn.R6, o.state())
                 .loadDouble(Insn.R1, Insn.R10, -8)
                 .jumpIfNotEqual(Insn.R1, TCP_SYN_SENT, "out")
+                .storeDoubleImm(Insn.R10, -8, 0)
+                .probeReadKernel(-8, 4, Insn.R6, o.errSoft())
+                .loadDouble(Insn.R1, Insn.R10, -8)
+                .jumpIfNotEqual(Insn.R1, 0, "out")
                 .loadWord(Insn.R1, Insn.R8, 0)
                 .add64Imm(Insn.R1, 1)
                 .storeWord(Insn.R8, 0, Insn.R1)
@@ -468,7 +467,8 @@ public final class KernelEvents implements AutoCloseable {
      *   dev = skb-&gt;dev; if (!dev || dev-&gt;nd_net-&gt;ns.inum != NETNS) return;
      *   ip = skb-&gt;head + skb-&gt;network_header; th = skb-&gt;head + skb-&gt;transport_header;
      *   if (th-&gt;ack) emit STALE, SENT, its ends swapped (as the reset);
-     *   else if (dev-&gt;ifindex != LOOPBACK_IFINDEX) emit REFUSED, SENT, its ends as they are (as the SYN);
+     *   else emit REFUSED, SENT, its ends as they are (as the SYN);   // loopback too: a raw socket's SYN has no
+     *                                                                  // client socket to count it
      * </pre>
      */
     static Insn.Program resetsSent(Maps m, KernelLayout o, int netns) {
@@ -485,8 +485,6 @@ public final class KernelEvents implements AutoCloseable {
                 .storeByte(Insn.R10, E + EV_FLAGS, Insn.R1);
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
         emit(p, m, "out", "s").label("segment");
-        // The loopback refusal first, the common case under a local flood: it is its client's socket's to count,
-        // so it leaves after the fewest reads.
         p.storeDoubleImm(Insn.R10, -8, 0)
                 .probeReadKernel(-8, 8, Insn.R7, o.skbDev())
                 .loadDouble(Insn.R9, Insn.R10, -8)
@@ -503,11 +501,6 @@ public final class KernelEvents implements AutoCloseable {
                 .storeDoubleImm(Insn.R10, -40, 0)
                 .probeReadKernel(-40, 1, Insn.R8, 13) // TCP flags
                 .loadDouble(Insn.R1, Insn.R10, -40)
-                .and64Imm(Insn.R1, TCP_FLAG_ACK)
-                .jumpIfNotEqual(Insn.R1, 0, "namespace")
-                .loadDouble(Insn.R1, Insn.R10, -32)
-                .jumpIfEqual(Insn.R1, LOOPBACK_IFINDEX, "out")
-                .label("namespace")
                 .storeDoubleImm(Insn.R10, -16, 0)
                 .probeReadKernel(-16, 8, Insn.R9, o.devNet())
                 .loadDouble(Insn.R1, Insn.R10, -16)
@@ -533,7 +526,9 @@ public final class KernelEvents implements AutoCloseable {
                 .and64Imm(Insn.R1, TCP_FLAG_ACK)
                 .jumpIfNotEqual(Insn.R1, 0, "stale")
                 .mov64Imm(Insn.R1, REFUSED)
-                .storeByte(Insn.R10, E + EV_KIND, Insn.R1);
+                .storeByte(Insn.R10, E + EV_KIND, Insn.R1)
+                .mov64Imm(Insn.R1, ECONNREFUSED)
+                .storeHalf(Insn.R10, E + EV_CODE, Insn.R1);
         segmentEnds(p, EV_SRC, EV_SPORT, EV_DST, EV_DPORT, "a");
         p.jump("emit").label("stale").mov64Imm(Insn.R1, STALE).storeByte(Insn.R10, E + EV_KIND, Insn.R1);
         segmentEnds(p, EV_DST, EV_DPORT, EV_SRC, EV_SPORT, "b");
@@ -547,6 +542,7 @@ public final class KernelEvents implements AutoCloseable {
      *   if (sk-&gt;state == TCP_SYN_SENT) {         // a refusal, seen before the socket's error is set and read
      *       c = connecting[sk]; if (!c) return;
      *       delete connecting[sk];                 // its close is no second failure
+     *       if (sk-&gt;sk_dst_cache-&gt;dev-&gt;ifindex == LOOPBACK_IFINDEX) return;   // this host's reset: counted sent
      *       emit REFUSED, code ECONNREFUSED, tgid c-&gt;tgid (local first, as its SYN);
      *   } else emit ABORT (remote first, as the reset);
      * </pre>
@@ -562,11 +558,23 @@ public final class KernelEvents implements AutoCloseable {
                 .mapLookup(m.connecting(), SK_KEY)
                 .jumpIfEqual(Insn.R0, 0, "out")
                 .loadWord(Insn.R8, Insn.R0, 4) // the tgid
-                .mapDelete(m.connecting(), SK_KEY);
+                .mapDelete(m.connecting(), SK_KEY)
+                .storeDoubleImm(Insn.R10, -16, 0)
+                .probeReadKernel(-16, 8, Insn.R6, o.dstCache())
+                .loadDouble(Insn.R0, Insn.R10, -16)
+                .jumpIfEqual(Insn.R0, 0, "remote")
+                .probeReadKernel(-16, 8, Insn.R0, o.dstDev())
+                .loadDouble(Insn.R0, Insn.R10, -16)
+                .jumpIfEqual(Insn.R0, 0, "remote")
+                .storeDoubleImm(Insn.R10, -24, 0)
+                .probeReadKernel(-24, 4, Insn.R0, o.devIfindex())
+                .loadDouble(Insn.R1, Insn.R10, -24)
+                .jumpIfEqual(Insn.R1, LOOPBACK_IFINDEX, "out")
+                .label("remote");
         zeroEvent(p)
                 .mov64Imm(Insn.R1, REFUSED)
                 .storeByte(Insn.R10, E + EV_KIND, Insn.R1)
-                .mov64Imm(Insn.R1, 111)
+                .mov64Imm(Insn.R1, ECONNREFUSED)
                 .storeHalf(Insn.R10, E + EV_CODE, Insn.R1)
                 .storeWord(Insn.R10, E + EV_TGID, Insn.R8);
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT, "r");
