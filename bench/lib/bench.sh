@@ -50,6 +50,13 @@ by_thread() {
     "$1" "$2" | sort -rn
 }
 
+# bpf_programs_ns PID: the ns the eBPF programs PID holds have run (run_time_ns of their fdinfo, counted only
+# while kernel.bpf_stats_enabled is 1): in-kernel work that is charged to whichever thread the kernel ran it on,
+# not to PID. cat, not awk, reads the files: a descriptor closed while listed is left out.
+bpf_programs_ns() {
+  cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^run_time_ns:/ { t += $2 } END { printf "%.0f\n", t }'
+}
+
 # loop_connects FILE: ConnectLoop's connects, the sum of the slots of the file $1 (bench/lib/ConnectLoop.java).
 loop_connects() { od -An -v -t d8 "$1" | awk '{ for (i = 1; i <= NF; i++) s += $i } END { printf "%.0f\n", s }'; }
 

@@ -7,6 +7,7 @@ import io.rstwatch.config.CaptureMethod;
 import io.rstwatch.config.OptionKeys;
 import io.rstwatch.ebpf.ConnectErrors;
 import io.rstwatch.ebpf.KernelEvents;
+import io.rstwatch.ebpf.LoadFailure;
 import io.rstwatch.jmx.CaptureMXBean;
 import io.rstwatch.jmx.MBeans;
 import io.rstwatch.jmx.ObjectNames;
@@ -15,6 +16,7 @@ import io.rstwatch.ports.PortRegistry;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
@@ -59,11 +61,14 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
     public void start(AgentContext context) throws InterruptedException {
         if (context.options().get(OptionKeys.CAPTURE)) {
             CaptureMethod method = context.options().get(OptionKeys.CAPTURE_METHOD);
-            String why = method == CaptureMethod.EBPF ? startKernel() : null;
+            List<String> devices = context.options().get(OptionKeys.INTERFACES);
+            String why = method == CaptureMethod.PACKET ? null : startKernel(method, devices);
             if (kernel == null) {
-                // The packet socket is what packet and auto ask for (auto until the in-kernel source sees all it
-                // does): the Status says more only when ebpf was asked for and could not be had.
-                chosen = method == CaptureMethod.EBPF ? " (capture.method=ebpf, but " + why + ")" : "";
+                chosen = switch (method) {
+                    case PACKET -> "";
+                    case EBPF -> " (capture.method=ebpf, but " + why + ")";
+                    case AUTO -> " (capture.method=auto: " + why + ")";
+                };
                 startSources(context);
             }
         }
@@ -88,20 +93,46 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
         }
     }
 
-    /** Loads the kernel's programs and starts reading them; null, or why they could not load (one WARN). */
-    private String startKernel() {
+    /**
+     * Loads the kernel's programs and starts reading them; null, or why they could not load. Asked for by name,
+     * every failure is one WARN; under auto, interfaces named (the programs see the whole namespace), a kernel
+     * that would miss refusals, or a JVM without the grant (the usual unprivileged one) is a choice made quietly
+     * and said in the Status.
+     */
+    private String startKernel(CaptureMethod method, List<String> devices) {
+        boolean asked = method == CaptureMethod.EBPF;
+        String missed = asked
+                ? null
+                : !devices.equals(List.of("any"))
+                        ? "interfaces=" + String.join(",", devices) + " names interfaces, which only the packet"
+                                + " socket watches alone"
+                        : LoadFailure.missedByThisKernel();
+        if (missed != null) {
+            LOG.debug("capture.method=auto: {}; capturing packets", missed);
+            return missed;
+        }
         try {
             KernelEvents events = KernelEvents.attach(ConnectErrors.namespaceOfThisProcess(), KERNEL_RING_BYTES);
             KernelSource k = new KernelSource(events, ports.host(), ports.intake());
-            chosen = " (capture.method=ebpf)";
+            chosen = asked
+                    ? " (capture.method=ebpf)"
+                    : " (capture.method=auto: this kernel and this JVM's grant allow it)";
             kernel = k;
             DaemonThreads.start("rstwatch-kernel", k);
             return null;
         } catch (IOException | RuntimeException | LinkageError e) {
-            String why = "its programs could not load: " + e.getMessage();
-            LOG.warn("capture.method=ebpf: {}; capturing packets instead", why);
+            String why = asked ? "its programs could not load: " + LoadFailure.explain(e) : LoadFailure.explain(e);
+            if (!asked && LoadFailure.isPermission(e)) {
+                LOG.debug("capture.method=auto: {}; capturing packets", why);
+            } else {
+                LOG.warn("{}: {}; capturing packets instead", label(method), why);
+            }
             return why;
         }
+    }
+
+    private static String label(CaptureMethod method) {
+        return "capture.method=" + method.name().toLowerCase(Locale.ROOT);
     }
 
     private void awaitFirstState(long millis) throws InterruptedException {

@@ -43,8 +43,9 @@ public final class OptionKeys {
             "how the network is seen: `packet` (a packet socket on `interfaces`: CAP_NET_RAW), `ebpf` (programs on the"
                     + " kernel's TCP socket tracepoints, for the JVM's network namespace: root, or CAP_BPF with"
                     + " CAP_PERFMON, a kernel with BTF, Linux 6.10 or later; what it does not see is in"
-                    + " docs/capture.md; when it cannot load, the packet socket with one WARN), or `auto` (the packet"
-                    + " socket, until the kernel source sees everything it does)",
+                    + " docs/capture.md; when it cannot load, the packet socket with one WARN), or `auto` (`ebpf` where"
+                    + " the kernel and the JVM's grant allow it and `interfaces` is `any`, else `packet`; the Capture"
+                    + " Status says which and why)",
             CaptureMethod.AUTO,
             CaptureMethod.EBPF,
             CaptureMethod.PACKET);

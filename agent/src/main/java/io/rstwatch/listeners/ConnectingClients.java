@@ -5,6 +5,7 @@ import io.rstwatch.common.Part;
 import io.rstwatch.common.ProcFiles;
 import io.rstwatch.config.OptionKeys;
 import io.rstwatch.ebpf.ConnectErrors;
+import io.rstwatch.ebpf.LoadFailure;
 import io.rstwatch.host.HostView;
 import io.rstwatch.log.ForeignText;
 import io.rstwatch.plugin.Scope;
@@ -72,9 +73,9 @@ public final class ConnectingClients implements Part, ClientLookup {
         try {
             hooks = ConnectErrors.attach(ConnectErrors.namespaceOfThisProcess());
         } catch (IOException | RuntimeException | LinkageError e) {
-            String why = explain(e);
+            String why = LoadFailure.explain(e);
             status = "not naming the processes whose connects fail: " + why;
-            if (why.startsWith("no permission")) {
+            if (LoadFailure.isPermission(e)) {
                 LOG.debug("not naming the processes whose connects fail: {}", why); // the usual unprivileged JVM
             } else {
                 LOG.warn("not naming the processes whose connects fail: {}; the rest of the agent keeps working", why);
@@ -161,21 +162,5 @@ public final class ConnectingClients implements Part, ClientLookup {
         }
         String p = ForeignText.clean(path.strip());
         return p.length() > MAX_CONTAINER ? "..." + p.substring(p.length() - MAX_CONTAINER) : p;
-    }
-
-    /** Why the hooks could not load, and how to fix it, in words. */
-    static String explain(Throwable t) {
-        String m = String.valueOf(t.getMessage());
-        if (m.contains("EPERM")) {
-            return "no permission to load eBPF programs: run the JVM as root or grant it CAP_BPF and CAP_PERFMON"
-                    + " (systemd AmbientCapabilities=CAP_BPF CAP_PERFMON, docker --cap-add BPF --cap-add PERFMON)";
-        }
-        if (m.contains("/sys/kernel/btf/vmlinux")) {
-            return "this kernel has no BTF (/sys/kernel/btf/vmlinux): it needs one built with CONFIG_DEBUG_INFO_BTF";
-        }
-        if (m.contains("ENOENT") && m.contains("tracepoint")) {
-            return "this kernel lacks a tracepoint the hooks need (" + m + "): Linux 5.14 or later is needed";
-        }
-        return m;
     }
 }

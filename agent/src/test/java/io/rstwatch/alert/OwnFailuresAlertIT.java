@@ -12,12 +12,13 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 35: a JVM that may not capture (no CAP_NET_RAW, the common case) still explains the failed connects it
+ * Issue 35: a JVM that may not capture (no CAP_NET_RAW nor CAP_BPF, the common case) still explains the failed connects it
  * makes itself, from what its connect advice saw: the endpoint and the calling code. It runs on a host of the
  * test's own, so that AttemptFails counts its connects and nothing else.
  */
 class OwnFailuresAlertIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String NO_CAPTURE = "-net_raw,-net_admin,-bpf,-perfmon,-sys_admin";
 
     @Test
     void withoutCaptureTheAlertNamesThisJvmsFailingEndpointAndItsCaller() throws Exception {
@@ -26,8 +27,8 @@ class OwnFailuresAlertIT {
         try (TestHost box = TestHost.create();
                 AgentJvm jvm = AgentJvm.builder()
                         .isolatedIn(box, 9010)
-                        .wrapper(
-                                "setpriv", "--bounding-set=-net_raw,-net_admin", "--inh-caps=-net_raw,-net_admin", "--")
+                        .wrapper( // neither the packet socket's grant nor eBPF's
+                                "setpriv", "--bounding-set=" + NO_CAPTURE, "--inh-caps=" + NO_CAPTURE, "--")
                         .agentOptions("rate.window=5,proc.interval=1,alert.warn=1,alert.critical=1000")
                         .main(RefusedLoop.class, "7211")
                         .start()) {

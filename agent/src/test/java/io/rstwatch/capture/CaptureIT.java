@@ -13,6 +13,7 @@ import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
 import io.rstwatch.testing.Shell;
 import io.rstwatch.testing.TestHost;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
@@ -156,8 +157,9 @@ class CaptureIT {
     @Test
     void withoutCapNetRawCaptureSaysWhyAndTheRestKeepsWorking() throws Exception {
         Requirements.require(Shell.available("setpriv"), "setpriv (util-linux)");
+        String none = "-net_raw,-net_admin,-bpf,-perfmon,-sys_admin"; // neither method's grant
         try (AgentJvm jvm = AgentJvm.builder()
-                .wrapper("setpriv", "--bounding-set=-net_raw,-net_admin", "--inh-caps=-net_raw,-net_admin", "--")
+                .wrapper("setpriv", "--bounding-set=" + none, "--inh-caps=" + none, "--")
                 .main(Idle.class)
                 .start()) {
             String status = (String) jvm.awaitAttribute(
@@ -206,26 +208,70 @@ class CaptureIT {
         Requirements.require(Shell.available("setpriv"), "setpriv (util-linux)");
         Requirements.require(Requirements.isRoot(), "root, to hand the child CAP_NET_RAW alone");
         int closed = Loopback.closedPort();
-        try (AgentJvm jvm = AgentJvm.builder()
-                .agentOptions("capture.method=ebpf")
-                .wrapper("setpriv", "--bounding-set=-all,+net_raw", "--inh-caps=-all,+net_raw", "--")
-                .main(io.rstwatch.testapps.RefusedLoop.class, Integer.toString(closed))
-                .start()) {
-            jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
-            assertEquals("packet", jvm.attribute("rstwatch:type=Capture", "Method", WAIT));
-            String status = (String) jvm.attribute("rstwatch:type=Capture", "Status", WAIT);
-            assertTrue(
-                    status.startsWith("capturing on any (LINUX_SLL2) (capture.method=ebpf, but its programs could not"
-                            + " load: "),
-                    status);
-            jvm.awaitAttribute(port("local", closed), "RefusedTotal", v -> (Long) v >= 3, WAIT);
+        try (AgentJvm jvm = refusing(closed, "capture.method=ebpf", true)) {
+            assertCounting(
+                    jvm,
+                    closed,
+                    "packet",
+                    "capturing on any (LINUX_SLL2) (capture.method=ebpf, but its programs could not load: ");
             assertStderrIsOneWarningAboutIt(jvm, "capture.method=ebpf");
         }
+    }
+
+    /**
+     * capture.method=auto, the default: in the kernel where it may load (root here), and where it may not
+     * (CAP_NET_RAW alone) the packet socket, with no warning, for the Status says why.
+     */
+    @Test
+    void autoCountsInTheKernelWhereItMayAndCapturesPacketsQuietlyWhereItMayNot() throws Exception {
+        Requirements.require(Shell.available("setpriv"), "setpriv (util-linux)");
+        Requirements.require(Requirements.isRoot(), "root, to load programs and to hand a child CAP_NET_RAW alone");
+        int closed = Loopback.closedPort();
+        try (AgentJvm jvm = refusing(closed, "", false)) {
+            assertCounting(
+                    jvm,
+                    closed,
+                    "ebpf",
+                    "counting in the kernel: eBPF programs on the TCP sockets of this network namespace"
+                            + " (capture.method=auto: this kernel and this JVM's grant allow it)");
+        }
+        try (AgentJvm jvm = refusing(closed, "", true)) {
+            assertCounting(
+                    jvm,
+                    closed,
+                    "packet",
+                    "capturing on any (LINUX_SLL2) (capture.method=auto: no permission to load eBPF programs: run"
+                            + " the JVM as root or grant it CAP_BPF and CAP_PERFMON");
+            jvm.awaitStderr(" is running", WAIT);
+            assertFalse(jvm.stderr().contains("WARN"), jvm.stderr());
+        }
+    }
+
+    /** A JVM refusing connects to {@code closed} in a loop; with CAP_NET_RAW as its only capability if asked. */
+    private static AgentJvm refusing(int closed, String options, boolean netRawAlone) throws IOException {
+        AgentJvm.Builder b = AgentJvm.builder().main(io.rstwatch.testapps.RefusedLoop.class, Integer.toString(closed));
+        if (!options.isEmpty()) {
+            b.agentOptions(options);
+        }
+        if (netRawAlone) {
+            b.wrapper("setpriv", "--bounding-set=-all,+net_raw", "--inh-caps=-all,+net_raw", "--");
+        }
+        return b.start();
+    }
+
+    /** The method the JVM chose, how its Status begins, and its refusals counted. */
+    private static void assertCounting(AgentJvm jvm, int closed, String method, String status) throws Exception {
+        jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
+        assertEquals(method, jvm.attribute("rstwatch:type=Capture", "Method", WAIT));
+        String s = (String) jvm.attribute("rstwatch:type=Capture", "Status", WAIT);
+        assertTrue(s.startsWith(status), s);
+        jvm.awaitAttribute(port("local", closed), "RefusedTotal", v -> (Long) v >= 3, WAIT);
     }
 
     @Test
     void withoutLibpcapCaptureSaysHowToInstallIt() throws Exception {
         try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions("capture.method=packet")
                 .jvmArgs("-Dorg.pcap4j.core.pcapLibName=/nonexistent/libpcap.so.0.8")
                 .main(Idle.class)
                 .start()) {

@@ -48,7 +48,7 @@ class ConnectingClientsIT {
         List<Integer> programs;
         Process poller = null;
         try (AgentJvm jvm = AgentJvm.builder()
-                .agentOptions("rate.window=5")
+                .agentOptions("rate.window=5,capture.method=packet") // its programs alone
                 .main(Idle.class)
                 .start()) {
             jvm.awaitStdout("ready", 1, WAIT);
@@ -115,8 +115,10 @@ class ConnectingClientsIT {
     @Test
     void clientsOffLoadsNothing() throws Exception {
         Requirements.require(Requirements.isRoot(), "root, so that only the option stops the programs");
-        try (AgentJvm jvm =
-                AgentJvm.builder().agentOptions("clients=off").main(Idle.class).start()) {
+        try (AgentJvm jvm = AgentJvm.builder()
+                .agentOptions("clients=off,capture.method=packet")
+                .main(Idle.class)
+                .start()) {
             jvm.awaitStdout("ready", 1, WAIT);
             jvm.awaitAttribute(
                     "rstwatch:type=Agent",

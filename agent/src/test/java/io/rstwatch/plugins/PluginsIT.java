@@ -109,7 +109,8 @@ class PluginsIT {
                 AgentJvm jvm = AgentJvm.builder()
                         .isolatedIn(box, JMX_PORT)
                         .agentOptions("plugins=" + plugins
-                                + ",proc.interval=1,rate.window=5,alert.warn=50,alert.critical=100000")
+                                + ",proc.interval=1,rate.window=5,alert.warn=50,alert.critical=100000"
+                                + ",capture.method=packet") // an event a refusal (docs/capture.md)
                         .main(Connector.class)
                         .start()) {
             jvm.awaitStdout("ready", 1, WAIT);
@@ -251,7 +252,8 @@ class PluginsIT {
                 AgentJvm jvm = AgentJvm.builder()
                         .isolatedIn(box, JMX_PORT)
                         .agentOptions("plugins=" + plugins
-                                + ",proc.interval=1,rate.window=5,alert.warn=50,alert.critical=100000")
+                                + ",proc.interval=1,rate.window=5,alert.warn=50,alert.critical=100000"
+                                + ",capture.method=packet") // an event a refusal (docs/capture.md)
                         .main(io.rstwatch.testapps.Idle.class)
                         .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
@@ -312,7 +314,7 @@ class PluginsIT {
         Requirements.require(io.rstwatch.testing.Shell.available("nft"), "nftables (bin/test installs it)");
         try (TestHost peer = TestHost.create();
                 AgentJvm jvm = AgentJvm.builder()
-                        .agentOptions("plugins=" + plugins)
+                        .agentOptions("plugins=" + plugins + ",capture.method=packet") // ICMP from this host
                         .main(Connector.class)
                         .start()) {
             peer.run("nft", "add table inet rw");

@@ -89,28 +89,37 @@ class ScanIT {
         }
     }
 
-    @Test
-    void aFullRangeScanFromThisHostLeavesTheJvmHealthyAndIdlePlacesComeBack() throws Exception {
+    /**
+     * Under either method: the in-kernel source counts a burst beyond its ring's budget in the kernel, up to 16,384
+     * ports and peers a second, and what does not fit there in its DroppedTotal, so that every refusal is counted
+     * or said to be missing (docs/capture.md).
+     */
+    @ParameterizedTest
+    @MethodSource("io.rstwatch.capture.CaptureIT#methods")
+    void aFullRangeScanFromThisHostLeavesTheJvmHealthyAndIdlePlacesComeBack(String method) throws Exception {
         int idle = 5;
         try (AgentJvm jvm = AgentJvm.builder()
                 .jvmArgs("-Xmx64m")
-                .agentOptions("ports.idle=" + idle)
+                .agentOptions("ports.idle=" + idle + ",capture.method=" + method)
                 .main(Idle.class)
                 .start()) {
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
             long started = System.nanoTime();
             // Every port, 1-65535, one SYN each: loopback has no remote source, so no scanner is recognised.
             Shell.run("sh", "-c", hping("-p ++1 -c 65535 -i u10 127.0.0.1"));
-            jvm.awaitAttribute(
-                    "rstwatch:type=Port,scope=local,port=other", "RefusedTotal", v -> (Long) v >= 50_000, WAIT);
+            Await.until("50,000 refusals counted or said to be dropped", WAIT, () -> {
+                Object other = jvm.jmx().isRegistered(new ObjectName("rstwatch:type=Port,scope=local,port=other"))
+                        ? jvm.attribute("rstwatch:type=Port,scope=local,port=other", "RefusedTotal", WAIT)
+                        : 0L;
+                return (Long) other + (Long) jvm.attribute("rstwatch:type=Capture", "DroppedTotal", WAIT) >= 50_000;
+            });
             int named = jvm.jmx()
                     .queryNames(new ObjectName("rstwatch:type=Port,*"), null)
                     .size();
             assertTrue(named <= 256 + 2, "ports.max holds: " + named + " Port MBeans");
             assertEquals(0L, jvm.attribute(SCANS, "ScannersTotal", WAIT));
             assertTrue(jvm.process().isAlive());
-            String status = (String) jvm.attribute("rstwatch:type=Agent", "Status", WAIT);
-            assertTrue(status.contains("capturing"), status);
+            assertEquals(Boolean.TRUE, jvm.attribute("rstwatch:type=Capture", "Active", WAIT));
 
             // After ports.idle seconds without events, a new refused port has its own entry again.
             int fresh = Loopback.closedPort();
@@ -149,8 +158,7 @@ class ScanIT {
             // The rates of every entry are sampled and published: the sampler ran with the table full.
             jvm.awaitAttribute(port(20599), "RefusedPerSecond", v -> (Double) v > 0, WAIT);
             assertTrue(jvm.process().isAlive(), "the application is alive");
-            String status = (String) jvm.attribute("rstwatch:type=Agent", "Status", WAIT);
-            assertTrue(status.contains("capturing"), status);
+            assertEquals(Boolean.TRUE, jvm.attribute("rstwatch:type=Capture", "Active", WAIT));
             assertFalse(jvm.stderr().contains("OutOfMemoryError"), jvm.stderr());
         }
     }
