@@ -90,7 +90,7 @@ await_report() {
 # started_line OPTIONS: the report line that says an agent started with these options is up: capturing, or any
 # Capture line when capture=off.
 started_line() {
-  case ",$1," in *,capture=off,*) echo '^Capture:' ;; *) echo '^Capture: capturing' ;; esac
+  case ",$1," in *,capture=off,*) echo '^Capture:' ;; *) echo '^Capture: \(capturing\|counting in the kernel\)' ;; esac
 }
 
 # report_drops: the packets the kernel dropped for rstwatch's capture, from a report on stdin.

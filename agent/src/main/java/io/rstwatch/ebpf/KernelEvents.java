@@ -75,6 +75,21 @@ public final class KernelEvents implements AutoCloseable {
 
     private static final int SK_KEY = E - 8;
     private static final int VALUE = SK_KEY - 8;
+    /** The widest span of a struct's members read in one step (a stack copy's room). */
+    static final int SPAN_MAX = 64;
+    /** Copies, below the rest: a reset's sk_buff span, its device's span, TCP header, IP header. */
+    private static final int S_SKB = VALUE - SPAN_MAX;
+
+    private static final int S_DEV = S_SKB - SPAN_MAX;
+    private static final int TCP_READ = 16; // ports at 0 and 2, flags at 13
+    private static final int TCP_FLAGS = 13;
+    private static final int S_TCP = S_DEV - TCP_READ;
+    private static final int IP_READ = 40; // an IPv6 header; an IPv4 one's addresses are within it
+    private static final int S_IP = S_TCP - IP_READ;
+    private static final int IPV4_SRC = 12;
+    private static final int IPV4_DST = 16;
+    private static final int IPV6_SRC = 8;
+    private static final int IPV6_DST = 24;
 
     static final int MAP_TYPE_RINGBUF = 27;
     /** A ring record's header: its length, with these two bits, and a page offset. */
@@ -485,44 +500,34 @@ public final class KernelEvents implements AutoCloseable {
                 .storeByte(Insn.R10, E + EV_FLAGS, Insn.R1);
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
         emit(p, m, "out", "s").label("segment");
+        // Six reads in all, each of a span that holds what is needed of it: a read costs far more than its bytes.
+        Span skb = Span.of(o.skbTransportHeader(), 2, o.skbNetworkHeader(), 2, o.skbHead(), 8);
+        Span dev = Span.of(o.devIfindex(), 4, o.devNet(), 8);
         p.storeDoubleImm(Insn.R10, -8, 0)
                 .probeReadKernel(-8, 8, Insn.R7, o.skbDev())
                 .loadDouble(Insn.R9, Insn.R10, -8)
                 .jumpIfEqual(Insn.R9, 0, "out")
-                .storeDoubleImm(Insn.R10, -32, 0)
-                .probeReadKernel(-32, 4, Insn.R9, o.devIfindex())
-                .storeDoubleImm(Insn.R10, -8, 0)
-                .storeDoubleImm(Insn.R10, -24, 0)
-                .probeReadKernel(-8, 8, Insn.R7, o.skbHead())
-                .probeReadKernel(-24, 2, Insn.R7, o.skbTransportHeader())
-                .loadDouble(Insn.R8, Insn.R10, -8)
-                .loadDouble(Insn.R1, Insn.R10, -24)
-                .add64Reg(Insn.R8, Insn.R1) // the TCP header
-                .storeDoubleImm(Insn.R10, -40, 0)
-                .probeReadKernel(-40, 1, Insn.R8, 13) // TCP flags
-                .loadDouble(Insn.R1, Insn.R10, -40)
+                .probeReadKernel(S_DEV, dev.size(), Insn.R9, dev.from())
+                .loadDouble(Insn.R0, Insn.R10, S_DEV + dev.at(o.devNet()))
                 .storeDoubleImm(Insn.R10, -16, 0)
-                .probeReadKernel(-16, 8, Insn.R9, o.devNet())
+                .probeReadKernel(-16, 4, Insn.R0, o.netInum())
                 .loadDouble(Insn.R1, Insn.R10, -16)
-                .storeDoubleImm(Insn.R10, -24, 0)
-                .mov64Reg(Insn.R0, Insn.R1)
-                .probeReadKernel(-24, 4, Insn.R0, o.netInum())
-                .loadDouble(Insn.R1, Insn.R10, -24)
                 .jumpIfNotEqual32(Insn.R1, netns, "out")
-                .mov64Reg(Insn.R9, Insn.R8) // the TCP header
-                .storeDoubleImm(Insn.R10, -16, 0)
-                .probeReadKernel(-16, 2, Insn.R7, o.skbNetworkHeader())
-                .loadDouble(Insn.R8, Insn.R10, -8)
-                .loadDouble(Insn.R1, Insn.R10, -16)
+                .probeReadKernel(S_SKB, skb.size(), Insn.R7, skb.from())
+                .loadDouble(Insn.R8, Insn.R10, S_SKB + skb.at(o.skbHead()))
+                .mov64Reg(Insn.R9, Insn.R8)
+                .loadHalf(Insn.R1, Insn.R10, S_SKB + skb.at(o.skbTransportHeader()))
+                .add64Reg(Insn.R9, Insn.R1) // the TCP header
+                .loadHalf(Insn.R1, Insn.R10, S_SKB + skb.at(o.skbNetworkHeader()))
                 .add64Reg(Insn.R8, Insn.R1) // the IP header
-                .storeDoubleImm(Insn.R10, -48, 0)
-                .probeReadKernel(-48, 1, Insn.R8, 0); // IP version
+                .probeReadKernel(S_TCP, TCP_READ, Insn.R9, 0)
+                .probeReadKernel(S_IP, IP_READ, Insn.R8, 0);
         zeroEvent(p)
-                .loadDouble(Insn.R1, Insn.R10, -32)
+                .loadWord(Insn.R1, Insn.R10, S_DEV + dev.at(o.devIfindex()))
                 .storeWord(Insn.R10, E + EV_IFINDEX, Insn.R1)
                 .mov64Imm(Insn.R1, SENT)
                 .storeByte(Insn.R10, E + EV_FLAGS, Insn.R1)
-                .loadDouble(Insn.R1, Insn.R10, -40)
+                .loadByte(Insn.R1, Insn.R10, S_TCP + TCP_FLAGS)
                 .and64Imm(Insn.R1, TCP_FLAG_ACK)
                 .jumpIfNotEqual(Insn.R1, 0, "stale")
                 .mov64Imm(Insn.R1, REFUSED)
@@ -638,26 +643,58 @@ public final class KernelEvents implements AutoCloseable {
     }
 
     /**
-     * The segment's addresses and ports (its IP header in r8, TCP header in r9, the version byte at fp-48) into
-     * the event: its source at {@code srcAddress} and {@code srcPort}, its destination at the others.
+     * The segment's addresses and ports, from the copies of its IP header (at {@link #S_IP}) and TCP header (at
+     * {@link #S_TCP}), into the event: its source at {@code srcAddress} and {@code srcPort}, its destination at the
+     * others.
      */
     private static Insn.Program segmentEnds(
             Insn.Program p, int srcAddress, int srcPort, int dstAddress, int dstPort, String tag) {
-        return p.loadDouble(Insn.R1, Insn.R10, -48)
-                .shiftRight64(Insn.R1, 4)
-                .jumpIfNotEqual(Insn.R1, 6, "seg4" + tag)
-                .probeReadKernel(E + srcAddress, 16, Insn.R8, 8)
-                .probeReadKernel(E + dstAddress, 16, Insn.R8, 24)
-                .jump("segports" + tag)
+        p.loadByte(Insn.R1, Insn.R10, S_IP).shiftRight64(Insn.R1, 4).jumpIfNotEqual(Insn.R1, 6, "seg4" + tag);
+        for (int half = 0; half < 16; half += 8) {
+            p.loadDouble(Insn.R1, Insn.R10, S_IP + IPV6_SRC + half)
+                    .storeDouble(Insn.R10, E + srcAddress + half, Insn.R1)
+                    .loadDouble(Insn.R1, Insn.R10, S_IP + IPV6_DST + half)
+                    .storeDouble(Insn.R10, E + dstAddress + half, Insn.R1);
+        }
+        return p.jump("segports" + tag)
                 .label("seg4" + tag)
-                .mov64Imm(Insn.R1, 0xFFFF_0000)
+                .mov64Imm(Insn.R1, 0xFFFF_0000) // bytes 00 00 ff ff
                 .storeWord(Insn.R10, E + srcAddress + 8, Insn.R1)
                 .storeWord(Insn.R10, E + dstAddress + 8, Insn.R1)
-                .probeReadKernel(E + srcAddress + 12, 4, Insn.R8, 12)
-                .probeReadKernel(E + dstAddress + 12, 4, Insn.R8, 16)
+                .loadWord(Insn.R1, Insn.R10, S_IP + IPV4_SRC)
+                .storeWord(Insn.R10, E + srcAddress + 12, Insn.R1)
+                .loadWord(Insn.R1, Insn.R10, S_IP + IPV4_DST)
+                .storeWord(Insn.R10, E + dstAddress + 12, Insn.R1)
                 .label("segports" + tag)
-                .probeReadKernel(E + srcPort, 2, Insn.R9, 0)
-                .probeReadKernel(E + dstPort, 2, Insn.R9, 2);
+                .loadHalf(Insn.R1, Insn.R10, S_TCP) // both in network order, as the event keeps them
+                .storeHalf(Insn.R10, E + srcPort, Insn.R1)
+                .loadHalf(Insn.R1, Insn.R10, S_TCP + 2)
+                .storeHalf(Insn.R10, E + dstPort, Insn.R1);
+    }
+
+    /** Where a struct's members lie in one read of it: from the first (aligned down), over {@link #size} bytes. */
+    record Span(int from, int size) {
+        /** The span of members given as (offset, size) pairs; refused when wider than a stack copy takes. */
+        static Span of(int... offsetAndSize) {
+            int lo = Integer.MAX_VALUE;
+            int hi = 0;
+            for (int i = 0; i < offsetAndSize.length; i += 2) {
+                lo = Math.min(lo, offsetAndSize[i]);
+                hi = Math.max(hi, offsetAndSize[i] + offsetAndSize[i + 1]);
+            }
+            lo &= ~7; // from an 8-byte boundary: each member lies in the copy as aligned as in the struct, as the
+            // verifier wants of a stack load
+            if (hi - lo > SPAN_MAX) {
+                throw new IllegalStateException("this kernel keeps members " + (hi - lo) + " bytes apart that the"
+                        + " programs read in one step of at most " + SPAN_MAX);
+            }
+            return new Span(lo, hi - lo);
+        }
+
+        /** Where the member at {@code offset} is in the copy. */
+        int at(int offset) {
+            return offset - from;
+        }
     }
 
     /**
