@@ -7,6 +7,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -18,14 +20,28 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * (capture.method=ebpf), its ring drained by a thread of this JVM as the agent's does, which is counted in the CPU
  * with. Reported: connects per second and CPU per connect with and without, the kernel's own timing of each
  * program run, and the refusals the programs counted against those the loop made while attached (lost ones).
- * Usage: java -cp CLASSES:JNA EbpfHooks.java TURNS clients|source   (as root, or with CAP_BPF and CAP_PERFMON)
+ * "agent": both, as an agent at its defaults attaches them; "four": four agents' on one host, all counting the
+ * loop (their namespace is its).
+ * Usage: java -cp CLASSES:JNA EbpfHooks.java TURNS clients|source|agent|four   (as root, or CAP_BPF and CAP_PERFMON)
  */
 public class EbpfHooks {
     static final int THREADS = 8;
 
     public static void main(String[] a) throws Exception {
         int turns = Integer.parseInt(a[0]);
-        boolean source = a[1].equals("source");
+        String mode = a[1];
+        // What attaches in a turn: the agent's defaults are the source and the clients hook; "four", four agents'.
+        int sources = switch (mode) {
+            case "source", "agent" -> 1;
+            case "four" -> 4;
+            default -> 0;
+        };
+        int hooks = switch (mode) {
+            case "clients", "agent" -> 1;
+            case "four" -> 4;
+            default -> 0;
+        };
+        boolean source = sources > 0;
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -53,28 +69,32 @@ public class EbpfHooks {
             t.start();
             tids[w] = t.getId();
         }
-        // The source's reader, as the agent's: drains the ring of whichever KernelEvents is attached.
+        // The sources' reader, as each agent's: drains the rings of the KernelEvents attached, counting the first's.
         AtomicLong refusedEvents = new AtomicLong();
-        java.util.concurrent.atomic.AtomicReference<KernelEvents> attached = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<List<KernelEvents>> attached =
+                new java.util.concurrent.atomic.AtomicReference<>(List.of());
         Thread reader = new Thread(() -> {
             while (true) {
-                KernelEvents k = attached.get();
-                if (k == null) {
+                List<KernelEvents> ks = attached.get();
+                if (ks.isEmpty()) {
                     sleep(5);
                     continue;
                 }
                 synchronized (attached) {
-                    if (attached.get() != k) {
+                    if (attached.get() != ks) {
                         continue;
                     }
                     // The agent reads the kernel's own counts once a second; the bench reads them at each detach.
-                    int n = k.drain(e -> {
-                        if (e.kind == KernelEvents.REFUSED && e.dstPort == port) {
-                            refusedEvents.addAndGet(e.count);
-                        }
-                    }, 2048);
+                    int n = 0;
+                    for (KernelEvents k : ks) {
+                        n += k.drain(k == ks.get(0) ? e -> {
+                            if (e.kind == KernelEvents.REFUSED && e.dstPort == port) {
+                                refusedEvents.addAndGet(e.count);
+                            }
+                        } : e -> {}, 2048);
+                    }
                     if (n == 0) {
-                        k.await(100);
+                        ks.get(0).await(100);
                     }
                 }
                 sleep(5);
@@ -92,10 +112,16 @@ public class EbpfHooks {
         try (AutoCloseable timing = ConnectErrors.timingRuns()) {
             for (int i = 0; i < 2 * turns; i++) {
                 int with = (i % 4 == 1 || i % 4 == 2) ? 1 : 0;
-                ConnectErrors clients = with == 1 && !source ? ConnectErrors.attach(netns) : null;
-                KernelEvents events = with == 1 && source ? KernelEvents.attach(netns, 4 << 20) : null;
+                List<ConnectErrors> clients = new ArrayList<>();
+                List<KernelEvents> events = new ArrayList<>();
+                for (int c = 0; with == 1 && c < hooks; c++) {
+                    clients.add(ConnectErrors.attach(netns));
+                }
+                for (int c = 0; with == 1 && c < sources; c++) {
+                    events.add(KernelEvents.attach(netns, 4 << 20));
+                }
                 refusedEvents.set(0);
-                attached.set(events);
+                attached.set(List.copyOf(events));
                 long begun = total(started);
                 long c0 = total(done), t0 = cpu(threads, tids);
                 Thread.sleep(1000);
@@ -105,31 +131,36 @@ public class EbpfHooks {
                     // Refused after the programs attached: each thread's connects after the one it had begun then.
                     long made = total(done) - begun;
                     long n;
-                    long[][] stats;
+                    List<long[]> stats = new ArrayList<>();
                     if (source) {
+                        KernelEvents first = events.get(0);
                         synchronized (attached) {
                             KernelEvents.Sink refusals = e -> {
                                 if (e.kind == KernelEvents.REFUSED && e.dstPort == port) {
                                     refusedEvents.addAndGet(e.count);
                                 }
                             };
-                            while (events.drain(refusals, 1 << 20) > 0) {
+                            while (first.drain(refusals, 1 << 20) > 0) {
                                 // the rest of the ring
                             }
-                            events.aggregates(refusals); // beyond the ring's budget: counted in the kernel
-                            attached.set(null);
+                            first.aggregates(refusals); // beyond the ring's budget: counted in the kernel
+                            attached.set(List.of());
                         }
-                        n = refusedEvents.get() + events.lost();
-                        stats = events.runStats();
-                        events.close();
+                        n = refusedEvents.get() + first.lost();
                     } else {
-                        n = clients.count(port, 111);
-                        stats = new long[][] {clients.runStats()};
-                        clients.close();
+                        n = clients.get(0).count(port, 111);
+                    }
+                    for (KernelEvents k : events) {
+                        stats.addAll(List.of(k.runStats()));
+                        k.close();
+                    }
+                    for (ConnectErrors c : clients) {
+                        stats.add(c.runStats());
+                        c.close();
                     }
                     madeAttached += made;
                     counted += Math.min(n, made);
-                    for (long[] s : stats) {
+                    for (long[] s : stats) { // every program of every copy
                         runs += s[0];
                         runNanos += s[1];
                         skipped += s[2];
@@ -142,7 +173,12 @@ public class EbpfHooks {
         System.out.printf(
                 "| %s | %s | %d | %.0f | %.0f | %.1f%% | %.2f | %.2f | %.1f%% | %d | %.0f | %d | %d |%n",
                 java.time.LocalDate.now(),
-                source ? "source (capture.method=ebpf)" : "clients",
+                switch (mode) {
+                    case "source" -> "source (capture.method=ebpf)";
+                    case "agent" -> "source and clients (an agent's defaults)";
+                    case "four" -> "four agents' source and clients";
+                    default -> "clients";
+                },
                 turns,
                 rateWithout,
                 rateWith,
