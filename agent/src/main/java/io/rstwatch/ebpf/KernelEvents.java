@@ -92,6 +92,8 @@ public final class KernelEvents implements AutoCloseable {
     private static final int IPV6_DST = 24;
 
     static final int MAP_TYPE_RINGBUF = 27;
+    /** bpf_ringbuf_output's flag: commit without waking the reader. */
+    private static final int RB_NO_WAKEUP = 1;
     /** A ring record's header: its length, with these two bits, and a page offset. */
     private static final int BUSY = 1 << 31;
 
@@ -284,7 +286,12 @@ public final class KernelEvents implements AutoCloseable {
         return (long) LONGS.getAcquire(consumer, 0) < (long) LONGS.getAcquire(producer, 0);
     }
 
-    /** Waits up to {@code millis} for events (poll(2) on the ring); false when none came. */
+    /**
+     * Waits {@code millis} (poll(2) on the ring), less if interrupted by a signal; whether events wait now. The
+     * programs never wake the reader: a wake-up is an interrupt on the connecting thread's CPU, due on every event
+     * that finds the ring empty, as all do at a low rate. The ring, filled at most at the budget's rate, is read in
+     * time all the same.
+     */
     public boolean await(int millis) {
         pollfd.setShort(6, (short) 0); // revents
         try {
@@ -702,7 +709,7 @@ public final class KernelEvents implements AutoCloseable {
      * <pre>
      *   b = budget[0]; now = bpf_ktime_get_ns() / 1e9;
      *   if (b-&gt;second != now) { b-&gt;second = now; b-&gt;sent = 0; }
-     *   if (b-&gt;sent &lt; RING_BUDGET_PER_SECOND) { b-&gt;sent++; if (!bpf_ringbuf_output(ring, event, EVENT_SIZE, 0)) goto next; }
+     *   if (b-&gt;sent &lt; RING_BUDGET_PER_SECOND) { b-&gt;sent++; if (!bpf_ringbuf_output(ring, event, EVENT_SIZE, BPF_RB_NO_WAKEUP)) goto next; }
      *   // beyond the budget, or the ring full: counted here, as the event without its client's port and process
      *   if (event.kind is not STALE or ABORT) event.src_port = 0; event.tgid = 0;
      *   n = aggregates[event] (inserted as 1 if new; another CPU's insert first: add to it); else lost[0]++;
@@ -729,7 +736,7 @@ public final class KernelEvents implements AutoCloseable {
                 .mov64Reg(Insn.R2, Insn.R10)
                 .add64Imm(Insn.R2, E)
                 .mov64Imm(Insn.R3, EVENT_SIZE)
-                .mov64Imm(Insn.R4, 0)
+                .mov64Imm(Insn.R4, RB_NO_WAKEUP)
                 .call(Insn.FN_RINGBUF_OUTPUT)
                 .jumpIfEqual(Insn.R0, 0, next)
                 .label("count" + tag)

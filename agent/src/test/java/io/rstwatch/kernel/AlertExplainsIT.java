@@ -141,7 +141,10 @@ class AlertExplainsIT {
                         queue.contains("` has 2 of 1 connections waiting to be accepted, so the kernel drops new SYNs"
                                 + " (ListenOverflows +"),
                         queue);
-                assertTrue(queue.contains("waiting now: pid " + pid), queue);
+                // Among those waiting now: sockets the /proc scan found no owner of yet, on a busy host, may come
+                // first.
+                int waitingNow = queue.indexOf("waiting now: ");
+                assertTrue(waitingNow >= 0 && queue.indexOf("pid " + pid + " `", waitingNow) > 0, queue);
             } finally {
                 clients.destroyForcibly().waitFor();
             }
