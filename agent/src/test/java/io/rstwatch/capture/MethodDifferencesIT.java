@@ -9,11 +9,15 @@ import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Requirements;
 import io.rstwatch.testing.Shell;
 import io.rstwatch.testing.TestHost;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
@@ -31,8 +35,14 @@ class MethodDifferencesIT {
     private static final int DROPPED = 6102;
     private static final int CLOSED = 6103;
 
+    private static final int FORGETFUL = 6104;
+
     private static String local(int port) {
         return "rstwatch:type=Port,scope=local,port=" + port;
+    }
+
+    private static String remote(int port) {
+        return "rstwatch:type=Port,scope=remote,port=" + port;
     }
 
     private static AgentJvm watching(TestHost box, int jmxPort, String method) throws IOException {
@@ -78,6 +88,61 @@ class MethodDifferencesIT {
             packet.awaitAttribute(local(DROPPED), "UnansweredTotal", v -> (Long) v == 1, WAIT);
             assertFalse(ebpf.jmx().isRegistered(new ObjectName(local(REJECTED))), "a firewall's reset");
             assertFalse(ebpf.jmx().isRegistered(new ObjectName(local(DROPPED))), "another host's dropped SYNs");
+        }
+    }
+
+    /**
+     * A reset received on a live connection whose server forgot it: the server (this test, outside the host) closes
+     * its end with a reset the host's firewall drops, so the client learns nothing; the client then sends, and the
+     * server's kernel, with no socket for it, answers with a reset without ACK. The packet socket reads that by its
+     * flags as stale; the in-kernel source knows only that a live socket was reset: an abort.
+     */
+    @Test
+    void aResetReceivedOnALiveConnectionIsStaleByItsFlagsAndAnAbortInTheKernel() throws Exception {
+        Requirements.require(Requirements.isRoot(), "root, for a network namespace and both methods");
+        Requirements.require(Shell.available("nft"), "nftables (bin/test installs it)");
+        Requirements.require(Shell.available("python3"), "python3 (bin/test installs it)");
+        try (TestHost box = TestHost.create();
+                ServerSocket server = new ServerSocket();
+                AgentJvm packet = watching(box, 9010, "packet");
+                AgentJvm ebpf = watching(box, 9011, "ebpf")) {
+            server.bind(new InetSocketAddress(box.localAddress(), FORGETFUL));
+            for (AgentJvm jvm : new AgentJvm[] {packet, ebpf}) {
+                jvm.awaitAgentStarted(WAIT);
+                jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
+            }
+            Process client = new ProcessBuilder(box.command(
+                            "python3",
+                            "-c",
+                            "import socket, sys, time\n"
+                                    + "s = socket.create_connection(('" + box.localAddress() + "', " + FORGETFUL
+                                    + "))\n"
+                                    + "print('connected', flush=True)\n"
+                                    + "sys.stdin.readline()\n"
+                                    + "s.send(b'x')\n"
+                                    + "time.sleep(2)\n"))
+                    .redirectErrorStream(true)
+                    .start();
+            try {
+                BufferedReader out =
+                        new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("connected", out.readLine());
+                box.run("nft", "add table inet rw");
+                box.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
+                box.run("nft", "add rule inet rw input tcp sport " + FORGETFUL + " tcp flags & rst == rst drop");
+                try (Socket accepted = server.accept()) {
+                    accepted.setSoLinger(true, 0); // closed with a reset, and forgotten at once
+                }
+                server.close(); // no listener to answer for the port either: the kernel's own reset
+                box.run("nft", "delete table inet rw");
+                client.getOutputStream().write('\n');
+                client.getOutputStream().flush();
+                packet.awaitAttribute(remote(FORGETFUL), "StaleResetsTotal", v -> (Long) v == 1, WAIT);
+                ebpf.awaitAttribute(remote(FORGETFUL), "AbortResetsTotal", v -> (Long) v == 1, WAIT);
+                assertEquals(0L, ebpf.attribute(remote(FORGETFUL), "StaleResetsTotal", WAIT), "no flags to read");
+            } finally {
+                client.destroyForcibly().waitFor();
+            }
         }
     }
 }
