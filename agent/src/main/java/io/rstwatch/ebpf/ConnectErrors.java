@@ -148,7 +148,7 @@ public final class ConnectErrors implements AutoCloseable {
 
     /**
      * <pre>
-     *   struct sock *sk = ctx->args[0]; int new = ctx->args[2];
+     *   struct sock *sk = ctx->args[0]; int old = ctx->args[1], new = ctx->args[2];
      *   if (new == TCP_SYN_SENT) {
      *       (the namespace test)
      *       struct task t = { bpf_get_current_pid_tgid() &gt;&gt; 32, bpf_get_current_uid_gid() };
@@ -156,6 +156,7 @@ public final class ConnectErrors implements AutoCloseable {
      *       bpf_map_update_elem(connecting, &amp;sk, &amp;t, BPF_ANY);
      *       return 0;
      *   }
+     *   if (old != TCP_SYN_SENT) return 0;        // every other change of every socket, at the least cost
      *   if (new == TCP_ESTABLISHED) goto forget;
      *   if (new != TCP_CLOSE) return 0;
      *   struct task *t = bpf_map_lookup_elem(connecting, &amp;sk);   // only this namespace's connects are there
@@ -179,8 +180,10 @@ public final class ConnectErrors implements AutoCloseable {
         Insn.Program p = new Insn.Program()
                 .loadDouble(Insn.R6, Insn.R1, 0) // sk
                 .loadDouble(Insn.R9, Insn.R1, 16) // newstate
+                .loadDouble(Insn.R2, Insn.R1, 8) // oldstate
                 .storeDouble(Insn.R10, sk, Insn.R6) // the key of connecting
                 .jumpIfEqual(Insn.R9, TCP_SYN_SENT, "connecting")
+                .jumpIfNotEqual(Insn.R2, TCP_SYN_SENT, "out") // not a connect's end: no map to touch
                 .jumpIfEqual(Insn.R9, TCP_ESTABLISHED, "forget")
                 .jumpIfNotEqual(Insn.R9, TCP_CLOSE, "out")
                 .mapLookup(connectingFd, sk)

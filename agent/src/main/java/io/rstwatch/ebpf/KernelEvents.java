@@ -379,8 +379,9 @@ public final class KernelEvents implements AutoCloseable {
 
     /**
      * <pre>
-     *   sk = args[0]; new = args[2];
+     *   sk = args[0]; old = args[1]; new = args[2];
      *   if (new == TCP_SYN_SENT) { (namespace test) connecting[sk] = { 0, tgid }; return; }
+     *   if (old != TCP_SYN_SENT) return;          // every other change of every socket, at the least cost
      *   c = connecting[sk]; if (!c) return;       // only this namespace's connects are there
      *   if (new == TCP_ESTABLISHED) { if (c-&gt;resent) emit SLOW; goto forget; }
      *   if (new != TCP_CLOSE) return;
@@ -397,8 +398,10 @@ public final class KernelEvents implements AutoCloseable {
         Insn.Program p = new Insn.Program()
                 .loadDouble(Insn.R6, Insn.R1, 0)
                 .loadDouble(Insn.R9, Insn.R1, 16)
+                .loadDouble(Insn.R2, Insn.R1, 8) // the old state
                 .storeDouble(Insn.R10, SK_KEY, Insn.R6)
                 .jumpIfEqual(Insn.R9, TCP_SYN_SENT, "connecting")
+                .jumpIfNotEqual(Insn.R2, TCP_SYN_SENT, "out") // not a connect's end: no map to read
                 .mapLookup(m.connecting(), SK_KEY)
                 .jumpIfEqual(Insn.R0, 0, "out")
                 .loadWord(Insn.R8, Insn.R0, 4) // the tgid
