@@ -71,6 +71,11 @@ public class EbpfHooks {
         }
         // The sources' reader, as each agent's: drains the rings of the KernelEvents attached, counting the first's.
         AtomicLong refusedEvents = new AtomicLong();
+        KernelEvents.Sink refusals = e -> {
+            if (e.kind == KernelEvents.REFUSED && e.dstPort == port) {
+                refusedEvents.addAndGet(e.count);
+            }
+        };
         java.util.concurrent.atomic.AtomicReference<List<KernelEvents>> attached =
                 new java.util.concurrent.atomic.AtomicReference<>(List.of());
         Thread reader = new Thread(() -> {
@@ -87,11 +92,7 @@ public class EbpfHooks {
                     // The agent reads the kernel's own counts once a second; the bench reads them at each detach.
                     int n = 0;
                     for (KernelEvents k : ks) {
-                        n += k.drain(k == ks.get(0) ? e -> {
-                            if (e.kind == KernelEvents.REFUSED && e.dstPort == port) {
-                                refusedEvents.addAndGet(e.count);
-                            }
-                        } : e -> {}, 2048);
+                        n += k.drain(k == ks.get(0) ? refusals : e -> {}, 2048);
                     }
                     if (n == 0) {
                         ks.get(0).await(100);
@@ -135,11 +136,6 @@ public class EbpfHooks {
                     if (source) {
                         KernelEvents first = events.get(0);
                         synchronized (attached) {
-                            KernelEvents.Sink refusals = e -> {
-                                if (e.kind == KernelEvents.REFUSED && e.dstPort == port) {
-                                    refusedEvents.addAndGet(e.count);
-                                }
-                            };
                             while (first.drain(refusals, 1 << 20) > 0) {
                                 // the rest of the ring
                             }

@@ -574,15 +574,8 @@ public final class KernelEvents implements AutoCloseable {
                 .jumpIfEqual(Insn.R0, 0, "out")
                 .loadWord(Insn.R8, Insn.R0, 4) // the tgid
                 .mapDelete(m.connecting(), SK_KEY)
-                .storeDoubleImm(Insn.R10, -16, 0)
-                .probeReadKernel(-16, 8, Insn.R6, o.dstCache())
-                .loadDouble(Insn.R0, Insn.R10, -16)
-                .jumpIfEqual(Insn.R0, 0, "remote")
-                .probeReadKernel(-16, 8, Insn.R0, o.dstDev())
-                .loadDouble(Insn.R0, Insn.R10, -16)
-                .jumpIfEqual(Insn.R0, 0, "remote")
-                .storeDoubleImm(Insn.R10, -24, 0)
-                .probeReadKernel(-24, 4, Insn.R0, o.devIfindex())
+                .storeDoubleImm(Insn.R10, -24, 0);
+        routeInterface(p, o, -24, "remote")
                 .loadDouble(Insn.R1, Insn.R10, -24)
                 .jumpIfEqual(Insn.R1, LOOPBACK_IFINDEX, "out")
                 .label("remote");
@@ -625,7 +618,7 @@ public final class KernelEvents implements AutoCloseable {
             int remoteAddress,
             int remotePort,
             String tag) {
-        return p.storeDoubleImm(Insn.R10, -8, 0)
+        p.storeDoubleImm(Insn.R10, -8, 0)
                 .probeReadKernel(-8, 2, Insn.R6, o.family())
                 .loadDouble(Insn.R1, Insn.R10, -8)
                 .jumpIfNotEqual(Insn.R1, AF_INET6, "sock4" + tag)
@@ -640,16 +633,23 @@ public final class KernelEvents implements AutoCloseable {
                 .probeReadKernel(E + localAddress + 12, 4, Insn.R6, o.rcvSaddr())
                 .label("sockports" + tag)
                 .probeReadKernel(E + remotePort, 2, Insn.R6, o.dport()) // both in network order
-                .probeReadKernel(E + localPort, 2, Insn.R6, o.sport())
-                .storeDoubleImm(Insn.R10, -16, 0)
+                .probeReadKernel(E + localPort, 2, Insn.R6, o.sport());
+        return routeInterface(p, o, E + EV_IFINDEX, "noroute" + tag).label("noroute" + tag);
+    }
+
+    /**
+     * The index of the interface of the route of the socket in r6 (sk_dst_cache's device) into the zeroed u32 at
+     * {@code to}; to {@code noRoute}, leaving it 0, when the socket has none. Uses r0 and fp-16.
+     */
+    private static Insn.Program routeInterface(Insn.Program p, KernelLayout o, int to, String noRoute) {
+        return p.storeDoubleImm(Insn.R10, -16, 0)
                 .probeReadKernel(-16, 8, Insn.R6, o.dstCache())
                 .loadDouble(Insn.R0, Insn.R10, -16)
-                .jumpIfEqual(Insn.R0, 0, "noroute" + tag)
+                .jumpIfEqual(Insn.R0, 0, noRoute)
                 .probeReadKernel(-16, 8, Insn.R0, o.dstDev())
                 .loadDouble(Insn.R0, Insn.R10, -16)
-                .jumpIfEqual(Insn.R0, 0, "noroute" + tag)
-                .probeReadKernel(E + EV_IFINDEX, 4, Insn.R0, o.devIfindex())
-                .label("noroute" + tag);
+                .jumpIfEqual(Insn.R0, 0, noRoute)
+                .probeReadKernel(to, 4, Insn.R0, o.devIfindex());
     }
 
     /**
