@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * (capture.method=ebpf), its ring drained by a thread of this JVM as the agent's does, which is counted in the CPU
  * with. Reported: connects per second and CPU per connect with and without, the kernel's own timing of each
  * program run, and the refusals the programs counted against those the loop made while attached (lost ones).
- * "agent": both, as an agent at its defaults attaches them; "four": four agents' on one host, all counting the
+ * "agent": both, as an agent at its defaults attaches them (the source's state program counting the clients'
+ * failures too); "four": four agents' on one host, all counting the
  * loop (their namespace is its).
  * Usage: java -cp CLASSES:JNA EbpfHooks.java TURNS clients|source|agent|four   (as root, or CAP_BPF and CAP_PERFMON)
  */
@@ -36,11 +37,9 @@ public class EbpfHooks {
             case "four" -> 4;
             default -> 0;
         };
-        int hooks = switch (mode) {
-            case "clients", "agent" -> 1;
-            case "four" -> 4;
-            default -> 0;
-        };
+        // An agent at its defaults counts the clients in the source's own state program: no second hook.
+        int hooks = mode.equals("clients") ? 1 : 0;
+        boolean sourceCountsClients = mode.equals("agent") || mode.equals("four");
         boolean source = sources > 0;
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -119,7 +118,7 @@ public class EbpfHooks {
                     clients.add(ConnectErrors.attach(netns));
                 }
                 for (int c = 0; with == 1 && c < sources; c++) {
-                    events.add(KernelEvents.attach(netns, 4 << 20));
+                    events.add(KernelEvents.attach(netns, 4 << 20, sourceCountsClients));
                 }
                 refusedEvents.set(0);
                 attached.set(List.copyOf(events));

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
     private static final int KERNEL_RING_BYTES = 4 << 20;
 
     private final List<CaptureSource> sources = new ArrayList<>();
+    private final Consumer<ConnectErrors> kernelClients;
     /** The in-kernel source, when capture.method chose it and its programs loaded. */
     private volatile KernelSource kernel;
     /** Why this method: a clause of the Status. */
@@ -44,8 +46,13 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
     /** Whether start() has decided what to capture: until then, the Status says so, not "off". */
     private volatile boolean configured;
 
-    public CaptureEngine(PortRegistry ports) {
+    /**
+     * @param kernelClients takes the Clients' counts when the in-kernel source counts them too (clients=on): one
+     *     program on each state change, not the source's and the Clients' own
+     */
+    public CaptureEngine(PortRegistry ports, Consumer<ConnectErrors> kernelClients) {
         this.ports = ports;
+        this.kernelClients = kernelClients;
     }
 
     @Override
@@ -62,14 +69,11 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
         if (context.options().get(OptionKeys.CAPTURE)) {
             CaptureMethod method = context.options().get(OptionKeys.CAPTURE_METHOD);
             List<String> devices = context.options().get(OptionKeys.INTERFACES);
-            String why = method == CaptureMethod.PACKET ? null : startKernel(method, devices);
+            boolean clients = context.options().get(OptionKeys.CLIENTS);
+            String whyNot = method == CaptureMethod.PACKET ? null : startKernel(method, devices, clients);
+            chosen = chosen(method, whyNot);
             if (kernel == null) {
-                chosen = switch (method) {
-                    case PACKET -> "";
-                    case EBPF -> " (capture.method=ebpf, but " + why + ")";
-                    case AUTO -> " (capture.method=auto: " + why + ")";
-                };
-                startSources(context);
+                startSources(context, devices);
             }
         }
         configured = true;
@@ -82,9 +86,19 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
         return getStatus();
     }
 
-    private void startSources(AgentContext context) {
+    /** The Status's clause on the method: which, and why. {@code whyNot} says why not in the kernel, else null. */
+    static String chosen(CaptureMethod method, String whyNot) {
+        return switch (method) {
+            case PACKET -> "";
+            case EBPF -> whyNot == null ? " (capture.method=ebpf)" : " (capture.method=ebpf, but " + whyNot + ")";
+            case AUTO ->
+                " (capture.method=auto: " + (whyNot == null ? "this kernel and this JVM's grant allow it" : whyNot)
+                        + ")";
+        };
+    }
+
+    private void startSources(AgentContext context, List<String> devices) {
         int bufferBytes = context.options().get(OptionKeys.CAPTURE_BUFFER) << 20;
-        List<String> devices = context.options().get(OptionKeys.INTERFACES);
         DuplicateFilter duplicates = new DuplicateFilter(devices.size() > 1);
         for (String device : devices) {
             CaptureSource source = new CaptureSource(device, bufferBytes, ports.host(), ports.intake(), duplicates);
@@ -99,7 +113,7 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
      * that would miss refusals, or a JVM without the grant (the usual unprivileged one) is a choice made quietly
      * and said in the Status.
      */
-    private String startKernel(CaptureMethod method, List<String> devices) {
+    private String startKernel(CaptureMethod method, List<String> devices, boolean clients) {
         boolean asked = method == CaptureMethod.EBPF;
         String missed = asked
                 ? null
@@ -112,12 +126,13 @@ public final class CaptureEngine implements Part, PacketSource, CaptureMXBean {
             return missed;
         }
         try {
-            KernelEvents events = KernelEvents.attach(ConnectErrors.namespaceOfThisProcess(), KERNEL_RING_BYTES);
+            KernelEvents events =
+                    KernelEvents.attach(ConnectErrors.namespaceOfThisProcess(), KERNEL_RING_BYTES, clients);
             KernelSource k = new KernelSource(events, ports.host(), ports.intake());
-            chosen = asked
-                    ? " (capture.method=ebpf)"
-                    : " (capture.method=auto: this kernel and this JVM's grant allow it)";
             kernel = k;
+            if (events.clients() != null) {
+                kernelClients.accept(events.clients());
+            }
             DaemonThreads.start("rstwatch-kernel", k);
             return null;
         } catch (IOException | RuntimeException | LinkageError e) {

@@ -35,12 +35,15 @@ public final class Bpf {
     /** BPF_STATS_RUN_TIME: the kernel times each program run while a descriptor of these stats is open. */
     private static final int STATS_RUN_TIME = 0;
 
+    static final int MAP_TYPE_HASH = 1;
     static final int MAP_TYPE_PERCPU_HASH = 5;
     static final int MAP_TYPE_PERCPU_ARRAY = 6;
     static final int MAP_TYPE_LRU_HASH = 9;
     static final int MAP_TYPE_LRU_PERCPU_HASH = 10;
     private static final int ENOENT = 2;
-    static final int PROG_TYPE_RAW_TRACEPOINT = 17;
+    static final int PROG_TYPE_TRACING = 26;
+    /** BPF_TRACE_RAW_TP: a tracing program on a tracepoint, its arguments typed by BTF ("tp_btf"). */
+    static final int TRACE_RAW_TP = 23;
 
     /** Large enough for every command used here, zeroed: the kernel refuses non-zero bytes it does not know. */
     private static final int ATTR_SIZE = 128;
@@ -50,9 +53,6 @@ public final class Bpf {
     private static final int KEY_SIZE = MAP_TYPE + 4;
     private static final int VALUE_SIZE = KEY_SIZE + 4;
     private static final int MAX_ENTRIES = VALUE_SIZE + 4;
-    private static final int MAP_FLAGS = MAX_ENTRIES + 4;
-    /** An LRU map's free lists per CPU rather than one shared: no lock between CPUs on the hot path. */
-    static final int F_NO_COMMON_LRU = 1 << 1;
     // BPF_MAP_LOOKUP_ELEM
     private static final int MAP_FD = 0;
     private static final int KEY = MAP_FD + 8; // after a u32 and its padding
@@ -68,9 +68,10 @@ public final class Bpf {
     private static final int LOG_BUF = LOG_SIZE + 4;
     private static final int PROG_NAME = LOG_BUF + 8 + 4 + 4; // after kern_version and prog_flags
     private static final int PROG_NAME_LEN = 16;
+    private static final int EXPECTED_ATTACH_TYPE = PROG_NAME + PROG_NAME_LEN + 4; // after prog_ifindex
+    private static final int ATTACH_BTF_ID = 108; // after prog_btf_fd and the func_info and line_info fields
     // BPF_RAW_TRACEPOINT_OPEN
-    private static final int TP_NAME = 0;
-    private static final int TP_PROG_FD = TP_NAME + 8;
+    private static final int TP_PROG_FD = 8; // after the name, which a tracepoint program loaded for one has none of
     // BPF_OBJ_GET_INFO_BY_FD, and the id in struct bpf_prog_info (after its u32 type)
     private static final int INFO_FD = 0;
     private static final int INFO_LEN = INFO_FD + 4;
@@ -122,12 +123,7 @@ public final class Bpf {
     }
 
     static int createMap(int type, int keySize, int valueSize, int entries) throws IOException {
-        return createMap(type, keySize, valueSize, entries, 0);
-    }
-
-    static int createMap(int type, int keySize, int valueSize, int entries, int flags) throws IOException {
         Memory a = attr();
-        a.setInt(MAP_FLAGS, flags);
         a.setInt(MAP_TYPE, type);
         a.setInt(KEY_SIZE, keySize);
         a.setInt(VALUE_SIZE, valueSize);
@@ -240,11 +236,29 @@ public final class Bpf {
         return v.getLongArray(0, cpus);
     }
 
+    /** A program loaded and attached: closing the link detaches it, closing both frees it. */
+    record Attached(int program, int link) {}
+
     /**
-     * Loads a raw-tracepoint program; its file descriptor. A refusal carries the verifier's last words, so that
-     * the one WARN line says why.
+     * Loads a BTF-typed tracepoint program ("tp_btf") for the tracepoint whose typedef has {@code btfId} ({@link
+     * KernelLayout#tracepoint}) and attaches it; nothing stays loaded if a step fails. Its arguments are typed:
+     * the members of a socket or a packet buffer are read in place, a load the kernel guards, where a raw
+     * tracepoint's program copies each out with bpf_probe_read_kernel, a helper call of tens of nanoseconds.
      */
-    static int loadRawTracepointProgram(String name, Insn.Program program) throws IOException {
+    static Attached attachTracepointProgram(String name, Insn.Program program, int btfId) throws IOException {
+        int prog = loadTracepointProgram(name, program, btfId);
+        try {
+            Memory a = attr();
+            a.setInt(TP_PROG_FD, prog); // no name: the program was loaded for its tracepoint
+            return new Attached(prog, call(RAW_TRACEPOINT_OPEN, a, "attaching the program " + name));
+        } catch (IOException | RuntimeException e) {
+            close(prog);
+            throw e;
+        }
+    }
+
+    /** Loads the program; its descriptor. A refusal carries the verifier's last words: the one WARN says why. */
+    private static int loadTracepointProgram(String name, Insn.Program program, int btfId) throws IOException {
         byte[] code = program.bytes();
         Memory insns = new Memory(code.length);
         insns.write(0, code, 0, code.length);
@@ -253,7 +267,9 @@ public final class Bpf {
         Memory log = new Memory(VERIFIER_LOG_SIZE);
         log.clear();
         Memory a = attr();
-        a.setInt(PROG_TYPE, PROG_TYPE_RAW_TRACEPOINT);
+        a.setInt(PROG_TYPE, PROG_TYPE_TRACING);
+        a.setInt(EXPECTED_ATTACH_TYPE, TRACE_RAW_TP);
+        a.setInt(ATTACH_BTF_ID, btfId);
         a.setInt(INSN_CNT, program.size());
         a.setPointer(INSNS, insns);
         a.setPointer(LICENSE, license);
@@ -269,17 +285,6 @@ public final class Bpf {
             int cut = words.lastIndexOf('\n', words.length() - 1);
             throw new IOException(e.getMessage() + (words.isEmpty() ? "" : ": " + words.substring(cut + 1)), e);
         }
-    }
-
-    /** Attaches a loaded program to a raw tracepoint; the link's file descriptor (closing it detaches). */
-    static int attachRawTracepoint(String tracepoint, int progFd) throws IOException {
-        byte[] n = (tracepoint + "\0").getBytes(StandardCharsets.US_ASCII);
-        Memory name = new Memory(n.length);
-        name.write(0, n, 0, n.length);
-        Memory a = attr();
-        a.setPointer(TP_NAME, name);
-        a.setInt(TP_PROG_FD, progFd);
-        return call(RAW_TRACEPOINT_OPEN, a, "attaching to the raw tracepoint " + tracepoint);
     }
 
     /** The kernel's id of a loaded program: what stays findable while anything holds the program. */

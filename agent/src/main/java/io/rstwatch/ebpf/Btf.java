@@ -29,10 +29,14 @@ import java.util.OptionalInt;
  *                         INT, VAR, DECL_TAG  one u32;   ARRAY  { type, index_type, nelems }
  * </pre>
  *
- * Ids count from 1 in file order (0 is void). Only structs and unions are kept: their names and members.
+ * Ids count from 1 in file order (0 is void). Only structs and unions are kept, their names and members, and the
+ * ids of the typedefs that name tracepoints ({@code btf_trace_<tracepoint>}), which a BTF-typed tracepoint
+ * program attaches by.
  */
 public final class Btf {
     static final int MAGIC = 0xEB9F;
+    /** The prefix of the typedef the kernel declares for each tracepoint's arguments. */
+    private static final String TRACEPOINT_TYPEDEF = "btf_trace_";
     // header
     private static final int HDR_LEN = 4;
     private static final int TYPE_OFF = HDR_LEN + 4;
@@ -42,6 +46,7 @@ public final class Btf {
     static final int KIND_INT = 1;
     static final int KIND_ARRAY = 3;
     static final int KIND_STRUCT = 4;
+    static final int KIND_TYPEDEF = 8;
     static final int KIND_UNION = 5;
     static final int KIND_ENUM = 6;
     static final int KIND_FUNC_PROTO = 13;
@@ -60,10 +65,12 @@ public final class Btf {
     private final Composite[] composites;
 
     private final Map<String, Integer> structsByName;
+    private final Map<String, Integer> tracepointsByName;
 
-    private Btf(Composite[] composites, Map<String, Integer> structsByName) {
+    private Btf(Composite[] composites, Map<String, Integer> structsByName, Map<String, Integer> tracepointsByName) {
         this.composites = composites;
         this.structsByName = structsByName;
+        this.tracepointsByName = tracepointsByName;
     }
 
     /** This kernel's BTF. */
@@ -86,6 +93,7 @@ public final class Btf {
         List<Composite> byId = new ArrayList<>();
         byId.add(null); // 0: void
         Map<String, Integer> names = new HashMap<>();
+        Map<String, Integer> tracepoints = new HashMap<>();
         int p = typeStart;
         while (p < typeEnd) {
             int nameOff = b.getInt(p);
@@ -109,6 +117,12 @@ public final class Btf {
                     names.putIfAbsent(c.name(), byId.size());
                 }
             } else {
+                if (kind == KIND_TYPEDEF) {
+                    String name = string(file, strStart, nameOff);
+                    if (name.startsWith(TRACEPOINT_TYPEDEF)) {
+                        tracepoints.putIfAbsent(name.substring(TRACEPOINT_TYPEDEF.length()), byId.size());
+                    }
+                }
                 p += extraBytes(kind, vlen);
             }
             byId.add(c);
@@ -116,7 +130,7 @@ public final class Btf {
         if (p != typeEnd) {
             throw new IOException("BTF types overrun their section: a kind this reader does not know?");
         }
-        return new Btf(byId.toArray(new Composite[0]), names);
+        return new Btf(byId.toArray(new Composite[0]), names, tracepoints);
     }
 
     /** The bytes that follow a type's 12 of its kind. */
@@ -136,7 +150,7 @@ public final class Btf {
                 return 12 * vlen;
             case 2: // PTR
             case 7: // FWD
-            case 8: // TYPEDEF
+            case KIND_TYPEDEF:
             case 9: // VOLATILE
             case 10: // CONST
             case 11: // RESTRICT
@@ -198,5 +212,14 @@ public final class Btf {
             }
         }
         return -1;
+    }
+
+    /**
+     * The id of the typedef {@code btf_trace_<tracepoint>}: what a BTF-typed tracepoint program names at load
+     * time, so that the verifier knows its arguments' types; empty when this kernel has no such tracepoint.
+     */
+    public OptionalInt tracepoint(String tracepoint) {
+        Integer id = tracepointsByName.get(tracepoint);
+        return id == null ? OptionalInt.empty() : OptionalInt.of(id);
     }
 }

@@ -14,7 +14,8 @@ import java.util.TreeMap;
 
 /**
  * The connects that fail on TCP sockets, counted in the kernel by destination, errno and the process that
- * connected, by one program on {@code inet_sock_set_state} (4.16):
+ * connected, by one program on {@code inet_sock_set_state} (4.16), this class's own or, where capture counts in the
+ * kernel, {@link KernelEvents}' state program, which counts here in the same run ({@link #counting}):
  * <ul>
  * <li>a socket entering SYN_SENT is remembered with the process that called connect(), its user and its name: the
  *     state change runs on its thread, which a reset arriving later does not;
@@ -25,8 +26,9 @@ import java.util.TreeMap;
  *     application is woken: by the time {@code inet_sk_error_report} fires, the application's thread may have
  *     read the error already, which clears it. A socket the application closes while it connects has no error.
  * </ul>
- * Every map is least-recently-used: under a storm of new destinations or processes the oldest keys go, so a
- * reader follows each key's count and takes a count that went back as a new key's.
+ * The counts and the processes are least-recently-used maps: under a storm of new destinations or processes the
+ * oldest keys go, so a reader follows each key's count and takes a count that went back as a new key's. The connects
+ * in flight are a plain hash: each leaves SYN_SENT by a state change that takes it out.
  * The socket's fields are read at the offsets this kernel's BTF gives. The tracepoints are host-wide; the programs
  * count the sockets of one network namespace only (the JVM's: what AttemptFails counts there), by the inode of
  * the socket's namespace.
@@ -34,7 +36,7 @@ import java.util.TreeMap;
 public final class ConnectErrors implements AutoCloseable {
     /** Keys kept: a destination, an errno and a process each. */
     static final int MAX_KEYS = 4096;
-    /** Connects in flight remembered at once (least recently used first out). */
+    /** Connects in flight remembered at once; beyond them, a new connect is not followed. */
     static final int MAX_CONNECTING = 16384;
     /** Processes whose user and name are kept. */
     static final int MAX_PROCESSES = 1024;
@@ -61,25 +63,41 @@ public final class ConnectErrors implements AutoCloseable {
     static final int KEY_ADDRESS = KEY_TGID + 4;
     static final int KEY_SIZE = KEY_ADDRESS + 16;
 
-    /** What the SYN_SENT hook keeps of the connecting task: tgid (u64), uid and gid (u64), comm[16]. */
-    static final int TASK_TGID = 0;
+    /**
+     * What is kept of a connect in flight, from its SYN_SENT on (the process's part kept again by tgid once it
+     * fails):
+     * <pre>
+     *  0           2       3       4          8                16                     32
+     *  +-----------+-------+-------+----------+----------------+----------------------+
+     *  | SYNs sent | reset | (pad) | tgid     | uid, gid       | comm (NUL-padded)    |
+     *  | again     | seen  |       |          |                |                      |
+     *  +-----------+-------+-------+----------+----------------+----------------------+
+     * </pre>
+     * The first two the capture's programs keep ({@link KernelEvents}), the process's part the Clients'.
+     */
+    static final int CONNECT_RESENT = 0;
 
-    static final int TASK_UID_GID = TASK_TGID + 8;
-    static final int TASK_COMM = TASK_UID_GID + 8;
-    static final int TASK_SIZE = TASK_COMM + 16;
+    static final int CONNECT_RESET = CONNECT_RESENT + 2;
+    static final int CONNECT_TGID = CONNECT_RESET + 2;
+    static final int CONNECT_UID_GID = CONNECT_TGID + 4;
+    static final int CONNECT_COMM = CONNECT_UID_GID + 8;
+    static final int CONNECT_SIZE = CONNECT_COMM + 16;
 
     private final int cpus;
     private final int[] fds;
     private final int countsFd;
     private final int processesFd;
-    private final int progFd;
 
+    /**
+     * @param fds the connects in flight, the counts, the processes, the program, its link (the last two set once
+     *     the program that counts here is attached); the first and the last two -1 when another's program counts
+     *     here ({@link #counting})
+     */
     private ConnectErrors(int cpus, int[] fds) {
         this.cpus = cpus;
         this.fds = fds;
         this.countsFd = fds[1];
         this.processesFd = fds[2];
-        this.progFd = fds[3];
     }
 
     /**
@@ -99,19 +117,44 @@ public final class ConnectErrors implements AutoCloseable {
         KernelLayout o = KernelLayout.ofThisKernel();
         int cpus = Bpf.possibleCpus();
         int[] fds = {-1, -1, -1, -1, -1};
+        int btfId = o.tracepoint("inet_sock_set_state");
         try {
-            fds[0] = Bpf.createMap(
-                    Bpf.MAP_TYPE_LRU_HASH, 8, TASK_SIZE, MAX_CONNECTING, Bpf.F_NO_COMMON_LRU); // sk -> task
-            fds[1] = Bpf.createMap(Bpf.MAP_TYPE_LRU_PERCPU_HASH, KEY_SIZE, 8, MAX_KEYS); // key -> count
-            fds[2] = Bpf.createMap(Bpf.MAP_TYPE_LRU_HASH, 8, TASK_SIZE, MAX_PROCESSES); // tgid -> task
-            fds[3] = Bpf.loadRawTracepointProgram("rstwatch_conns", states(fds[0], fds[1], fds[2], o, (int) netns));
-            fds[4] = Bpf.attachRawTracepoint("inet_sock_set_state", fds[3]);
-            return new ConnectErrors(cpus, fds);
+            fds[0] = Bpf.createMap(Bpf.MAP_TYPE_HASH, 8, CONNECT_SIZE, MAX_CONNECTING); // sk -> connect
+            createCountMaps(fds);
+            ConnectErrors c = new ConnectErrors(cpus, fds);
+            Bpf.Attached a = Bpf.attachTracepointProgram("rstwatch_conns", c.states(fds[0], o, (int) netns), btfId);
+            fds[3] = a.program();
+            fds[4] = a.link();
+            return c;
         } catch (IOException | RuntimeException e) {
-            for (int i = fds.length - 1; i >= 0; i--) {
-                Bpf.close(fds[i]);
-            }
+            closeAll(fds);
             throw e;
+        }
+    }
+
+    /**
+     * The counts and the processes without a program of their own: the capture's program on the same tracepoint
+     * counts here ({@link KernelEvents#attach}), one program's run a state change instead of two.
+     */
+    static ConnectErrors counting() throws IOException {
+        int[] fds = {-1, -1, -1, -1, -1};
+        try {
+            createCountMaps(fds);
+            return new ConnectErrors(Bpf.possibleCpus(), fds);
+        } catch (IOException | RuntimeException e) {
+            closeAll(fds);
+            throw e;
+        }
+    }
+
+    private static void createCountMaps(int[] fds) throws IOException {
+        fds[1] = Bpf.createMap(Bpf.MAP_TYPE_LRU_PERCPU_HASH, KEY_SIZE, 8, MAX_KEYS); // key -> count
+        fds[2] = Bpf.createMap(Bpf.MAP_TYPE_LRU_HASH, 8, CONNECT_SIZE, MAX_PROCESSES); // tgid -> its connect
+    }
+
+    private static void closeAll(int[] fds) {
+        for (int i = fds.length - 1; i >= 0; i--) {
+            Bpf.close(fds[i]);
         }
     }
 
@@ -123,26 +166,18 @@ public final class ConnectErrors implements AutoCloseable {
 
     /**
      * The namespace test the programs begin with: r6 holds the socket; returns (to "out") when the socket is
-     * another namespace's. Uses r7 and the stack at fp-40 and fp-48.
+     * another namespace's. Uses r1.
      *
      * <pre>
-     *   u64 net = 0, inum = 0;
-     *   bpf_probe_read_kernel(&amp;net, 8, &amp;sk-&gt;__sk_common.skc_net.net);
-     *   bpf_probe_read_kernel(&amp;inum, 4, &amp;((struct net *) net)-&gt;ns.inum);
-     *   if ((u32) inum != NETNS) return 0;
+     *   if (sk-&gt;__sk_common.skc_net.net-&gt;ns.inum != NETNS) return 0;
      * </pre>
      *
      * @param net the offset of the socket's struct net pointer
      * @param netInum the offset of the namespace's inode in struct net
      */
     static Insn.Program inNamespace(Insn.Program p, int net, int netInum, int netns) {
-        return p.mov64Imm(Insn.R1, 0)
-                .storeDouble(Insn.R10, -40, Insn.R1)
-                .storeDouble(Insn.R10, -48, Insn.R1)
-                .probeReadKernel(-40, 8, Insn.R6, net)
-                .loadDouble(Insn.R7, Insn.R10, -40)
-                .probeReadKernel(-48, 4, Insn.R7, netInum)
-                .loadDouble(Insn.R1, Insn.R10, -48)
+        return p.loadDouble(Insn.R1, Insn.R6, net)
+                .loadWord(Insn.R1, Insn.R1, netInum)
                 .jumpIfNotEqual32(Insn.R1, netns, "out");
     }
 
@@ -151,32 +186,25 @@ public final class ConnectErrors implements AutoCloseable {
      *   struct sock *sk = ctx->args[0]; int old = ctx->args[1], new = ctx->args[2];
      *   if (new == TCP_SYN_SENT) {
      *       (the namespace test)
-     *       struct task t = { bpf_get_current_pid_tgid() &gt;&gt; 32, bpf_get_current_uid_gid() };
-     *       bpf_get_current_comm(t.comm, 16);
-     *       bpf_map_update_elem(connecting, &amp;sk, &amp;t, BPF_ANY);
+     *       struct connect c = {0}; (remember the process)
+     *       bpf_map_update_elem(connecting, &amp;sk, &amp;c, BPF_ANY);
      *       return 0;
      *   }
      *   if (old != TCP_SYN_SENT) return 0;        // every other change of every socket, at the least cost
      *   if (new == TCP_ESTABLISHED) goto forget;
-     *   if (new != TCP_CLOSE) return 0;
-     *   struct task *t = bpf_map_lookup_elem(connecting, &amp;sk);   // only this namespace's connects are there
-     *   if (!t) return 0;
-     *   u64 err = sk-&gt;sk_err; if (!err) goto forget;            // the application closed it while it connected
-     *   struct key key = { sk-&gt;skc_dport &lt;&lt; 16 | err, t-&gt;tgid, the destination };
-     *   if (!bpf_map_lookup_elem(processes, &amp;(u64) t-&gt;tgid)) bpf_map_update_elem(processes, ..., t, BPF_ANY);
-     *   u64 *n = bpf_map_lookup_elem(counts, &amp;key);
-     *   if (!n &amp;&amp; bpf_map_update_elem(counts, &amp;key, &amp;one, BPF_NOEXIST) != 0)   // one = 1
-     *       n = bpf_map_lookup_elem(counts, &amp;key);     // another CPU inserted it first
-     *   if (n) *n += 1;
+     *   if (new != TCP_CLOSE) goto forget;        // SYN_RECV: a simultaneous open
+     *   struct connect *c = bpf_map_lookup_elem(connecting, &amp;sk);   // only this namespace's connects are there
+     *   if (!c) return 0;
+     *   (count its failure)
      * forget:
      *   bpf_map_delete_elem(connecting, &amp;sk);
      * </pre>
      */
-    static Insn.Program states(int connectingFd, int countsFd, int processesFd, KernelLayout o, int netns) {
-        int key = -72; // KEY_SIZE bytes, below the namespace test's
+    Insn.Program states(int connectingFd, KernelLayout o, int netns) {
+        int key = -72; // KEY_SIZE bytes
         int sk = key - 8;
         int tgid = sk - 8;
-        int task = tgid - TASK_SIZE;
+        int connect = tgid - CONNECT_SIZE;
         Insn.Program p = new Insn.Program()
                 .loadDouble(Insn.R6, Insn.R1, 0) // sk
                 .loadDouble(Insn.R9, Insn.R1, 16) // newstate
@@ -185,59 +213,85 @@ public final class ConnectErrors implements AutoCloseable {
                 .jumpIfEqual(Insn.R9, TCP_SYN_SENT, "connecting")
                 .jumpIfNotEqual(Insn.R2, TCP_SYN_SENT, "out") // not a connect's end: no map to touch
                 .jumpIfEqual(Insn.R9, TCP_ESTABLISHED, "forget")
-                .jumpIfNotEqual(Insn.R9, TCP_CLOSE, "out")
+                .jumpIfNotEqual(Insn.R9, TCP_CLOSE, "forget") // SYN_RECV: a simultaneous open
                 .mapLookup(connectingFd, sk)
                 .jumpIfEqual(Insn.R0, 0, "out")
-                .mov64Reg(Insn.R8, Insn.R0) // the task
-                .mov64Imm(Insn.R1, 0)
-                .storeDouble(Insn.R10, -8, Insn.R1) // port
-                .storeDouble(Insn.R10, -16, Insn.R1) // err
-                .storeDouble(Insn.R10, -24, Insn.R1) // family
-                .storeDouble(Insn.R10, key, Insn.R1)
-                .storeDouble(Insn.R10, key + 8, Insn.R1)
-                .storeDouble(Insn.R10, key + 16, Insn.R1)
-                .probeReadKernel(-16, 4, Insn.R6, o.err())
-                .loadDouble(Insn.R2, Insn.R10, -16)
-                .jumpIfEqual(Insn.R2, 0, "forget")
-                .probeReadKernel(-8, 2, Insn.R6, o.dport())
-                .loadDouble(Insn.R1, Insn.R8, TASK_TGID)
-                .storeWord(Insn.R10, key + KEY_TGID, Insn.R1)
-                .storeDouble(Insn.R10, tgid, Insn.R1)
-                .mapLookup(processesFd, tgid) // kept already: an update would take a new element each time
-                .jumpIfNotEqual(Insn.R0, 0, "kept")
-                .mapUpdateFrom(processesFd, tgid, Insn.R8)
-                .label("kept")
-                .loadDouble(Insn.R1, Insn.R10, -8)
-                .shiftLeft64(Insn.R1, 16)
-                .loadDouble(Insn.R2, Insn.R10, -16)
-                .or64Reg(Insn.R1, Insn.R2)
-                .storeWord(Insn.R10, key + KEY_PORT_ERRNO, Insn.R1)
-                .probeReadKernel(-24, 2, Insn.R6, o.family())
-                .loadDouble(Insn.R1, Insn.R10, -24)
-                .jumpIfNotEqual(Insn.R1, AF_INET6, "v4")
-                .probeReadKernel(key + KEY_ADDRESS, 16, Insn.R6, o.v6daddr())
-                .jump("count")
-                .label("v4")
-                .mov64Imm(Insn.R1, 0xFFFF_0000) // bytes 00 00 ff ff: ::ffff:a.b.c.d
-                .storeWord(Insn.R10, key + KEY_ADDRESS + 8, Insn.R1)
-                .probeReadKernel(key + KEY_ADDRESS + 12, 4, Insn.R6, o.daddr())
-                .label("count")
-                .addOneInHash(countsFd, key, -16, "forget", "forget", "")
-                .label("connecting");
-        return inNamespace(p, o.net(), o.netInum(), netns)
-                .call(Insn.FN_GET_CURRENT_PID_TGID)
-                .shiftRight64(Insn.R0, 32)
-                .storeDouble(Insn.R10, task + TASK_TGID, Insn.R0)
-                .call(Insn.FN_GET_CURRENT_UID_GID)
-                .storeDouble(Insn.R10, task + TASK_UID_GID, Insn.R0)
-                .currentComm(task + TASK_COMM, 16)
-                .mapUpdate(connectingFd, sk, task)
+                .mov64Reg(Insn.R8, Insn.R0);
+        countFailure(p, o, key, tgid, "forget").label("connecting");
+        inNamespace(p, o.net(), o.netInum(), netns);
+        return rememberProcess(p, connect)
+                .mapUpdate(connectingFd, sk, connect)
                 .jump("out")
                 .label("forget")
                 .mapDelete(connectingFd, sk)
                 .label("out")
                 .mov64Imm(Insn.R0, 0)
                 .exit();
+    }
+
+    /**
+     * A connect entering SYN_SENT, its {@link #CONNECT_SIZE} bytes at stack + {@code at}: nothing resent, no reset,
+     * and the process that connects (the state change runs on its thread; a reset arriving later does not).
+     *
+     * <pre>
+     *   c = { 0, 0, bpf_get_current_pid_tgid() &gt;&gt; 32, bpf_get_current_uid_gid() };
+     *   bpf_get_current_comm(c.comm, 16);
+     * </pre>
+     */
+    static Insn.Program rememberProcess(Insn.Program p, int at) {
+        return p.storeDoubleImm(Insn.R10, at, 0)
+                .call(Insn.FN_GET_CURRENT_PID_TGID)
+                .shiftRight64(Insn.R0, 32)
+                .storeWord(Insn.R10, at + CONNECT_TGID, Insn.R0)
+                .call(Insn.FN_GET_CURRENT_UID_GID)
+                .storeDouble(Insn.R10, at + CONNECT_UID_GID, Insn.R0)
+                .currentComm(at + CONNECT_COMM, 16);
+    }
+
+    /**
+     * Counts the failure of the connect that closes, then on to {@code done}: r6 holds its socket, r8 what was kept
+     * of it; the key is built at stack + {@code key}, the process's tgid at stack + {@code tgidAt}, and fp-16 is
+     * used. Leaves r6 to r9 as they were.
+     *
+     * <pre>
+     *   u32 err = sk-&gt;sk_err; if (!err) goto done;               // the application closed it while it connected
+     *   struct key key = { sk-&gt;skc_dport &lt;&lt; 16 | err, c-&gt;tgid, the destination };
+     *   if (!bpf_map_lookup_elem(processes, &amp;(u64) c-&gt;tgid)) bpf_map_update_elem(processes, ..., c, BPF_ANY);
+     *   u64 *n = bpf_map_lookup_elem(counts, &amp;key);
+     *   if (!n &amp;&amp; bpf_map_update_elem(counts, &amp;key, &amp;one, BPF_NOEXIST) != 0)   // one = 1
+     *       n = bpf_map_lookup_elem(counts, &amp;key);     // another CPU inserted it first
+     *   if (n) *n += 1;
+     * </pre>
+     */
+    Insn.Program countFailure(Insn.Program p, KernelLayout o, int key, int tgidAt, String done) {
+        return p.loadWord(Insn.R2, Insn.R6, o.err())
+                .jumpIfEqual(Insn.R2, 0, done)
+                .loadHalf(Insn.R1, Insn.R6, o.dport())
+                .shiftLeft64(Insn.R1, 16)
+                .or64Reg(Insn.R1, Insn.R2)
+                .storeWord(Insn.R10, key + KEY_PORT_ERRNO, Insn.R1)
+                .loadWord(Insn.R1, Insn.R8, CONNECT_TGID)
+                .storeWord(Insn.R10, key + KEY_TGID, Insn.R1)
+                .storeDouble(Insn.R10, tgidAt, Insn.R1)
+                .loadHalf(Insn.R1, Insn.R6, o.family())
+                .jumpIfNotEqual(Insn.R1, AF_INET6, "v4c")
+                .loadDouble(Insn.R1, Insn.R6, o.v6daddr())
+                .storeDouble(Insn.R10, key + KEY_ADDRESS, Insn.R1)
+                .loadDouble(Insn.R1, Insn.R6, o.v6daddr() + 8)
+                .storeDouble(Insn.R10, key + KEY_ADDRESS + 8, Insn.R1)
+                .jump("processc")
+                .label("v4c")
+                .storeDoubleImm(Insn.R10, key + KEY_ADDRESS, 0)
+                .mov64Imm(Insn.R1, 0xFFFF_0000) // bytes 00 00 ff ff: ::ffff:a.b.c.d
+                .storeWord(Insn.R10, key + KEY_ADDRESS + 8, Insn.R1)
+                .loadWord(Insn.R1, Insn.R6, o.daddr())
+                .storeWord(Insn.R10, key + KEY_ADDRESS + 12, Insn.R1)
+                .label("processc")
+                .mapLookup(processesFd, tgidAt) // kept already: an update would take a new element each time
+                .jumpIfNotEqual(Insn.R0, 0, "countc")
+                .mapUpdateFrom(processesFd, tgidAt, Insn.R8)
+                .label("countc")
+                .addOneInHash(countsFd, key, -16, done, done, "c");
     }
 
     /** Every count in the maps now, each key's summed over the CPUs. */
@@ -269,17 +323,17 @@ public final class ConnectErrors implements AutoCloseable {
                         .order(ByteOrder.nativeOrder())
                         .putLong(0, tgid & 0xFFFF_FFFFL)
                         .array(),
-                TASK_SIZE);
+                CONNECT_SIZE);
         if (v == null) {
             return null;
         }
         ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.nativeOrder());
-        byte[] comm = Arrays.copyOfRange(v, TASK_COMM, TASK_COMM + 16);
+        byte[] comm = Arrays.copyOfRange(v, CONNECT_COMM, CONNECT_COMM + 16);
         int end = 0;
         while (end < comm.length && comm[end] != 0) {
             end++;
         }
-        return new Task(b.getInt(TASK_UID_GID), new String(comm, 0, end, StandardCharsets.UTF_8));
+        return new Task(b.getInt(CONNECT_UID_GID), new String(comm, 0, end, StandardCharsets.UTF_8));
     }
 
     /**
@@ -307,9 +361,7 @@ public final class ConnectErrors implements AutoCloseable {
 
     @Override
     public void close() {
-        for (int i = fds.length - 1; i >= 0; i--) {
-            Bpf.close(fds[i]);
-        }
+        closeAll(fds);
     }
 
     /**
@@ -317,7 +369,7 @@ public final class ConnectErrors implements AutoCloseable {
      * kernel while run-time stats are on ({@link #timingRuns}): what the hook costs, measured where it runs.
      */
     public long[] runStats() throws IOException {
-        return Bpf.runStats(progFd);
+        return Bpf.runStats(fds[3]);
     }
 
     /** Turns the kernel's timing of program runs on until the returned handle is closed (benches only). */
@@ -328,6 +380,6 @@ public final class ConnectErrors implements AutoCloseable {
 
     /** For checks that nothing stays loaded. */
     int programId() throws IOException {
-        return Bpf.programId(progFd);
+        return Bpf.programId(fds[3]);
     }
 }

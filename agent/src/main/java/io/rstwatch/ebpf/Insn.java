@@ -94,6 +94,8 @@ public final class Insn {
     public static final int FN_RINGBUF_OUTPUT = 130;
     /** bpf_probe_read_kernel(dst, size, unsafe_ptr): reads kernel memory, or zeroes dst if it cannot. */
     public static final int FN_PROBE_READ_KERNEL = 113;
+    /** bpf_skc_to_tcp_sock: the socket typed as the tcp_sock it is, or null; its members beyond struct sock. */
+    public static final int FN_SKC_TO_TCP_SOCK = 137;
 
     private Insn() {}
 

@@ -12,7 +12,8 @@ import java.nio.ByteOrder;
 
 /**
  * The failures of TCP connections of one network namespace as its sockets live them, one event each, from four
- * programs on raw tracepoints into a ring buffer that this class maps and reads:
+ * programs on tracepoints (BTF-typed: a socket's members read in place) into a ring buffer that this class maps
+ * and reads:
  * <ul>
  * <li>{@code sock:inet_sock_set_state} (4.16): a socket entering SYN_SENT is remembered (with its process); one
  *     that becomes ESTABLISHED after its SYN went again is a {@link #SLOW} attempt; one that closes with an error
@@ -74,16 +75,12 @@ public final class KernelEvents implements AutoCloseable {
     private static final int E = -112;
 
     private static final int SK_KEY = E - 8;
-    private static final int VALUE = SK_KEY - 8;
-    /** The widest span of a struct's members read in one step (a stack copy's room). */
-    static final int SPAN_MAX = 64;
-    /** Copies, below the rest: a reset's sk_buff span, its device's span, TCP header, IP header. */
-    private static final int S_SKB = VALUE - SPAN_MAX;
-
-    private static final int S_DEV = S_SKB - SPAN_MAX;
+    private static final int VALUE = SK_KEY - ConnectErrors.CONNECT_SIZE;
+    /** Copies of a reset's headers, below the rest: TCP header, IP header. */
     private static final int TCP_READ = 16; // ports at 0 and 2, flags at 13
+
     private static final int TCP_FLAGS = 13;
-    private static final int S_TCP = S_DEV - TCP_READ;
+    private static final int S_TCP = VALUE - TCP_READ;
     private static final int IP_READ = 40; // an IPv6 header; an IPv4 one's addresses are within it
     private static final int S_IP = S_TCP - IP_READ;
     private static final int IPV4_SRC = 12;
@@ -109,8 +106,6 @@ public final class KernelEvents implements AutoCloseable {
     private static final int LOOPBACK_IFINDEX = 1;
 
     private static final int ECONNREFUSED = 111;
-    /** Connects in flight remembered at once (least recently used first out). */
-    static final int MAX_CONNECTING = 16384;
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
@@ -156,6 +151,9 @@ public final class KernelEvents implements AutoCloseable {
     }
 
     private final int[] fds;
+    /** The Clients' counts, which the state program adds to; null when not asked for. */
+    private final ConnectErrors clients;
+
     private final int ringFd;
     private final int lostFd;
     private final int aggregatesFd;
@@ -173,8 +171,15 @@ public final class KernelEvents implements AutoCloseable {
     private final Memory pollfd = new Memory(8);
 
     private KernelEvents(
-            int[] fds, int cpus, int ringBytes, long pageSize, Pointer consumerPage, Pointer producerPages) {
+            int[] fds,
+            ConnectErrors clients,
+            int cpus,
+            int ringBytes,
+            long pageSize,
+            Pointer consumerPage,
+            Pointer producerPages) {
         this.fds = fds;
+        this.clients = clients;
         this.ringFd = fds[1];
         this.lostFd = fds[2];
         this.aggregatesFd = fds[4];
@@ -192,9 +197,11 @@ public final class KernelEvents implements AutoCloseable {
 
     /**
      * Loads and attaches the four programs for the network namespace whose inode is {@code netns}, with a ring of
-     * {@code ringBytes} (a power of two, a multiple of the page size); nothing stays loaded if a step fails.
+     * {@code ringBytes} (a power of two, a multiple of the page size); with {@code clients}, the state program
+     * also counts failed connects by process ({@link #clients}), in the one run a state change costs. Nothing
+     * stays loaded if a step fails.
      */
-    public static KernelEvents attach(long netns, int ringBytes) throws IOException {
+    public static KernelEvents attach(long netns, int ringBytes, boolean clients) throws IOException {
         KernelLayout o = KernelLayout.ofThisKernel();
         int cpus = Bpf.possibleCpus();
         long page = pageSize();
@@ -203,34 +210,39 @@ public final class KernelEvents implements AutoCloseable {
         }
         int ns = (int) netns;
         String[] programs = {"rstwatch_state", "rstwatch_resyn", "rstwatch_rstout", "rstwatch_rstin"};
-        String[] tracepoints = {"inet_sock_set_state", "tcp_retransmit_skb", "tcp_send_reset", "tcp_receive_reset"};
+        String[] tracepoints = KernelLayout.TRACEPOINTS;
         int[] fds = new int[MAPS + 2 * programs.length];
         java.util.Arrays.fill(fds, -1);
         Pointer consumerPage = null;
         Pointer producerPages = null;
+        ConnectErrors counts = null;
         try {
-            fds[0] = Bpf.createMap(
-                    Bpf.MAP_TYPE_LRU_HASH, 8, 8, MAX_CONNECTING, Bpf.F_NO_COMMON_LRU); // sk -> {resent, tgid}
+            counts = clients ? ConnectErrors.counting() : null;
+            // sk -> connect. A plain hash, not least-recently-used: every connect that enters SYN_SENT leaves it
+            // by a state change, which takes its entry out, and a plain hash's insert and delete cost less.
+            fds[0] = Bpf.createMap(Bpf.MAP_TYPE_HASH, 8, ConnectErrors.CONNECT_SIZE, ConnectErrors.MAX_CONNECTING);
             fds[1] = Bpf.createMap(MAP_TYPE_RINGBUF, 0, 0, ringBytes);
             fds[2] = Bpf.createPerCpuArray(8, 1); // events neither the ring nor the counts had room for
             fds[3] = Bpf.createPerCpuArray(16, 1); // {second, events handed to the ring in it}
             fds[4] = Bpf.createPerCpuHash(EVENT_SIZE, 8, MAX_AGGREGATES); // event without port and tgid -> count
             Maps m = new Maps(fds[0], fds[1], fds[2], fds[3], fds[4]);
             Insn.Program[] code = {
-                stateChanges(m, o, ns), retransmits(m, o), resetsSent(m, o, ns), resetsReceived(m, o, ns)
+                stateChanges(m, o, ns, counts), retransmits(m, o), resetsSent(m, o, ns), resetsReceived(m, o, ns)
             };
             for (int i = 0; i < programs.length; i++) {
-                fds[MAPS + i] = Bpf.loadRawTracepointProgram(programs[i], code[i]);
-            }
-            for (int i = 0; i < programs.length; i++) {
-                fds[MAPS + programs.length + i] = Bpf.attachRawTracepoint(tracepoints[i], fds[MAPS + i]);
+                Bpf.Attached a = Bpf.attachTracepointProgram(programs[i], code[i], o.tracepoint(tracepoints[i]));
+                fds[MAPS + i] = a.program();
+                fds[MAPS + programs.length + i] = a.link();
             }
             consumerPage = map(page, LinuxSockets.PROT_READ_WRITE, fds[1], 0);
             producerPages = map(page + 2L * ringBytes, PROT_READ, fds[1], page);
-            return new KernelEvents(fds, cpus, ringBytes, page, consumerPage, producerPages);
+            return new KernelEvents(fds, counts, cpus, ringBytes, page, consumerPage, producerPages);
         } catch (IOException | RuntimeException e) {
             if (consumerPage != null) {
                 LinuxSockets.munmap(consumerPage, page);
+            }
+            if (counts != null) {
+                counts.close();
             }
             for (int i = fds.length - 1; i >= 0; i--) {
                 Bpf.close(fds[i]);
@@ -355,6 +367,11 @@ public final class KernelEvents implements AutoCloseable {
         return out;
     }
 
+    /** The connects in flight remembered now, for checks that every connect's end takes its entry out. */
+    int connectsInFlight() throws IOException {
+        return Bpf.keys(fds[0], 8, ConnectErrors.MAX_CONNECTING).size();
+    }
+
     /** The ids of the programs, for checks that nothing stays loaded. */
     int[] programIds() throws IOException {
         int[] ids = new int[4];
@@ -364,12 +381,20 @@ public final class KernelEvents implements AutoCloseable {
         return ids;
     }
 
+    /** The Clients' counts, which the state program adds to; null unless asked for at {@link #attach}. */
+    public ConnectErrors clients() {
+        return clients;
+    }
+
     @Override
     public void close() {
         LinuxSockets.munmap(producerPages, pageSize + data.capacity());
         LinuxSockets.munmap(consumerPage, pageSize);
         for (int i = fds.length - 1; i >= 0; i--) {
             Bpf.close(fds[i]);
+        }
+        if (clients != null) {
+            clients.close();
         }
     }
 
@@ -380,11 +405,13 @@ public final class KernelEvents implements AutoCloseable {
     /**
      * <pre>
      *   sk = args[0]; old = args[1]; new = args[2];
-     *   if (new == TCP_SYN_SENT) { (namespace test) connecting[sk] = { 0, tgid }; return; }
+     *   if (new == TCP_SYN_SENT) { (namespace test) connecting[sk] = { 0, 0, tgid (with clients: uid, comm) }; return; }
      *   if (old != TCP_SYN_SENT) return;          // every other change of every socket, at the least cost
      *   c = connecting[sk]; if (!c) return;       // only this namespace's connects are there
      *   if (new == TCP_ESTABLISHED) { if (c-&gt;resent) emit SLOW; goto forget; }
-     *   if (new != TCP_CLOSE) return;
+     *   if (new != TCP_CLOSE) goto forget;       // SYN_RECV: a simultaneous open (a self-connect)
+     *   (with clients: count its failure by process, {@link ConnectErrors#countFailure})
+     *   if (c-&gt;reset) goto forget;               // a reset's refusal: counted as it came
      *   err = sk-&gt;sk_err ?: sk-&gt;sk_err_soft;     // none: the application closed it while it connected
      *   kind = err == ECONNREFUSED ? REFUSED : err == ETIMEDOUT ? GIVEN_UP
      *        : err is EHOSTUNREACH, ENETUNREACH, EACCES, EHOSTDOWN or ENONET ? UNREACHABLE : none;
@@ -394,7 +421,7 @@ public final class KernelEvents implements AutoCloseable {
      * </pre>
      * Every event local end first, as the connect's SYN.
      */
-    static Insn.Program stateChanges(Maps m, KernelLayout o, int netns) {
+    static Insn.Program stateChanges(Maps m, KernelLayout o, int netns, ConnectErrors clients) {
         Insn.Program p = new Insn.Program()
                 .loadDouble(Insn.R6, Insn.R1, 0)
                 .loadDouble(Insn.R9, Insn.R1, 16)
@@ -404,21 +431,23 @@ public final class KernelEvents implements AutoCloseable {
                 .jumpIfNotEqual(Insn.R2, TCP_SYN_SENT, "out") // not a connect's end: no map to read
                 .mapLookup(m.connecting(), SK_KEY)
                 .jumpIfEqual(Insn.R0, 0, "out")
-                .loadWord(Insn.R8, Insn.R0, 4) // the tgid
-                .loadWord(Insn.R7, Insn.R0, 0) // SYNs sent again
+                .mov64Reg(Insn.R8, Insn.R0) // the connect
                 .jumpIfNotEqual(Insn.R9, TCP_ESTABLISHED, "closing")
+                .loadHalf(Insn.R7, Insn.R8, ConnectErrors.CONNECT_RESENT)
                 .jumpIfEqual(Insn.R7, 0, "forget")
                 .mov64Imm(Insn.R7, SLOW)
                 .mov64Imm(Insn.R9, 0)
                 .jump("event")
                 .label("closing")
-                .jumpIfNotEqual(Insn.R9, TCP_CLOSE, "out")
-                .storeDoubleImm(Insn.R10, -16, 0)
-                .probeReadKernel(-16, 4, Insn.R6, o.err())
-                .loadDouble(Insn.R9, Insn.R10, -16)
+                .jumpIfNotEqual(Insn.R9, TCP_CLOSE, "forget"); // SYN_RECV: a simultaneous open (a self-connect)
+        if (clients != null) {
+            clients.countFailure(p, o, E, E + ConnectErrors.KEY_SIZE, "counted").label("counted");
+        }
+        p.loadByte(Insn.R1, Insn.R8, ConnectErrors.CONNECT_RESET)
+                .jumpIfNotEqual(Insn.R1, 0, "forget")
+                .loadWord(Insn.R9, Insn.R6, o.err())
                 .jumpIfNotEqual(Insn.R9, 0, "errno")
-                .probeReadKernel(-16, 4, Insn.R6, o.errSoft()) // an ICMP error while connect() held the socket
-                .loadDouble(Insn.R9, Insn.R10, -16)
+                .loadWord(Insn.R9, Insn.R6, o.errSoft()) // an ICMP error while connect() held the socket
                 .label("errno")
                 .mov64Imm(Insn.R7, REFUSED)
                 .jumpIfEqual(Insn.R9, ECONNREFUSED, "event")
@@ -432,16 +461,22 @@ public final class KernelEvents implements AutoCloseable {
         zeroEvent(p)
                 .storeByte(Insn.R10, E + EV_KIND, Insn.R7)
                 .storeHalf(Insn.R10, E + EV_CODE, Insn.R9)
-                .storeWord(Insn.R10, E + EV_TGID, Insn.R8);
+                .loadWord(Insn.R1, Insn.R8, ConnectErrors.CONNECT_TGID)
+                .storeWord(Insn.R10, E + EV_TGID, Insn.R1);
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
         emit(p, m, "forget", "").label("connecting");
-        ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns)
-                .storeDoubleImm(Insn.R10, VALUE, 0)
-                .call(Insn.FN_GET_CURRENT_PID_TGID)
-                .shiftRight64(Insn.R0, 32)
-                .storeWord(Insn.R10, VALUE + 4, Insn.R0)
-                .mapUpdate(m.connecting(), SK_KEY, VALUE)
-                .jump("out");
+        ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns);
+        if (clients != null) {
+            ConnectErrors.rememberProcess(p, VALUE);
+        } else {
+            for (int off = 0; off < ConnectErrors.CONNECT_SIZE; off += 8) {
+                p.storeDoubleImm(Insn.R10, VALUE + off, 0);
+            }
+            p.call(Insn.FN_GET_CURRENT_PID_TGID)
+                    .shiftRight64(Insn.R0, 32)
+                    .storeWord(Insn.R10, VALUE + ConnectErrors.CONNECT_TGID, Insn.R0);
+        }
+        p.mapUpdate(m.connecting(), SK_KEY, VALUE).jump("out");
         return p.label("forget")
                 .mapDelete(m.connecting(), SK_KEY)
                 .label("out")
@@ -464,22 +499,18 @@ public final class KernelEvents implements AutoCloseable {
                 .mapLookup(m.connecting(), SK_KEY)
                 .jumpIfEqual(Insn.R0, 0, "out")
                 .mov64Reg(Insn.R8, Insn.R0)
-                .storeDoubleImm(Insn.R10, -8, 0)
-                .probeReadKernel(-8, 1, Insn.R6, o.state())
-                .loadDouble(Insn.R1, Insn.R10, -8)
+                .loadByte(Insn.R1, Insn.R6, o.state())
                 .jumpIfNotEqual(Insn.R1, TCP_SYN_SENT, "out")
-                .storeDoubleImm(Insn.R10, -8, 0)
-                .probeReadKernel(-8, 4, Insn.R6, o.errSoft())
-                .loadDouble(Insn.R1, Insn.R10, -8)
+                .loadWord(Insn.R1, Insn.R6, o.errSoft())
                 .jumpIfNotEqual(Insn.R1, 0, "out")
-                .loadWord(Insn.R1, Insn.R8, 0)
+                .loadHalf(Insn.R1, Insn.R8, ConnectErrors.CONNECT_RESENT)
                 .add64Imm(Insn.R1, 1)
-                .storeWord(Insn.R8, 0, Insn.R1)
+                .storeHalf(Insn.R8, ConnectErrors.CONNECT_RESENT, Insn.R1)
                 .jumpIfNotEqual(Insn.R1, 1, "out");
         zeroEvent(p)
                 .mov64Imm(Insn.R1, UNANSWERED)
                 .storeByte(Insn.R10, E + EV_KIND, Insn.R1)
-                .loadWord(Insn.R1, Insn.R8, 4)
+                .loadWord(Insn.R1, Insn.R8, ConnectErrors.CONNECT_TGID)
                 .storeWord(Insn.R10, E + EV_TGID, Insn.R1);
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
         return emit(p, m, "out", "").label("out").mov64Imm(Insn.R0, 0).exit();
@@ -510,31 +541,23 @@ public final class KernelEvents implements AutoCloseable {
                 .storeByte(Insn.R10, E + EV_FLAGS, Insn.R1);
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
         emit(p, m, "out", "s").label("segment");
-        // Six reads in all, each of a span that holds what is needed of it: a read costs far more than its bytes.
-        Span skb = Span.of(o.skbTransportHeader(), 2, o.skbNetworkHeader(), 2, o.skbHead(), 8);
-        Span dev = Span.of(o.devIfindex(), 4, o.devNet(), 8);
-        p.storeDoubleImm(Insn.R10, -8, 0)
-                .probeReadKernel(-8, 8, Insn.R7, o.skbDev())
-                .loadDouble(Insn.R9, Insn.R10, -8)
+        // The headers are the packet's bytes, not typed members: those two are copied out.
+        p.loadDouble(Insn.R9, Insn.R7, o.skbDev())
                 .jumpIfEqual(Insn.R9, 0, "out")
-                .probeReadKernel(S_DEV, dev.size(), Insn.R9, dev.from())
-                .loadDouble(Insn.R0, Insn.R10, S_DEV + dev.at(o.devNet()))
-                .storeDoubleImm(Insn.R10, -16, 0)
-                .probeReadKernel(-16, 4, Insn.R0, o.netInum())
-                .loadDouble(Insn.R1, Insn.R10, -16)
-                .jumpIfNotEqual32(Insn.R1, netns, "out")
-                .probeReadKernel(S_SKB, skb.size(), Insn.R7, skb.from())
-                .loadDouble(Insn.R8, Insn.R10, S_SKB + skb.at(o.skbHead()))
+                .loadDouble(Insn.R1, Insn.R9, o.devNet())
+                .loadWord(Insn.R1, Insn.R1, o.netInum())
+                .jumpIfNotEqual32(Insn.R1, netns, "out");
+        zeroEvent(p)
+                .loadWord(Insn.R1, Insn.R9, o.devIfindex())
+                .storeWord(Insn.R10, E + EV_IFINDEX, Insn.R1)
+                .loadDouble(Insn.R8, Insn.R7, o.skbHead())
                 .mov64Reg(Insn.R9, Insn.R8)
-                .loadHalf(Insn.R1, Insn.R10, S_SKB + skb.at(o.skbTransportHeader()))
+                .loadHalf(Insn.R1, Insn.R7, o.skbTransportHeader())
                 .add64Reg(Insn.R9, Insn.R1) // the TCP header
-                .loadHalf(Insn.R1, Insn.R10, S_SKB + skb.at(o.skbNetworkHeader()))
+                .loadHalf(Insn.R1, Insn.R7, o.skbNetworkHeader())
                 .add64Reg(Insn.R8, Insn.R1) // the IP header
                 .probeReadKernel(S_TCP, TCP_READ, Insn.R9, 0)
-                .probeReadKernel(S_IP, IP_READ, Insn.R8, 0);
-        zeroEvent(p)
-                .loadWord(Insn.R1, Insn.R10, S_DEV + dev.at(o.devIfindex()))
-                .storeWord(Insn.R10, E + EV_IFINDEX, Insn.R1)
+                .probeReadKernel(S_IP, IP_READ, Insn.R8, 0)
                 .mov64Imm(Insn.R1, SENT)
                 .storeByte(Insn.R10, E + EV_FLAGS, Insn.R1)
                 .loadByte(Insn.R1, Insn.R10, S_TCP + TCP_FLAGS)
@@ -556,7 +579,7 @@ public final class KernelEvents implements AutoCloseable {
      *   sk = args[0]; (namespace test)
      *   if (sk-&gt;state == TCP_SYN_SENT) {         // a refusal, seen before the socket's error is set and read
      *       c = connecting[sk]; if (!c) return;
-     *       delete connecting[sk];                 // its close is no second failure
+     *       c-&gt;reset = 1;                          // its close is no second failure (yet a Clients' count)
      *       if (sk-&gt;sk_dst_cache-&gt;dev-&gt;ifindex == LOOPBACK_IFINDEX) return;   // this host's reset: counted sent
      *       emit REFUSED, code ECONNREFUSED, tgid c-&gt;tgid (local first, as its SYN);
      *   } else emit ABORT (remote first, as the reset);
@@ -565,18 +588,15 @@ public final class KernelEvents implements AutoCloseable {
     static Insn.Program resetsReceived(Maps m, KernelLayout o, int netns) {
         Insn.Program p = new Insn.Program().loadDouble(Insn.R6, Insn.R1, 0);
         ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns)
-                .storeDoubleImm(Insn.R10, -8, 0)
-                .probeReadKernel(-8, 1, Insn.R6, o.state())
-                .loadDouble(Insn.R1, Insn.R10, -8)
+                .loadByte(Insn.R1, Insn.R6, o.state())
                 .jumpIfNotEqual(Insn.R1, TCP_SYN_SENT, "abort")
                 .storeDouble(Insn.R10, SK_KEY, Insn.R6)
                 .mapLookup(m.connecting(), SK_KEY)
                 .jumpIfEqual(Insn.R0, 0, "out")
-                .loadWord(Insn.R8, Insn.R0, 4) // the tgid
-                .mapDelete(m.connecting(), SK_KEY)
-                .storeDoubleImm(Insn.R10, -24, 0);
-        routeInterface(p, o, -24, "remote")
-                .loadDouble(Insn.R1, Insn.R10, -24)
+                .mov64Reg(Insn.R8, Insn.R0) // the connect
+                .mov64Imm(Insn.R1, 1)
+                .storeByte(Insn.R8, ConnectErrors.CONNECT_RESET, Insn.R1);
+        routeInterface(p, o, "remote")
                 .jumpIfEqual(Insn.R1, LOOPBACK_IFINDEX, "out")
                 .label("remote");
         zeroEvent(p)
@@ -584,7 +604,8 @@ public final class KernelEvents implements AutoCloseable {
                 .storeByte(Insn.R10, E + EV_KIND, Insn.R1)
                 .mov64Imm(Insn.R1, ECONNREFUSED)
                 .storeHalf(Insn.R10, E + EV_CODE, Insn.R1)
-                .storeWord(Insn.R10, E + EV_TGID, Insn.R8);
+                .loadWord(Insn.R1, Insn.R8, ConnectErrors.CONNECT_TGID)
+                .storeWord(Insn.R10, E + EV_TGID, Insn.R1);
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT, "r");
         emit(p, m, "out", "r").label("abort");
         zeroEvent(p).mov64Imm(Insn.R1, ABORT).storeByte(Insn.R10, E + EV_KIND, Insn.R1);
@@ -618,38 +639,46 @@ public final class KernelEvents implements AutoCloseable {
             int remoteAddress,
             int remotePort,
             String tag) {
-        p.storeDoubleImm(Insn.R10, -8, 0)
-                .probeReadKernel(-8, 2, Insn.R6, o.family())
-                .loadDouble(Insn.R1, Insn.R10, -8)
-                .jumpIfNotEqual(Insn.R1, AF_INET6, "sock4" + tag)
-                .probeReadKernel(E + remoteAddress, 16, Insn.R6, o.v6daddr())
-                .probeReadKernel(E + localAddress, 16, Insn.R6, o.v6rcvSaddr())
-                .jump("sockports" + tag)
+        p.loadHalf(Insn.R1, Insn.R6, o.family()).jumpIfNotEqual(Insn.R1, AF_INET6, "sock4" + tag);
+        for (int half = 0; half < 16; half += 8) {
+            p.loadDouble(Insn.R1, Insn.R6, o.v6daddr() + half)
+                    .storeDouble(Insn.R10, E + remoteAddress + half, Insn.R1)
+                    .loadDouble(Insn.R1, Insn.R6, o.v6rcvSaddr() + half)
+                    .storeDouble(Insn.R10, E + localAddress + half, Insn.R1);
+        }
+        p.jump("sockports" + tag)
                 .label("sock4" + tag)
                 .mov64Imm(Insn.R1, 0xFFFF_0000) // bytes 00 00 ff ff
                 .storeWord(Insn.R10, E + remoteAddress + 8, Insn.R1)
                 .storeWord(Insn.R10, E + localAddress + 8, Insn.R1)
-                .probeReadKernel(E + remoteAddress + 12, 4, Insn.R6, o.daddr())
-                .probeReadKernel(E + localAddress + 12, 4, Insn.R6, o.rcvSaddr())
+                .loadWord(Insn.R1, Insn.R6, o.daddr())
+                .storeWord(Insn.R10, E + remoteAddress + 12, Insn.R1)
+                .loadWord(Insn.R1, Insn.R6, o.rcvSaddr())
+                .storeWord(Insn.R10, E + localAddress + 12, Insn.R1)
                 .label("sockports" + tag)
-                .probeReadKernel(E + remotePort, 2, Insn.R6, o.dport()) // both in network order
-                .probeReadKernel(E + localPort, 2, Insn.R6, o.sport());
-        return routeInterface(p, o, E + EV_IFINDEX, "noroute" + tag).label("noroute" + tag);
+                .loadHalf(Insn.R1, Insn.R6, o.dport()) // both in network order
+                .storeHalf(Insn.R10, E + remotePort, Insn.R1)
+                .mov64Reg(Insn.R1, Insn.R6) // the local port is inet_sock's, beyond struct sock: typed anew
+                .call(Insn.FN_SKC_TO_TCP_SOCK)
+                .jumpIfEqual(Insn.R0, 0, "noport" + tag)
+                .loadHalf(Insn.R1, Insn.R0, o.sport())
+                .storeHalf(Insn.R10, E + localPort, Insn.R1)
+                .label("noport" + tag);
+        return routeInterface(p, o, "noroute" + tag)
+                .storeWord(Insn.R10, E + EV_IFINDEX, Insn.R1)
+                .label("noroute" + tag);
     }
 
     /**
-     * The index of the interface of the route of the socket in r6 (sk_dst_cache's device) into the zeroed u32 at
-     * {@code to}; to {@code noRoute}, leaving it 0, when the socket has none. Uses r0 and fp-16.
+     * The index of the interface of the route of the socket in r6 (sk_dst_cache's device) into r1; to {@code
+     * noRoute} when the socket has none.
      */
-    private static Insn.Program routeInterface(Insn.Program p, KernelLayout o, int to, String noRoute) {
-        return p.storeDoubleImm(Insn.R10, -16, 0)
-                .probeReadKernel(-16, 8, Insn.R6, o.dstCache())
-                .loadDouble(Insn.R0, Insn.R10, -16)
-                .jumpIfEqual(Insn.R0, 0, noRoute)
-                .probeReadKernel(-16, 8, Insn.R0, o.dstDev())
-                .loadDouble(Insn.R0, Insn.R10, -16)
-                .jumpIfEqual(Insn.R0, 0, noRoute)
-                .probeReadKernel(to, 4, Insn.R0, o.devIfindex());
+    private static Insn.Program routeInterface(Insn.Program p, KernelLayout o, String noRoute) {
+        return p.loadDouble(Insn.R1, Insn.R6, o.dstCache())
+                .jumpIfEqual(Insn.R1, 0, noRoute)
+                .loadDouble(Insn.R1, Insn.R1, o.dstDev())
+                .jumpIfEqual(Insn.R1, 0, noRoute)
+                .loadWord(Insn.R1, Insn.R1, o.devIfindex());
     }
 
     /**
@@ -680,31 +709,6 @@ public final class KernelEvents implements AutoCloseable {
                 .storeHalf(Insn.R10, E + srcPort, Insn.R1)
                 .loadHalf(Insn.R1, Insn.R10, S_TCP + 2)
                 .storeHalf(Insn.R10, E + dstPort, Insn.R1);
-    }
-
-    /** Where a struct's members lie in one read of it: from the first (aligned down), over {@link #size} bytes. */
-    record Span(int from, int size) {
-        /** The span of members given as (offset, size) pairs; refused when wider than a stack copy takes. */
-        static Span of(int... offsetAndSize) {
-            int lo = Integer.MAX_VALUE;
-            int hi = 0;
-            for (int i = 0; i < offsetAndSize.length; i += 2) {
-                lo = Math.min(lo, offsetAndSize[i]);
-                hi = Math.max(hi, offsetAndSize[i] + offsetAndSize[i + 1]);
-            }
-            lo &= ~7; // from an 8-byte boundary: each member lies in the copy as aligned as in the struct, as the
-            // verifier wants of a stack load
-            if (hi - lo > SPAN_MAX) {
-                throw new IllegalStateException("this kernel keeps members " + (hi - lo) + " bytes apart that the"
-                        + " programs read in one step of at most " + SPAN_MAX);
-            }
-            return new Span(lo, hi - lo);
-        }
-
-        /** Where the member at {@code offset} is in the copy. */
-        int at(int offset) {
-            return offset - from;
-        }
     }
 
     /**

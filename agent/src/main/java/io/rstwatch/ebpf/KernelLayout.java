@@ -1,11 +1,13 @@
 package io.rstwatch.ebpf;
 
 import java.io.IOException;
+import java.util.Map;
 
 /**
  * Where this kernel keeps what the programs read of a socket, a packet buffer and a device, from its BTF: the
- * same program works on every kernel whose structs hold these members, wherever they lie. Read once a JVM
- * ({@link #ofThisKernel}): the BTF is megabytes to read and parse, the layout a few numbers.
+ * same program works on every kernel whose structs hold these members, wherever they lie. With them, the BTF ids
+ * of the tracepoints the programs attach to ({@link #tracepoint}). Read once a JVM ({@link #ofThisKernel}): the
+ * BTF is megabytes to read and parse, the layout a few numbers.
  */
 record KernelLayout(
         int dport,
@@ -27,7 +29,13 @@ record KernelLayout(
         int devIfindex,
         int devNet,
         int dstCache,
-        int dstDev) {
+        int dstDev,
+        Map<String, Integer> tracepoints) {
+    /** The tracepoints the programs attach to. */
+    static final String[] TRACEPOINTS = {
+        "inet_sock_set_state", "tcp_retransmit_skb", "tcp_send_reset", "tcp_receive_reset"
+    };
+
     private static KernelLayout thisKernel;
 
     /** This kernel's layout, from /sys/kernel/btf/vmlinux the first time; every program that loads shares it. */
@@ -59,6 +67,27 @@ record KernelLayout(
                 btf.offsetOf("net_device", "ifindex"),
                 btf.offsetOf("net_device", "nd_net"), // possible_net_t: its one member, the struct net *
                 btf.offsetOf("sock", "sk_dst_cache"),
-                btf.offsetOf("dst_entry", "dev"));
+                btf.offsetOf("dst_entry", "dev"),
+                tracepointIds(btf));
+    }
+
+    private static Map<String, Integer> tracepointIds(Btf btf) {
+        Map<String, Integer> ids = new java.util.HashMap<>();
+        for (String t : TRACEPOINTS) {
+            btf.tracepoint(t).ifPresent(id -> ids.put(t, id));
+        }
+        return Map.copyOf(ids);
+    }
+
+    /**
+     * The BTF id a program on {@code tracepoint} (one of {@link #TRACEPOINTS}) is loaded for; an IOException
+     * names a tracepoint this kernel lacks.
+     */
+    int tracepoint(String tracepoint) throws IOException {
+        Integer id = tracepoints.get(tracepoint);
+        if (id == null) {
+            throw new IOException("this kernel has no tracepoint " + tracepoint);
+        }
+        return id;
     }
 }

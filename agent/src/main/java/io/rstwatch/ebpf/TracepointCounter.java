@@ -3,7 +3,7 @@ package io.rstwatch.ebpf;
 import java.io.IOException;
 
 /**
- * A raw tracepoint counted in the kernel: a program that adds one to this CPU's slot of a per-CPU array each time
+ * A tracepoint (one the programs use) counted in the kernel: a program that adds one to this CPU's slot of a per-CPU array each time
  * the tracepoint fires, and the map it counts in, read by summing the CPUs' slots. No event leaves the kernel.
  * Everything lives as long as the file descriptors: {@link #close} (or the JVM's exit) detaches and frees it all,
  * and nothing is pinned.
@@ -27,13 +27,11 @@ public final class TracepointCounter implements AutoCloseable {
     public static TracepointCounter attach(String tracepoint) throws IOException {
         int cpus = Bpf.possibleCpus();
         int map = Bpf.createPerCpuArray(8, 1);
-        int prog = -1;
         try {
-            prog = Bpf.loadRawTracepointProgram("rstwatch_count", program(map));
-            int link = Bpf.attachRawTracepoint(tracepoint, prog);
-            return new TracepointCounter(tracepoint, cpus, map, prog, link);
+            Bpf.Attached a = Bpf.attachTracepointProgram(
+                    "rstwatch_count", program(map), KernelLayout.ofThisKernel().tracepoint(tracepoint));
+            return new TracepointCounter(tracepoint, cpus, map, a.program(), a.link());
         } catch (IOException | RuntimeException e) {
-            Bpf.close(prog);
             Bpf.close(map);
             throw e;
         }

@@ -41,6 +41,8 @@ public final class ConnectingClients implements Part, ClientLookup {
     private volatile String status = "clients starting";
     private volatile ClientTable table;
     private ConnectErrors hooks;
+    /** The counts the capture's programs keep, when it counts in the kernel: set before {@link #start}. */
+    private volatile ConnectErrors countedByCapture;
 
     /**
      * @param inventory whose owner resolver names the processes (command line, user, hidepid), on the scanner
@@ -63,7 +65,18 @@ public final class ConnectingClients implements Part, ClientLookup {
         return status;
     }
 
-    /** Loads the hook (this kernel's BTF is read once a JVM, for every program), then reads it every second. */
+    /**
+     * Takes the counts that the in-kernel capture's program keeps as it watches the same state changes: one
+     * program's run where two would run. Before {@link #start}, which then loads no program of its own.
+     */
+    public void countedByCapture(ConnectErrors counts) {
+        countedByCapture = counts;
+    }
+
+    /**
+     * Loads the hook, unless the capture's counts for it (this kernel's BTF is read once a JVM, for every program),
+     * then reads it every second.
+     */
     @Override
     public void start(AgentContext context) {
         if (!context.options().get(OptionKeys.CLIENTS)) {
@@ -71,7 +84,8 @@ public final class ConnectingClients implements Part, ClientLookup {
             return;
         }
         try {
-            hooks = ConnectErrors.attach(ConnectErrors.namespaceOfThisProcess());
+            ConnectErrors shared = countedByCapture;
+            hooks = shared != null ? shared : ConnectErrors.attach(ConnectErrors.namespaceOfThisProcess());
         } catch (IOException | RuntimeException | LinkageError e) {
             String why = LoadFailure.explain(e);
             status = "not naming the processes whose connects fail: " + why;

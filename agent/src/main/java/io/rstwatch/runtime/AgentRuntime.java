@@ -93,7 +93,7 @@ public final class AgentRuntime {
                     new ConnectingClients(host, listeners.inventory(), options.get(OptionKeys.RATE_WINDOW));
             PortRegistry ports = new PortRegistry(
                     host, limits, listeners.inventory(), clients, services, plugins, kernel::listenOverflowsPerSecond);
-            CaptureEngine capture = new CaptureEngine(ports);
+            CaptureEngine capture = new CaptureEngine(ports, clients::countedByCapture);
             List<Part> parts = List.of(
                     listeners,
                     ports,

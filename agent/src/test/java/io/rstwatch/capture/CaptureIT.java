@@ -81,7 +81,8 @@ class CaptureIT {
                 assertLoopbacksOutgoingCopyStaysInTheKernel(jvm);
             } else {
                 programs = BpfPrograms.heldBy(jvm.pid());
-                assertEquals(5, programs.size(), "the source's four and the clients' one: " + programs);
+                assertEquals(
+                        4, programs.size(), "the source's four, whose state program counts the clients': " + programs);
             }
         }
         BpfPrograms.awaitUnloaded(programs, WAIT); // nothing pinned: they go with the JVM

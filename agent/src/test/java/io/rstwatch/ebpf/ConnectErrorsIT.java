@@ -15,26 +15,32 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Refused connects counted in the kernel by port and errno, with the socket's fields read at the offsets this
  * kernel's BTF gives, for this network namespace only: the port's count is exact (no other process here connects
  * to this test's closed port), each connecting process is named by its pid, and the same port refused in a
- * namespace of the test's own counts nothing.
+ * namespace of the test's own counts nothing. The same counts whether the Clients' own program counts them or the
+ * in-kernel capture's state program does (the agent at its defaults).
  */
 class ConnectErrorsIT {
     private static final int ECONNREFUSED = 111;
 
-    @Test
-    void eachRefusedConnectIsCountedOnItsPortWithItsErrno() throws Exception {
+    @ParameterizedTest(name = "counted by the capture''s program: {0}")
+    @ValueSource(booleans = {false, true})
+    void eachRefusedConnectIsCountedOnItsPortWithItsErrno(boolean byCapture) throws Exception {
         Requirements.require(Requirements.isRoot(), "root (or CAP_BPF and CAP_PERFMON) to load eBPF programs");
         int closed = Loopback.closedPort();
         int other = Loopback.closedPort();
         int id;
+        long netns = ConnectErrors.namespaceOfThisProcess();
         try (TestHost elsewhere = TestHost.create();
-                ConnectErrors errors = ConnectErrors.attach(ConnectErrors.namespaceOfThisProcess())) {
-            id = errors.programId();
+                AutoCloseable owner =
+                        byCapture ? KernelEvents.attach(netns, 1 << 20, true) : ConnectErrors.attach(netns)) {
+            ConnectErrors errors = byCapture ? ((KernelEvents) owner).clients() : (ConnectErrors) owner;
+            id = byCapture ? ((KernelEvents) owner).programIds()[0] : errors.programId();
             for (int i = 0; i < 40; i++) {
                 refuse(closed);
             }

@@ -37,7 +37,7 @@ class KernelEventsIT {
     }
 
     private static KernelEvents attach() throws Exception {
-        return KernelEvents.attach(ConnectErrors.namespaceOfThisProcess(), 1 << 20);
+        return KernelEvents.attach(ConnectErrors.namespaceOfThisProcess(), 1 << 20, true);
     }
 
     /**
@@ -100,9 +100,46 @@ class KernelEventsIT {
                 assertTrue(s.sent(), "this host's reset, on loopback, not its client's socket: " + s);
             }
             assertEquals("[::1]:" + closed, refused.get(5).dst);
+            int self = (int) ProcessHandle.current().pid();
+            assertEquals(
+                    java.util.Map.of(self, 6L),
+                    events.clients().byProcess(closed, 111),
+                    "the Clients' counts, kept by the same state program");
             events.close();
             for (int id : ids) {
                 Await.until("program " + id + " unloaded", WAIT, () -> !Bpf.programLoaded(id));
+            }
+        }
+    }
+
+    /**
+     * Every connect that enters SYN_SENT leaves the table of connects in flight as it leaves that state: refused,
+     * established, or established by way of SYN_RECV (a socket connected to its own address, a simultaneous open).
+     * On a host of the test's own, where nothing else connects, the table ends empty.
+     */
+    @Test
+    void everyConnectsEndTakesItOutOfTheTable() throws Exception {
+        try (TestHost host = TestHost.create()) {
+            String link = host.run("readlink", "/proc/self/ns/net").strip(); // net:[4026532...]
+            long netns = Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
+            try (KernelEvents events = KernelEvents.attach(netns, 1 << 20, true)) {
+                host.run(
+                        "python3",
+                        "-c",
+                        "import socket\n"
+                                + "for i in range(5):\n"
+                                + "    s = socket.socket()\n"
+                                + "    try: s.connect(('127.0.0.1', 7211))\n"
+                                + "    except ConnectionRefusedError: pass\n"
+                                + "    s.close()\n"
+                                + "l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen()\n"
+                                + "c = socket.create_connection(l.getsockname()); a, _ = l.accept()\n"
+                                + "c.close(); a.close()\n"
+                                + "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.connect(s.getsockname())\n"
+                                + "s.close()\n");
+                List<Seen> refused = await(events, KernelEvents.REFUSED, 5, 7211);
+                assertEquals(5, refused.size(), "the test host's refusals: " + refused);
+                assertEquals(0, events.connectsInFlight(), "every connect's end took it out");
             }
         }
     }
