@@ -64,22 +64,17 @@ public final class ConnectErrors implements AutoCloseable {
     static final int KEY_SIZE = KEY_ADDRESS + 16;
 
     /**
-     * What is kept of a connect in flight, from its SYN_SENT on (the process's part kept again by tgid once it
-     * fails):
+     * What is kept of a connect in flight, from its SYN_SENT on, and of a process once it fails:
      * <pre>
-     *  0           2       3       4          8                16                     32
-     *  +-----------+-------+-------+----------+----------------+----------------------+
-     *  | SYNs sent | reset | (pad) | tgid     | uid, gid       | comm (NUL-padded)    |
-     *  | again     | seen  |       |          |                |                      |
-     *  +-----------+-------+-------+----------+----------------+----------------------+
+     *  0          4        8                16                     32
+     *  +----------+--------+----------------+----------------------+
+     *  | tgid     | (zero) | uid, gid       | comm (NUL-padded)    |
+     *  +----------+--------+----------------+----------------------+
      * </pre>
-     * The first two the capture's programs keep ({@link KernelEvents}), the process's part the Clients'.
      */
-    static final int CONNECT_RESENT = 0;
+    static final int CONNECT_TGID = 0;
 
-    static final int CONNECT_RESET = CONNECT_RESENT + 2;
-    static final int CONNECT_TGID = CONNECT_RESET + 2;
-    static final int CONNECT_UID_GID = CONNECT_TGID + 4;
+    static final int CONNECT_UID_GID = CONNECT_TGID + 8;
     static final int CONNECT_COMM = CONNECT_UID_GID + 8;
     static final int CONNECT_SIZE = CONNECT_COMM + 16;
 
@@ -230,11 +225,11 @@ public final class ConnectErrors implements AutoCloseable {
     }
 
     /**
-     * A connect entering SYN_SENT, its {@link #CONNECT_SIZE} bytes at stack + {@code at}: nothing resent, no reset,
-     * and the process that connects (the state change runs on its thread; a reset arriving later does not).
+     * A connect entering SYN_SENT, its {@link #CONNECT_SIZE} bytes at stack + {@code at}: the process that connects
+     * (the state change runs on its thread; a reset arriving later does not).
      *
      * <pre>
-     *   c = { 0, 0, bpf_get_current_pid_tgid() &gt;&gt; 32, bpf_get_current_uid_gid() };
+     *   c = { bpf_get_current_pid_tgid() &gt;&gt; 32, bpf_get_current_uid_gid() };
      *   bpf_get_current_comm(c.comm, 16);
      * </pre>
      */
@@ -256,10 +251,13 @@ public final class ConnectErrors implements AutoCloseable {
      * <pre>
      *   u32 err = sk-&gt;sk_err; if (!err) goto done;               // the application closed it while it connected
      *   struct key key = { sk-&gt;skc_dport &lt;&lt; 16 | err, c-&gt;tgid, the destination };
-     *   if (!bpf_map_lookup_elem(processes, &amp;(u64) c-&gt;tgid)) bpf_map_update_elem(processes, ..., c, BPF_ANY);
      *   u64 *n = bpf_map_lookup_elem(counts, &amp;key);
-     *   if (!n &amp;&amp; bpf_map_update_elem(counts, &amp;key, &amp;one, BPF_NOEXIST) != 0)   // one = 1
-     *       n = bpf_map_lookup_elem(counts, &amp;key);     // another CPU inserted it first
+     *   if (n) { *n += 1; goto done; }
+     *   if (bpf_map_update_elem(counts, &amp;key, &amp;one, BPF_NOEXIST) == 0) {   // one = 1: a key new to the counts
+     *       bpf_map_update_elem(processes, &amp;(u64) c-&gt;tgid, c, BPF_ANY);     // kept with it, not per failure
+     *       goto done;
+     *   }
+     *   n = bpf_map_lookup_elem(counts, &amp;key);         // another CPU inserted it first
      *   if (n) *n += 1;
      * </pre>
      */
@@ -287,11 +285,23 @@ public final class ConnectErrors implements AutoCloseable {
                 .loadWord(Insn.R1, Insn.R6, o.daddr())
                 .storeWord(Insn.R10, key + KEY_ADDRESS + 12, Insn.R1)
                 .label("processc")
-                .mapLookup(processesFd, tgidAt) // kept already: an update would take a new element each time
-                .jumpIfNotEqual(Insn.R0, 0, "countc")
-                .mapUpdateFrom(processesFd, tgidAt, Insn.R8)
-                .label("countc")
-                .addOneInHash(countsFd, key, -16, done, done, "c");
+                .mapLookup(countsFd, key)
+                .jumpIfEqual(Insn.R0, 0, "newc")
+                .label("addc")
+                .loadDouble(Insn.R1, Insn.R0, 0)
+                .add64Imm(Insn.R1, 1)
+                .storeDouble(Insn.R0, 0, Insn.R1)
+                .jump(done)
+                .label("newc")
+                .storeDoubleImm(Insn.R10, -16, 1)
+                .mapInsert(countsFd, key, -16)
+                .jumpIfNotEqual(Insn.R0, 0, "racec")
+                .mapUpdateFrom(processesFd, tgidAt, Insn.R8) // the process, kept once a key, not once a failure
+                .jump(done)
+                .label("racec")
+                .mapLookup(countsFd, key) // another CPU put the key in first: add to it here
+                .jumpIfNotEqual(Insn.R0, 0, "addc")
+                .jump(done);
     }
 
     /** Every count in the maps now, each key's summed over the CPUs. */

@@ -15,18 +15,20 @@ import java.nio.ByteOrder;
  * programs on tracepoints (BTF-typed: a socket's members read in place) into a ring buffer that this class maps
  * and reads:
  * <ul>
- * <li>{@code sock:inet_sock_set_state} (4.16): a socket entering SYN_SENT is remembered (with its process); one
- *     that becomes ESTABLISHED after its SYN went again is a {@link #SLOW} attempt; one that closes with an error
- *     has its connect's end: ECONNREFUSED {@link #REFUSED} (a reset, or an ICMP port unreachable), ETIMEDOUT
- *     {@link #GIVEN_UP}, a host, network or admin unreachable {@link #UNREACHABLE} (the errno in the event's
- *     code). The error is read as the socket closes, before the application is woken and reads (and clears) it;
- * <li>{@code tcp:tcp_retransmit_skb}: a remembered socket's SYN sent again for the first time is an
+ * <li>{@code sock:inet_sock_set_state} (4.16): a socket that leaves SYN_SENT for ESTABLISHED after its SYN went
+ *     again is a {@link #SLOW} attempt; one that closes with an error has its connect's end: ECONNREFUSED
+ *     {@link #REFUSED} (a reset from another host, or an ICMP port unreachable; this host's resets are counted as
+ *     sent), ETIMEDOUT {@link #GIVEN_UP}, a host, network or admin unreachable {@link #UNREACHABLE} (the errno in
+ *     the event's code). The error is read as the socket closes, before the application is woken and reads (and
+ *     clears) it. With the Clients' counts, a socket entering SYN_SENT is remembered with its process, and its
+ *     failure is counted by process ({@link ConnectErrors}) in the same run;
+ * <li>{@code tcp:tcp_retransmit_skb}: a connecting socket's SYN sent again for the first time is an
  *     {@link #UNANSWERED} attempt;
  * <li>{@code tcp:tcp_send_reset} (6.10 for resets that answer no socket): this host's reset answering a SYN is a
  *     {@link #REFUSED} attempt of its client, on loopback too (a raw socket's SYN has no client socket to count it),
  *     answering a segment with ACK a {@link #STALE} reset, and an active reset of a live socket an {@link #ABORT};
- * <li>{@code tcp:tcp_receive_reset} (4.15): a reset answering a remembered socket's SYN from another host, a
- *     {@link #REFUSED} attempt (before the error is set and read); received on a live socket, an {@link #ABORT}.
+ * <li>{@code tcp:tcp_receive_reset} (4.15): a reset received on a live socket, an {@link #ABORT} (one answering a
+ *     SYN is the socket's close's to count).
  * </ul>
  * The kernel has matched each against its socket, so nothing here can be forged from outside as a packet can. An
  * event is oriented as the packet it stands for: an attempt's as its SYN (the client first), a reset's as the
@@ -110,8 +112,8 @@ public final class KernelEvents implements AutoCloseable {
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
-    /** The maps the programs share, by file descriptor. */
-    record Maps(int connecting, int ring, int lost, int budget, int aggregates) {}
+    /** The maps the programs share, by file descriptor (connecting: -1 without the Clients' counts). */
+    record Maps(int connecting, int ring, int lost, int budget, int aggregates, int resent) {}
 
     /**
      * Events each CPU hands to the ring in a second; beyond it, events are counted in the kernel by all they
@@ -122,7 +124,13 @@ public final class KernelEvents implements AutoCloseable {
     /** Keys of such counts: a flood from spoofed sources to many ports beyond it is {@link #lost}. */
     static final int MAX_AGGREGATES = 16384;
     /** Where the programs' maps and then their programs and links are among the descriptors. */
-    private static final int MAPS = 5;
+    private static final int MAPS = 6;
+    /**
+     * Connects whose SYN went again, by socket and initial sequence number (a socket used again for another
+     * connect has another), so that an attempt is unanswered once however often its SYN goes; least recently used
+     * first out, so that nothing need take an entry out.
+     */
+    static final int MAX_RESENT = 8192;
 
     /** One event as read, reused for every event of a drain. */
     public static final class Event {
@@ -138,7 +146,7 @@ public final class KernelEvents implements AutoCloseable {
         public int code;
         /** The interface a packet came in on, 0 when the event has none. */
         public int ifindex;
-        /** The process that connected, 0 when not known. */
+        /** The process that connected, where the Clients' counts are kept too; else 0. */
         public int tgid;
         /** How many events alike this one stands for: 1 from the ring; a second's count from the kernel's. */
         public long count;
@@ -218,16 +226,20 @@ public final class KernelEvents implements AutoCloseable {
         ConnectErrors counts = null;
         try {
             counts = clients ? ConnectErrors.counting() : null;
-            // sk -> connect. A plain hash, not least-recently-used: every connect that enters SYN_SENT leaves it
-            // by a state change, which takes its entry out, and a plain hash's insert and delete cost less.
-            fds[0] = Bpf.createMap(Bpf.MAP_TYPE_HASH, 8, ConnectErrors.CONNECT_SIZE, ConnectErrors.MAX_CONNECTING);
+            // sk -> connect, for the Clients' counts only: the source reads all it needs on the socket. A plain
+            // hash, not least-recently-used: every connect that enters SYN_SENT leaves it by a state change, which
+            // takes its entry out, and a plain hash's insert and delete cost less.
+            if (clients) {
+                fds[0] = Bpf.createMap(Bpf.MAP_TYPE_HASH, 8, ConnectErrors.CONNECT_SIZE, ConnectErrors.MAX_CONNECTING);
+            }
             fds[1] = Bpf.createMap(MAP_TYPE_RINGBUF, 0, 0, ringBytes);
             fds[2] = Bpf.createPerCpuArray(8, 1); // events neither the ring nor the counts had room for
             fds[3] = Bpf.createPerCpuArray(16, 1); // {second, events handed to the ring in it}
             fds[4] = Bpf.createPerCpuHash(EVENT_SIZE, 8, MAX_AGGREGATES); // event without port and tgid -> count
-            Maps m = new Maps(fds[0], fds[1], fds[2], fds[3], fds[4]);
+            fds[5] = Bpf.createMap(Bpf.MAP_TYPE_LRU_HASH, 16, 8, MAX_RESENT); // {sk, isn} -> 0
+            Maps m = new Maps(fds[0], fds[1], fds[2], fds[3], fds[4], fds[5]);
             Insn.Program[] code = {
-                stateChanges(m, o, ns, counts), retransmits(m, o), resetsSent(m, o, ns), resetsReceived(m, o, ns)
+                stateChanges(m, o, ns, counts), retransmits(m, o, ns), resetsSent(m, o, ns), resetsReceived(m, o, ns)
             };
             for (int i = 0; i < programs.length; i++) {
                 Bpf.Attached a = Bpf.attachTracepointProgram(programs[i], code[i], o.tracepoint(tracepoints[i]));
@@ -367,9 +379,14 @@ public final class KernelEvents implements AutoCloseable {
         return out;
     }
 
-    /** The connects in flight remembered now, for checks that every connect's end takes its entry out. */
+    /**
+     * The connects in flight remembered now (with the Clients' counts; else none are), for checks that every
+     * connect's end takes its entry out.
+     */
     int connectsInFlight() throws IOException {
-        return Bpf.keys(fds[0], 8, ConnectErrors.MAX_CONNECTING).size();
+        return fds[0] < 0
+                ? 0
+                : Bpf.keys(fds[0], 8, ConnectErrors.MAX_CONNECTING).size();
     }
 
     /** The ids of the programs, for checks that nothing stays loaded. */
@@ -405,113 +422,121 @@ public final class KernelEvents implements AutoCloseable {
     /**
      * <pre>
      *   sk = args[0]; old = args[1]; new = args[2];
-     *   if (new == TCP_SYN_SENT) { (namespace test) connecting[sk] = { 0, 0, tgid (with clients: uid, comm) }; return; }
+     *   if (new == TCP_SYN_SENT) {                // with clients only: remember who connects
+     *       (namespace test) connecting[sk] = { tgid, uid, comm }; return;
+     *   }
      *   if (old != TCP_SYN_SENT) return;          // every other change of every socket, at the least cost
-     *   c = connecting[sk]; if (!c) return;       // only this namespace's connects are there
-     *   if (new == TCP_ESTABLISHED) { if (c-&gt;resent) emit SLOW; goto forget; }
+     *   (namespace test; with clients: c = connecting[sk], if (!c) return: only this namespace's connects are there)
+     *   if (new == TCP_ESTABLISHED) { if (tcp_sk(sk)-&gt;total_retrans) emit SLOW; goto forget; }
      *   if (new != TCP_CLOSE) goto forget;       // SYN_RECV: a simultaneous open (a self-connect)
      *   (with clients: count its failure by process, {@link ConnectErrors#countFailure})
-     *   if (c-&gt;reset) goto forget;               // a reset's refusal: counted as it came
      *   err = sk-&gt;sk_err ?: sk-&gt;sk_err_soft;     // none: the application closed it while it connected
      *   kind = err == ECONNREFUSED ? REFUSED : err == ETIMEDOUT ? GIVEN_UP
      *        : err is EHOSTUNREACH, ENETUNREACH, EACCES, EHOSTDOWN or ENONET ? UNREACHABLE : none;
-     *   if (kind) emit kind, code err, tgid c-&gt;tgid;
+     *   if (kind == REFUSED &amp;&amp; sk-&gt;sk_dst_cache-&gt;dev-&gt;ifindex == LOOPBACK_IFINDEX) goto forget;
+     *                                            // this host's reset: counted as sent, a raw socket's SYN's too
+     *   if (kind) emit kind, code err (with clients: tgid c-&gt;tgid);
      * forget:
-     *   delete connecting[sk];
+     *   (with clients: delete connecting[sk]);
      * </pre>
-     * Every event local end first, as the connect's SYN.
+     * Without clients the source keeps no table: everything it needs is on the socket, and a refused connect costs
+     * no map's insert or delete. Every event local end first, as the connect's SYN.
      */
     static Insn.Program stateChanges(Maps m, KernelLayout o, int netns, ConnectErrors clients) {
+        boolean keep = clients != null;
+        String forget = keep ? "forget" : "out";
         Insn.Program p = new Insn.Program()
                 .loadDouble(Insn.R6, Insn.R1, 0)
                 .loadDouble(Insn.R9, Insn.R1, 16)
                 .loadDouble(Insn.R2, Insn.R1, 8) // the old state
                 .storeDouble(Insn.R10, SK_KEY, Insn.R6)
-                .jumpIfEqual(Insn.R9, TCP_SYN_SENT, "connecting")
-                .jumpIfNotEqual(Insn.R2, TCP_SYN_SENT, "out") // not a connect's end: no map to read
-                .mapLookup(m.connecting(), SK_KEY)
-                .jumpIfEqual(Insn.R0, 0, "out")
-                .mov64Reg(Insn.R8, Insn.R0) // the connect
-                .jumpIfNotEqual(Insn.R9, TCP_ESTABLISHED, "closing")
-                .loadHalf(Insn.R7, Insn.R8, ConnectErrors.CONNECT_RESENT)
-                .jumpIfEqual(Insn.R7, 0, "forget")
+                .jumpIfEqual(Insn.R9, TCP_SYN_SENT, keep ? "connecting" : "out")
+                .jumpIfNotEqual(Insn.R2, TCP_SYN_SENT, "out"); // not a connect's end
+        if (keep) {
+            p.mapLookup(m.connecting(), SK_KEY).jumpIfEqual(Insn.R0, 0, "out").mov64Reg(Insn.R8, Insn.R0);
+        } else {
+            ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns);
+        }
+        p.jumpIfNotEqual(Insn.R9, TCP_ESTABLISHED, "closing")
+                .mov64Reg(Insn.R1, Insn.R6)
+                .call(Insn.FN_SKC_TO_TCP_SOCK)
+                .jumpIfEqual(Insn.R0, 0, forget)
+                .loadWord(Insn.R1, Insn.R0, o.totalRetrans()) // its SYN went again
+                .jumpIfEqual(Insn.R1, 0, forget)
                 .mov64Imm(Insn.R7, SLOW)
                 .mov64Imm(Insn.R9, 0)
                 .jump("event")
                 .label("closing")
-                .jumpIfNotEqual(Insn.R9, TCP_CLOSE, "forget"); // SYN_RECV: a simultaneous open (a self-connect)
-        if (clients != null) {
+                .jumpIfNotEqual(Insn.R9, TCP_CLOSE, forget); // SYN_RECV: a simultaneous open (a self-connect)
+        if (keep) {
             clients.countFailure(p, o, E, E + ConnectErrors.KEY_SIZE, "counted").label("counted");
         }
-        p.loadByte(Insn.R1, Insn.R8, ConnectErrors.CONNECT_RESET)
-                .jumpIfNotEqual(Insn.R1, 0, "forget")
-                .loadWord(Insn.R9, Insn.R6, o.err())
+        p.loadWord(Insn.R9, Insn.R6, o.err())
                 .jumpIfNotEqual(Insn.R9, 0, "errno")
                 .loadWord(Insn.R9, Insn.R6, o.errSoft()) // an ICMP error while connect() held the socket
                 .label("errno")
                 .mov64Imm(Insn.R7, REFUSED)
-                .jumpIfEqual(Insn.R9, ECONNREFUSED, "event")
+                .jumpIfEqual(Insn.R9, ECONNREFUSED, "refused")
                 .mov64Imm(Insn.R7, GIVEN_UP)
                 .jumpIfEqual(Insn.R9, 110, "event")
                 .mov64Imm(Insn.R7, UNREACHABLE);
         for (int errno : new int[] {113, 101, 13, 112, 64}) { // EHOSTUNREACH ENETUNREACH EACCES EHOSTDOWN ENONET
             p.jumpIfEqual(Insn.R9, errno, "event");
         }
-        p.jump("forget").label("event");
-        zeroEvent(p)
-                .storeByte(Insn.R10, E + EV_KIND, Insn.R7)
-                .storeHalf(Insn.R10, E + EV_CODE, Insn.R9)
-                .loadWord(Insn.R1, Insn.R8, ConnectErrors.CONNECT_TGID)
-                .storeWord(Insn.R10, E + EV_TGID, Insn.R1);
-        socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
-        emit(p, m, "forget", "").label("connecting");
-        ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns);
-        if (clients != null) {
-            ConnectErrors.rememberProcess(p, VALUE);
-        } else {
-            for (int off = 0; off < ConnectErrors.CONNECT_SIZE; off += 8) {
-                p.storeDoubleImm(Insn.R10, VALUE + off, 0);
-            }
-            p.call(Insn.FN_GET_CURRENT_PID_TGID)
-                    .shiftRight64(Insn.R0, 32)
-                    .storeWord(Insn.R10, VALUE + ConnectErrors.CONNECT_TGID, Insn.R0);
+        p.jump(forget).label("refused");
+        routeInterface(p, o, "event")
+                .jumpIfEqual(Insn.R1, LOOPBACK_IFINDEX, forget)
+                .label("event");
+        zeroEvent(p).storeByte(Insn.R10, E + EV_KIND, Insn.R7).storeHalf(Insn.R10, E + EV_CODE, Insn.R9);
+        if (keep) {
+            p.loadWord(Insn.R1, Insn.R8, ConnectErrors.CONNECT_TGID).storeWord(Insn.R10, E + EV_TGID, Insn.R1);
         }
-        p.mapUpdate(m.connecting(), SK_KEY, VALUE).jump("out");
-        return p.label("forget")
-                .mapDelete(m.connecting(), SK_KEY)
-                .label("out")
-                .mov64Imm(Insn.R0, 0)
-                .exit();
+        socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
+        emit(p, m, forget, "");
+        if (keep) {
+            p.label("connecting");
+            ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns);
+            ConnectErrors.rememberProcess(p, VALUE)
+                    .mapUpdate(m.connecting(), SK_KEY, VALUE)
+                    .jump("out")
+                    .label("forget")
+                    .mapDelete(m.connecting(), SK_KEY);
+        }
+        return p.label("out").mov64Imm(Insn.R0, 0).exit();
     }
 
     /**
      * <pre>
-     *   sk = args[0]; c = connecting[sk];   // only this namespace's connects are there
-     *   if (!c || sk-&gt;state != TCP_SYN_SENT) return;
+     *   sk = args[0];
+     *   if (sk-&gt;state != TCP_SYN_SENT) return;
      *   if (sk-&gt;sk_err_soft) return;       // an ICMP error answered it: the kernel retries, as the packet socket says
-     *   if (++c-&gt;resent == 1) emit UNANSWERED (local first, as its SYN);
+     *   (namespace test)
+     *   if (bpf_map_update_elem(resent, &amp;{ sk, tcp_sk(sk)-&gt;snd_una }, &amp;0, BPF_NOEXIST)) return;   // not the first
+     *   emit UNANSWERED (local first, as its SYN);
      * </pre>
+     * Runs only as a SYN goes again: a connect answered at once costs it nothing.
      */
-    static Insn.Program retransmits(Maps m, KernelLayout o) {
+    static Insn.Program retransmits(Maps m, KernelLayout o, int netns) {
+        int key = VALUE;
+        int zero = VALUE + 16;
         Insn.Program p = new Insn.Program()
                 .loadDouble(Insn.R6, Insn.R1, 0)
-                .storeDouble(Insn.R10, SK_KEY, Insn.R6)
-                .mapLookup(m.connecting(), SK_KEY)
-                .jumpIfEqual(Insn.R0, 0, "out")
-                .mov64Reg(Insn.R8, Insn.R0)
                 .loadByte(Insn.R1, Insn.R6, o.state())
                 .jumpIfNotEqual(Insn.R1, TCP_SYN_SENT, "out")
                 .loadWord(Insn.R1, Insn.R6, o.errSoft())
-                .jumpIfNotEqual(Insn.R1, 0, "out")
-                .loadHalf(Insn.R1, Insn.R8, ConnectErrors.CONNECT_RESENT)
-                .add64Imm(Insn.R1, 1)
-                .storeHalf(Insn.R8, ConnectErrors.CONNECT_RESENT, Insn.R1)
-                .jumpIfNotEqual(Insn.R1, 1, "out");
-        zeroEvent(p)
-                .mov64Imm(Insn.R1, UNANSWERED)
-                .storeByte(Insn.R10, E + EV_KIND, Insn.R1)
-                .loadWord(Insn.R1, Insn.R8, ConnectErrors.CONNECT_TGID)
-                .storeWord(Insn.R10, E + EV_TGID, Insn.R1);
+                .jumpIfNotEqual(Insn.R1, 0, "out");
+        ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns)
+                .mov64Reg(Insn.R1, Insn.R6)
+                .call(Insn.FN_SKC_TO_TCP_SOCK)
+                .jumpIfEqual(Insn.R0, 0, "out")
+                .loadWord(Insn.R1, Insn.R0, o.sndUna()) // the initial sequence number, while SYN_SENT
+                .storeDouble(Insn.R10, key, Insn.R6)
+                .storeDoubleImm(Insn.R10, key + 8, 0)
+                .storeWord(Insn.R10, key + 8, Insn.R1)
+                .storeDoubleImm(Insn.R10, zero, 0)
+                .mapInsert(m.resent(), key, zero)
+                .jumpIfNotEqual(Insn.R0, 0, "out");
+        zeroEvent(p).mov64Imm(Insn.R1, UNANSWERED).storeByte(Insn.R10, E + EV_KIND, Insn.R1);
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
         return emit(p, m, "out", "").label("out").mov64Imm(Insn.R0, 0).exit();
     }
@@ -576,40 +601,19 @@ public final class KernelEvents implements AutoCloseable {
 
     /**
      * <pre>
-     *   sk = args[0]; (namespace test)
-     *   if (sk-&gt;state == TCP_SYN_SENT) {         // a refusal, seen before the socket's error is set and read
-     *       c = connecting[sk]; if (!c) return;
-     *       c-&gt;reset = 1;                          // its close is no second failure (yet a Clients' count)
-     *       if (sk-&gt;sk_dst_cache-&gt;dev-&gt;ifindex == LOOPBACK_IFINDEX) return;   // this host's reset: counted sent
-     *       emit REFUSED, code ECONNREFUSED, tgid c-&gt;tgid (local first, as its SYN);
-     *   } else emit ABORT (remote first, as the reset);
+     *   sk = args[0];
+     *   if (sk-&gt;state == TCP_SYN_SENT) return;  // a refusal: its close counts it (this host's reset: counted sent)
+     *   (namespace test) emit ABORT (remote first, as the reset);
      * </pre>
      */
     static Insn.Program resetsReceived(Maps m, KernelLayout o, int netns) {
-        Insn.Program p = new Insn.Program().loadDouble(Insn.R6, Insn.R1, 0);
-        ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns)
+        Insn.Program p = new Insn.Program()
+                .loadDouble(Insn.R6, Insn.R1, 0)
                 .loadByte(Insn.R1, Insn.R6, o.state())
-                .jumpIfNotEqual(Insn.R1, TCP_SYN_SENT, "abort")
-                .storeDouble(Insn.R10, SK_KEY, Insn.R6)
-                .mapLookup(m.connecting(), SK_KEY)
-                .jumpIfEqual(Insn.R0, 0, "out")
-                .mov64Reg(Insn.R8, Insn.R0) // the connect
-                .mov64Imm(Insn.R1, 1)
-                .storeByte(Insn.R8, ConnectErrors.CONNECT_RESET, Insn.R1);
-        routeInterface(p, o, "remote")
-                .jumpIfEqual(Insn.R1, LOOPBACK_IFINDEX, "out")
-                .label("remote");
-        zeroEvent(p)
-                .mov64Imm(Insn.R1, REFUSED)
-                .storeByte(Insn.R10, E + EV_KIND, Insn.R1)
-                .mov64Imm(Insn.R1, ECONNREFUSED)
-                .storeHalf(Insn.R10, E + EV_CODE, Insn.R1)
-                .loadWord(Insn.R1, Insn.R8, ConnectErrors.CONNECT_TGID)
-                .storeWord(Insn.R10, E + EV_TGID, Insn.R1);
-        socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT, "r");
-        emit(p, m, "out", "r").label("abort");
+                .jumpIfEqual(Insn.R1, TCP_SYN_SENT, "out");
+        ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns);
         zeroEvent(p).mov64Imm(Insn.R1, ABORT).storeByte(Insn.R10, E + EV_KIND, Insn.R1);
-        socketEnds(p, o, EV_DST, EV_DPORT, EV_SRC, EV_SPORT, "a");
+        socketEnds(p, o, EV_DST, EV_DPORT, EV_SRC, EV_SPORT);
         return emit(p, m, "out", "").label("out").mov64Imm(Insn.R0, 0).exit();
     }
 

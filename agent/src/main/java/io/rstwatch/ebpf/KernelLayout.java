@@ -30,6 +30,8 @@ record KernelLayout(
         int devNet,
         int dstCache,
         int dstDev,
+        int totalRetrans,
+        int sndUna,
         Map<String, Integer> tracepoints) {
     /** The tracepoints the programs attach to. */
     static final String[] TRACEPOINTS = {
@@ -68,6 +70,8 @@ record KernelLayout(
                 btf.offsetOf("net_device", "nd_net"), // possible_net_t: its one member, the struct net *
                 btf.offsetOf("sock", "sk_dst_cache"),
                 btf.offsetOf("dst_entry", "dev"),
+                btf.offsetOf("tcp_sock", "total_retrans"),
+                btf.offsetOf("tcp_sock", "snd_una"),
                 tracepointIds(btf));
     }
 

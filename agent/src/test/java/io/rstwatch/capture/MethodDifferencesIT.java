@@ -26,8 +26,10 @@ import org.junit.jupiter.api.Test;
  * What docs/capture.md says the in-kernel source does not see, asserted as a difference: two JVMs on a host of
  * the test's own, one per method, watch the same connects made from outside it (this test's namespace, as another
  * host's). One that the host's firewall answers with a reset, and one whose SYNs it drops, count on the packet
- * socket only: neither passes a TCP socket there. A refusal of a closed port, made after them, counts on both; once
- * the in-kernel source has it, it has had everything it was going to see of the others.
+ * socket only: neither passes a TCP socket there. So does a connect over the host's loopback that its firewall
+ * answers with an ICMP port unreachable: to the client's socket that ECONNREFUSED reads as the host's own reset,
+ * which the source counts as it is sent. A refusal of a closed port, made after them, counts on both; once the
+ * in-kernel source has it, it has had everything it was going to see of the others.
  */
 class MethodDifferencesIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -36,6 +38,7 @@ class MethodDifferencesIT {
     private static final int CLOSED = 6103;
 
     private static final int FORGETFUL = 6104;
+    private static final int ICMP_REJECTED = 6105;
 
     private static String local(int port) {
         return "rstwatch:type=Port,scope=local,port=" + port;
@@ -63,6 +66,7 @@ class MethodDifferencesIT {
     void firewallResetsAndDroppedSynsOfAnotherHostCountOnThePacketSocketOnly() throws Exception {
         Requirements.require(Requirements.isRoot(), "root, for a network namespace and both methods");
         Requirements.require(Shell.available("nft"), "nftables (bin/test installs it)");
+        Requirements.require(Shell.available("python3"), "python3 (bin/test installs it)");
         try (TestHost box = TestHost.create();
                 AgentJvm packet = watching(box, 9010, "packet");
                 AgentJvm ebpf = watching(box, 9011, "ebpf")) {
@@ -70,6 +74,9 @@ class MethodDifferencesIT {
             box.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
             box.run("nft", "add rule inet rw input tcp dport " + REJECTED + " reject with tcp reset");
             box.run("nft", "add rule inet rw input tcp dport " + DROPPED + " drop");
+            box.run(
+                    "nft",
+                    "add rule inet rw input tcp dport " + ICMP_REJECTED + " reject with icmpx type port-unreachable");
             for (AgentJvm jvm : new AgentJvm[] {packet, ebpf}) {
                 jvm.awaitAgentStarted(WAIT);
                 jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
@@ -79,6 +86,14 @@ class MethodDifferencesIT {
             assertThrows(ConnectException.class, () -> connect(box.address(), REJECTED, 5000));
             // Linux sends the SYN again after 1 s: the packet socket's sign of an unanswered attempt.
             assertThrows(SocketTimeoutException.class, () -> connect(box.address(), DROPPED, 1500));
+            box.run(
+                    "python3",
+                    "-c",
+                    "import socket\n"
+                            + "s = socket.socket()\n"
+                            + "try: s.connect(('127.0.0.1', " + ICMP_REJECTED + "))\n"
+                            + "except ConnectionRefusedError: pass\n"
+                            + "else: raise SystemExit('accepted')\n");
             assertThrows(ConnectException.class, () -> connect(box.address(), CLOSED, 5000));
 
             for (AgentJvm jvm : new AgentJvm[] {packet, ebpf}) {
@@ -86,8 +101,10 @@ class MethodDifferencesIT {
             }
             packet.awaitAttribute(local(REJECTED), "RefusedTotal", v -> (Long) v == 1, WAIT);
             packet.awaitAttribute(local(DROPPED), "UnansweredTotal", v -> (Long) v == 1, WAIT);
+            packet.awaitAttribute(local(ICMP_REJECTED), "RefusedTotal", v -> (Long) v == 1, WAIT);
             assertFalse(ebpf.jmx().isRegistered(new ObjectName(local(REJECTED))), "a firewall's reset");
             assertFalse(ebpf.jmx().isRegistered(new ObjectName(local(DROPPED))), "another host's dropped SYNs");
+            assertFalse(ebpf.jmx().isRegistered(new ObjectName(local(ICMP_REJECTED))), "a firewall's ICMP on loopback");
         }
     }
 

@@ -7,6 +7,7 @@ import io.rstwatch.decode.Addresses;
 import io.rstwatch.testing.Await;
 import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
+import io.rstwatch.testing.Shell;
 import io.rstwatch.testing.TestHost;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -242,6 +243,59 @@ class KernelEventsIT {
         }
     }
 
+    /**
+     * A connect whose first SYN the other host's firewall drops, and whose second one it lets through: unanswered
+     * once as the SYN goes again, then slow as it is established (the socket's total_retrans).
+     */
+    @Test
+    void aSynAnsweredOnlyWhenItWentAgainIsUnansweredThenSlow() throws Exception {
+        Requirements.require(Shell.available("nft"), "nftables (bin/test installs it)");
+        Requirements.require(Shell.available("python3"), "python3 (bin/test installs it)");
+        try (TestHost other = TestHost.create();
+                KernelEvents events = attach()) {
+            Process server = new ProcessBuilder(other.command(
+                            "python3",
+                            "-c",
+                            "import socket\n"
+                                    + "l = socket.socket()\n"
+                                    + "l.bind(('0.0.0.0', 5433))\n"
+                                    + "l.listen()\n"
+                                    + "print('listening', flush=True)\n"
+                                    + "c, _ = l.accept()\n"
+                                    + "c.close()\n"))
+                    .redirectErrorStream(true)
+                    .start();
+            try {
+                assertEquals(
+                        "listening",
+                        new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream())).readLine());
+                other.run("nft", "add table inet rwslow");
+                other.run("nft", "add chain inet rwslow input { type filter hook input priority 0 ; }");
+                other.run("nft", "add rule inet rwslow input tcp dport 5433 counter drop");
+                java.util.concurrent.CompletableFuture<Void> connected =
+                        java.util.concurrent.CompletableFuture.runAsync(() -> {
+                            try (Socket s = new Socket()) {
+                                s.connect(new InetSocketAddress(other.address(), 5433), 10_000);
+                            } catch (java.io.IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
+                Await.until("the first SYN dropped", WAIT, () -> other.run("nft", "list table inet rwslow")
+                        .contains("packets 1 "));
+                other.run("nft", "delete table inet rwslow"); // the SYN sent again after 1 s passes
+                connected.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                List<Seen> seen = await(events, KernelEvents.SLOW, 1, 5433);
+                assertEquals(
+                        List.of(KernelEvents.UNANSWERED, KernelEvents.SLOW),
+                        seen.stream().map(Seen::kind).toList(),
+                        "unanswered as it went again, slow once answered: " + seen);
+                assertEquals(other.address() + ":5433", seen.get(1).dst);
+            } finally {
+                server.destroyForcibly().waitFor();
+            }
+        }
+    }
+
     @Test
     void aSynNothingAnswersIsUnansweredOnceAndTheConnectsEndIsGivenUpOrNot() throws Exception {
         try (TestHost other = TestHost.create();
@@ -253,8 +307,7 @@ class KernelEventsIT {
                 // the application gave up first: no error of the socket's, no GIVEN_UP
             }
             List<Seen> seen = await(events, KernelEvents.UNANSWERED, 1, 5432);
-            Thread.sleep(200);
-            seen.addAll(drain(events, 5432));
+            seen.addAll(drain(events, 5432)); // every resend ran its program before connect() gave up
             List<Seen> unanswered =
                     seen.stream().filter(s -> s.kind == KernelEvents.UNANSWERED).toList();
             assertEquals(1, unanswered.size(), "the attempt once, however often its SYN went: " + seen);
