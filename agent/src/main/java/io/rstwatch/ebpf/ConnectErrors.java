@@ -285,22 +285,9 @@ public final class ConnectErrors implements AutoCloseable {
                 .loadWord(Insn.R1, Insn.R6, o.daddr())
                 .storeWord(Insn.R10, key + KEY_ADDRESS + 12, Insn.R1)
                 .label("processc")
-                .mapLookup(countsFd, key)
-                .jumpIfEqual(Insn.R0, 0, "newc")
-                .label("addc")
-                .loadDouble(Insn.R1, Insn.R0, 0)
-                .add64Imm(Insn.R1, 1)
-                .storeDouble(Insn.R0, 0, Insn.R1)
-                .jump(done)
+                .addOneInHash(countsFd, key, -16, done, done, "c", "newc")
                 .label("newc")
-                .storeDoubleImm(Insn.R10, -16, 1)
-                .mapInsert(countsFd, key, -16)
-                .jumpIfNotEqual(Insn.R0, 0, "racec")
                 .mapUpdateFrom(processesFd, tgidAt, Insn.R8) // the process, kept once a key, not once a failure
-                .jump(done)
-                .label("racec")
-                .mapLookup(countsFd, key) // another CPU put the key in first: add to it here
-                .jumpIfNotEqual(Insn.R0, 0, "addc")
                 .jump(done);
     }
 

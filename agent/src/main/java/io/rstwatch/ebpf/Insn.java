@@ -300,7 +300,6 @@ public final class Insn {
                     .call(FN_MAP_UPDATE_ELEM);
         }
 
-        /** bpf_map_delete_elem(map, r10 + keyOffset). */
         /** bpf_map_update_elem(map, stack + keyOffset, valueRegister, BPF_ANY): a value another map holds. */
         public Program mapUpdateFrom(int mapFd, int keyOffset, int valueRegister) {
             return mapAndKey(mapFd, keyOffset)
@@ -317,6 +316,12 @@ public final class Insn {
          * {@code tag} tells this use's labels apart from another's in the same program.
          */
         public Program addOneInHash(int mapFd, int keyOffset, int oneAt, String done, String full, String tag) {
+            return addOneInHash(mapFd, keyOffset, oneAt, done, full, tag, done);
+        }
+
+        /** As above, on to {@code inserted} instead when this call put the key in (its count is 1). */
+        public Program addOneInHash(
+                int mapFd, int keyOffset, int oneAt, String done, String full, String tag, String inserted) {
             return mapLookup(mapFd, keyOffset)
                     .jumpIfEqual(R0, 0, "first" + tag)
                     .label("add" + tag)
@@ -327,7 +332,7 @@ public final class Insn {
                     .label("first" + tag)
                     .storeDoubleImm(R10, oneAt, 1)
                     .mapInsert(mapFd, keyOffset, oneAt)
-                    .jumpIfEqual(R0, 0, done)
+                    .jumpIfEqual(R0, 0, inserted)
                     .mapLookup(mapFd, keyOffset) // another CPU put the key in first: add to it here
                     .jumpIfNotEqual(R0, 0, "add" + tag)
                     .jump(full);
@@ -356,6 +361,7 @@ public final class Insn {
                     .call(FN_GET_CURRENT_COMM);
         }
 
+        /** bpf_map_delete_elem(map, r10 + keyOffset). */
         public Program mapDelete(int mapFd, int keyOffset) {
             return mapAndKey(mapFd, keyOffset).call(FN_MAP_DELETE_ELEM);
         }
