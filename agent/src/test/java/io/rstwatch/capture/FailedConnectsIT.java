@@ -41,11 +41,10 @@ class FailedConnectsIT {
 
     /** The test host's firewall: PROHIBITED and NO_HOST rejected with their ICMP codes, DROPPED dropped. */
     private static void firewall(TestHost peer) {
-        peer.run("nft", "add table inet rw");
-        peer.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
-        peer.run("nft", "add rule inet rw input tcp dport " + PROHIBITED + " reject with icmpx type admin-prohibited");
-        peer.run("nft", "add rule inet rw input tcp dport " + NO_HOST + " reject with icmpx type host-unreachable");
-        peer.run("nft", "add rule inet rw input tcp dport " + DROPPED + " drop");
+        peer.firewall(
+                "tcp dport " + PROHIBITED + " reject with icmpx type admin-prohibited",
+                "tcp dport " + NO_HOST + " reject with icmpx type host-unreachable",
+                "tcp dport " + DROPPED + " drop");
     }
 
     /**

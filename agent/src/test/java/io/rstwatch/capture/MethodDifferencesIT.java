@@ -70,13 +70,10 @@ class MethodDifferencesIT {
         try (TestHost box = TestHost.create();
                 AgentJvm packet = watching(box, 9010, "packet");
                 AgentJvm ebpf = watching(box, 9011, "ebpf")) {
-            box.run("nft", "add table inet rw");
-            box.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
-            box.run("nft", "add rule inet rw input tcp dport " + REJECTED + " reject with tcp reset");
-            box.run("nft", "add rule inet rw input tcp dport " + DROPPED + " drop");
-            box.run(
-                    "nft",
-                    "add rule inet rw input tcp dport " + ICMP_REJECTED + " reject with icmpx type port-unreachable");
+            box.firewall(
+                    "tcp dport " + REJECTED + " reject with tcp reset",
+                    "tcp dport " + DROPPED + " drop",
+                    "tcp dport " + ICMP_REJECTED + " reject with icmpx type port-unreachable");
             for (AgentJvm jvm : new AgentJvm[] {packet, ebpf}) {
                 jvm.awaitAgentStarted(WAIT);
                 jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
@@ -144,14 +141,12 @@ class MethodDifferencesIT {
                 BufferedReader out =
                         new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
                 assertEquals("connected", out.readLine());
-                box.run("nft", "add table inet rw");
-                box.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
-                box.run("nft", "add rule inet rw input tcp sport " + FORGETFUL + " tcp flags & rst == rst drop");
+                box.firewall("tcp sport " + FORGETFUL + " tcp flags & rst == rst drop");
                 try (Socket accepted = server.accept()) {
                     accepted.setSoLinger(true, 0); // closed with a reset, and forgotten at once
                 }
                 server.close(); // no listener to answer for the port either: the kernel's own reset
-                box.run("nft", "delete table inet rw");
+                box.dropFirewall();
                 client.getOutputStream().write('\n');
                 client.getOutputStream().flush();
                 packet.awaitAttribute(remote(FORGETFUL), "StaleResetsTotal", v -> (Long) v == 1, WAIT);

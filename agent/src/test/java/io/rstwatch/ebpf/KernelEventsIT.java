@@ -279,9 +279,7 @@ class KernelEventsIT {
                 assertEquals(
                         "listening",
                         new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream())).readLine());
-                other.run("nft", "add table inet rwslow");
-                other.run("nft", "add chain inet rwslow input { type filter hook input priority 0 ; }");
-                other.run("nft", "add rule inet rwslow input tcp dport 5433 counter drop");
+                other.firewall("tcp dport 5433 counter drop");
                 java.util.concurrent.CompletableFuture<Void> connected =
                         java.util.concurrent.CompletableFuture.runAsync(() -> {
                             try (Socket s = new Socket()) {
@@ -290,9 +288,9 @@ class KernelEventsIT {
                                 throw new java.io.UncheckedIOException(e);
                             }
                         });
-                Await.until("the first SYN dropped", WAIT, () -> other.run("nft", "list table inet rwslow")
+                Await.until("the first SYN dropped", WAIT, () -> other.firewallListed()
                         .contains("packets 1 "));
-                other.run("nft", "delete table inet rwslow"); // the SYN sent again after 1 s passes
+                other.dropFirewall(); // the SYN sent again after 1 s passes
                 connected.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
                 List<Seen> seen = await(events, KernelEvents.SLOW, 1, 5433);
                 assertEquals(
@@ -340,9 +338,7 @@ class KernelEventsIT {
         io.rstwatch.testing.Requirements.require(io.rstwatch.testing.Shell.available("nft"), "nftables");
         try (TestHost other = TestHost.create();
                 KernelEvents events = attach(clients)) {
-            other.run("nft", "add table inet rw");
-            other.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
-            other.run("nft", "add rule inet rw input tcp dport 5432 reject with icmpx type admin-prohibited");
+            other.firewall("tcp dport 5432 reject with icmpx type admin-prohibited");
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(other.address6(), 5432), 3000);
             } catch (java.io.IOException rejected) {

@@ -69,12 +69,9 @@ class AlertExplainsIT {
                         .main(Idle.class)
                         .start()) {
             box.run("sysctl", "-qw", "net.ipv4.tcp_syn_retries=1");
-            box.run("nft", "add table inet rw");
-            box.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
-            box.run("nft", "add rule inet rw input tcp dport " + DROPPED + " drop");
-            box.run(
-                    "nft",
-                    "add rule inet rw input tcp dport " + PROHIBITED + " reject with icmpx type admin-prohibited");
+            box.firewall(
+                    "tcp dport " + DROPPED + " drop",
+                    "tcp dport " + PROHIBITED + " reject with icmpx type admin-prohibited");
             jvm.awaitAgentStarted(WAIT);
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
 

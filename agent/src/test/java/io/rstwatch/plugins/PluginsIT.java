@@ -317,10 +317,7 @@ class PluginsIT {
                         .agentOptions("plugins=" + plugins + ",capture.method=packet") // ICMP from this host
                         .main(Connector.class)
                         .start()) {
-            peer.run("nft", "add table inet rw");
-            peer.run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
-            peer.run("nft", "add rule inet rw input tcp dport 5434 drop");
-            peer.run("nft", "add rule inet rw input tcp dport 5432 reject with icmpx type admin-prohibited");
+            peer.firewall("tcp dport 5434 drop", "tcp dport 5432 reject with icmpx type admin-prohibited");
             jvm.awaitStdout("ready", 1, WAIT);
             jvm.awaitAgentStarted(WAIT);
             for (int i = 0; i < 3; i++) {

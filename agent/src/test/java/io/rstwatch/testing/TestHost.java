@@ -149,6 +149,28 @@ public final class TestHost implements AutoCloseable {
         Shell.run("ip", "netns", "exec", namespace, "ip", "link", "set", peerSide, "down");
     }
 
+    /**
+     * Puts up the test host's firewall: an nftables table {@code inet rw} with an input chain, and each rule in
+     * it, as {@code nft add rule inet rw input} takes it ("tcp dport 5432 drop").
+     */
+    public void firewall(String... rules) {
+        run("nft", "add table inet rw");
+        run("nft", "add chain inet rw input { type filter hook input priority 0 ; }");
+        for (String rule : rules) {
+            run("nft", "add rule inet rw input " + rule);
+        }
+    }
+
+    /** The firewall as nft lists it, its counters included. */
+    public String firewallListed() {
+        return run("nft", "list table inet rw");
+    }
+
+    /** Takes the firewall down. */
+    public void dropFirewall() {
+        run("nft", "delete table inet rw");
+    }
+
     @Override
     public void close() {
         Shell.quietly("ip", "link", "del", hostSide);
