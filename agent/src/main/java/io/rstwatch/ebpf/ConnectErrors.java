@@ -80,17 +80,18 @@ public final class ConnectErrors implements AutoCloseable {
 
     private final int cpus;
     private final int[] fds;
+    private final int connectingFd;
     private final int countsFd;
     private final int processesFd;
 
     /**
      * @param fds the connects in flight, the counts, the processes, the program, its link (the last two set once
-     *     the program that counts here is attached); the first and the last two -1 when another's program counts
-     *     here ({@link #counting})
+     *     the program that counts here is attached; -1 when another's program counts here, {@link #counting})
      */
     private ConnectErrors(int cpus, int[] fds) {
         this.cpus = cpus;
         this.fds = fds;
+        this.connectingFd = fds[0];
         this.countsFd = fds[1];
         this.processesFd = fds[2];
     }
@@ -114,10 +115,9 @@ public final class ConnectErrors implements AutoCloseable {
         int[] fds = {-1, -1, -1, -1, -1};
         int btfId = o.tracepoint("inet_sock_set_state");
         try {
-            fds[0] = Bpf.createMap(Bpf.MAP_TYPE_HASH, 8, CONNECT_SIZE, MAX_CONNECTING); // sk -> connect
-            createCountMaps(fds);
+            createMaps(fds);
             ConnectErrors c = new ConnectErrors(cpus, fds);
-            Bpf.Attached a = Bpf.attachTracepointProgram("rstwatch_conns", c.states(fds[0], o, (int) netns), btfId);
+            Bpf.Attached a = Bpf.attachTracepointProgram("rstwatch_conns", c.states(o, (int) netns), btfId);
             fds[3] = a.program();
             fds[4] = a.link();
             return c;
@@ -128,13 +128,13 @@ public final class ConnectErrors implements AutoCloseable {
     }
 
     /**
-     * The counts and the processes without a program of their own: the capture's program on the same tracepoint
-     * counts here ({@link KernelEvents#attach}), one program's run a state change instead of two.
+     * The maps without a program of their own: the capture's program on the same tracepoint keeps the connects in
+     * flight and counts here ({@link KernelEvents#attach}), one program's run a state change instead of two.
      */
     static ConnectErrors counting() throws IOException {
         int[] fds = {-1, -1, -1, -1, -1};
         try {
-            createCountMaps(fds);
+            createMaps(fds);
             return new ConnectErrors(Bpf.possibleCpus(), fds);
         } catch (IOException | RuntimeException e) {
             closeAll(fds);
@@ -142,7 +142,12 @@ public final class ConnectErrors implements AutoCloseable {
         }
     }
 
-    private static void createCountMaps(int[] fds) throws IOException {
+    /**
+     * The connects in flight are a plain hash, not least-recently-used: every connect that enters SYN_SENT leaves it
+     * by a state change, which takes its entry out, and a plain hash's insert and delete cost less.
+     */
+    private static void createMaps(int[] fds) throws IOException {
+        fds[0] = Bpf.createMap(Bpf.MAP_TYPE_HASH, 8, CONNECT_SIZE, MAX_CONNECTING); // sk -> connect
         fds[1] = Bpf.createMap(Bpf.MAP_TYPE_LRU_PERCPU_HASH, KEY_SIZE, 8, MAX_KEYS); // key -> count
         fds[2] = Bpf.createMap(Bpf.MAP_TYPE_LRU_HASH, 8, CONNECT_SIZE, MAX_PROCESSES); // tgid -> its connect
     }
@@ -166,12 +171,17 @@ public final class ConnectErrors implements AutoCloseable {
      * <pre>
      *   if (sk-&gt;__sk_common.skc_net.net-&gt;ns.inum != NETNS) return 0;
      * </pre>
-     *
-     * @param net the offset of the socket's struct net pointer
-     * @param netInum the offset of the namespace's inode in struct net
      */
-    static Insn.Program inNamespace(Insn.Program p, int net, int netInum, int netns) {
-        return p.loadDouble(Insn.R1, Insn.R6, net)
+    static Insn.Program inNamespace(Insn.Program p, KernelLayout o, int netns) {
+        return inNamespace(p, Insn.R6, o.net(), o.netInum(), netns);
+    }
+
+    /**
+     * The same of anything in {@code base} whose struct net pointer is at {@code net} (a device's, say): to "out"
+     * unless that namespace's inode is {@code netns}. Uses r1.
+     */
+    static Insn.Program inNamespace(Insn.Program p, int base, int net, int netInum, int netns) {
+        return p.loadDouble(Insn.R1, base, net)
                 .loadWord(Insn.R1, Insn.R1, netInum)
                 .jumpIfNotEqual32(Insn.R1, netns, "out");
     }
@@ -195,7 +205,7 @@ public final class ConnectErrors implements AutoCloseable {
      *   bpf_map_delete_elem(connecting, &amp;sk);
      * </pre>
      */
-    Insn.Program states(int connectingFd, KernelLayout o, int netns) {
+    Insn.Program states(KernelLayout o, int netns) {
         int key = -72; // KEY_SIZE bytes
         int sk = key - 8;
         int tgid = sk - 8;
@@ -213,9 +223,7 @@ public final class ConnectErrors implements AutoCloseable {
                 .jumpIfEqual(Insn.R0, 0, "out")
                 .mov64Reg(Insn.R8, Insn.R0);
         countFailure(p, o, key, tgid, "forget").label("connecting");
-        inNamespace(p, o.net(), o.netInum(), netns);
-        return rememberProcess(p, connect)
-                .mapUpdate(connectingFd, sk, connect)
+        return remember(p, o, netns, sk, connect)
                 .jump("out")
                 .label("forget")
                 .mapDelete(connectingFd, sk)
@@ -225,22 +233,42 @@ public final class ConnectErrors implements AutoCloseable {
     }
 
     /**
-     * A connect entering SYN_SENT, its {@link #CONNECT_SIZE} bytes at stack + {@code at}: the process that connects
-     * (the state change runs on its thread; a reset arriving later does not).
+     * A connect entering SYN_SENT, the socket in r6 and at stack + {@code skKey}: unless another namespace's, it is
+     * remembered with the process that connects (the state change runs on its thread; a reset arriving later does
+     * not), built in {@link #CONNECT_SIZE} bytes at stack + {@code at}.
      *
      * <pre>
+     *   (the namespace test)
      *   c = { bpf_get_current_pid_tgid() &gt;&gt; 32, bpf_get_current_uid_gid() };
      *   bpf_get_current_comm(c.comm, 16);
+     *   bpf_map_update_elem(connecting, &amp;sk, &amp;c, BPF_ANY);
      * </pre>
      */
-    static Insn.Program rememberProcess(Insn.Program p, int at) {
-        return p.storeDoubleImm(Insn.R10, at, 0)
+    Insn.Program remember(Insn.Program p, KernelLayout o, int netns, int skKey, int at) {
+        return inNamespace(p, o, netns)
+                .storeDoubleImm(Insn.R10, at, 0)
                 .call(Insn.FN_GET_CURRENT_PID_TGID)
                 .shiftRight64(Insn.R0, 32)
                 .storeWord(Insn.R10, at + CONNECT_TGID, Insn.R0)
                 .call(Insn.FN_GET_CURRENT_UID_GID)
                 .storeDouble(Insn.R10, at + CONNECT_UID_GID, Insn.R0)
-                .currentComm(at + CONNECT_COMM, 16);
+                .currentComm(at + CONNECT_COMM, 16)
+                .mapUpdate(connectingFd, skKey, at);
+    }
+
+    /** r0 = what is kept of the connect whose socket is at stack + {@code skKey}, or null. */
+    Insn.Program lookUp(Insn.Program p, int skKey) {
+        return p.mapLookup(connectingFd, skKey);
+    }
+
+    /** Forgets the connect whose socket is at stack + {@code skKey}. */
+    Insn.Program forget(Insn.Program p, int skKey) {
+        return p.mapDelete(connectingFd, skKey);
+    }
+
+    /** The connects in flight remembered now, for checks that every connect's end takes its entry out. */
+    int connectsInFlight() throws IOException {
+        return Bpf.keys(connectingFd, 8, MAX_CONNECTING).size();
     }
 
     /**

@@ -112,8 +112,8 @@ public final class KernelEvents implements AutoCloseable {
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
 
-    /** The maps the programs share, by file descriptor (connecting: -1 without the Clients' counts). */
-    record Maps(int connecting, int ring, int lost, int budget, int aggregates, int resent) {}
+    /** The maps the programs share, by file descriptor. */
+    record Maps(int ring, int lost, int budget, int aggregates, int resent) {}
 
     /**
      * Events each CPU hands to the ring in a second; beyond it, events are counted in the kernel by all they
@@ -124,7 +124,7 @@ public final class KernelEvents implements AutoCloseable {
     /** Keys of such counts: a flood from spoofed sources to many ports beyond it is {@link #lost}. */
     static final int MAX_AGGREGATES = 16384;
     /** Where the programs' maps and then their programs and links are among the descriptors. */
-    private static final int MAPS = 6;
+    private static final int MAPS = 5;
     /**
      * Connects whose SYN went again, by socket and initial sequence number (a socket used again for another
      * connect has another), so that an attempt is unanswered once however often its SYN goes; least recently used
@@ -188,9 +188,9 @@ public final class KernelEvents implements AutoCloseable {
             Pointer producerPages) {
         this.fds = fds;
         this.clients = clients;
-        this.ringFd = fds[1];
-        this.lostFd = fds[2];
-        this.aggregatesFd = fds[4];
+        this.ringFd = fds[0];
+        this.lostFd = fds[1];
+        this.aggregatesFd = fds[3];
         this.cpus = cpus;
         this.mask = ringBytes - 1;
         this.pageSize = pageSize;
@@ -226,18 +226,14 @@ public final class KernelEvents implements AutoCloseable {
         ConnectErrors counts = null;
         try {
             counts = clients ? ConnectErrors.counting() : null;
-            // sk -> connect, for the Clients' counts only: the source reads all it needs on the socket. A plain
-            // hash, not least-recently-used: every connect that enters SYN_SENT leaves it by a state change, which
-            // takes its entry out, and a plain hash's insert and delete cost less.
-            if (clients) {
-                fds[0] = Bpf.createMap(Bpf.MAP_TYPE_HASH, 8, ConnectErrors.CONNECT_SIZE, ConnectErrors.MAX_CONNECTING);
-            }
-            fds[1] = Bpf.createMap(MAP_TYPE_RINGBUF, 0, 0, ringBytes);
-            fds[2] = Bpf.createPerCpuArray(8, 1); // events neither the ring nor the counts had room for
-            fds[3] = Bpf.createPerCpuArray(16, 1); // {second, events handed to the ring in it}
-            fds[4] = Bpf.createPerCpuHash(EVENT_SIZE, 8, MAX_AGGREGATES); // event without port and tgid -> count
-            fds[5] = Bpf.createMap(Bpf.MAP_TYPE_LRU_HASH, 16, 8, MAX_RESENT); // {sk, isn} -> 0
-            Maps m = new Maps(fds[0], fds[1], fds[2], fds[3], fds[4], fds[5]);
+            // The connects in flight are the Clients' table alone (in theirs): the source reads all it needs on
+            // the socket.
+            fds[0] = Bpf.createMap(MAP_TYPE_RINGBUF, 0, 0, ringBytes);
+            fds[1] = Bpf.createPerCpuArray(8, 1); // events neither the ring nor the counts had room for
+            fds[2] = Bpf.createPerCpuArray(16, 1); // {second, events handed to the ring in it}
+            fds[3] = Bpf.createPerCpuHash(EVENT_SIZE, 8, MAX_AGGREGATES); // event without port and tgid -> count
+            fds[4] = Bpf.createMap(Bpf.MAP_TYPE_LRU_HASH, 16, 8, MAX_RESENT); // {sk, isn} -> 0
+            Maps m = new Maps(fds[0], fds[1], fds[2], fds[3], fds[4]);
             Insn.Program[] code = {
                 stateChanges(m, o, ns, counts), retransmits(m, o, ns), resetsSent(m, o, ns), resetsReceived(m, o, ns)
             };
@@ -246,8 +242,8 @@ public final class KernelEvents implements AutoCloseable {
                 fds[MAPS + i] = a.program();
                 fds[MAPS + programs.length + i] = a.link();
             }
-            consumerPage = map(page, LinuxSockets.PROT_READ_WRITE, fds[1], 0);
-            producerPages = map(page + 2L * ringBytes, PROT_READ, fds[1], page);
+            consumerPage = map(page, LinuxSockets.PROT_READ_WRITE, fds[0], 0);
+            producerPages = map(page + 2L * ringBytes, PROT_READ, fds[0], page);
             return new KernelEvents(fds, counts, cpus, ringBytes, page, consumerPage, producerPages);
         } catch (IOException | RuntimeException e) {
             if (consumerPage != null) {
@@ -379,16 +375,6 @@ public final class KernelEvents implements AutoCloseable {
         return out;
     }
 
-    /**
-     * The connects in flight remembered now (with the Clients' counts; else none are), for checks that every
-     * connect's end takes its entry out.
-     */
-    int connectsInFlight() throws IOException {
-        return fds[0] < 0
-                ? 0
-                : Bpf.keys(fds[0], 8, ConnectErrors.MAX_CONNECTING).size();
-    }
-
     /** The ids of the programs, for checks that nothing stays loaded. */
     int[] programIds() throws IOException {
         int[] ids = new int[4];
@@ -448,14 +434,15 @@ public final class KernelEvents implements AutoCloseable {
         Insn.Program p = new Insn.Program()
                 .loadDouble(Insn.R6, Insn.R1, 0)
                 .loadDouble(Insn.R9, Insn.R1, 16)
-                .loadDouble(Insn.R2, Insn.R1, 8) // the old state
-                .storeDouble(Insn.R10, SK_KEY, Insn.R6)
-                .jumpIfEqual(Insn.R9, TCP_SYN_SENT, keep ? "connecting" : "out")
-                .jumpIfNotEqual(Insn.R2, TCP_SYN_SENT, "out"); // not a connect's end
+                .loadDouble(Insn.R2, Insn.R1, 8); // the old state
         if (keep) {
-            p.mapLookup(m.connecting(), SK_KEY).jumpIfEqual(Insn.R0, 0, "out").mov64Reg(Insn.R8, Insn.R0);
+            p.storeDouble(Insn.R10, SK_KEY, Insn.R6).jumpIfEqual(Insn.R9, TCP_SYN_SENT, "connecting");
+        }
+        p.jumpIfNotEqual(Insn.R2, TCP_SYN_SENT, "out"); // not a connect's end (nor, with no table, its start)
+        if (keep) {
+            clients.lookUp(p, SK_KEY).jumpIfEqual(Insn.R0, 0, "out").mov64Reg(Insn.R8, Insn.R0);
         } else {
-            ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns);
+            ConnectErrors.inNamespace(p, o, netns);
         }
         p.jumpIfNotEqual(Insn.R9, TCP_ESTABLISHED, "closing")
                 .mov64Reg(Insn.R1, Insn.R6)
@@ -494,13 +481,10 @@ public final class KernelEvents implements AutoCloseable {
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
         emit(p, m, forget, "");
         if (keep) {
-            p.label("connecting");
-            ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns);
-            ConnectErrors.rememberProcess(p, VALUE)
-                    .mapUpdate(m.connecting(), SK_KEY, VALUE)
+            clients.remember(p.label("connecting"), o, netns, SK_KEY, VALUE)
                     .jump("out")
-                    .label("forget")
-                    .mapDelete(m.connecting(), SK_KEY);
+                    .label("forget");
+            clients.forget(p, SK_KEY);
         }
         return p.label("out").mov64Imm(Insn.R0, 0).exit();
     }
@@ -525,7 +509,7 @@ public final class KernelEvents implements AutoCloseable {
                 .jumpIfNotEqual(Insn.R1, TCP_SYN_SENT, "out")
                 .loadWord(Insn.R1, Insn.R6, o.errSoft())
                 .jumpIfNotEqual(Insn.R1, 0, "out");
-        ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns)
+        ConnectErrors.inNamespace(p, o, netns)
                 .mov64Reg(Insn.R1, Insn.R6)
                 .call(Insn.FN_SKC_TO_TCP_SOCK)
                 .jumpIfEqual(Insn.R0, 0, "out")
@@ -558,7 +542,7 @@ public final class KernelEvents implements AutoCloseable {
                 .loadDouble(Insn.R7, Insn.R1, 8)
                 .jumpIfNotEqual(Insn.R7, 0, "segment")
                 .jumpIfEqual(Insn.R6, 0, "out");
-        ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns);
+        ConnectErrors.inNamespace(p, o, netns);
         zeroEvent(p)
                 .mov64Imm(Insn.R1, ABORT)
                 .storeByte(Insn.R10, E + EV_KIND, Insn.R1)
@@ -567,11 +551,8 @@ public final class KernelEvents implements AutoCloseable {
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
         emit(p, m, "out", "s").label("segment");
         // The headers are the packet's bytes, not typed members: those two are copied out.
-        p.loadDouble(Insn.R9, Insn.R7, o.skbDev())
-                .jumpIfEqual(Insn.R9, 0, "out")
-                .loadDouble(Insn.R1, Insn.R9, o.devNet())
-                .loadWord(Insn.R1, Insn.R1, o.netInum())
-                .jumpIfNotEqual32(Insn.R1, netns, "out");
+        p.loadDouble(Insn.R9, Insn.R7, o.skbDev()).jumpIfEqual(Insn.R9, 0, "out");
+        ConnectErrors.inNamespace(p, Insn.R9, o.devNet(), o.netInum(), netns);
         zeroEvent(p)
                 .loadWord(Insn.R1, Insn.R9, o.devIfindex())
                 .storeWord(Insn.R10, E + EV_IFINDEX, Insn.R1)
@@ -611,7 +592,7 @@ public final class KernelEvents implements AutoCloseable {
                 .loadDouble(Insn.R6, Insn.R1, 0)
                 .loadByte(Insn.R1, Insn.R6, o.state())
                 .jumpIfEqual(Insn.R1, TCP_SYN_SENT, "out");
-        ConnectErrors.inNamespace(p, o.net(), o.netInum(), netns);
+        ConnectErrors.inNamespace(p, o, netns);
         zeroEvent(p).mov64Imm(Insn.R1, ABORT).storeByte(Insn.R10, E + EV_KIND, Insn.R1);
         socketEnds(p, o, EV_DST, EV_DPORT, EV_SRC, EV_SPORT);
         return emit(p, m, "out", "").label("out").mov64Imm(Insn.R0, 0).exit();

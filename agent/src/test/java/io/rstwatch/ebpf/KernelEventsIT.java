@@ -146,7 +146,7 @@ class KernelEventsIT {
                                 + "s.close()\n");
                 List<Seen> refused = await(events, KernelEvents.REFUSED, 5, 7211);
                 assertEquals(5, refused.size(), "the test host's refusals: " + refused);
-                assertEquals(0, events.connectsInFlight(), "every connect's end took it out");
+                assertEquals(0, events.clients().connectsInFlight(), "every connect's end took it out");
             }
         }
     }
