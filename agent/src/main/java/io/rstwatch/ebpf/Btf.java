@@ -46,9 +46,9 @@ public final class Btf {
     static final int KIND_INT = 1;
     static final int KIND_ARRAY = 3;
     static final int KIND_STRUCT = 4;
-    static final int KIND_TYPEDEF = 8;
     static final int KIND_UNION = 5;
     static final int KIND_ENUM = 6;
+    static final int KIND_TYPEDEF = 8;
     static final int KIND_FUNC_PROTO = 13;
     static final int KIND_VAR = 14;
     static final int KIND_DATASEC = 15;

@@ -1,6 +1,7 @@
 package io.rstwatch.ebpf;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -76,7 +77,7 @@ record KernelLayout(
     }
 
     private static Map<String, Integer> tracepointIds(Btf btf) {
-        Map<String, Integer> ids = new java.util.HashMap<>();
+        Map<String, Integer> ids = new HashMap<>();
         for (String t : TRACEPOINTS) {
             btf.tracepoint(t).ifPresent(id -> ids.put(t, id));
         }

@@ -3,8 +3,9 @@ package io.rstwatch.ebpf;
 import java.io.IOException;
 
 /**
- * A tracepoint (one the programs use) counted in the kernel: a program that adds one to this CPU's slot of a per-CPU array each time
- * the tracepoint fires, and the map it counts in, read by summing the CPUs' slots. No event leaves the kernel.
+ * A tracepoint (one the programs use) counted in the kernel: a program that adds one to this CPU's slot of a
+ * per-CPU array each time the tracepoint fires, and the map it counts in, read by summing the CPUs' slots. No
+ * event leaves the kernel.
  * Everything lives as long as the file descriptors: {@link #close} (or the JVM's exit) detaches and frees it all,
  * and nothing is pinned.
  */

@@ -9,6 +9,10 @@ import io.rstwatch.testing.Loopback;
 import io.rstwatch.testing.Requirements;
 import io.rstwatch.testing.Shell;
 import io.rstwatch.testing.TestHost;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +22,8 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -235,7 +241,7 @@ class KernelEventsIT {
                 Await.until("the reset arrives", WAIT, () -> {
                     try {
                         return accepted.getInputStream().read() < 0;
-                    } catch (java.io.IOException reset) {
+                    } catch (IOException reset) {
                         return true;
                     }
                 });
@@ -277,21 +283,19 @@ class KernelEventsIT {
                     .start();
             try {
                 assertEquals(
-                        "listening",
-                        new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream())).readLine());
+                        "listening", new BufferedReader(new InputStreamReader(server.getInputStream())).readLine());
                 other.firewall("tcp dport 5433 counter drop");
-                java.util.concurrent.CompletableFuture<Void> connected =
-                        java.util.concurrent.CompletableFuture.runAsync(() -> {
-                            try (Socket s = new Socket()) {
-                                s.connect(new InetSocketAddress(other.address(), 5433), 10_000);
-                            } catch (java.io.IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        });
+                CompletableFuture<Void> connected = CompletableFuture.runAsync(() -> {
+                    try (Socket s = new Socket()) {
+                        s.connect(new InetSocketAddress(other.address(), 5433), 10_000);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
                 Await.until("the first SYN dropped", WAIT, () -> other.firewallListed()
                         .contains("packets 1 "));
                 other.dropFirewall(); // the SYN sent again after 1 s passes
-                connected.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                connected.get(WAIT.toSeconds(), TimeUnit.SECONDS);
                 List<Seen> seen = await(events, KernelEvents.SLOW, 1, 5433);
                 assertEquals(
                         List.of(KernelEvents.UNANSWERED, KernelEvents.SLOW),
@@ -341,7 +345,7 @@ class KernelEventsIT {
             other.firewall("tcp dport 5432 reject with icmpx type admin-prohibited");
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(other.address6(), 5432), 3000);
-            } catch (java.io.IOException rejected) {
+            } catch (IOException rejected) {
                 // BindException: EACCES, as the JDK reports it
             }
             List<Seen> seen = await(events, KernelEvents.UNREACHABLE, 1, 5432);
