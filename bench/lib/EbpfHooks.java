@@ -21,8 +21,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * with. Reported: connects per second and CPU per connect with and without, the kernel's own timing of each
  * program run, and the refusals the programs counted against those the loop made while attached (lost ones).
  * "agent": both, as an agent at its defaults attaches them (the source's state program counting the clients'
- * failures too); "four": four agents' on one host, all counting the
- * loop (their namespace is its).
+ * failures too); "four": four agents' on one host, all counting the loop (their namespace is its).
  * Usage: java -cp CLASSES:JNA EbpfHooks.java TURNS clients|source|agent|four   (as root, or CAP_BPF and CAP_PERFMON)
  */
 public class EbpfHooks {
@@ -31,7 +30,7 @@ public class EbpfHooks {
     public static void main(String[] a) throws Exception {
         int turns = Integer.parseInt(a[0]);
         String mode = a[1];
-        // What attaches in a turn: the agent's defaults are the source and the clients hook; "four", four agents'.
+        // What attaches in a turn: the source (one, or four agents'), or the Clients' own hook alone.
         int sources = switch (mode) {
             case "source", "agent" -> 1;
             case "four" -> 4;
