@@ -36,6 +36,7 @@ public final class Bpf {
     private static final int STATS_RUN_TIME = 0;
 
     static final int MAP_TYPE_HASH = 1;
+    static final int MAP_TYPE_ARRAY = 2;
     static final int MAP_TYPE_PERCPU_HASH = 5;
     static final int MAP_TYPE_PERCPU_ARRAY = 6;
     static final int MAP_TYPE_LRU_HASH = 9;

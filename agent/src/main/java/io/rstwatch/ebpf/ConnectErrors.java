@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The connects that fail on TCP sockets, counted in the kernel by destination, errno and the process that
@@ -28,7 +29,7 @@ import java.util.TreeMap;
  * </ul>
  * The counts and the processes are least-recently-used maps: under a storm of new destinations or processes the
  * oldest keys go, so a reader follows each key's count and takes a count that went back as a new key's. The connects
- * in flight are a plain hash: each leaves SYN_SENT by a state change that takes it out.
+ * in flight are a table of slots, each leaving SYN_SENT by a state change that empties its slot ({@link #WAYS}).
  * The socket's fields are read at the offsets this kernel's BTF gives. The tracepoints are host-wide; the programs
  * count the sockets of one network namespace only (the JVM's: what AttemptFails counts there), by the inode of
  * the socket's namespace.
@@ -36,8 +37,20 @@ import java.util.TreeMap;
 public final class ConnectErrors implements AutoCloseable {
     /** Keys kept: a destination, an errno and a process each. */
     static final int MAX_KEYS = 4096;
-    /** Connects in flight remembered at once; beyond them, a new connect is not followed. */
-    static final int MAX_CONNECTING = 16384;
+    /**
+     * The connects in flight are an array of slots in sets of this many, a socket's set chosen by a hash of its
+     * address: a slot is taken and given back with a compare-and-swap and plain stores, where a hash map's insert
+     * and delete each take a lock and an element from its free list, on every connect of the namespace. A connect
+     * whose set is full (this many others in flight in it) is not followed.
+     */
+    static final int WAYS = 4;
+
+    private static final int WAY_BITS = 2;
+    private static final int SET_BITS = 12;
+    /** Connects in flight remembered at once, at most. */
+    static final int MAX_CONNECTING = WAYS << SET_BITS;
+    /** An odd multiplier whose product's top bits spread the sockets' addresses over the sets (Fibonacci hashing). */
+    private static final int SPREAD = 0x9E3779B1;
     /** Processes whose user and name are kept. */
     static final int MAX_PROCESSES = 1024;
 
@@ -77,6 +90,10 @@ public final class ConnectErrors implements AutoCloseable {
     static final int CONNECT_UID_GID = CONNECT_TGID + 8;
     static final int CONNECT_COMM = CONNECT_UID_GID + 8;
     static final int CONNECT_SIZE = CONNECT_COMM + 16;
+    /** A slot of the connects in flight: what is kept of it, then its socket (0: the slot is free). */
+    static final int SLOT_SK = CONNECT_SIZE;
+
+    static final int SLOT_SIZE = SLOT_SK + 8;
 
     private final int cpus;
     private final int[] fds;
@@ -142,12 +159,8 @@ public final class ConnectErrors implements AutoCloseable {
         }
     }
 
-    /**
-     * The connects in flight are a plain hash, not least-recently-used: every connect that enters SYN_SENT leaves it
-     * by a state change, which takes its entry out, and a plain hash's insert and delete cost less.
-     */
     private static void createMaps(int[] fds) throws IOException {
-        fds[0] = Bpf.createMap(Bpf.MAP_TYPE_HASH, 8, CONNECT_SIZE, MAX_CONNECTING); // sk -> connect
+        fds[0] = Bpf.createMap(Bpf.MAP_TYPE_ARRAY, 4, SLOT_SIZE, MAX_CONNECTING); // slot -> connect, sk
         fds[1] = Bpf.createMap(Bpf.MAP_TYPE_LRU_PERCPU_HASH, KEY_SIZE, 8, MAX_KEYS); // key -> count
         fds[2] = Bpf.createMap(Bpf.MAP_TYPE_LRU_HASH, 8, CONNECT_SIZE, MAX_PROCESSES); // tgid -> its connect
     }
@@ -191,84 +204,115 @@ public final class ConnectErrors implements AutoCloseable {
      *   struct sock *sk = ctx->args[0]; int old = ctx->args[1], new = ctx->args[2];
      *   if (new == TCP_SYN_SENT) {
      *       (the namespace test)
-     *       struct connect c = {0}; (remember the process)
-     *       bpf_map_update_elem(connecting, &amp;sk, &amp;c, BPF_ANY);
+     *       (remember the process in a free slot of sk's set)
      *       return 0;
      *   }
      *   if (old != TCP_SYN_SENT) return 0;        // every other change of every socket, at the least cost
-     *   if (new == TCP_ESTABLISHED) goto forget;
-     *   if (new != TCP_CLOSE) goto forget;        // SYN_RECV: a simultaneous open
-     *   struct connect *c = bpf_map_lookup_elem(connecting, &amp;sk);   // only this namespace's connects are there
+     *   struct slot *c = (sk's slot);             // only this namespace's connects are there
      *   if (!c) return 0;
-     *   (count its failure)
-     * forget:
-     *   bpf_map_delete_elem(connecting, &amp;sk);
+     *   if (new == TCP_CLOSE) (count its failure); // not ESTABLISHED, nor SYN_RECV: a simultaneous open
+     *   c->sk = 0;
      * </pre>
      */
     Insn.Program states(KernelLayout o, int netns) {
         int key = -72; // KEY_SIZE bytes
-        int sk = key - 8;
-        int tgid = sk - 8;
-        int connect = tgid - CONNECT_SIZE;
+        int slot = key - 8;
+        int tgid = slot - 8;
         Insn.Program p = new Insn.Program()
                 .loadDouble(Insn.R6, Insn.R1, 0) // sk
                 .loadDouble(Insn.R9, Insn.R1, 16) // newstate
                 .loadDouble(Insn.R2, Insn.R1, 8) // oldstate
-                .storeDouble(Insn.R10, sk, Insn.R6) // the key of connecting
                 .jumpIfEqual(Insn.R9, TCP_SYN_SENT, "connecting")
-                .jumpIfNotEqual(Insn.R2, TCP_SYN_SENT, "out") // not a connect's end: no map to touch
-                .jumpIfEqual(Insn.R9, TCP_ESTABLISHED, "forget")
-                .jumpIfNotEqual(Insn.R9, TCP_CLOSE, "forget") // SYN_RECV: a simultaneous open
-                .mapLookup(connectingFd, sk)
+                .jumpIfNotEqual(Insn.R2, TCP_SYN_SENT, "out"); // not a connect's end: no map to touch
+        lookUp(p, slot)
                 .jumpIfEqual(Insn.R0, 0, "out")
-                .mov64Reg(Insn.R8, Insn.R0);
+                .mov64Reg(Insn.R8, Insn.R0)
+                .jumpIfNotEqual(Insn.R9, TCP_CLOSE, "forget"); // ESTABLISHED, or SYN_RECV: a simultaneous open
         countFailure(p, o, key, tgid, "forget").label("connecting");
-        return remember(p, o, netns, sk, connect)
-                .jump("out")
-                .label("forget")
-                .mapDelete(connectingFd, sk)
-                .label("out")
-                .mov64Imm(Insn.R0, 0)
-                .exit();
+        remember(p, o, netns, slot).jump("out").label("forget");
+        return forget(p).label("out").mov64Imm(Insn.R0, 0).exit();
     }
 
     /**
-     * A connect entering SYN_SENT, the socket in r6 and at stack + {@code skKey}: unless another namespace's, it is
-     * remembered with the process that connects (the state change runs on its thread; a reset arriving later does
-     * not), built in {@link #CONNECT_SIZE} bytes at stack + {@code at}.
+     * A connect entering SYN_SENT, the socket in r6: unless another namespace's, it is remembered in a free slot of
+     * its set with the process that connects (the state change runs on its thread; a reset arriving later does
+     * not). Stack + {@code slotKey} holds the slot's number; r8 is used.
      *
      * <pre>
      *   (the namespace test)
-     *   c = { bpf_get_current_pid_tgid() &gt;&gt; 32, bpf_get_current_uid_gid() };
-     *   bpf_get_current_comm(c.comm, 16);
-     *   bpf_map_update_elem(connecting, &amp;sk, &amp;c, BPF_ANY);
+     *   for (i = set(sk); i &lt; set(sk) + WAYS; i++) {
+     *       c = bpf_map_lookup_elem(connecting, &amp;i);
+     *       if (cmpxchg(&amp;c-&gt;sk, 0, sk) == 0) goto claimed;
+     *   }
+     *   return 0;                                   // its set is full: not followed
+     * claimed:
+     *   c-&gt;tgid = bpf_get_current_pid_tgid() &gt;&gt; 32; c-&gt;uid_gid = bpf_get_current_uid_gid();
+     *   bpf_get_current_comm(c-&gt;comm, 16);
      * </pre>
      */
-    Insn.Program remember(Insn.Program p, KernelLayout o, int netns, int skKey, int at) {
-        return inNamespace(p, o, netns)
-                .storeDoubleImm(Insn.R10, at, 0)
+    Insn.Program remember(Insn.Program p, KernelLayout o, int netns, int slotKey) {
+        inNamespace(p, o, netns);
+        eachSlotOfTheSet(p, slotKey, "out", slot -> slot.mov64Reg(Insn.R8, Insn.R0)
+                .mov64Imm(Insn.R0, 0)
+                .compareAndSwap(Insn.R8, SLOT_SK, Insn.R6)
+                .jumpIfEqual(Insn.R0, 0, "claimed"));
+        return p.jump("out")
+                .label("claimed")
                 .call(Insn.FN_GET_CURRENT_PID_TGID)
                 .shiftRight64(Insn.R0, 32)
-                .storeWord(Insn.R10, at + CONNECT_TGID, Insn.R0)
+                .storeWord(Insn.R8, CONNECT_TGID, Insn.R0)
                 .call(Insn.FN_GET_CURRENT_UID_GID)
-                .storeDouble(Insn.R10, at + CONNECT_UID_GID, Insn.R0)
-                .currentComm(at + CONNECT_COMM, 16)
-                .mapUpdate(connectingFd, skKey, at);
+                .storeDouble(Insn.R8, CONNECT_UID_GID, Insn.R0)
+                .currentComm(Insn.R8, CONNECT_COMM, 16);
     }
 
-    /** r0 = what is kept of the connect whose socket is at stack + {@code skKey}, or null. */
-    Insn.Program lookUp(Insn.Program p, int skKey) {
-        return p.mapLookup(connectingFd, skKey);
+    /** r0 = the slot of the connect whose socket is in r6, or 0 when it is not followed. Stack + slotKey is used. */
+    Insn.Program lookUp(Insn.Program p, int slotKey) {
+        eachSlotOfTheSet(p, slotKey, "nokept", slot -> slot.loadDouble(Insn.R1, Insn.R0, SLOT_SK)
+                .jumpIfEqualReg(Insn.R1, Insn.R6, "kept"));
+        return p.label("nokept").mov64Imm(Insn.R0, 0).label("kept");
     }
 
-    /** Forgets the connect whose socket is at stack + {@code skKey}. */
-    Insn.Program forget(Insn.Program p, int skKey) {
-        return p.mapDelete(connectingFd, skKey);
+    /** Gives back the slot in r8: its connect has left SYN_SENT. */
+    Insn.Program forget(Insn.Program p) {
+        return p.storeDoubleImm(Insn.R8, SLOT_SK, 0);
+    }
+
+    /**
+     * For each slot of the set of the socket in r6 (chosen by the low half of its address), its number at stack +
+     * {@code slotKey}: r0 = the slot (to {@code none} if null, which an index within the array never is), then
+     * {@code probe}, which goes on to the next slot unless it jumps.
+     */
+    private Insn.Program eachSlotOfTheSet(Insn.Program p, int slotKey, String none, Consumer<Insn.Program> probe) {
+        p.mov64Reg(Insn.R1, Insn.R6)
+                .lowHalfOfPointer(Insn.R1)
+                .mul64Imm(Insn.R1, SPREAD)
+                .shiftRight64(Insn.R1, 64 - SET_BITS)
+                .shiftLeft64(Insn.R1, WAY_BITS)
+                .storeWord(Insn.R10, slotKey, Insn.R1);
+        for (int way = 0; way < WAYS; way++) {
+            if (way > 0) {
+                p.loadWord(Insn.R1, Insn.R10, slotKey).add64Imm(Insn.R1, 1).storeWord(Insn.R10, slotKey, Insn.R1);
+            }
+            probe.accept(p.mapLookup(connectingFd, slotKey).jumpIfEqual(Insn.R0, 0, none));
+        }
+        return p;
     }
 
     /** The connects in flight remembered now, for checks that every connect's end takes its entry out. */
     int connectsInFlight() throws IOException {
-        return Bpf.keys(connectingFd, 8, MAX_CONNECTING).size();
+        int n = 0;
+        for (int slot = 0; slot < MAX_CONNECTING; slot++) {
+            byte[] key = ByteBuffer.allocate(4)
+                    .order(ByteOrder.nativeOrder())
+                    .putInt(0, slot)
+                    .array();
+            byte[] v = Bpf.lookupOrNull(connectingFd, key, SLOT_SIZE);
+            if (v != null && ByteBuffer.wrap(v).order(ByteOrder.nativeOrder()).getLong(SLOT_SK) != 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /**

@@ -31,6 +31,9 @@ public final class Insn {
     /** Jumps that compare the low 32 bits only: an unsigned 32-bit constant such as a namespace's inode. */
     static final int JMP32 = 0x06;
 
+    /** 32-bit arithmetic, the result zero-extended. */
+    static final int ALU = 0x04;
+
     static final int ALU64 = 0x07;
 
     // sizes
@@ -41,8 +44,14 @@ public final class Insn {
     // modes
     static final int IMM = 0x00;
     static final int MEM = 0x60;
+    /** BPF_ATOMIC: a read-modify-write of memory, the operation in imm. */
+    static final int ATOMIC = 0xc0;
+    /** BPF_CMPXCHG (BPF_FETCH | 0xf0): r0 = the old value, src stored only if it was r0. */
+    static final int CMPXCHG = 0xf1;
     // operations
     static final int ADD = 0x00;
+    static final int SUB = 0x10;
+    static final int MUL = 0x20;
     static final int DIV = 0x30;
     static final int OR = 0x40;
     static final int AND = 0x50;
@@ -181,6 +190,19 @@ public final class Insn {
             return add(ALU64 | AND | K, dst, 0, 0, imm);
         }
 
+        /**
+         * dst = (u32) dst, a number (BPF_ALU32_IMM(BPF_SUB, dst, 0)): the low half of a pointer, which 64-bit
+         * arithmetic other than adding may not touch; the verifier allows it where pointers may leak (CAP_PERFMON).
+         */
+        public Program lowHalfOfPointer(int dst) {
+            return add(ALU | SUB | K, dst, 0, 0, 0);
+        }
+
+        /** dst *= imm, the imm sign-extended (BPF_ALU64_IMM(BPF_MUL)). */
+        public Program mul64Imm(int dst, int imm) {
+            return add(ALU64 | MUL | K, dst, 0, 0, imm);
+        }
+
         /** dst /= imm, unsigned. */
         public Program div64Imm(int dst, int imm) {
             return add(ALU64 | DIV | K, dst, 0, 0, imm);
@@ -225,6 +247,14 @@ public final class Insn {
         /** *(u64 *)(dst + off) = src (BPF_STX_MEM(BPF_DW)). */
         public Program storeDouble(int dst, int off, int src) {
             return add(STX | MEM | DW, dst, src, off, 0);
+        }
+
+        /**
+         * r0 = atomic_cmpxchg((u64 *)(dst + off), r0, src) (BPF_ATOMIC_OP(BPF_DW, BPF_CMPXCHG)): src is stored only
+         * where r0's value was, and r0 becomes the value that was there (5.12).
+         */
+        public Program compareAndSwap(int dst, int off, int src) {
+            return add(STX | ATOMIC | DW, dst, src, off, CMPXCHG);
         }
 
         /** dst = *(u64 *)(src + off) (BPF_LDX_MEM(BPF_DW)). */
@@ -355,10 +385,12 @@ public final class Insn {
 
         /** bpf_get_current_comm(stack + stackOffset, size): the calling task's name, NUL-padded. */
         public Program currentComm(int stackOffset, int size) {
-            return mov64Reg(R1, R10)
-                    .add64Imm(R1, stackOffset)
-                    .mov64Imm(R2, size)
-                    .call(FN_GET_CURRENT_COMM);
+            return currentComm(R10, stackOffset, size);
+        }
+
+        /** bpf_get_current_comm(base + offset, size): into a map's value, say. */
+        public Program currentComm(int base, int offset, int size) {
+            return mov64Reg(R1, base).add64Imm(R1, offset).mov64Imm(R2, size).call(FN_GET_CURRENT_COMM);
         }
 
         /** bpf_map_delete_elem(map, r10 + keyOffset). */

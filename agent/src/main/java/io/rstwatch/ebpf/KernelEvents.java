@@ -76,13 +76,13 @@ public final class KernelEvents implements AutoCloseable {
     /** Where each program builds its event, below the scratch the namespace test and the reads use. */
     private static final int E = -112;
 
-    private static final int SK_KEY = E - 8;
-    private static final int VALUE = SK_KEY - ConnectErrors.CONNECT_SIZE;
+    /** The number of a slot of the Clients' connects in flight ({@link ConnectErrors#lookUp}). */
+    private static final int SLOT_KEY = E - 8;
     /** Copies of a reset's headers, below the rest: TCP header, IP header. */
     private static final int TCP_READ = 16; // ports at 0 and 2, flags at 13
 
     private static final int TCP_FLAGS = 13;
-    private static final int S_TCP = VALUE - TCP_READ;
+    private static final int S_TCP = SLOT_KEY - TCP_READ;
     private static final int IP_READ = 40; // an IPv6 header; an IPv4 one's addresses are within it
     private static final int S_IP = S_TCP - IP_READ;
     private static final int IPV4_SRC = 12;
@@ -409,21 +409,21 @@ public final class KernelEvents implements AutoCloseable {
      * <pre>
      *   sk = args[0]; old = args[1]; new = args[2];
      *   if (new == TCP_SYN_SENT) {                // with clients only: remember who connects
-     *       (namespace test) connecting[sk] = { tgid, uid, comm }; return;
+     *       (namespace test) (a slot of sk's set) = { tgid, uid, comm, sk }; return;
      *   }
      *   if (old != TCP_SYN_SENT) return;          // every other change of every socket, at the least cost
-     *   (namespace test; with clients: c = connecting[sk], if (!c) return: only this namespace's connects are there)
+     *   (with clients: c = sk's slot; if (!c): the namespace test)  // only this namespace's connects have one
      *   if (new == TCP_ESTABLISHED) { if (tcp_sk(sk)-&gt;total_retrans) emit SLOW; goto forget; }
      *   if (new != TCP_CLOSE) goto forget;       // SYN_RECV: a simultaneous open (a self-connect)
-     *   (with clients: count its failure by process, {@link ConnectErrors#countFailure})
+     *   (with clients, if c: count its failure by process, {@link ConnectErrors#countFailure})
      *   err = sk-&gt;sk_err ?: sk-&gt;sk_err_soft;     // none: the application closed it while it connected
      *   kind = err == ECONNREFUSED ? REFUSED : err == ETIMEDOUT ? GIVEN_UP
      *        : err is EHOSTUNREACH, ENETUNREACH, EACCES, EHOSTDOWN or ENONET ? UNREACHABLE : none;
      *   if (kind == REFUSED &amp;&amp; sk-&gt;sk_dst_cache-&gt;dev-&gt;ifindex == LOOPBACK_IFINDEX) goto forget;
      *                                            // this host's reset: counted as sent, a raw socket's SYN's too
-     *   if (kind) emit kind, code err (with clients: tgid c-&gt;tgid);
+     *   if (kind) emit kind, code err (with clients, if c: tgid c-&gt;tgid);
      * forget:
-     *   (with clients: delete connecting[sk]);
+     *   (with clients, if c: c-&gt;sk = 0, the slot free again);
      * </pre>
      * Without clients the source keeps no table: everything it needs is on the socket, and a refused connect costs
      * no map's insert or delete. Every event local end first, as the connect's SYN.
@@ -436,14 +436,15 @@ public final class KernelEvents implements AutoCloseable {
                 .loadDouble(Insn.R9, Insn.R1, 16)
                 .loadDouble(Insn.R2, Insn.R1, 8); // the old state
         if (keep) {
-            p.storeDouble(Insn.R10, SK_KEY, Insn.R6).jumpIfEqual(Insn.R9, TCP_SYN_SENT, "connecting");
+            p.jumpIfEqual(Insn.R9, TCP_SYN_SENT, "connecting");
         }
         p.jumpIfNotEqual(Insn.R2, TCP_SYN_SENT, "out"); // not a connect's end (nor, with no table, its start)
         if (keep) {
-            clients.lookUp(p, SK_KEY).jumpIfEqual(Insn.R0, 0, "out").mov64Reg(Insn.R8, Insn.R0);
-        } else {
-            ConnectErrors.inNamespace(p, o, netns);
+            // A connect of this namespace without a slot (begun before the attach, or its set full) counts all
+            // the same, for no process.
+            clients.lookUp(p, SLOT_KEY).mov64Reg(Insn.R8, Insn.R0).jumpIfNotEqual(Insn.R8, 0, "inside");
         }
+        ConnectErrors.inNamespace(p, o, netns).label("inside");
         p.jumpIfNotEqual(Insn.R9, TCP_ESTABLISHED, "closing")
                 .mov64Reg(Insn.R1, Insn.R6)
                 .call(Insn.FN_SKC_TO_TCP_SOCK)
@@ -456,6 +457,7 @@ public final class KernelEvents implements AutoCloseable {
                 .label("closing")
                 .jumpIfNotEqual(Insn.R9, TCP_CLOSE, forget); // SYN_RECV: a simultaneous open (a self-connect)
         if (keep) {
+            p.jumpIfEqual(Insn.R8, 0, "counted");
             clients.countFailure(p, o, E, E + ConnectErrors.KEY_SIZE, "counted").label("counted");
         }
         p.loadWord(Insn.R9, Insn.R6, o.err())
@@ -476,15 +478,19 @@ public final class KernelEvents implements AutoCloseable {
                 .label("event");
         zeroEvent(p).storeByte(Insn.R10, E + EV_KIND, Insn.R7).storeHalf(Insn.R10, E + EV_CODE, Insn.R9);
         if (keep) {
-            p.loadWord(Insn.R1, Insn.R8, ConnectErrors.CONNECT_TGID).storeWord(Insn.R10, E + EV_TGID, Insn.R1);
+            p.jumpIfEqual(Insn.R8, 0, "ends")
+                    .loadWord(Insn.R1, Insn.R8, ConnectErrors.CONNECT_TGID)
+                    .storeWord(Insn.R10, E + EV_TGID, Insn.R1)
+                    .label("ends");
         }
         socketEnds(p, o, EV_SRC, EV_SPORT, EV_DST, EV_DPORT);
         emit(p, m, forget, "");
         if (keep) {
-            clients.remember(p.label("connecting"), o, netns, SK_KEY, VALUE)
+            clients.remember(p.label("connecting"), o, netns, SLOT_KEY)
                     .jump("out")
-                    .label("forget");
-            clients.forget(p, SK_KEY);
+                    .label("forget")
+                    .jumpIfEqual(Insn.R8, 0, "out");
+            clients.forget(p);
         }
         return p.label("out").mov64Imm(Insn.R0, 0).exit();
     }
@@ -501,8 +507,8 @@ public final class KernelEvents implements AutoCloseable {
      * Runs only as a SYN goes again: a connect answered at once costs it nothing.
      */
     static Insn.Program retransmits(Maps m, KernelLayout o, int netns) {
-        int key = VALUE;
-        int zero = VALUE + 16;
+        int key = S_TCP; // this program reads no headers
+        int zero = key + 16;
         Insn.Program p = new Insn.Program()
                 .loadDouble(Insn.R6, Insn.R1, 0)
                 .loadByte(Insn.R1, Insn.R6, o.state())

@@ -46,6 +46,15 @@ class InsnTest {
                                 .bytes(),
                         8));
         assertArrayEquals(hex("95 00 0000 00000000"), new Insn.Program().exit().bytes());
+        assertArrayEquals( // BPF_ALU64_IMM(BPF_MUL), the imm sign-extended by the kernel
+                hex("27 01 0000 b179379e"),
+                new Insn.Program().mul64Imm(1, 0x9E3779B1).bytes());
+        assertArrayEquals( // BPF_ALU32_IMM(BPF_SUB, r1, 0)
+                hex("14 01 0000 00000000"),
+                new Insn.Program().lowHalfOfPointer(1).bytes());
+        assertArrayEquals( // BPF_ATOMIC_OP(BPF_DW, BPF_CMPXCHG, r8, r6, 32)
+                hex("db 68 2000 f1000000"),
+                new Insn.Program().compareAndSwap(8, 32, 6).bytes());
         assertArrayEquals(
                 hex("55 00 0000 00000000 95 00 0000 00000000"),
                 new Insn.Program().jumpIfNotEqual(0, 0, "x").label("x").exit().bytes()); // BPF_JMP_IMM(BPF_JNE)

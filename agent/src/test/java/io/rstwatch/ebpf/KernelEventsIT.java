@@ -308,6 +308,45 @@ class KernelEventsIT {
         }
     }
 
+    /**
+     * A connect begun before the programs were attached, refused after: the Clients' table never saw it start,
+     * and the source counts its refusal all the same (for no process), as it does a connect whose set of slots was
+     * full.
+     */
+    @ParameterizedTest(name = "the Clients'' counts kept too: {0}")
+    @ValueSource(booleans = {false, true})
+    void aConnectBegunBeforeTheAttachIsCountedAsItEnds(boolean clients) throws Exception {
+        Requirements.require(Shell.available("nft"), "nftables (bin/test installs it)");
+        try (TestHost other = TestHost.create()) {
+            other.firewall("tcp dport 5434 counter drop");
+            CompletableFuture<Void> refused = CompletableFuture.runAsync(() -> {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(other.address(), 5434), 10_000);
+                } catch (ConnectException expected) {
+                    // the SYN sent again reached a closed port
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            Await.until(
+                    "the first SYN dropped", WAIT, () -> other.firewallListed().contains("packets 1 "));
+            try (KernelEvents events = attach(clients)) {
+                other.dropFirewall(); // the SYN sent again after 1 s draws the other host's reset
+                refused.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                List<Seen> seen = await(events, KernelEvents.REFUSED, 1, 5434);
+                Seen r = seen.stream()
+                        .filter(s -> s.kind == KernelEvents.REFUSED)
+                        .findFirst()
+                        .orElseThrow();
+                assertEquals(other.address() + ":5434", r.dst, seen.toString());
+                assertEquals(0, r.tgid, "its process was not seen connecting");
+                if (clients) {
+                    assertEquals(java.util.Map.of(), events.clients().byProcess(5434, 111));
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "the Clients'' counts kept too: {0}")
     @ValueSource(booleans = {false, true})
     void aSynNothingAnswersIsUnansweredOnceAndTheConnectsEndIsGivenUpOrNot(boolean clients) throws Exception {
