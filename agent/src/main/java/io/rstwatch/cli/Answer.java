@@ -239,15 +239,24 @@ final class Answer {
         // apart, that may count a failure that came between the two reads, and the header and rows would disagree.
         long failed = 0;
         for (EndpointRow r : rows) {
-            failed += r.refused() + r.timedOut() + r.unreachable() + r.other();
+            failed += r.refused() + r.timedOut() + r.unreachable() + r.other() + r.dnsFailed() + r.tlsFailed();
         }
         StringBuilder sb = new StringBuilder("Failed connects from code in this JVM (" + failed + "):\n");
         if (rows.length == 0) {
             return sb.append("  none so far\n").toString();
         }
-        TextTable t = new TextTable("ENDPOINT", "REFUSED>", "TIMED OUT>", "UNREACHABLE>", "OTHER>", "CALLER");
+        TextTable t = new TextTable(
+                "ENDPOINT", "REFUSED>", "TIMED OUT>", "UNREACHABLE>", "NO DNS>", "TLS>", "OTHER>", "CALLER");
         for (EndpointRow r : rows) {
-            t.row(r.endpoint(), r.refused(), r.timedOut(), r.unreachable(), r.other(), r.caller());
+            t.row(
+                    r.endpoint(),
+                    r.refused(),
+                    r.timedOut(),
+                    r.unreachable(),
+                    r.dnsFailed(),
+                    r.tlsFailed(),
+                    r.other(),
+                    r.caller());
         }
         return sb.append(t.render("  ")).toString();
     }

@@ -30,42 +30,66 @@ final class ConnectAdvice {
         }
     }
 
-    /** java.net.Socket.connect(SocketAddress, int): failures only. */
+    /** java.net.Socket.connect(SocketAddress, int): each connect, timed. */
     static final class SocketConnect {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            return System.nanoTime();
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(
                 @Advice.This Object socket,
                 @Advice.Argument(0) SocketAddress address,
-                @Advice.Thrown Throwable thrown) {
+                @Advice.Thrown Throwable thrown,
+                @Advice.Enter long start) {
             if (thrown != null) {
-                ConnectHook.connectFailed(socket, address, thrown);
+                ConnectHook.connectFailed(socket, address, thrown, start);
+            } else {
+                ConnectHook.connected(socket, address, start);
             }
         }
     }
 
-    /** SocketChannelImpl.connect(SocketAddress): failures, and non-blocking connects left pending. */
+    /** SocketChannelImpl.connect(SocketAddress): each connect, timed; a non-blocking one left pending. */
     static final class ChannelConnect {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            return System.nanoTime();
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(
                 @Advice.This Object channel,
                 @Advice.Argument(0) SocketAddress address,
                 @Advice.Return boolean connected,
-                @Advice.Thrown Throwable thrown) {
+                @Advice.Thrown Throwable thrown,
+                @Advice.Enter long start) {
             if (thrown != null || !connected) {
-                ConnectHook.channelConnect(channel, address, thrown, connected);
+                ConnectHook.channelConnect(channel, address, thrown, connected, start);
+            } else {
+                ConnectHook.connected(channel, address, start);
             }
         }
     }
 
-    /** SocketChannelImpl.blockingConnect(SocketAddress, long), behind the socket adaptor: failures only. */
+    /** SocketChannelImpl.blockingConnect(SocketAddress, long), behind the socket adaptor: each connect, timed. */
     static final class BlockingConnect {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            return System.nanoTime();
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(
                 @Advice.This Object channel,
                 @Advice.Argument(0) SocketAddress address,
-                @Advice.Thrown Throwable thrown) {
+                @Advice.Thrown Throwable thrown,
+                @Advice.Enter long start) {
             if (thrown != null) {
-                ConnectHook.channelConnect(channel, address, thrown, false);
+                ConnectHook.channelConnect(channel, address, thrown, false, start);
+            } else {
+                ConnectHook.connected(channel, address, start);
             }
         }
     }
@@ -160,6 +184,53 @@ final class ConnectAdvice {
                                 Class.forName(LIBRARY_HOOK, false, null).getEnumConstants()[0])
                         .accept(channel, Integer.valueOf(res));
             }
+        }
+    }
+
+    /**
+     * InetAddress.getAddressesFromNameService(host, ...): the look-up that reached the name service, past the JVM's
+     * cache of answers (a name that failed is cached for networkaddress.cache.negative.ttl). Failures only.
+     */
+    static final class ResolverLookup {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.Argument(0) String host, @Advice.Thrown Throwable thrown) {
+            if (thrown != null) {
+                ConnectHook.resolverFailed(host, thrown);
+            }
+        }
+    }
+
+    /**
+     * JSSE's TransportContext.fatal(Alert, String, boolean, Throwable), where every failure of a TLS connection ends
+     * (SSLSocket and SSLEngine alike, the peer's alerts too): the first one, on a connection not yet negotiated, is
+     * a handshake that failed. Its close reason is what the application gets.
+     */
+    static final class TlsFatal {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static boolean enter(
+                @Advice.FieldValue("closeReason") Exception closeReason,
+                @Advice.FieldValue("isNegotiated") boolean negotiated) {
+            return closeReason == null && !negotiated;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(
+                @Advice.This Object context,
+                @Advice.Argument(0) Object alert,
+                @Advice.Argument(2) boolean fromPeer,
+                @Advice.FieldValue("closeReason") Exception closeReason,
+                @Advice.Enter boolean handshaking) {
+            if (handshaking && closeReason != null) {
+                ConnectHook.handshakeFailed(context, ((Enum<?>) alert).name(), fromPeer, closeReason);
+            }
+        }
+    }
+
+    /** JSSE's TransportContext.finishHandshake(): a handshake completed, its session negotiated. */
+    static final class TlsDone {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This Object context) {
+            ConnectHook.handshakeDone(context);
         }
     }
 

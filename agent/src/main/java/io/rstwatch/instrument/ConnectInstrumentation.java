@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * The in-JVM connects part. Instruments the JDK's TCP connect paths: java.net.Socket.connect (JDBC drivers,
  * Apache HttpClient, OkHttp) and sun.nio.ch.SocketChannelImpl connect/blockingConnect/finishConnect
  * (java.net.http.HttpClient, Netty NIO), the server sockets' bind (this JVM's listen backlogs), and the
- * constructors of java.net.SocketException (the failures of Netty's native transports, which connect through JNI).
+ * constructors of java.net.SocketException (the failures of Netty's native transports, which connect through JNI),
+ * and InetAddress's look-up in the name service (why a name did not resolve; a connect to a name that did not
+ * resolve fails at its connect, as an unresolved address).
  * Where connects run on a library's own threads, the places that start them tell {@link Origins} who asked:
  * SocketChannelImpl's client constructor, HttpClientImpl.sendAsync, DefaultProxySelector.select (OkHttp), and
  * Netty's native socket (io.netty.channel.unix.Socket, shaded copies too). Netty's io_uring transport reports a
@@ -77,6 +79,8 @@ public final class ConnectInstrumentation implements Part {
     private static final String PROXY_SELECTOR = "sun/net/spi/DefaultProxySelector";
     private static final String SOCKET_EXCEPTION = "java/net/SocketException";
     private static final String SERVER_CHANNEL_IMPL = "sun/nio/ch/ServerSocketChannelImpl";
+    private static final String INET_ADDRESS = "java/net/InetAddress";
+    private static final String TLS_CONTEXT = "sun/security/ssl/TransportContext";
     private static final Logger LOG = LoggerFactory.getLogger(ConnectInstrumentation.class);
     /** Netty's classes, found by the end of their names: gRPC and others ship relocated copies. */
     private static final String NATIVE_SOCKET = "io/netty/channel/unix/Socket";
@@ -122,7 +126,8 @@ public final class ConnectInstrumentation implements Part {
                 ConnectInstrumentation.class.getClassLoader(),
                 new ConnectEvents(ports, context.events()),
                 backlogs,
-                context.options().get(OptionKeys.PORTS_IDLE));
+                context.options().get(OptionKeys.PORTS_IDLE),
+                context.options().get(OptionKeys.RATE_WINDOW));
         MBeans.register(ObjectNames.CONNECTS, new ConnectsView(recorder), ConnectsMXBean.class);
         EndpointMBeans endpoints =
                 new EndpointMBeans(recorder, context.options().get(OptionKeys.RATE_WINDOW));
@@ -189,6 +194,18 @@ public final class ConnectInstrumentation implements Part {
                     .on(named("bind").and(takesArguments(SocketAddress.class, int.class)));
             AsmVisitorWrapper socketException = advice(advicePool, adviceFiles, ConnectAdvice.SocketExceptionMade.class)
                     .on(isConstructor());
+            AsmVisitorWrapper resolver = advice(advicePool, adviceFiles, ConnectAdvice.ResolverLookup.class)
+                    .on(named("getAddressesFromNameService").and(takesArgument(0, String.class)));
+            AsmVisitorWrapper tls = new AsmVisitorWrapper.Compound(
+                    advice(advicePool, adviceFiles, ConnectAdvice.TlsFatal.class)
+                            .on(named("fatal").and(takesArguments(4)).and(takesArgument(2, boolean.class))),
+                    advice(advicePool, adviceFiles, ConnectAdvice.TlsDone.class)
+                            .on(named("finishHandshake").and(takesArguments(0))));
+            try {
+                recorder.readTlsWith(TlsContexts.open(inst));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.debug("TLS handshakes not read ({}): this JDK's JSSE has other fields", e.toString());
+            }
             Map<String, AsmVisitorWrapper> byClass = Map.of(
                     SOCKET_EXCEPTION,
                     socketException,
@@ -203,7 +220,11 @@ public final class ConnectInstrumentation implements Part {
                     SERVER_CHANNEL_IMPL,
                     serverChannel,
                     PROXY_SELECTOR,
-                    proxy);
+                    proxy,
+                    INET_ADDRESS,
+                    resolver,
+                    TLS_CONTEXT,
+                    tls);
             Transformer transformer = new Transformer(byClass, librarySuffixes, jdk);
             inst.addTransformer(transformer, true);
             // Those already loaded are rewritten now; the others when they load.

@@ -1,5 +1,6 @@
 package io.rstwatch.instrument;
 
+import io.rstwatch.common.DurationWindow;
 import io.rstwatch.listeners.ListenBacklogs;
 import io.rstwatch.plugin.ConnectFailure.Cause;
 import java.lang.invoke.MethodHandle;
@@ -12,8 +13,10 @@ import java.net.NoRouteToHostException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpRequest;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +27,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 
 /**
  * Receives what the connect advice saw (on the application's thread: quick, never throws), classifies failures
@@ -43,7 +47,7 @@ final class ConnectRecorder {
     /** Least recently failed first (access order): the first is the one to give way when the table is full. */
     private final Map<String, EndpointStats> endpoints = new LinkedHashMap<>(16, 0.75f, true);
 
-    private final EndpointStats overflow = EndpointStats.overflow(0);
+    private final EndpointStats overflow;
     /**
      * Rows evicted lately, oldest first, not yet added to the overflow row: a thread that took one just before it
      * went may still be counting into it. After {@link #SETTLE_MILLIS} nobody is, and it is folded; while
@@ -54,10 +58,13 @@ final class ConnectRecorder {
     private final ArrayDeque<EndpointStats> leaving = new ArrayDeque<>();
 
     private static final long SETTLE_MILLIS = 1000;
-    /** Non-blocking connects in flight: the caller is only on the stack when the connect starts. */
-    private final Map<Object, Callers.Caller> pending = new LinkedHashMap<Object, Callers.Caller>() {
+    /** A non-blocking connect in flight: its caller, only on the stack as it starts, and when it started. */
+    private record Pending(Callers.Caller caller, long startNanos) {}
+
+    /** Non-blocking connects in flight, by channel. */
+    private final Map<Object, Pending> pending = new LinkedHashMap<Object, Pending>() {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Object, Callers.Caller> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Object, Pending> eldest) {
             return size() > MAX_PENDING;
         }
     };
@@ -162,14 +169,44 @@ final class ConnectRecorder {
         }
     }
 
+    /** Host names the name service last failed to resolve, and why in a sentence; least recently failed first. */
+    static final int MAX_NAMES = 256;
+
+    private final Map<String, String> nameFailures = new LinkedHashMap<String, String>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > MAX_NAMES;
+        }
+    };
+    /** Look-ups that reached the name service and failed. */
+    private final LongAdder resolverFailures = new LongAdder();
+
     private final Listener listener;
     private final ListenBacklogs backlogs;
     private final long idleMillis;
+    private final int windowSeconds;
     private final LongSupplier clockMillis;
 
-    /** @param idleSeconds {@code ports.idle}: an endpoint without failures this long may give its row away */
-    ConnectRecorder(ClassLoader agentLoader, Listener listener, ListenBacklogs backlogs, int idleSeconds) {
-        this(agentLoader, listener, backlogs, idleSeconds, System::currentTimeMillis);
+    /** Every successful connect's time, whatever its endpoint. */
+    private final DurationWindow connectTimes;
+    /** Successful connects, whatever their endpoint. */
+    private final LongAdder connectedTotal = new LongAdder();
+    /** {@link #connectTimes} as the sampler read it last. */
+    private volatile DurationWindow.Figures connectFigures = DurationWindow.Figures.NONE;
+
+    /** JSSE's handshakes, read once the agent opened sun.security.ssl to itself; null until then, or if it could not. */
+    private volatile TlsContexts tls;
+
+    /** The row of the endpoint this thread connected to last: a pool's connects look their row up once. */
+    private final ThreadLocal<EndpointStats> lastConnected = new ThreadLocal<>();
+
+    /**
+     * @param idleSeconds {@code ports.idle}: an endpoint without connects this long may give its row away
+     * @param windowSeconds {@code rate.window}: the connect times' window
+     */
+    ConnectRecorder(
+            ClassLoader agentLoader, Listener listener, ListenBacklogs backlogs, int idleSeconds, int windowSeconds) {
+        this(agentLoader, listener, backlogs, idleSeconds, windowSeconds, System::currentTimeMillis);
     }
 
     /** @param clockMillis the wall clock, epoch ms (tests move it) */
@@ -178,8 +215,15 @@ final class ConnectRecorder {
             Listener listener,
             ListenBacklogs backlogs,
             int idleSeconds,
+            int windowSeconds,
             LongSupplier clockMillis) {
-        this(new Callers(agentLoader, ApplicationCode.ofThisJvm())::find, listener, backlogs, idleSeconds, clockMillis);
+        this(
+                new Callers(agentLoader, ApplicationCode.ofThisJvm())::find,
+                listener,
+                backlogs,
+                idleSeconds,
+                windowSeconds,
+                clockMillis);
     }
 
     /** @param stack what the stack of the calling thread says (tests decide) */
@@ -188,26 +232,33 @@ final class ConnectRecorder {
             Listener listener,
             ListenBacklogs backlogs,
             int idleSeconds,
+            int windowSeconds,
             LongSupplier clockMillis) {
         this.clockMillis = clockMillis;
         this.stack = stack;
         this.listener = listener;
         this.backlogs = backlogs;
         this.idleMillis = idleSeconds * 1000L;
+        this.windowSeconds = windowSeconds;
+        this.connectTimes = new DurationWindow(windowSeconds);
+        this.overflow = EndpointStats.overflow(0, windowSeconds);
     }
 
     /** The bridge's handles, bound to this recorder, in the order of its install method. */
     MethodHandle[] handles() throws ReflectiveOperationException {
-        Class<?>[] connect = {Object.class, SocketAddress.class, Throwable.class};
-        Class<?>[] pendingConnect = {Object.class, SocketAddress.class, Throwable.class, boolean.class};
+        Class<?>[] finished = {Object.class, SocketAddress.class, Throwable.class, boolean.class};
         return new MethodHandle[] {
-            bound("connectFailed", connect),
-            bound("channelConnect", pendingConnect),
-            bound("finishConnect", pendingConnect),
+            bound("connectFailed", Object.class, SocketAddress.class, Throwable.class, long.class),
+            bound("channelConnect", Object.class, SocketAddress.class, Throwable.class, boolean.class, long.class),
+            bound("finishConnect", finished),
             bound("channelMade", Object.class),
             bound("asked", Object.class),
             bound("bound", SocketAddress.class, int.class),
-            bound("socketException", Throwable.class)
+            bound("socketException", Throwable.class),
+            bound("resolverFailed", String.class, Throwable.class),
+            bound("connected", Object.class, SocketAddress.class, long.class),
+            bound("handshakeFailed", Object.class, String.class, boolean.class, Throwable.class),
+            bound("handshakeDone", Object.class)
         };
     }
 
@@ -352,18 +403,21 @@ final class ConnectRecorder {
         return origin != null ? origin : found;
     }
 
-    /** java.net.Socket.connect threw. */
-    void connectFailed(Object socket, SocketAddress remote, Throwable thrown) {
+    /** java.net.Socket.connect, called at {@code startNanos}, threw. */
+    void connectFailed(Object socket, SocketAddress remote, Throwable thrown, long startNanos) {
         try {
             LastCaller last = callerOf(remote);
-            failure(remote, thrown, originOf(last.caller, socket, remote), last);
+            failure(remote, thrown, originOf(last.caller, socket, remote), last, System.nanoTime() - startNanos);
         } catch (RuntimeException | LinkageError e) {
             // never into the application
         }
     }
 
-    /** A channel's connect threw, or left the connect pending (its caller is remembered for finishConnect). */
-    void channelConnect(Object channel, SocketAddress remote, Throwable thrown, boolean connected) {
+    /**
+     * A channel's connect, called at {@code startNanos}, threw, or left the connect pending (its caller and start
+     * are remembered for finishConnect).
+     */
+    void channelConnect(Object channel, SocketAddress remote, Throwable thrown, boolean connected, long startNanos) {
         try {
             LastCaller last = callerOf(remote);
             Callers.Caller caller = originOf(last.caller, channel, remote);
@@ -371,10 +425,10 @@ final class ConnectRecorder {
                 return; // the agent's own, or JMX tooling's
             }
             if (thrown != null) {
-                failure(remote, thrown, caller, last);
+                failure(remote, thrown, caller, last, System.nanoTime() - startNanos);
             } else if (!connected) {
                 synchronized (pending) {
-                    pending.put(channel, caller);
+                    pending.put(channel, new Pending(caller, startNanos));
                 }
             }
         } catch (RuntimeException | LinkageError e) {
@@ -382,15 +436,22 @@ final class ConnectRecorder {
         }
     }
 
-    /** A pending connect ended: counted with the caller that started it when it failed. */
+    /**
+     * A pending connect ended: counted with the caller that started it when it failed, timed from its start when it
+     * connected.
+     */
     void finishConnect(Object channel, SocketAddress remote, Throwable thrown, boolean connected) {
         try {
-            Callers.Caller started;
+            Pending started;
             synchronized (pending) {
                 started = pending.remove(channel);
             }
+            long now = System.nanoTime();
             if (thrown != null) {
-                failure(remote, thrown, started != null ? started : originOf(stack.get(), channel, remote), null);
+                Callers.Caller caller = started != null ? started.caller : originOf(stack.get(), channel, remote);
+                failure(remote, thrown, caller, null, started != null ? now - started.startNanos : -1);
+            } else if (started != null && remote instanceof InetSocketAddress) {
+                connected((InetSocketAddress) remote, now - started.startNanos, now);
             }
         } catch (RuntimeException | LinkageError e) {
             // never into the application
@@ -429,11 +490,40 @@ final class ConnectRecorder {
             }
             InetSocketAddress endpoint = NettyAddresses.endpointAtEnd(message);
             if (endpoint != null) {
-                failure(endpoint, made, reportedBy(endpoint), null);
+                failure(endpoint, made, reportedBy(endpoint), null, -1);
             }
         } catch (RuntimeException | LinkageError e) {
             // never into the application
         }
+    }
+
+    /**
+     * The name service failed to resolve {@code host}: why is kept for the connects that fail for that name, now
+     * and while the JVM's cache answers for it (networkaddress.cache.negative.ttl) without asking again.
+     */
+    void resolverFailed(String host, Throwable thrown) {
+        try {
+            resolverFailures.increment();
+            String why = NameFailure.of(thrown).explain(thrown);
+            synchronized (nameFailures) {
+                nameFailures.put(host.toLowerCase(Locale.ROOT), why);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // never into the application
+        }
+    }
+
+    /** Why {@code host} did not resolve, as the name service said last; "other" when it was not seen. */
+    private String nameFailure(String host) {
+        synchronized (nameFailures) {
+            String why = nameFailures.get(host.toLowerCase(Locale.ROOT));
+            return why != null ? why : NameFailure.OTHER.word;
+        }
+    }
+
+    /** Look-ups that reached the name service and failed, since the agent started. */
+    long resolverFailures() {
+        return resolverFailures.sum();
     }
 
     /** A server socket of this JVM was bound. */
@@ -459,7 +549,7 @@ final class ConnectRecorder {
         }
         nativeFailure.set(null);
         if (System.nanoTime() - f.atNanos < NATIVE_REPORT_NANOS) {
-            failure(f.address, made, f.origin != null ? f.origin : originOf(stack.get(), null, f.address), null);
+            failure(f.address, made, f.origin != null ? f.origin : originOf(stack.get(), null, f.address), null, -1);
         }
     }
 
@@ -476,10 +566,11 @@ final class ConnectRecorder {
     }
 
     /**
-     * Counts a failure. {@code last}, when given, is this thread's record for {@code address}, fresh: the row it
-     * keeps saves the table's lock.
+     * Counts a failure, which took {@code tookNanos} from the connect's start (-1: not known). {@code last}, when
+     * given, is this thread's record for {@code address}, fresh: the row it keeps saves the table's lock.
      */
-    private void failure(SocketAddress address, Throwable thrown, Callers.Caller caller, LastCaller last) {
+    private void failure(
+            SocketAddress address, Throwable thrown, Callers.Caller caller, LastCaller last, long tookNanos) {
         if (caller == null || !(address instanceof InetSocketAddress) || thrown instanceof ClosedChannelException) {
             return; // not the application's, not TCP/IP, or follow-up noise after a failure already counted
         }
@@ -494,8 +585,115 @@ final class ConnectRecorder {
         } else {
             stats = endpointStats(endpoint);
         }
+        if (tookNanos >= 0) {
+            stats.failedAfter(tookNanos);
+        }
+        if (thrown instanceof UnknownHostException || thrown instanceof UnresolvedAddressException) {
+            // Its name did not resolve: the look-up failed, now or (cached) before; plugins see it as before. (An
+            // unresolved address alone says nothing: Netty's failures name their endpoint so, never looked up.)
+            stats.recordUnresolved(endpoint, nameFailure(endpoint.getHostString()), caller, clockMillis.getAsLong());
+            listener.failed(endpoint, Cause.OTHER, caller);
+            return;
+        }
         stats.record(endpoint, cause, caller, clockMillis.getAsLong());
         listener.failed(endpoint, cause, caller);
+    }
+
+    /**
+     * A socket's or a channel's connect, called at {@code startNanos}, connected: timed on its endpoint's row. The
+     * agent's own threads (plugins') are left out; no stack is read.
+     */
+    void connected(Object socket, SocketAddress remote, long startNanos) {
+        try {
+            if (remote instanceof InetSocketAddress
+                    && !Thread.currentThread().getName().startsWith("rstwatch")) {
+                long now = System.nanoTime();
+                connected((InetSocketAddress) remote, now - startNanos, now);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // never into the application
+        }
+    }
+
+    private void connected(InetSocketAddress endpoint, long tookNanos, long nowNanos) {
+        EndpointStats stats = lastConnected.get();
+        if (stats == null || stats.evicted || !stats.connectedTo(endpoint)) {
+            stats = endpointStats(endpoint);
+            lastConnected.set(stats);
+        }
+        stats.recordConnected(tookNanos, nowNanos, clockMillis.getAsLong());
+        connectTimes.record(tookNanos, nowNanos);
+        connectedTotal.increment();
+    }
+
+    /** Reads the connect times of every endpoint, for the Connects MBean too; the sampler's thread only. */
+    DurationWindow.Figures sampleConnectTimes(long nowNanos) {
+        DurationWindow.Figures f = connectTimes.sample(nowNanos);
+        connectFigures = f;
+        return f;
+    }
+
+    /** The connect times of every endpoint, as the sampler read them last. */
+    DurationWindow.Figures connectFigures() {
+        return connectFigures;
+    }
+
+    /** Successful connects, whatever their endpoint, since the agent started. */
+    long connectedTotal() {
+        return connectedTotal.sum();
+    }
+
+    /** Reads JSSE's handshakes with {@code contexts} from now on. */
+    void readTlsWith(TlsContexts contexts) {
+        tls = contexts;
+    }
+
+    /**
+     * A TLS handshake failed: JSSE's first fatal alert on a connection not yet negotiated, {@code alert} its name,
+     * {@code fromPeer} whether the peer sent it, {@code thrown} what the application gets. Counted on the peer's row
+     * with its reason and the calling code; a server's handshakes (this JVM accepting) are not.
+     */
+    void handshakeFailed(Object context, String alert, boolean fromPeer, Throwable thrown) {
+        try {
+            TlsContexts t = tls;
+            if (t == null || !t.isClient(context)) {
+                return;
+            }
+            InetSocketAddress peer = t.peer(context);
+            if (peer == null) {
+                return;
+            }
+            Callers.Caller caller = originOf(callerOf(peer).caller, null, peer);
+            if (caller == null) {
+                return; // the agent's own, or JMX tooling's
+            }
+            String why = TlsFailure.of(alert, fromPeer, thrown).explain(alert, thrown);
+            endpointStats(peer).recordTlsFailure(peer, why, caller, clockMillis.getAsLong());
+        } catch (RuntimeException | LinkageError | IllegalAccessException e) {
+            // never into the application
+        }
+    }
+
+    /** A TLS handshake completed: a client's keeps its peer's certificate's end of validity on the peer's row. */
+    void handshakeDone(Object context) {
+        try {
+            TlsContexts t = tls;
+            if (t == null || Thread.currentThread().getName().startsWith("rstwatch") || !t.isClient(context)) {
+                return;
+            }
+            InetSocketAddress peer = t.peer(context);
+            java.security.cert.X509Certificate certificate = peer == null ? null : t.peerCertificate(context);
+            if (certificate != null) {
+                endpointStats(peer).certificate(certificate.getNotAfter().getTime());
+            }
+        } catch (RuntimeException | LinkageError | IllegalAccessException e) {
+            // never into the application
+        }
+    }
+
+    /** TLS handshakes that failed, over every endpoint. */
+    long tlsFailedTotal() {
+        return sum(EndpointStats::tlsFailed);
     }
 
     /** "host:port", the host as the application gave it: the key of an endpoint's row and of its askers. */
@@ -535,7 +733,11 @@ final class ConnectRecorder {
                     return overflow;
                 }
                 s = new EndpointStats(
-                        key, endpoint.getHostString(), Integer.toString(endpoint.getPort()), clockMillis.getAsLong());
+                        key,
+                        endpoint.getHostString(),
+                        Integer.toString(endpoint.getPort()),
+                        clockMillis.getAsLong(),
+                        windowSeconds);
                 endpoints.put(key, s);
             }
             return s;
@@ -568,7 +770,7 @@ final class ConnectRecorder {
         }
     }
 
-    /** The endpoints with most failures first, then the overflow entry if used. */
+    /** The endpoints with most failures first (those only connected to last), then the overflow entry if used. */
     List<EndpointStats> endpoints() {
         List<EndpointStats> out;
         EndpointStats rest;
@@ -577,7 +779,7 @@ final class ConnectRecorder {
             rest = rest();
         }
         out.sort((a, b) -> Long.compare(b.total(), a.total()));
-        if (rest.total() > 0) {
+        if (rest.total() > 0 || rest.connected() > 0 || rest.tlsFailed() > 0) {
             out.add(rest);
         }
         return out;
@@ -585,10 +787,19 @@ final class ConnectRecorder {
 
     /** Failures of one cause over every endpoint (the overflow row included): the rows are the one count. */
     long total(Cause cause) {
+        return sum(s -> s.count(cause));
+    }
+
+    /** Connects that failed because their name did not resolve, over every endpoint. */
+    long unresolvedTotal() {
+        return sum(EndpointStats::unresolved);
+    }
+
+    private long sum(ToLongFunction<EndpointStats> count) {
         synchronized (endpoints) {
-            long sum = rest().count(cause);
+            long sum = count.applyAsLong(rest());
             for (EndpointStats s : endpoints.values()) {
-                sum += s.count(cause);
+                sum += count.applyAsLong(s);
             }
             return sum;
         }
@@ -600,9 +811,10 @@ final class ConnectRecorder {
      */
     private EndpointStats rest() {
         foldSettled(clockMillis.getAsLong());
-        EndpointStats rest = EndpointStats.overflow(overflow.lastMillis);
+        EndpointStats rest = EndpointStats.overflow(overflow.lastMillis, windowSeconds);
         rest.absorb(overflow);
         rest.copyCallers(overflow);
+        rest.shareConnectTimes(overflow);
         for (EndpointStats s : leaving) {
             rest.absorb(s);
         }
@@ -625,8 +837,30 @@ final class ConnectRecorder {
         private final String host;
         /** A number, or {@link #OTHER}. */
         private final String port;
+        /** The port as a number; -1 for {@link #OTHER}. */
+        private final int portNumber;
+
+        private final int windowSeconds;
+        /** The times of the successful connects here, made at the first one. */
+        private volatile DurationWindow connectTimes;
+        /** Successful connects here. */
+        private final LongAdder connected = new LongAdder();
+        /** When the latest failure was, epoch ms; 0 before the first. */
+        private volatile long lastFailedMillis;
+        /** How long the latest failed connect took, from its start; -1 when not known. */
+        private volatile long failedAfterNanos = -1;
+        /** TLS handshakes that failed here, and why the latest did. */
+        private final LongAdder tlsFailed = new LongAdder();
+
+        private volatile String tlsFailure = "";
+        /** The end of validity of the peer's certificate at the latest handshake, epoch ms; 0 before one. */
+        private volatile long certificateNotAfter;
 
         private final LongAdder[] byCause = new LongAdder[Cause.values().length];
+        /** Connects that failed because the name did not resolve: apart from the causes of a connect that was made. */
+        private final LongAdder unresolved = new LongAdder();
+        /** Why the name did not resolve at the latest such failure, or empty. */
+        private volatile String nameFailure = "";
         /** The caller of the latest failure, and its count here. */
         private volatile CallerFailures current;
         /** The latest callers, most recent last; guarded by itself, changed only when the caller changes. */
@@ -634,17 +868,20 @@ final class ConnectRecorder {
         /** The address the last failure had, resolved by whoever connected. */
         private volatile InetSocketAddress address;
 
+        /** When the latest connect, failed or not, was (or the row was made), epoch ms: idle rows give way. */
         private volatile long lastMillis;
         /** Folded into the overflow row: a thread that kept it must look its endpoint up again. */
         volatile boolean evicted;
         /** When it left the table, epoch ms; under the table's lock. */
         long evictedAtMillis;
 
-        EndpointStats(String endpoint, String host, String port, long createdMillis) {
+        EndpointStats(String endpoint, String host, String port, long createdMillis, int windowSeconds) {
             this.endpoint = endpoint;
             this.host = host;
             this.port = port;
+            this.portNumber = OTHER.equals(port) ? -1 : Integer.parseInt(port);
             this.lastMillis = createdMillis;
+            this.windowSeconds = windowSeconds;
             for (int i = 0; i < byCause.length; i++) {
                 byCause[i] = new LongAdder();
             }
@@ -652,12 +889,77 @@ final class ConnectRecorder {
 
         void record(InetSocketAddress to, Cause cause, Callers.Caller caller, long nowMillis) {
             byCause[cause.ordinal()].increment();
+            touched(to, caller, nowMillis);
+        }
+
+        /** A connect that failed because its name did not resolve, {@code why} in a sentence. */
+        void recordUnresolved(InetSocketAddress to, String why, Callers.Caller caller, long nowMillis) {
+            unresolved.increment();
+            if (!why.equals(nameFailure)) {
+                nameFailure = why;
+            }
+            touched(to, caller, nowMillis);
+        }
+
+        /** A connect here connected, in {@code tookNanos}. */
+        void recordConnected(long tookNanos, long nowNanos, long nowMillis) {
+            DurationWindow w = connectTimes;
+            if (w == null) {
+                w = connectTimes();
+            }
+            w.record(tookNanos, nowNanos);
+            connected.increment();
+            if (lastMillis != nowMillis) {
+                lastMillis = nowMillis;
+            }
+        }
+
+        private synchronized DurationWindow connectTimes() {
+            if (connectTimes == null) {
+                connectTimes = new DurationWindow(windowSeconds);
+            }
+            return connectTimes;
+        }
+
+        /** A TLS handshake here failed, {@code why} in a sentence. */
+        void recordTlsFailure(InetSocketAddress to, String why, Callers.Caller caller, long nowMillis) {
+            tlsFailed.increment();
+            if (!why.equals(tlsFailure)) {
+                tlsFailure = why;
+            }
+            touched(to, caller, nowMillis);
+        }
+
+        /** A handshake here completed with a certificate valid until {@code notAfterMillis}. */
+        void certificate(long notAfterMillis) {
+            if (certificateNotAfter != notAfterMillis) {
+                certificateNotAfter = notAfterMillis;
+            }
+        }
+
+        /** The latest failed connect here took {@code nanos} from its start. */
+        void failedAfter(long nanos) {
+            if (failedAfterNanos != nanos) {
+                failedAfterNanos = nanos;
+            }
+        }
+
+        /** Whether this is the row of {@code e}: its host as given, and its port. */
+        boolean connectedTo(InetSocketAddress e) {
+            return e.getPort() == portNumber && host.equals(e.getHostString());
+        }
+
+        /** The caller's count, the address and the time of a failure just counted. */
+        private void touched(InetSocketAddress to, Callers.Caller caller, long nowMillis) {
+            if (lastFailedMillis != nowMillis) {
+                lastFailedMillis = nowMillis;
+            }
             CallerFailures c = current;
             if (c == null || !c.caller.equals(caller)) {
                 c = switchTo(caller);
             }
             c.failures.increment();
-            if (!to.equals(address)) {
+            if (!to.isUnresolved() && !to.equals(address)) { // a name that did not resolve, or an engine's peer
                 address = to;
             }
             if (lastMillis != nowMillis) {
@@ -698,11 +1000,20 @@ final class ConnectRecorder {
             for (int i = 0; i < byCause.length; i++) {
                 byCause[i].add(gone.byCause[i].sum());
             }
+            unresolved.add(gone.unresolved.sum());
+            connected.add(gone.connected.sum());
+            tlsFailed.add(gone.tlsFailed.sum());
+            lastFailedMillis = Math.max(lastFailedMillis, gone.lastFailedMillis);
         }
 
         /** The row for every endpoint beyond the table. */
-        static EndpointStats overflow(long createdMillis) {
-            return new EndpointStats("other endpoints", OTHER, OTHER, createdMillis);
+        static EndpointStats overflow(long createdMillis, int windowSeconds) {
+            return new EndpointStats("other endpoints", OTHER, OTHER, createdMillis, windowSeconds);
+        }
+
+        /** Shows {@code from}'s connect times as this row's (the row for all others, read anew). */
+        void shareConnectTimes(EndpointStats from) {
+            connectTimes = from.connectTimes;
         }
 
         String endpoint() {
@@ -722,9 +1033,40 @@ final class ConnectRecorder {
             return address;
         }
 
-        /** When the latest failure was (or the row was made), epoch ms. */
-        long lastMillis() {
-            return lastMillis;
+        /** When the latest failure was, epoch ms; 0 if none. */
+        long lastFailedMillis() {
+            return lastFailedMillis;
+        }
+
+        /** How long the latest failed connect took, ns; -1 when not known. */
+        long failedAfterNanos() {
+            return failedAfterNanos;
+        }
+
+        /** Successful connects here. */
+        long connected() {
+            return connected.sum();
+        }
+
+        /** TLS handshakes that failed here. */
+        long tlsFailed() {
+            return tlsFailed.sum();
+        }
+
+        /** Why the latest TLS handshake here failed ("untrusted: ..."), or empty. */
+        String tlsFailure() {
+            return tlsFailure;
+        }
+
+        /** The end of validity of the peer's certificate at the latest handshake, epoch ms; 0 before one. */
+        long certificateNotAfter() {
+            return certificateNotAfter;
+        }
+
+        /** The connect times over the window, read now: the sampler's thread only. */
+        DurationWindow.Figures sampleConnectTimes(long nowNanos) {
+            DurationWindow w = connectTimes;
+            return w == null ? DurationWindow.Figures.NONE : w.sample(nowNanos);
         }
 
         /** The latest callers and how many of the failures here each made, most recent last. */
@@ -742,8 +1084,18 @@ final class ConnectRecorder {
             return byCause[cause.ordinal()].sum();
         }
 
+        /** Connects that failed because the name did not resolve. */
+        long unresolved() {
+            return unresolved.sum();
+        }
+
+        /** Why the name did not resolve at the latest such failure ("not known: ..."), or empty. */
+        String nameFailure() {
+            return nameFailure;
+        }
+
         long total() {
-            long t = 0;
+            long t = unresolved.sum();
             for (LongAdder c : byCause) {
                 t += c.sum();
             }

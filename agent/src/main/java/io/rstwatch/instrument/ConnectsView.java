@@ -16,7 +16,7 @@ final class ConnectsView implements ConnectsMXBean {
 
     @Override
     public long getFailedTotal() {
-        return getRefusedTotal() + getTimedOutTotal() + getUnreachableTotal() + getOtherTotal();
+        return getRefusedTotal() + getTimedOutTotal() + getUnreachableTotal() + getOtherTotal() + getDnsFailedTotal();
     }
 
     @Override
@@ -40,9 +40,51 @@ final class ConnectsView implements ConnectsMXBean {
     }
 
     @Override
+    public long getDnsFailedTotal() {
+        return recorder.unresolvedTotal();
+    }
+
+    @Override
+    public long getDnsResolverFailedTotal() {
+        return recorder.resolverFailures();
+    }
+
+    @Override
+    public long getTlsFailedTotal() {
+        return recorder.tlsFailedTotal();
+    }
+
+    @Override
+    public long getConnectedTotal() {
+        return recorder.connectedTotal();
+    }
+
+    @Override
+    public double getConnectMillisP50() {
+        return recorder.connectFigures().p50Millis();
+    }
+
+    @Override
+    public double getConnectMillisP99() {
+        return recorder.connectFigures().p99Millis();
+    }
+
+    @Override
+    public double getConnectMillisMax() {
+        return recorder.connectFigures().maxMillis();
+    }
+
+    /**
+     * The rows with failures, of a connect or a TLS handshake: an endpoint this JVM only connected to has its Endpoint
+     * MBean, not a row here.
+     */
+    @Override
     public EndpointRow[] getEndpoints() {
         List<EndpointRow> rows = new ArrayList<>();
         for (ConnectRecorder.EndpointStats s : recorder.endpoints()) {
+            if (s.total() == 0 && s.tlsFailed() == 0) {
+                continue;
+            }
             Callers.Caller c = s.lastCaller();
             rows.add(new EndpointRow(
                     s.endpoint(),
@@ -50,6 +92,8 @@ final class ConnectsView implements ConnectsMXBean {
                     s.count(Cause.TIMED_OUT),
                     s.count(Cause.UNREACHABLE),
                     s.count(Cause.OTHER),
+                    s.unresolved(),
+                    s.tlsFailed(),
                     c == null ? "" : c.toString()));
         }
         return rows.toArray(new EndpointRow[0]);

@@ -26,6 +26,7 @@ final class EndpointMBeans {
 
     void everySecond() {
         long now = System.nanoTime();
+        recorder.sampleConnectTimes(now);
         List<ConnectRecorder.EndpointStats> rows = recorder.endpoints();
         Map<ConnectRecorder.EndpointStats, EndpointView> gone = new IdentityHashMap<>(views);
         for (ConnectRecorder.EndpointStats row : rows) {

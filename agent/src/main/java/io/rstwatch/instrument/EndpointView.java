@@ -1,5 +1,6 @@
 package io.rstwatch.instrument;
 
+import io.rstwatch.common.DurationWindow;
 import io.rstwatch.common.RateWindows;
 import io.rstwatch.common.Times;
 import io.rstwatch.jmx.EndpointMXBean;
@@ -16,23 +17,32 @@ import javax.management.ObjectName;
  */
 final class EndpointView implements EndpointMXBean {
     private static final Cause[] CAUSES = {Cause.REFUSED, Cause.TIMED_OUT, Cause.UNREACHABLE, Cause.OTHER};
+    /** After the causes: the connects whose name did not resolve. */
+    private static final int UNRESOLVED = CAUSES.length;
 
     private final ObjectName name;
     private final String host;
     private final int port;
     private final RateWindows rates;
-    private final long[] totals = new long[CAUSES.length];
+    private final long[] totals = new long[UNRESOLVED + 1];
 
-    private volatile long[] shown = new long[CAUSES.length];
+    private volatile long[] shown = new long[UNRESOLVED + 1];
     private volatile String address = "";
     private volatile String lastFailed = "";
+    private volatile String dnsFailure = "";
+    private volatile long connected;
+    private volatile DurationWindow.Figures connectTimes = DurationWindow.Figures.NONE;
+    private volatile double failedAfterMillis;
+    private volatile long tlsFailed;
+    private volatile String tlsFailure = "";
+    private volatile long certificateNotAfter;
     private volatile Map<String, Long> callers = Map.of();
 
     EndpointView(String host, String port, int windowSeconds, long createdNanos) {
         this.name = ObjectNames.endpoint(host, port);
         this.host = host;
         this.port = ObjectNames.OTHER_PORT.equals(port) ? 0 : Integer.parseInt(port);
-        this.rates = RateWindows.fromZero(CAUSES.length, windowSeconds, 1, createdNanos);
+        this.rates = RateWindows.fromZero(UNRESOLVED + 1, windowSeconds, 1, createdNanos);
     }
 
     ObjectName objectName() {
@@ -44,11 +54,19 @@ final class EndpointView implements EndpointMXBean {
         for (int i = 0; i < CAUSES.length; i++) {
             totals[i] = row.count(CAUSES[i]);
         }
+        totals[UNRESOLVED] = row.unresolved();
         rates.sample(nowNanos, totals);
         shown = totals.clone();
         InetSocketAddress a = row.address();
         address = a == null || a.getAddress() == null ? "" : a.getAddress().getHostAddress();
-        lastFailed = Times.iso(row.lastMillis());
+        lastFailed = row.lastFailedMillis() == 0 ? "" : Times.iso(row.lastFailedMillis());
+        connected = row.connected();
+        connectTimes = row.sampleConnectTimes(nowNanos);
+        failedAfterMillis = row.failedAfterNanos() < 0 ? 0 : row.failedAfterNanos() / 1_000_000.0;
+        tlsFailed = row.tlsFailed();
+        tlsFailure = row.tlsFailure();
+        certificateNotAfter = row.certificateNotAfter();
+        dnsFailure = row.nameFailure();
         callers = Collections.unmodifiableMap(row.callerFailures());
     }
 
@@ -70,7 +88,7 @@ final class EndpointView implements EndpointMXBean {
     @Override
     public long getFailedTotal() {
         long[] t = shown;
-        return t[0] + t[1] + t[2] + t[3];
+        return t[0] + t[1] + t[2] + t[3] + t[UNRESOLVED];
     }
 
     @Override
@@ -94,8 +112,69 @@ final class EndpointView implements EndpointMXBean {
     }
 
     @Override
+    public long getDnsFailedTotal() {
+        return shown[UNRESOLVED];
+    }
+
+    @Override
+    public long getConnectedTotal() {
+        return connected;
+    }
+
+    @Override
+    public double getConnectMillisP50() {
+        return connectTimes.p50Millis();
+    }
+
+    @Override
+    public double getConnectMillisP99() {
+        return connectTimes.p99Millis();
+    }
+
+    @Override
+    public double getConnectMillisMax() {
+        return connectTimes.maxMillis();
+    }
+
+    @Override
+    public double getFailedAfterMillis() {
+        return failedAfterMillis;
+    }
+
+    @Override
+    public long getTlsFailedTotal() {
+        return tlsFailed;
+    }
+
+    @Override
+    public String getTlsFailure() {
+        return tlsFailure;
+    }
+
+    @Override
+    public String getCertificateNotAfter() {
+        long t = certificateNotAfter;
+        return t == 0 ? "" : Times.iso(t);
+    }
+
+    @Override
+    public double getCertificateDaysLeft() {
+        long t = certificateNotAfter;
+        return t == 0 ? -1 : Math.max(0, (t - System.currentTimeMillis()) / 86_400_000.0);
+    }
+
+    @Override
+    public String getDnsFailure() {
+        return dnsFailure;
+    }
+
+    @Override
     public double getFailedPerSecond() {
-        return rates.perSecond(0) + rates.perSecond(1) + rates.perSecond(2) + rates.perSecond(3);
+        double sum = 0;
+        for (int i = 0; i <= UNRESOLVED; i++) {
+            sum += rates.perSecond(i);
+        }
+        return sum;
     }
 
     @Override

@@ -2,9 +2,10 @@ package io.rstwatch.jmx;
 
 import java.util.Map;
 
-@Description("Connects made by this JVM's code to one endpoint, host and port as the application gave them, that"
-        + " failed, by cause, with the code behind them: one MBean per row of Connects.Endpoints (at most 256, then"
-        + " host=other,port=other for all others), so that collectors can alert on one dependency."
+@Description("Connects made by this JVM's code to one endpoint, host and port as the application gave them: those"
+        + " that failed, by cause, with the code behind them, and how long those that connected took. One MBean per"
+        + " endpoint connected to (at most 256, then host=other,port=other for all others; Connects.Endpoints lists"
+        + " those with failures), so that collectors can alert on one dependency."
         + " Seen inside the JVM: works without capture privileges.")
 public interface EndpointMXBean {
     @Description("The host as the application gave it: a name (payments-db) or an address literal.")
@@ -33,6 +34,16 @@ public interface EndpointMXBean {
     @Description("Connects to this endpoint that failed for any other reason. Monotonic.")
     long getOtherTotal();
 
+    @Description("Connects to this endpoint that failed because its host name did not resolve, each attempt counted"
+            + " whether the name service or the JVM's cache of failed names answered. Not in OtherTotal. Monotonic.")
+    long getDnsFailedTotal();
+
+    @Description("Why the name did not resolve at the latest such failure: a word (not known: no such name, NXDOMAIN;"
+            + " temporary failure: the resolver timed out or its server failed, SERVFAIL; other) and what the"
+            + " resolver said, e.g. \"not known: db.invalid: Name or service not known\". Empty if it always"
+            + " resolved.")
+    String getDnsFailure();
+
     @Description("Failed connects per second, averaged over the last rate.window seconds (default 60), or since"
             + " the agent started if that is shorter.")
     double getFailedPerSecond();
@@ -46,7 +57,46 @@ public interface EndpointMXBean {
     @Description("Unreachable connects per second, averaged over the last rate.window seconds.")
     double getUnreachablePerSecond();
 
-    @Description("When the latest failure was (ISO-8601, UTC).")
+    @Description("Connects to this endpoint that succeeded, since the agent started. Monotonic.")
+    long getConnectedTotal();
+
+    @Description("The median time of the successful connects to this endpoint over the last rate.window seconds (to"
+            + " a fifth more), in ms, from connect() to connected: about one round trip, more when the peer's"
+            + " accept queue is full or a SYN is lost. Within 1/16. 0 when none connected in that time.")
+    double getConnectMillisP50();
+
+    @Description("The 99th percentile of the same connect times, in ms: the slowest one in a hundred.")
+    double getConnectMillisP99();
+
+    @Description("The longest of the same connect times, in ms. A dependency that takes seconds to connect is the"
+            + " warning before the timeouts.")
+    double getConnectMillisMax();
+
+    @Description("How long the latest failed connect to this endpoint took, from connect() to its failure, in ms:"
+            + " about a round trip when refused, the application's timeout when nothing answered. 0 if none, or"
+            + " not known (Netty's native transports).")
+    double getFailedAfterMillis();
+
+    @Description("TLS handshakes with this endpoint that failed (SSLSocket and SSLEngine: HttpClient, Netty with the"
+            + " JDK's provider, OkHttp), since the agent started. Not in FailedTotal: the connect itself succeeded."
+            + " Monotonic.")
+    long getTlsFailedTotal();
+
+    @Description("Why the latest TLS handshake here failed: a word (expired, not yet valid, untrusted: no trusted"
+            + " chain (PKIX), hostname mismatch, protocol or cipher mismatch: no TLS or nothing in common, peer's"
+            + " alert, peer closed, other) and JSSE's sentence, e.g. \"untrusted: PKIX path building failed: ...\"."
+            + " Empty if none failed.")
+    String getTlsFailure();
+
+    @Description("When the certificate this endpoint showed at the latest completed handshake stops being valid"
+            + " (its notAfter, ISO-8601, UTC); empty before one.")
+    String getCertificateNotAfter();
+
+    @Description("Days until CertificateNotAfter, with a fraction; 0 once it passed; -1 before a handshake completed"
+            + " (not TLS, or not yet). Alert on 0 to 14.")
+    double getCertificateDaysLeft();
+
+    @Description("When the latest failure was (ISO-8601, UTC); empty if none.")
     String getLastFailed();
 
     @Description("The code in this JVM whose connects here failed, each with how many of them failed (the latest 5"

@@ -53,10 +53,45 @@ class AnswerTest {
         }
 
         @Override
+        public long getDnsFailedTotal() {
+            return 0;
+        }
+
+        @Override
+        public long getDnsResolverFailedTotal() {
+            return 0;
+        }
+
+        @Override
+        public long getTlsFailedTotal() {
+            return 0;
+        }
+
+        @Override
+        public long getConnectedTotal() {
+            return 0;
+        }
+
+        @Override
+        public double getConnectMillisP50() {
+            return 0;
+        }
+
+        @Override
+        public double getConnectMillisP99() {
+            return 0;
+        }
+
+        @Override
+        public double getConnectMillisMax() {
+            return 0;
+        }
+
+        @Override
         public EndpointRow[] getEndpoints() {
             return new EndpointRow[] {
-                new EndpointRow("127.0.0.1:7211", ++failures, 0, 0, 0, "com.example.Poller.poll(Poller.java:42)"),
-                new EndpointRow("other endpoints", 0, 0, 0, 3, "")
+                new EndpointRow("127.0.0.1:7211", ++failures, 0, 0, 0, 0, 0, "com.example.Poller.poll(Poller.java:42)"),
+                new EndpointRow("other endpoints", 0, 0, 0, 3, 0, 0, "")
             };
         }
     }

@@ -91,7 +91,7 @@ class ReportAndWatchIT {
             assertTrue(
                     out.contains("      called from: io.rstwatch.testapps.Connector.viaSocket(Connector.java:"), out);
             assertTrue(
-                    Pattern.compile("\n  127\\.0\\.0\\.1:" + port + " +3 +0 +0 +0 +io\\.rstwatch\\.testapps"
+                    Pattern.compile("\n  127\\.0\\.0\\.1:" + port + " +3 +0 +0 +0 +0 +0 +io\\.rstwatch\\.testapps"
                                     + "\\.Connector\\.viaSocket\\(")
                             .matcher(out)
                             .find(),

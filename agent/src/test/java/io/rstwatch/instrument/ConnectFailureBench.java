@@ -66,7 +66,7 @@ public class ConnectFailureBench {
                 () -> 0);
         // A loader other than this class's: the bench's frames count as the application's, as in the test.
         ConnectRecorder recorder = new ConnectRecorder(
-                new ClassLoader(null) {}, new ConnectEvents(ports, EventSink.NONE), new ListenBacklogs(), 600);
+                new ClassLoader(null) {}, new ConnectEvents(ports, EventSink.NONE), new ListenBacklogs(), 600, 60);
         connectFailed = recorder.handles()[0];
         callers = new Callers(new ClassLoader(null) {}, new ApplicationCode(null));
     }

@@ -32,6 +32,7 @@ class ConnectOriginsTest {
             (endpoint, cause, caller) -> counted.add(endpoint.getPort() + " " + cause + " " + caller.frame()),
             new ListenBacklogs(),
             600,
+            60,
             System::currentTimeMillis);
 
     private final InetSocketAddress dead = new InetSocketAddress("127.0.0.1", 7211);
@@ -42,7 +43,7 @@ class ConnectOriginsTest {
         onTheStack = ORDERS; // Bootstrap.connect on the application's thread makes the channel
         recorder.channelMade(channel);
         onTheStack = EVENT_LOOP; // the event loop connects it, and learns it failed
-        recorder.channelConnect(channel, dead, null, false);
+        recorder.channelConnect(channel, dead, null, false, System.nanoTime());
         recorder.finishConnect(channel, dead, new ConnectException("Connection refused"), false);
         assertEquals(List.of("7211 REFUSED com.example.Orders.place(Orders.java:12)"), counted);
     }
@@ -95,15 +96,18 @@ class ConnectOriginsTest {
         recorder.connectFailed(
                 new Object(),
                 InetSocketAddress.createUnresolved("payments.invalid", 8443),
-                new ConnectException("Connection refused"));
+                new ConnectException("Connection refused"),
+                System.nanoTime());
         recorder.connectFailed(
                 new Object(),
                 InetSocketAddress.createUnresolved("ledger.invalid", 443),
-                new ConnectException("Connection refused"));
+                new ConnectException("Connection refused"),
+                System.nanoTime());
         recorder.connectFailed(
                 new Object(),
                 InetSocketAddress.createUnresolved("ledger.invalid", 80),
-                new ConnectException("Connection refused"));
+                new ConnectException("Connection refused"),
+                System.nanoTime());
         assertEquals(
                 List.of(
                         "8443 REFUSED com.example.Orders.place(Orders.java:12)",
@@ -119,7 +123,7 @@ class ConnectOriginsTest {
         recorder.channelMade(channel);
         Callers.Caller poller = new Callers.Caller("com.example.Poller.poll(Poller.java:3)", "");
         onTheStack = poller;
-        recorder.channelConnect(channel, dead, new ConnectException("Connection refused"), false);
+        recorder.channelConnect(channel, dead, new ConnectException("Connection refused"), false, System.nanoTime());
         assertEquals(List.of("7211 REFUSED com.example.Poller.poll(Poller.java:3)"), counted);
     }
 
@@ -128,7 +132,7 @@ class ConnectOriginsTest {
         Object channel = new Object();
         onTheStack = EVENT_LOOP; // a reconnect scheduled on the event loop makes the channel there
         recorder.channelMade(channel);
-        recorder.channelConnect(channel, dead, new ConnectException("Connection refused"), false);
+        recorder.channelConnect(channel, dead, new ConnectException("Connection refused"), false, System.nanoTime());
         assertEquals(List.of("7211 REFUSED thread nioEventLoopGroup-2-1"), counted);
     }
 }

@@ -40,6 +40,7 @@ class ConnectRecorderTest {
             },
             backlogs,
             600,
+            60,
             clock::get);
 
     @Test
@@ -61,8 +62,11 @@ class ConnectRecorderTest {
         InetSocketAddress a = new InetSocketAddress("127.0.0.1", 7211);
         Object channel = new Object();
         h[0].invokeExact(
-                (Object) new Object(), (SocketAddress) a, (Throwable) new ConnectException("Connection refused"));
-        h[1].invokeExact(channel, (SocketAddress) a, (Throwable) null, false); // pending
+                (Object) new Object(),
+                (SocketAddress) a,
+                (Throwable) new ConnectException("Connection refused"),
+                System.nanoTime());
+        h[1].invokeExact(channel, (SocketAddress) a, (Throwable) null, false, System.nanoTime()); // pending
         h[2].invokeExact(channel, (SocketAddress) a, (Throwable) new SocketTimeoutException("timed out"), false);
         h[2].invokeExact(new Object(), (SocketAddress) a, (Throwable) new ClosedChannelException(), false);
         h[5].invokeExact((SocketAddress) new InetSocketAddress(8080), 0);
@@ -70,6 +74,166 @@ class ConnectRecorderTest {
         assertEquals(1, recorder.total(Cause.REFUSED));
         assertEquals(1, recorder.total(Cause.TIMED_OUT));
         assertEquals(50, backlogs.backlog(8080), "0 asks for the JDK default");
+    }
+
+    /**
+     * A connect whose name did not resolve is a DNS failure with the reason the resolver gave for that name (the
+     * JVM's cached failure says none), apart from Other; an unresolved address alone is not (Netty names its
+     * failures' endpoints so).
+     */
+    @Test
+    void aNameThatDidNotResolveIsCountedWithTheResolversReason() throws Throwable {
+        MethodHandle[] h = recorder.handles();
+        h[7].invokeExact(
+                "DB.invalid", (Throwable) new java.net.UnknownHostException("DB.invalid: Name or service not known"));
+        InetSocketAddress db = InetSocketAddress.createUnresolved("db.invalid", 5432);
+        for (int i = 0; i < 3; i++) { // the first from the resolver, the others from the JVM's cache
+            h[0].invokeExact(
+                    (Object) new Object(),
+                    (SocketAddress) db,
+                    (Throwable) new java.net.UnknownHostException("db.invalid"),
+                    System.nanoTime());
+        }
+        h[1].invokeExact(
+                new Object(),
+                (SocketAddress) InetSocketAddress.createUnresolved("api.example", 443),
+                (Throwable) new java.nio.channels.UnresolvedAddressException(),
+                false,
+                System.nanoTime());
+        h[0].invokeExact(
+                (Object) new Object(),
+                (SocketAddress) InetSocketAddress.createUnresolved("netty.example", 80),
+                (Throwable) new ConnectException("Connection refused"),
+                System.nanoTime());
+        assertEquals(4, recorder.unresolvedTotal());
+        assertEquals(1, recorder.resolverFailures());
+        assertEquals(0, recorder.total(Cause.OTHER));
+        assertEquals(1, recorder.total(Cause.REFUSED), "an unresolved address that was refused");
+        ConnectRecorder.EndpointStats row = recorder.endpoints().get(0);
+        assertEquals("db.invalid:5432", row.endpoint());
+        assertEquals(3, row.unresolved());
+        assertEquals(3, row.total());
+        assertEquals("not known: DB.invalid: Name or service not known", row.nameFailure());
+        ConnectRecorder.EndpointStats api = recorder.endpoints().stream()
+                .filter(r -> r.endpoint().equals("api.example:443"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("other", api.nameFailure(), "no resolver failure seen for that name");
+        assertEquals(
+                List.of("5432 OTHER", "5432 OTHER", "5432 OTHER", "443 OTHER", "80 REFUSED"),
+                failed,
+                "plugins see them as before");
+    }
+
+    /**
+     * A connect that connected is timed on its endpoint's row, from the connect's start (a non-blocking one's from
+     * connect(), not finishConnect()), and that row is no failure's: Connects.Endpoints leaves it out.
+     */
+    @Test
+    void aConnectThatConnectedIsTimedOnItsEndpointsRow() throws Throwable {
+        MethodHandle[] h = recorder.handles();
+        InetSocketAddress db = new InetSocketAddress("127.0.0.1", 5432);
+        h[8].invokeExact((Object) new Object(), (SocketAddress) db, System.nanoTime() - 100_000_000L);
+        Object channel = new Object();
+        h[1].invokeExact(channel, (SocketAddress) db, (Throwable) null, false, System.nanoTime() - 100_000_000L);
+        h[2].invokeExact(channel, (SocketAddress) db, (Throwable) null, true);
+        assertEquals(2, recorder.connectedTotal());
+        ConnectRecorder.EndpointStats row = recorder.endpoints().get(0);
+        assertEquals("127.0.0.1:5432", row.endpoint());
+        assertEquals(2, row.connected());
+        assertEquals(0, row.total(), "no failure");
+        assertEquals(0, new ConnectsView(recorder).getEndpoints().length, "Connects.Endpoints lists failures");
+        long now = System.nanoTime();
+        for (io.rstwatch.common.DurationWindow.Figures f :
+                List.of(row.sampleConnectTimes(now), recorder.sampleConnectTimes(now))) {
+            assertEquals(2, f.count());
+            assertTrue(f.p50Millis() > 100 - 100.0 / 16 && f.p50Millis() < 150, f.toString());
+        }
+        h[0].invokeExact(
+                (Object) new Object(),
+                (SocketAddress) db,
+                (Throwable) new ConnectException("Connection refused"),
+                System.nanoTime() - 2_000_000L);
+        assertTrue(row.failedAfterNanos() >= 2_000_000L, "the failure took 2 ms: " + row.failedAfterNanos());
+        Thread agents = new Thread(
+                () -> {
+                    try {
+                        h[8].invokeExact((Object) new Object(), (SocketAddress) db, System.nanoTime());
+                    } catch (Throwable e) {
+                        throw new AssertionError(e);
+                    }
+                },
+                "rstwatch-plugin-x");
+        agents.start();
+        agents.join();
+        assertEquals(2, recorder.connectedTotal(), "the agent's own threads' connects are not the application's");
+    }
+
+    @Test
+    void aHandshakesReasonFromWhatJsseMadeOfIt() {
+        javax.net.ssl.SSLHandshakeException pkix = new javax.net.ssl.SSLHandshakeException(
+                "PKIX path building failed: unable to find valid certification path to requested target");
+        pkix.initCause(new java.security.cert.CertPathBuilderException("unable to find valid certification path"));
+        assertEquals(TlsFailure.UNTRUSTED, TlsFailure.of("CERTIFICATE_UNKNOWN", false, pkix));
+        assertEquals(
+                "untrusted: PKIX path building failed: unable to find valid certification path to requested target",
+                TlsFailure.UNTRUSTED.explain("CERTIFICATE_UNKNOWN", pkix));
+        javax.net.ssl.SSLHandshakeException expired = new javax.net.ssl.SSLHandshakeException("validity check failed");
+        expired.initCause(new java.security.cert.CertPathValidatorException(
+                "validity check failed",
+                new java.security.cert.CertificateExpiredException("NotAfter: Sat Nov 07 10:00:00 UTC 2026")));
+        assertEquals(TlsFailure.EXPIRED, TlsFailure.of("CERTIFICATE_UNKNOWN", false, expired), "expiry beats PKIX");
+        assertEquals(
+                TlsFailure.HOSTNAME_MISMATCH,
+                TlsFailure.of(
+                        "CERTIFICATE_UNKNOWN",
+                        false,
+                        new javax.net.ssl.SSLHandshakeException("x")
+                                .initCause(new java.security.cert.CertificateException(
+                                        "No subject alternative names matching IP address 127.0.0.1 found"))));
+        assertEquals(
+                TlsFailure.PEER_ALERT,
+                TlsFailure.of("BAD_CERTIFICATE", true, new javax.net.ssl.SSLHandshakeException("bad_certificate")));
+        assertEquals(
+                "peer's alert: bad_certificate",
+                TlsFailure.PEER_ALERT.explain("BAD_CERTIFICATE", new javax.net.ssl.SSLException("x")));
+        assertEquals(
+                TlsFailure.PEER_CLOSED,
+                TlsFailure.of(
+                        "HANDSHAKE_FAILURE",
+                        false,
+                        new javax.net.ssl.SSLHandshakeException("Remote host terminated the handshake")));
+        assertEquals(
+                TlsFailure.PROTOCOL,
+                TlsFailure.of(
+                        "UNEXPECTED_MESSAGE",
+                        false,
+                        new javax.net.ssl.SSLException("Unsupported or unrecognized SSL message")));
+        assertEquals(
+                TlsFailure.PROTOCOL,
+                TlsFailure.of("PROTOCOL_VERSION", false, new javax.net.ssl.SSLHandshakeException("whatever")));
+        assertEquals(TlsFailure.OTHER, TlsFailure.of("INTERNAL_ERROR", false, new javax.net.ssl.SSLException((String)
+                null)));
+        assertEquals(
+                "other", TlsFailure.OTHER.explain("INTERNAL_ERROR", new javax.net.ssl.SSLException((String) null)));
+    }
+
+    @Test
+    void theResolversWordsSayWhy() {
+        assertEquals(
+                NameFailure.NOT_KNOWN,
+                NameFailure.of(new java.net.UnknownHostException("x: Name or service not known")));
+        assertEquals(
+                NameFailure.NOT_KNOWN,
+                NameFailure.of(new java.net.UnknownHostException("x: No address associated with hostname")));
+        assertEquals(
+                NameFailure.NOT_KNOWN, NameFailure.of(new java.net.UnknownHostException("x: Name does not resolve")));
+        assertEquals(
+                NameFailure.TEMPORARY,
+                NameFailure.of(new java.net.UnknownHostException("x: Temporary failure in name resolution")));
+        assertEquals(NameFailure.OTHER, NameFailure.of(new java.net.UnknownHostException("x")));
+        assertEquals(NameFailure.OTHER, NameFailure.of(new java.net.UnknownHostException(null)));
+        assertEquals("other", NameFailure.OTHER.explain(new java.net.UnknownHostException(null)));
     }
 
     /** Each bridge's install takes as many handles as the recorder hands it: otherwise nothing is instrumented. */
@@ -92,7 +256,10 @@ class ConnectRecorderTest {
     void endpointsAreBoundedAndTheRestShareOneRow() {
         for (int port = 1; port <= ConnectRecorder.MAX_ENDPOINTS + 10; port++) {
             recorder.connectFailed(
-                    new Object(), new InetSocketAddress("127.0.0.1", port), new ConnectException("Connection refused"));
+                    new Object(),
+                    new InetSocketAddress("127.0.0.1", port),
+                    new ConnectException("Connection refused"),
+                    System.nanoTime());
         }
         List<ConnectRecorder.EndpointStats> rows = recorder.endpoints();
         assertEquals(ConnectRecorder.MAX_ENDPOINTS + 1, rows.size());
@@ -229,7 +396,10 @@ class ConnectRecorderTest {
 
     private void refusedElsewhere(int port) {
         recorder.connectFailed(
-                new Object(), new InetSocketAddress("127.0.0.1", port), new ConnectException("Connection refused"));
+                new Object(),
+                new InetSocketAddress("127.0.0.1", port),
+                new ConnectException("Connection refused"),
+                System.nanoTime());
     }
 
     /** Fault-matrix row: an application failing to connect to a million endpoints. */
@@ -256,7 +426,8 @@ class ConnectRecorderTest {
                     public void failed(InetSocketAddress endpoint, Cause cause, Callers.Caller caller) {}
                 },
                 new ListenBacklogs(),
-                0);
+                0,
+                60);
         int threads = 8;
         int each = 20_000;
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
@@ -281,7 +452,8 @@ class ConnectRecorderTest {
                             churning.connectFailed(
                                     new Object(),
                                     new InetSocketAddress("10.0." + id + "." + (i % 200), 1 + i % 7),
-                                    new ConnectException("Connection refused"));
+                                    new ConnectException("Connection refused"),
+                                    System.nanoTime());
                         }
                     },
                     "app-worker-" + t);
@@ -303,7 +475,8 @@ class ConnectRecorderTest {
                     new Object(),
                     new InetSocketAddress(
                             "10." + (i >>> 16 & 0xFF) + "." + (i >>> 8 & 0xFF) + "." + (i & 0xFF), 1 + i % 1000),
-                    new ConnectException("Connection refused"));
+                    new ConnectException("Connection refused"),
+                    System.nanoTime());
             if (i % 100_000 == 0) {
                 clock.addAndGet(600_000); // time passes: idle rows give way, and still no more than 256 at a time
             }
@@ -312,7 +485,10 @@ class ConnectRecorderTest {
 
     private void refused(int port) {
         recorder.connectFailed(
-                new Object(), new InetSocketAddress("127.0.0.1", port), new ConnectException("Connection refused"));
+                new Object(),
+                new InetSocketAddress("127.0.0.1", port),
+                new ConnectException("Connection refused"),
+                System.nanoTime());
     }
 
     private static <T> T last(List<T> list) {

@@ -117,11 +117,7 @@ class ConnectsIT {
                         .start()) {
             silent.silence();
             jvm.awaitStdout("ready", 1, WAIT);
-            jvm.awaitAttribute(
-                    "rstwatch:type=Agent",
-                    "Status",
-                    s -> ((String) s).contains("connect failures in this JVM counted"),
-                    WAIT);
+            jvm.awaitConnectsCounted(WAIT);
             int socket = Loopback.closedPort();
             int channel = Loopback.closedPort();
             int nio = Loopback.closedPort();

@@ -27,7 +27,7 @@ class EndpointMBeansTest {
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private Callers.Caller onTheStack = ORDERS;
     private final ConnectRecorder recorder = new ConnectRecorder(
-            () -> onTheStack, (endpoint, cause, caller) -> {}, new ListenBacklogs(), 600, clock::get);
+            () -> onTheStack, (endpoint, cause, caller) -> {}, new ListenBacklogs(), 600, 60, clock::get);
     private final EndpointMBeans mbeans = new EndpointMBeans(recorder, 60);
 
     @AfterEach
@@ -40,11 +40,11 @@ class EndpointMBeansTest {
     @Test
     void eachEndpointIsAnMBeanWithItsCausesAndItsCallersCounted() throws Exception {
         InetSocketAddress db = InetSocketAddress.createUnresolved("payments-db", 5432);
-        recorder.connectFailed(new Object(), db, new ConnectException("Connection refused"));
-        recorder.connectFailed(new Object(), db, new ConnectException("Connection refused"));
+        recorder.connectFailed(new Object(), db, new ConnectException("Connection refused"), System.nanoTime());
+        recorder.connectFailed(new Object(), db, new ConnectException("Connection refused"), System.nanoTime());
         onTheStack = BILLING; // on a thread of its own: a thread's caller is remembered for a moment
-        Thread billing = new Thread(
-                () -> recorder.connectFailed(new Object(), db, new SocketTimeoutException("Connect timed out")));
+        Thread billing = new Thread(() -> recorder.connectFailed(
+                new Object(), db, new SocketTimeoutException("Connect timed out"), System.nanoTime()));
         billing.start();
         billing.join();
         mbeans.everySecond();
@@ -66,11 +66,15 @@ class EndpointMBeansTest {
     @Test
     void aHostThatIsMoreThanANameIsQuotedAndStillOneMBean() throws Exception {
         recorder.connectFailed(
-                new Object(), new InetSocketAddress("::1", 6379), new ConnectException("Connection refused"));
+                new Object(),
+                new InetSocketAddress("::1", 6379),
+                new ConnectException("Connection refused"),
+                System.nanoTime());
         recorder.connectFailed(
                 new Object(),
                 InetSocketAddress.createUnresolved("evil,type=Agent", 80),
-                new ConnectException("Connection refused"));
+                new ConnectException("Connection refused"),
+                System.nanoTime());
         mbeans.everySecond();
         ObjectName v6 =
                 new ObjectName("rstwatch:type=Endpoint,host=" + ObjectName.quote("0:0:0:0:0:0:0:1") + ",port=6379");
@@ -91,7 +95,8 @@ class EndpointMBeansTest {
             recorder.connectFailed(
                     new Object(),
                     InetSocketAddress.createUnresolved("svc" + i, 80),
-                    new ConnectException("Connection refused"));
+                    new ConnectException("Connection refused"),
+                    System.nanoTime());
         }
         mbeans.everySecond();
         ObjectName others = new ObjectName("rstwatch:type=Endpoint,host=other,port=other");
@@ -106,7 +111,8 @@ class EndpointMBeansTest {
         recorder.connectFailed(
                 new Object(),
                 InetSocketAddress.createUnresolved("newcomer", 80),
-                new ConnectException("Connection refused"));
+                new ConnectException("Connection refused"),
+                System.nanoTime());
         clock.addAndGet(2_000); // settled
         mbeans.everySecond();
         assertFalse(server.isRegistered(new ObjectName("rstwatch:type=Endpoint,host=svc0,port=80")));

@@ -115,8 +115,7 @@ class PluginsIT {
                         .start()) {
             jvm.awaitStdout("ready", 1, WAIT);
             jvm.awaitAttribute("rstwatch:type=Capture", "Active", Boolean.TRUE::equals, WAIT);
-            jvm.awaitAttribute(
-                    AGENT, "Status", v -> ((String) v).contains("connect failures in this JVM counted"), WAIT);
+            jvm.awaitConnectsCounted(WAIT);
 
             jvm.refuse(port, 20);
             jvm.send("socket 127.0.0.1 " + jvmPort);

@@ -15,7 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
- * Fails to connect in every way the JDK offers, one method each so that the agent must name each as caller.
+ * Fails to connect (and to shake hands over TLS) in every way the JDK offers, one method each so that the agent must name each as caller.
  * Reads commands from stdin ("socket 127.0.0.1 4001", ...), answers "done" after each, exits on EOF.
  * "listen 0.0.0.0 PORT" opens a ServerSocket with backlog 7 and keeps it; "interrupt PREFIX" interrupts every
  * thread whose name starts with PREFIX.
@@ -60,6 +60,12 @@ public final class Connector {
                     case "timeout":
                         viaTimeout(to);
                         break;
+                    case "tls":
+                        viaTls(to);
+                        break;
+                    case "https":
+                        viaHttps(to);
+                        break;
                     case "listen":
                         LISTENING.add(new java.net.ServerSocket(to.getPort(), 7));
                         continue;
@@ -67,7 +73,7 @@ public final class Connector {
                         break;
                 }
                 System.out.println("connected?!");
-            } catch (IOException | InterruptedException expected) {
+            } catch (IOException | InterruptedException | java.nio.channels.UnresolvedAddressException expected) {
                 System.out.println("done " + expected.getClass().getSimpleName());
             }
         }
@@ -117,6 +123,25 @@ public final class Connector {
         } finally {
             c.disconnect();
         }
+    }
+
+    /** A TLS handshake on an SSLSocket the default factory makes (the JVM's trust store). */
+    static void viaTls(InetSocketAddress to) throws IOException {
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket)
+                javax.net.ssl.SSLSocketFactory.getDefault().createSocket(to.getHostString(), to.getPort())) {
+            s.setSoTimeout(5000); // a server that never answers fails the test, not hangs it
+            s.startHandshake();
+        }
+    }
+
+    /** An HTTPS request with java.net.http (SSLEngine, the host name checked). */
+    static void viaHttps(InetSocketAddress to) throws IOException, InterruptedException {
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        client.send(
+                HttpRequest.newBuilder(URI.create("https://" + to.getHostString() + ":" + to.getPort() + "/"))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
     }
 
     static void viaTimeout(InetSocketAddress to) throws IOException {

@@ -153,6 +153,15 @@ public final class AgentJvm implements AutoCloseable {
      * Waits until every part of the agent has started: the Agent's Status has the clause of the last one, the
      * connect instrumentation (counted, or why not).
      */
+    /** Waits until the agent counts this JVM's connects: its connect advice is in (the Agent's Status says so). */
+    public void awaitConnectsCounted(Duration timeout) throws Exception {
+        awaitAttribute(
+                "rstwatch:type=Agent",
+                "Status",
+                s -> ((String) s).contains("connect failures in this JVM counted"),
+                timeout);
+    }
+
     public void awaitAgentStarted(Duration timeout) throws Exception {
         awaitAttribute(
                 "rstwatch:type=Agent", "Status", v -> ((String) v).contains("connect failures in this JVM"), timeout);

@@ -15,6 +15,8 @@ public final class TestHost implements AutoCloseable {
     private final String address;
     private final String localAddress;
     private final int n;
+    /** Servers started on the host, ended with it. */
+    private final java.util.List<Process> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TestHost(String namespace, String hostSide, String peerSide, String localAddress, String address, int n) {
         this.namespace = namespace;
@@ -134,7 +136,7 @@ public final class TestHost implements AutoCloseable {
     }
 
     /** The command, run inside the network namespace {@code ns}. */
-    private static String[] in(String ns, String... command) {
+    static String[] in(String ns, String... command) {
         String[] full = new String[command.length + 4];
         full[0] = "ip";
         full[1] = "netns";
@@ -142,6 +144,36 @@ public final class TestHost implements AutoCloseable {
         full[3] = ns;
         System.arraycopy(command, 0, full, 4, command.length);
         return full;
+    }
+
+    /**
+     * Starts a plain TCP server on the test host's {@code port} that writes an HTTP 400 as each connection comes and
+     * closes it: what a client that speaks TLS to a plain port meets. Returns once it listens; ends with the host.
+     */
+    public Process plainServer(int port) throws java.io.IOException {
+        Process p = new ProcessBuilder(command(
+                        "python3",
+                        "-c",
+                        "import socket\n"
+                                + "l = socket.socket()\n"
+                                + "l.bind(('0.0.0.0', " + port + "))\n"
+                                + "l.listen(64)\n"
+                                + "print('listening', flush=True)\n"
+                                + "while True:\n"
+                                + "    c, _ = l.accept()\n"
+                                + "    c.sendall(b'HTTP/1.1 400 Bad Request\\r\\n\\r\\n')\n"
+                                + "    c.close()\n"))
+                .redirectErrorStream(true)
+                .start();
+        String first = new java.io.BufferedReader(
+                        new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))
+                .readLine();
+        if (!"listening".equals(first)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the plain server did not start: " + first);
+        }
+        servers.add(p);
+        return p;
     }
 
     /** Takes the test host's side of the link down: its address then answers nothing (connects time out). */
@@ -171,8 +203,27 @@ public final class TestHost implements AutoCloseable {
         run("nft", "delete table inet rw");
     }
 
+    /**
+     * The test host's resolv.conf: the processes started on it after this ({@code ip netns exec} mounts
+     * /etc/netns/NAME/resolv.conf over /etc/resolv.conf) ask {@code nameserver}, once, a second at most.
+     */
+    public void resolvesWith(String nameserver) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Path.of("/etc/netns", namespace);
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(
+                    dir.resolve("resolv.conf"), "nameserver " + nameserver + "\noptions timeout:1 attempts:1\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
+        for (Process p : servers) {
+            p.destroyForcibly();
+        }
+        Shell.quietly("rm", "-rf", "/etc/netns/" + namespace);
         Shell.quietly("ip", "link", "del", hostSide);
         Shell.quietly("ip", "netns", "del", namespace);
         TAKEN.remove(n);

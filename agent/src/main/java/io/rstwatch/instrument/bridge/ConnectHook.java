@@ -27,19 +27,28 @@ public final class ConnectHook {
     private static volatile MethodHandle asked;
     private static volatile MethodHandle bound;
     private static volatile MethodHandle socketException;
+    private static volatile MethodHandle resolverFailed;
+    private static volatile MethodHandle connected;
+    private static volatile MethodHandle handshakeFailed;
+    private static volatile MethodHandle handshakeDone;
 
     private ConnectHook() {}
 
     /**
      * Installs the handles, once: later calls change nothing and return false.
      *
-     * @param onConnectFailed (Object socket, SocketAddress remote, Throwable thrown)void
-     * @param onChannelConnect (Object channel, SocketAddress remote, Throwable thrown, boolean connected)void
+     * @param onConnectFailed (Object socket, SocketAddress remote, Throwable thrown, long startNanos)void
+     * @param onChannelConnect (Object channel, SocketAddress remote, Throwable thrown, boolean connected, long
+     *     startNanos)void
      * @param onFinishConnect (Object channel, SocketAddress remote, Throwable thrown, boolean connected)void
      * @param onChannelMade (Object channel)void
      * @param onAsked (Object destination)void
      * @param onBound (SocketAddress local, int backlog)void
      * @param onSocketException (Throwable made)void
+     * @param onResolverFailed (String host, Throwable thrown)void
+     * @param onConnected (Object socket, SocketAddress remote, long startNanos)void
+     * @param onHandshakeFailed (Object context, String alert, boolean fromPeer, Throwable thrown)void
+     * @param onHandshakeDone (Object context)void
      */
     static synchronized boolean install(
             MethodHandle onConnectFailed,
@@ -48,11 +57,19 @@ public final class ConnectHook {
             MethodHandle onChannelMade,
             MethodHandle onAsked,
             MethodHandle onBound,
-            MethodHandle onSocketException) {
+            MethodHandle onSocketException,
+            MethodHandle onResolverFailed,
+            MethodHandle onConnected,
+            MethodHandle onHandshakeFailed,
+            MethodHandle onHandshakeDone) {
         if (bound != null) {
             return false;
         }
         socketException = onSocketException;
+        resolverFailed = onResolverFailed;
+        connected = onConnected;
+        handshakeFailed = onHandshakeFailed;
+        handshakeDone = onHandshakeDone;
         connectFailed = onConnectFailed;
         channelConnect = onChannelConnect;
         finishConnect = onFinishConnect;
@@ -62,24 +79,64 @@ public final class ConnectHook {
         return true;
     }
 
-    /** java.net.Socket.connect threw. */
-    public static void connectFailed(Object socket, SocketAddress remote, Throwable thrown) {
+    /** java.net.Socket.connect threw; it was called at {@code startNanos} (System.nanoTime). */
+    public static void connectFailed(Object socket, SocketAddress remote, Throwable thrown, long startNanos) {
         MethodHandle h = connectFailed;
         if (h != null) {
             try {
-                h.invokeExact(socket, remote, thrown);
+                h.invokeExact(socket, remote, thrown, startNanos);
             } catch (Throwable ignored) {
                 // never into the application
             }
         }
     }
 
-    /** A channel's connect threw, or returned with the connect still pending. */
-    public static void channelConnect(Object channel, SocketAddress remote, Throwable thrown, boolean connected) {
+    /** A channel's connect, called at {@code startNanos}, threw, or returned with the connect still pending. */
+    public static void channelConnect(
+            Object channel, SocketAddress remote, Throwable thrown, boolean connected, long startNanos) {
         MethodHandle h = channelConnect;
         if (h != null) {
             try {
-                h.invokeExact(channel, remote, thrown, connected);
+                h.invokeExact(channel, remote, thrown, connected, startNanos);
+            } catch (Throwable ignored) {
+                // never into the application
+            }
+        }
+    }
+
+    /** A socket's or a channel's connect, called at {@code startNanos}, connected. */
+    public static void connected(Object socket, SocketAddress remote, long startNanos) {
+        MethodHandle h = connected;
+        if (h != null) {
+            try {
+                h.invokeExact(socket, remote, startNanos);
+            } catch (Throwable ignored) {
+                // never into the application
+            }
+        }
+    }
+
+    /**
+     * JSSE's TransportContext {@code context} (an SSLSocket's or SSLEngine's) met its first fatal alert before its
+     * handshake completed: the handshake failed.
+     */
+    public static void handshakeFailed(Object context, String alert, boolean fromPeer, Throwable thrown) {
+        MethodHandle h = handshakeFailed;
+        if (h != null) {
+            try {
+                h.invokeExact(context, alert, fromPeer, thrown);
+            } catch (Throwable ignored) {
+                // never into the application
+            }
+        }
+    }
+
+    /** JSSE's TransportContext {@code context} completed a handshake. */
+    public static void handshakeDone(Object context) {
+        MethodHandle h = handshakeDone;
+        if (h != null) {
+            try {
+                h.invokeExact(context);
             } catch (Throwable ignored) {
                 // never into the application
             }
@@ -134,6 +191,21 @@ public final class ConnectHook {
         if (h != null) {
             try {
                 h.invokeExact(made);
+            } catch (Throwable ignored) {
+                // never into the application
+            }
+        }
+    }
+
+    /**
+     * The name service (the resolver, not the JVM's cache) failed to resolve {@code host}: InetAddress's look-up
+     * threw {@code thrown}, whose message carries the resolver's reason.
+     */
+    public static void resolverFailed(String host, Throwable thrown) {
+        MethodHandle h = resolverFailed;
+        if (h != null) {
+            try {
+                h.invokeExact(host, thrown);
             } catch (Throwable ignored) {
                 // never into the application
             }

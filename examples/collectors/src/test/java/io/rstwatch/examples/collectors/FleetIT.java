@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.rstwatch.testapps.Connector;
 import io.rstwatch.testapps.Idle;
 import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Await;
+import io.rstwatch.testing.NameServer;
 import io.rstwatch.testing.Requirements;
 import io.rstwatch.testing.Shell;
 import io.rstwatch.testing.TestHost;
@@ -30,6 +32,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,8 +64,11 @@ class FleetIT {
         prometheusPort = freePort();
         // Each JVM on a host of the test's own (a network namespace): AttemptFails and the alert count per
         // namespace, and on a busy machine other processes fail connects too. Two stand for quiet hosts.
+        // The second quiet host's JVM connects to a name its resolver does not know (no TCP connect is made: it
+        // shows on the DNS panel and alert only), and to its own exporter (the connect-time panel).
         try (TestHost quietA = TestHost.create();
                 TestHost quietB = TestHost.create();
+                NameServer names = NameServer.on(quietB);
                 TestHost host2 = TestHost.create();
                 AgentJvm a = AgentJvm.builder()
                         .isolatedIn(quietA, JMX_PORT)
@@ -70,7 +78,7 @@ class FleetIT {
                 AgentJvm b = AgentJvm.builder()
                         .isolatedIn(quietB, JMX_PORT)
                         .jvmArgs("-javaagent:" + exporter + "0.0.0.0:" + port + exporterConfig)
-                        .main(Idle.class)
+                        .main(Connector.class)
                         .start();
                 AgentJvm c = AgentJvm.builder()
                         .isolatedIn(host2, JMX_PORT)
@@ -88,7 +96,22 @@ class FleetIT {
                                 "ss", "-Hltn", "sport", "=", ":" + port)
                         .contains(":" + port));
             }
+            quietB.plainServer(7443);
             Process prometheus = startPrometheus(dir, List.of(instanceA, instanceB), List.of(instanceC));
+            ScheduledExecutorService unresolved = Executors.newSingleThreadScheduledExecutor();
+            unresolved.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            b.send("socket orders.invalid 8080");
+                            b.send("socket 127.0.0.1 " + port); // its own exporter: a connect that connects
+                            b.send("tls 127.0.0.1 7443"); // and a TLS handshake with a plain port
+                        } catch (IOException e) {
+                            // the JVM is gone: the awaits below say so
+                        }
+                    },
+                    0,
+                    1,
+                    TimeUnit.SECONDS);
             try {
                 // Asked only once it listens, for the same reason.
                 Await.until("Prometheus listens", Duration.ofSeconds(60), () -> Shell.run(
@@ -149,6 +172,14 @@ class FleetIT {
                     }
                 }
 
+                Await.until(
+                        "the DNS alert firing for the first host's second JVM, orders.invalid:8080",
+                        Duration.ofSeconds(120),
+                        () -> firing("DnsLookupsFailing").stream()
+                                .anyMatch(l -> l.path("instance").asText().equals(instanceB)
+                                        && l.path("endpoint_host").asText().equals("orders.invalid")
+                                        && l.path("endpoint_port").asText().equals("8080")));
+
                 // The recording rules, as a dashboard or a federating server would read them.
                 assertEquals(
                         Set.of(instanceC), instances("instance_port:rstwatch_port_refused:rate5m{port=\"7211\"} > 1"));
@@ -184,6 +215,7 @@ class FleetIT {
                 assertTrue(queries >= 17, "the dashboard's queries: " + queries);
                 assertTrue(empty.isEmpty(), "dashboard queries without data: " + empty);
             } finally {
+                unresolved.shutdownNow();
                 prometheus.destroy();
                 prometheus.waitFor();
             }

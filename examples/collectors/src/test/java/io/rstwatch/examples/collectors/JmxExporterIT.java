@@ -3,8 +3,12 @@ package io.rstwatch.examples.collectors;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstwatch.testapps.Connector;
 import io.rstwatch.testing.AgentJvm;
+import io.rstwatch.testing.Await;
+import io.rstwatch.testing.NameServer;
 import io.rstwatch.testing.Requirements;
+import io.rstwatch.testing.TestHost;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -110,17 +114,102 @@ class JmxExporterIT {
             jvm.awaitAttribute("rstwatch:type=Connects", "RefusedTotal", v -> (Long) v >= 2, Duration.ofSeconds(60));
             String metrics = scrape(httpPort);
             assertTrue(metrics.contains("rstwatch_Connects_RefusedTotal "), metrics);
-            assertFalse(metrics.toLowerCase(java.util.Locale.ROOT).contains("endpoint"), metrics);
+            // No series of the Endpoints (the HELP texts may name the Endpoint MBeans).
+            assertFalse(
+                    metrics.lines().filter(l -> !l.startsWith("#")).anyMatch(l -> l.toLowerCase(java.util.Locale.ROOT)
+                            .contains("endpoint")),
+                    metrics);
+        }
+    }
+
+    /**
+     * This JVM's connects whose name does not resolve (a name server of the test's own answers NXDOMAIN, on a host of
+     * the test's own), one that connects (to the exporter itself) and a TLS handshake with that plain port: DNS
+     * failures, connect times and TLS failures, each a series.
+     */
+    @Test
+    void dnsFailuresConnectTimesAndTlsFailuresAreSeriesOfTheirEndpoints() throws Exception {
+        try (TestHost box = TestHost.create();
+                NameServer dns = NameServer.on(box);
+                AgentJvm jvm = AgentJvm.builder()
+                        .agentOptions("capture=off")
+                        .wrapper(box.command())
+                        .jvmArgs("-javaagent:" + System.getProperty("jmx_exporter.jar") + "=" + box.address() + ":9404:"
+                                + System.getProperty("jmx_exporter.config"))
+                        .main(Connector.class)
+                        .start()) {
+            jvm.awaitStdout("ready", 1, Duration.ofSeconds(30));
+            jvm.awaitStderr("connect failures in this JVM counted", Duration.ofSeconds(30));
+            for (int i = 0; i < 3; i++) {
+                jvm.send("socket db.invalid 5432");
+            }
+            jvm.awaitStdout("done", 3, Duration.ofSeconds(30));
+            jvm.send("socket " + box.address() + " 9404");
+            jvm.awaitStdout("connected?!", 1, Duration.ofSeconds(30));
+            box.plainServer(7443);
+            jvm.send("tls " + box.address() + " 7443"); // a TLS handshake with a plain port: it fails
+            jvm.awaitStdout("done", 4, Duration.ofSeconds(30));
+            String[] metrics = {""};
+            try {
+                Await.until("the DNS failures' series", Duration.ofSeconds(30), () -> {
+                    metrics[0] = scrape(box.address(), 9404);
+                    return metrics[0].contains("\nrstwatch_endpoint_dns_failed_total{endpoint_host=\"db.invalid\","
+                                    + "endpoint_port=\"5432\"} 3.0\n")
+                            && metrics[0].contains("\nrstwatch_connects_connected_total 2.0\n")
+                            && metrics[0].contains("\nrstwatch_connects_tls_failed_total 1.0\n");
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; scraped:\n" + metrics[0], e);
+            }
+            assertTrue(metrics[0].contains("# TYPE rstwatch_endpoint_dns_failed_total counter"), metrics[0]);
+            assertTrue(
+                    metrics[0].contains(
+                            "# HELP rstwatch_endpoint_dns_failed_total Connects to this endpoint that failed"),
+                    metrics[0]);
+            assertTrue(metrics[0].contains("\nrstwatch_connects_dns_failed_total 3.0\n"), metrics[0]);
+            assertTrue(
+                    metrics[0].matches("(?s).*\nrstwatch_connects_dns_resolver_failed_total [1-9][0-9]*\\.0\n.*"),
+                    metrics[0]);
+            assertTrue(
+                    metrics[0].contains(
+                            "\nrstwatch_endpoint_failed_total{endpoint_host=\"db.invalid\",endpoint_port=\"5432\"} 3.0\n"),
+                    metrics[0]);
+            String exporter = "{endpoint_host=\"" + box.address() + "\",endpoint_port=\"9404\"}";
+            assertTrue(metrics[0].contains("\nrstwatch_endpoint_connected_total" + exporter + " 1.0\n"), metrics[0]);
+            String plain = "{endpoint_host=\"" + box.address() + "\",endpoint_port=\"7443\"}";
+            assertTrue(metrics[0].contains("\nrstwatch_endpoint_tls_failed_total" + plain + " 1.0\n"), metrics[0]);
+            assertTrue(
+                    metrics[0].contains("\nrstwatch_endpoint_certificate_days_left" + plain + " -1.0\n"),
+                    "no handshake completed there: " + metrics[0]);
+            for (String gauge : new String[] {"p50", "p99", "max"}) {
+                assertTrue(
+                        metrics[0].contains("# TYPE rstwatch_endpoint_connect_millis_" + gauge + " gauge"), metrics[0]);
+                assertTrue(
+                        metrics[0].matches("(?s).*\nrstwatch_endpoint_connect_millis_" + gauge
+                                + java.util.regex.Pattern.quote(exporter) + " [0-9.E-]+\n.*"),
+                        metrics[0]);
+                assertTrue(
+                        metrics[0].matches("(?s).*\nrstwatch_connects_connect_millis_" + gauge + " [0-9.E-]+\n.*"),
+                        metrics[0]);
+            }
+            assertTrue(
+                    metrics[0].matches("(?s).*\nrstwatch_endpoint_failed_after_millis\\{endpoint_host=\"db\\.invalid\","
+                            + "endpoint_port=\"5432\"} [0-9.E-]+\n.*"),
+                    metrics[0]);
         }
     }
 
     private static String scrape(int port) throws IOException, InterruptedException {
+        return scrape("127.0.0.1", port);
+    }
+
+    private static String scrape(String host, int port) throws IOException, InterruptedException {
         HttpClient client = HttpClient.newHttpClient();
         IOException last = null;
         for (int i = 0; i < 50; i++) {
             try {
                 return client.send(
-                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/metrics"))
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString())
                         .body();
