@@ -81,7 +81,7 @@ final class ConnectsView implements ConnectsMXBean {
     @Override
     public EndpointRow[] getEndpoints() {
         List<EndpointRow> rows = new ArrayList<>();
-        for (ConnectRecorder.EndpointStats s : recorder.endpoints()) {
+        for (EndpointStats s : recorder.endpoints()) {
             if (s.total() == 0 && s.tlsFailed() == 0) {
                 continue;
             }

@@ -15,7 +15,7 @@ final class EndpointMBeans {
     private final ConnectRecorder recorder;
     private final int windowSeconds;
     /** By row: a row that leaves and comes back is a new row, its counts from 0, with a new MBean. */
-    private final Map<ConnectRecorder.EndpointStats, EndpointView> views = new IdentityHashMap<>();
+    private final Map<EndpointStats, EndpointView> views = new IdentityHashMap<>();
     /** The row for all others is read anew each time: its MBean stays. */
     private EndpointView others;
 
@@ -27,18 +27,18 @@ final class EndpointMBeans {
     void everySecond() {
         long now = System.nanoTime();
         recorder.sampleConnectTimes(now);
-        List<ConnectRecorder.EndpointStats> rows = recorder.endpoints();
-        Map<ConnectRecorder.EndpointStats, EndpointView> gone = new IdentityHashMap<>(views);
-        for (ConnectRecorder.EndpointStats row : rows) {
+        List<EndpointStats> rows = recorder.endpoints();
+        Map<EndpointStats, EndpointView> gone = new IdentityHashMap<>(views);
+        for (EndpointStats row : rows) {
             gone.remove(row);
         }
         for (EndpointView v : gone.values()) { // before the new ones: a row back for the same endpoint reuses the name
             MBeans.unregister(v.objectName());
         }
         views.keySet().removeAll(gone.keySet());
-        for (ConnectRecorder.EndpointStats row : rows) {
+        for (EndpointStats row : rows) {
             EndpointView view;
-            if (ConnectRecorder.EndpointStats.OTHER.equals(row.port())) {
+            if (EndpointStats.OTHER.equals(row.port())) {
                 view = others;
                 if (view == null) {
                     view = others = publish(row, now);
@@ -54,7 +54,7 @@ final class EndpointMBeans {
         }
     }
 
-    private EndpointView publish(ConnectRecorder.EndpointStats row, long now) {
+    private EndpointView publish(EndpointStats row, long now) {
         EndpointView view = new EndpointView(row.host(), row.port(), windowSeconds, now);
         MBeans.register(view.objectName(), view, EndpointMXBean.class);
         return view;

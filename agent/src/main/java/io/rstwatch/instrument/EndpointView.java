@@ -50,7 +50,7 @@ final class EndpointView implements EndpointMXBean {
     }
 
     /** Reads {@code row} now; on the sampler's thread only. */
-    void refresh(ConnectRecorder.EndpointStats row, long nowNanos) {
+    void refresh(EndpointStats row, long nowNanos) {
         for (int i = 0; i < CAUSES.length; i++) {
             totals[i] = row.count(CAUSES[i]);
         }

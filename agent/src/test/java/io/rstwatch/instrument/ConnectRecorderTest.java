@@ -109,12 +109,12 @@ class ConnectRecorderTest {
         assertEquals(1, recorder.resolverFailures());
         assertEquals(0, recorder.total(Cause.OTHER));
         assertEquals(1, recorder.total(Cause.REFUSED), "an unresolved address that was refused");
-        ConnectRecorder.EndpointStats row = recorder.endpoints().get(0);
+        EndpointStats row = recorder.endpoints().get(0);
         assertEquals("db.invalid:5432", row.endpoint());
         assertEquals(3, row.unresolved());
         assertEquals(3, row.total());
         assertEquals("not known: DB.invalid: Name or service not known", row.nameFailure());
-        ConnectRecorder.EndpointStats api = recorder.endpoints().stream()
+        EndpointStats api = recorder.endpoints().stream()
                 .filter(r -> r.endpoint().equals("api.example:443"))
                 .findFirst()
                 .orElseThrow();
@@ -138,7 +138,7 @@ class ConnectRecorderTest {
         h[1].invokeExact(channel, (SocketAddress) db, (Throwable) null, false, System.nanoTime() - 100_000_000L);
         h[2].invokeExact(channel, (SocketAddress) db, (Throwable) null, true);
         assertEquals(2, recorder.connectedTotal());
-        ConnectRecorder.EndpointStats row = recorder.endpoints().get(0);
+        EndpointStats row = recorder.endpoints().get(0);
         assertEquals("127.0.0.1:5432", row.endpoint());
         assertEquals(2, row.connected());
         assertEquals(0, row.total(), "no failure");
@@ -261,9 +261,9 @@ class ConnectRecorderTest {
                     new ConnectException("Connection refused"),
                     System.nanoTime());
         }
-        List<ConnectRecorder.EndpointStats> rows = recorder.endpoints();
+        List<EndpointStats> rows = recorder.endpoints();
         assertEquals(ConnectRecorder.MAX_ENDPOINTS + 1, rows.size());
-        ConnectRecorder.EndpointStats overflow = rows.get(rows.size() - 1);
+        EndpointStats overflow = rows.get(rows.size() - 1);
         assertEquals("other endpoints", overflow.endpoint());
         assertEquals(10, overflow.count(Cause.REFUSED));
         assertEquals(ConnectRecorder.MAX_ENDPOINTS + 10, recorder.total(Cause.REFUSED), "no failure is lost");
@@ -280,9 +280,8 @@ class ConnectRecorderTest {
         assertEquals("other endpoints", last(recorder.endpoints()).endpoint(), "nothing idle long enough yet");
         clock.addAndGet(1_000); // port 1 (and 3..256) idle for 600 s; port 2 for 1 s
         refused(5001);
-        List<String> names = recorder.endpoints().stream()
-                .map(ConnectRecorder.EndpointStats::endpoint)
-                .collect(Collectors.toList());
+        List<String> names =
+                recorder.endpoints().stream().map(EndpointStats::endpoint).collect(Collectors.toList());
         assertTrue(names.contains("127.0.0.1:5001"), "the new endpoint has its own row");
         assertFalse(names.contains("127.0.0.1:1"), "the least recent idle endpoint gave its row away");
         assertTrue(names.contains("127.0.0.1:2"), "a recent one keeps its row");
@@ -300,7 +299,7 @@ class ConnectRecorderTest {
             refused(7211);
         }
         assertEquals(10_000, recorder.total(Cause.REFUSED));
-        ConnectRecorder.EndpointStats row = recorder.endpoints().get(0);
+        EndpointStats row = recorder.endpoints().get(0);
         assertEquals("127.0.0.1:7211", row.endpoint());
         assertTrue(row.lastCaller().frame().startsWith("io.rstwatch.instrument.ConnectRecorderTest.refused("));
         assertEquals(10_000, failed.size(), "each one handed on");
@@ -383,7 +382,7 @@ class ConnectRecorderTest {
             threads.shutdown();
         }
         assertEquals(160_000, recorder.total(Cause.REFUSED));
-        ConnectRecorder.EndpointStats row = recorder.endpoints().get(0);
+        EndpointStats row = recorder.endpoints().get(0);
         assertEquals(160_000, row.count(Cause.REFUSED));
         assertTrue(row.lastCaller().frame().startsWith("io.rstwatch.instrument.ConnectRecorderTest.refused("));
 
