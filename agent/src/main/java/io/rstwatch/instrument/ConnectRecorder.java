@@ -37,6 +37,12 @@ final class ConnectRecorder {
     /** Where each counted failure goes besides the endpoint table (Port MBeans, JFR, plugins). */
     interface Listener {
         void failed(InetSocketAddress endpoint, Cause cause, Callers.Caller caller);
+
+        /** A connect failed because the name did not resolve, {@code why} in a sentence (after {@link #failed}). */
+        default void unresolved(InetSocketAddress endpoint, String why, Callers.Caller caller) {}
+
+        /** A TLS handshake failed, {@code why} in a sentence. */
+        default void tlsFailed(InetSocketAddress endpoint, String why, Callers.Caller caller) {}
     }
 
     /** Endpoints with a row of their own; further ones share the overflow row. */
@@ -591,8 +597,10 @@ final class ConnectRecorder {
         if (thrown instanceof UnknownHostException || thrown instanceof UnresolvedAddressException) {
             // Its name did not resolve: the look-up failed, now or (cached) before; plugins see it as before. (An
             // unresolved address alone says nothing: Netty's failures name their endpoint so, never looked up.)
-            stats.recordUnresolved(endpoint, nameFailure(endpoint.getHostString()), caller, clockMillis.getAsLong());
+            String why = nameFailure(endpoint.getHostString());
+            stats.recordUnresolved(endpoint, why, caller, clockMillis.getAsLong());
             listener.failed(endpoint, Cause.OTHER, caller);
+            listener.unresolved(endpoint, why, caller);
             return;
         }
         stats.record(endpoint, cause, caller, clockMillis.getAsLong());
@@ -669,6 +677,7 @@ final class ConnectRecorder {
             }
             String why = TlsFailure.of(alert, fromPeer, thrown).explain(alert, thrown);
             endpointStats(peer).recordTlsFailure(peer, why, caller, clockMillis.getAsLong());
+            listener.tlsFailed(peer, why, caller);
         } catch (RuntimeException | LinkageError | IllegalAccessException e) {
             // never into the application
         }

@@ -6,9 +6,11 @@ import io.rstwatch.jmx.PluginRow;
 import io.rstwatch.log.AgentLog;
 import io.rstwatch.log.LogLevel;
 import io.rstwatch.plugin.AlertChange;
+import io.rstwatch.plugin.NameNotResolved;
 import io.rstwatch.plugin.PluginContext;
 import io.rstwatch.plugin.RstwatchEvent;
 import io.rstwatch.plugin.RstwatchPlugin;
+import io.rstwatch.plugin.TlsHandshakeFailed;
 import io.rstwatch.plugin.UnansweredConnect;
 import io.rstwatch.plugin.UnreachableConnect;
 import java.lang.invoke.MethodHandle;
@@ -49,7 +51,8 @@ final class PluginJar implements Runnable {
     private final PluginLoader loader;
     private final EventQueue queue = new EventQueue(QUEUE);
     /** Event kinds added after API version 1: a plugin built before them may not know them. */
-    private static final Set<Class<?>> NEWER_KINDS = Set.of(UnansweredConnect.class, UnreachableConnect.class);
+    private static final Set<Class<?>> NEWER_KINDS =
+            Set.of(UnansweredConnect.class, UnreachableConnect.class, NameNotResolved.class, TlsHandshakeFailed.class);
     /** The kinds each plugin showed it does not handle; only the jar's thread touches it. */
     private final Map<RstwatchPlugin, Set<Class<?>>> unknownKinds = new IdentityHashMap<>();
 

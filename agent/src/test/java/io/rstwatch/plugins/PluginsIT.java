@@ -81,6 +81,69 @@ class PluginsIT {
                 .count();
     }
 
+    /**
+     * API version 4's kinds: a connect to a name that did not resolve (never looked up: no DNS query leaves), handed
+     * over as NameNotResolved and, as before, as a ConnectFailure with cause OTHER; a TLS handshake with a plain port
+     * as TlsHandshakeFailed; each with its reason and caller.
+     */
+    @Test
+    void pluginsGetNamesThatDidNotResolveAndFailedHandshakes(@TempDir Path dir) throws Exception {
+        Path plugins = Files.createDirectory(dir.resolve("plugins"));
+        Path events = dir.resolve("events.txt");
+        pluginJar(
+                plugins.resolve("a-recording.jar"),
+                io.rstwatch.testplugins.RecordingPlugin.class,
+                "io.rstwatch.testplugins.RecordingPlugin");
+        Files.writeString(plugins.resolve("a-recording.properties"), "out=" + events + "\n");
+        try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                AgentJvm jvm = AgentJvm.builder()
+                        .agentOptions("plugins=" + plugins + ",capture=off")
+                        .main(Connector.class)
+                        .start()) {
+            Thread server = new Thread(() -> {
+                while (!plain.isClosed()) {
+                    try (java.net.Socket s = plain.accept()) {
+                        s.getOutputStream()
+                                .write("HTTP/1.1 400 Bad Request\r\n\r\n"
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            server.setDaemon(true);
+            server.start();
+            jvm.awaitStdout("ready", 1, WAIT);
+            jvm.awaitConnectsCounted(WAIT);
+            jvm.send("unresolved nowhere.invalid 5432");
+            jvm.send("tls 127.0.0.1 " + plain.getLocalPort());
+            jvm.awaitStdout("done", 2, WAIT);
+            Await.until(
+                    "the two new kinds in the recorder's file",
+                    WAIT,
+                    () -> lines(events, "NameNotResolved[") >= 1 && lines(events, "TlsHandshakeFailed[") >= 1);
+            String dns = Files.readAllLines(events).stream()
+                    .filter(l -> l.startsWith("NameNotResolved["))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(
+                    dns.contains("endpoint=nowhere.invalid/<unresolved>:5432")
+                            && dns.contains("reason=other")
+                            && dns.contains("caller=io.rstwatch.testapps.Connector.viaChannel("),
+                    dns);
+            assertEquals(1, lines(events, "ConnectFailure["), "and as before: " + Files.readString(events));
+            assertEquals(1, lines(events, "cause=OTHER"), Files.readString(events));
+            String tls = Files.readAllLines(events).stream()
+                    .filter(l -> l.startsWith("TlsHandshakeFailed["))
+                    .findFirst()
+                    .orElseThrow();
+            assertTrue(
+                    tls.contains("reason=protocol or cipher mismatch: ")
+                            && tls.contains("caller=io.rstwatch.testapps.Connector.viaTls("),
+                    tls);
+        }
+    }
+
     @Test
     void pluginsGetEventsNamePortsAndNeverSlowCapture(@TempDir Path dir) throws Exception {
         Path plugins = Files.createDirectory(dir.resolve("plugins"));

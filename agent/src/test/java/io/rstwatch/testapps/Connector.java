@@ -39,7 +39,10 @@ public final class Connector {
                 System.out.println("done interrupting " + n);
                 continue;
             }
-            InetSocketAddress to = new InetSocketAddress(c[1], Integer.parseInt(c[2]));
+            // "unresolved": a name never looked up, so that the connect fails on it without a DNS query
+            InetSocketAddress to = c[0].equals("unresolved")
+                    ? InetSocketAddress.createUnresolved(c[1], Integer.parseInt(c[2]))
+                    : new InetSocketAddress(c[1], Integer.parseInt(c[2]));
             try {
                 switch (c[0]) {
                     case "socket":
@@ -65,6 +68,9 @@ public final class Connector {
                         break;
                     case "https":
                         viaHttps(to);
+                        break;
+                    case "unresolved":
+                        viaChannel(to);
                         break;
                     case "listen":
                         LISTENING.add(new java.net.ServerSocket(to.getPort(), 7));

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 record Context(Map<String, String> settings, Path directory, String agentVersion, Consumer<String> logSink)
         implements PluginContext {
     /** What {@link PluginContext#apiVersion} answers: read through the running API, never compiled into a plugin. */
-    static final int API_VERSION = 3;
+    static final int API_VERSION = 4;
 
     @Override
     public void log(String sentence) {

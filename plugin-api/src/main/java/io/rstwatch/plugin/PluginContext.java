@@ -53,10 +53,10 @@ public interface PluginContext {
     /**
      * The version of this API the running agent implements: 1 had four event kinds; 2 adds
      * {@link UnansweredConnect} and {@link UnreachableConnect}; 3 adds {@link RstwatchPlugin#maxEventsPerSecond}
-     * and {@link RstwatchPlugin#onSuppressed}. A plugin built against a newer version can check it before it relies
-     * on what that version added.
+     * and {@link RstwatchPlugin#onSuppressed}; 4 adds {@link NameNotResolved} and {@link TlsHandshakeFailed}. A
+     * plugin built against a newer version can check it before it relies on what that version added.
      *
-     * @return 3 for this API
+     * @return 4 for this API
      */
     default int apiVersion() {
         return Context.API_VERSION;

@@ -3,10 +3,12 @@ package io.rstwatch.examples.jsonlines;
 import io.rstwatch.plugin.AlertChange;
 import io.rstwatch.plugin.ConnectFailure;
 import io.rstwatch.plugin.ConnectionReset;
+import io.rstwatch.plugin.NameNotResolved;
 import io.rstwatch.plugin.PluginContext;
 import io.rstwatch.plugin.RefusedConnection;
 import io.rstwatch.plugin.RstwatchEvent;
 import io.rstwatch.plugin.RstwatchPlugin;
+import io.rstwatch.plugin.TlsHandshakeFailed;
 import io.rstwatch.plugin.UnansweredConnect;
 import io.rstwatch.plugin.UnreachableConnect;
 import java.io.IOException;
@@ -156,6 +158,16 @@ public final class JsonLinesPlugin implements RstwatchPlugin {
                         .endpoint("endpoint", f.endpoint())
                         .field("cause", f.cause().name().toLowerCase(Locale.ROOT))
                         .field("caller", f.caller());
+            } else if (event instanceof NameNotResolved n) {
+                field("event", "name_not_resolved")
+                        .endpoint("endpoint", n.endpoint())
+                        .field("reason", n.reason())
+                        .field("caller", n.caller());
+            } else if (event instanceof TlsHandshakeFailed h) {
+                field("event", "tls_handshake_failed")
+                        .endpoint("endpoint", h.endpoint())
+                        .field("reason", h.reason())
+                        .field("caller", h.caller());
             } else if (event instanceof AlertChange a) {
                 field("event", "alert")
                         .field("previous", a.previous().name())

@@ -57,6 +57,28 @@ class JsonLinesPluginTest {
     }
 
     @Test
+    void theApiFourKindsAreLinesOfTheirOwn() {
+        JsonLinesPlugin.Json line = new JsonLinesPlugin.Json();
+        String dns = line.event(new io.rstwatch.plugin.NameNotResolved(
+                        T,
+                        InetSocketAddress.createUnresolved("db.invalid", 5432),
+                        "not known: db.invalid: Name or service not known",
+                        "com.example.Store.load(Store.java:42)"))
+                .toString();
+        assertTrue(dns.contains("\"event\":\"name_not_resolved\""), dns);
+        assertTrue(dns.contains("\"reason\":\"not known: db.invalid: Name or service not known\""), dns);
+        line.newline();
+        String tls = line.event(new io.rstwatch.plugin.TlsHandshakeFailed(
+                        T,
+                        new InetSocketAddress("127.0.0.1", 8443),
+                        "expired: NotAfter: Sat Nov 07 10:00:00 UTC 2026",
+                        "com.example.Api.call(Api.java:7)"))
+                .toString();
+        assertTrue(tls.contains("\"event\":\"tls_handshake_failed\""), tls);
+        assertTrue(tls.endsWith("\"caller\":\"com.example.Api.call(Api.java:7)\"}"), tls);
+    }
+
+    @Test
     void aReusedLineWritesTimesAsInstantDoesAndCountsItsUtf8Bytes() {
         InetSocketAddress endpoint = new InetSocketAddress("127.0.0.1", 7211);
         JsonLinesPlugin.Json line = new JsonLinesPlugin.Json();
