@@ -75,6 +75,14 @@ class PluginsIT {
         return rowsOf(jvm.attribute(AGENT, "Plugins", WAIT));
     }
 
+    /** The test plugin that writes every event it is handed to the file its settings name, as a-recording.jar. */
+    private static void recordingPlugin(Path plugins) throws IOException {
+        pluginJar(
+                plugins.resolve("a-recording.jar"),
+                io.rstwatch.testplugins.RecordingPlugin.class,
+                "io.rstwatch.testplugins.RecordingPlugin");
+    }
+
     private static long lines(Path file, String containing) throws IOException {
         return Files.readAllLines(file).stream()
                 .filter(l -> l.contains(containing))
@@ -90,10 +98,7 @@ class PluginsIT {
     void pluginsGetNamesThatDidNotResolveAndFailedHandshakes(@TempDir Path dir) throws Exception {
         Path plugins = Files.createDirectory(dir.resolve("plugins"));
         Path events = dir.resolve("events.txt");
-        pluginJar(
-                plugins.resolve("a-recording.jar"),
-                io.rstwatch.testplugins.RecordingPlugin.class,
-                "io.rstwatch.testplugins.RecordingPlugin");
+        recordingPlugin(plugins);
         Files.writeString(plugins.resolve("a-recording.properties"), "out=" + events + "\n");
         try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
                 AgentJvm jvm = AgentJvm.builder()
@@ -150,10 +155,7 @@ class PluginsIT {
         Path events = dir.resolve("events.txt");
         int port = Loopback.closedPort();
         int jvmPort = Loopback.closedPort();
-        pluginJar(
-                plugins.resolve("a-recording.jar"),
-                io.rstwatch.testplugins.RecordingPlugin.class,
-                "io.rstwatch.testplugins.RecordingPlugin");
+        recordingPlugin(plugins);
         Files.writeString(
                 plugins.resolve("a-recording.properties"), "out=" + events + "\nname." + port + "=test-component\n");
         pluginJar(
@@ -364,10 +366,7 @@ class PluginsIT {
     void unansweredAndUnreachableConnectsAreEventsOfApiVersionTwo(@TempDir Path dir) throws Exception {
         Path plugins = Files.createDirectory(dir.resolve("plugins"));
         Path events = dir.resolve("events.txt");
-        pluginJar(
-                plugins.resolve("a-recording.jar"),
-                io.rstwatch.testplugins.RecordingPlugin.class,
-                "io.rstwatch.testplugins.RecordingPlugin");
+        recordingPlugin(plugins);
         Files.writeString(plugins.resolve("a-recording.properties"), "out=" + events + "\n");
         pluginJar(
                 plugins.resolve("b-api-one.jar"),
