@@ -39,7 +39,9 @@ import java.util.function.Consumer;
  */
 final class PluginJar implements Runnable {
     static final int QUEUE = 4096;
-    private static final int BATCH = 512;
+    /** Events the jar's thread takes from its queue at once: out of the queue, though not yet handed over. */
+    static final int BATCH = 512;
+
     private static final long BURST_PAUSE_MILLIS = 2;
     /** A call running longer than this is reported as blocked. */
     private static final long BLOCKED_NANOS = TimeUnit.SECONDS.toNanos(5);
