@@ -31,6 +31,11 @@ public final class DaemonThreads {
                 e);
     }
 
+    /** Whether the calling thread is one of the agent's (its name starts "rstwatch"), its plugins' included. */
+    public static boolean onAgentThread() {
+        return Thread.currentThread().getName().startsWith("rstwatch");
+    }
+
     /** Starts {@code task} on a new daemon thread named {@code name}. */
     public static Thread start(String name, Runnable task) {
         Thread t = named(name).newThread(task);

@@ -1,5 +1,6 @@
 package io.rstwatch.instrument;
 
+import io.rstwatch.common.DaemonThreads;
 import io.rstwatch.common.DurationWindow;
 import io.rstwatch.listeners.ListenBacklogs;
 import io.rstwatch.plugin.ConnectFailure.Cause;
@@ -195,8 +196,6 @@ final class ConnectRecorder {
 
     /** Every successful connect's time, whatever its endpoint. */
     private final DurationWindow connectTimes;
-    /** Successful connects, whatever their endpoint. */
-    private final LongAdder connectedTotal = new LongAdder();
     /** {@link #connectTimes} as the sampler read it last. */
     private volatile DurationWindow.Figures connectFigures = DurationWindow.Figures.NONE;
 
@@ -580,7 +579,6 @@ final class ConnectRecorder {
         if (caller == null || !(address instanceof InetSocketAddress) || thrown instanceof ClosedChannelException) {
             return; // not the application's, not TCP/IP, or follow-up noise after a failure already counted
         }
-        Cause cause = cause(thrown);
         InetSocketAddress endpoint = (InetSocketAddress) address;
         EndpointStats stats;
         if (last != null) {
@@ -603,6 +601,7 @@ final class ConnectRecorder {
             listener.unresolved(endpoint, why, caller);
             return;
         }
+        Cause cause = cause(thrown);
         stats.record(endpoint, cause, caller, clockMillis.getAsLong());
         listener.failed(endpoint, cause, caller);
     }
@@ -613,8 +612,7 @@ final class ConnectRecorder {
      */
     void connected(Object socket, SocketAddress remote, long startNanos) {
         try {
-            if (remote instanceof InetSocketAddress
-                    && !Thread.currentThread().getName().startsWith("rstwatch")) {
+            if (remote instanceof InetSocketAddress && !DaemonThreads.onAgentThread()) {
                 long now = System.nanoTime();
                 connected((InetSocketAddress) remote, now - startNanos, now);
             }
@@ -631,7 +629,6 @@ final class ConnectRecorder {
         }
         stats.recordConnected(tookNanos, nowNanos, clockMillis.getAsLong());
         connectTimes.record(tookNanos, nowNanos);
-        connectedTotal.increment();
     }
 
     /** Reads the connect times of every endpoint, for the Connects MBean too; the sampler's thread only. */
@@ -648,7 +645,7 @@ final class ConnectRecorder {
 
     /** Successful connects, whatever their endpoint, since the agent started. */
     long connectedTotal() {
-        return connectedTotal.sum();
+        return sum(EndpointStats::connected);
     }
 
     /** Reads JSSE's handshakes with {@code contexts} from now on. */
@@ -687,7 +684,7 @@ final class ConnectRecorder {
     void handshakeDone(Object context) {
         try {
             TlsContexts t = tls;
-            if (t == null || Thread.currentThread().getName().startsWith("rstwatch") || !t.isClient(context)) {
+            if (t == null || DaemonThreads.onAgentThread() || !t.isClient(context)) {
                 return;
             }
             InetSocketAddress peer = t.peer(context);
