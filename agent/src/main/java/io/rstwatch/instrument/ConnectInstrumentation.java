@@ -356,11 +356,22 @@ public final class ConnectInstrumentation implements Part {
 
     /** A full-privilege lookup in the bridge's package, which the agent opens to its own module, and no other. */
     private static MethodHandles.Lookup openBridgePackage(Instrumentation inst) throws ReflectiveOperationException {
-        Class<?> anchor = Class.forName(BRIDGE_PACKAGE_ANCHOR, false, null);
-        String pkg = anchor.getPackageName();
-        Module agent = ConnectInstrumentation.class.getModule();
-        inst.redefineModule(anchor.getModule(), Set.of(), Map.of(), Map.of(pkg, Set.of(agent)), Set.of(), Map.of());
+        Class<?> anchor = openToTheAgent(inst, BRIDGE_PACKAGE_ANCHOR);
         return MethodHandles.privateLookupIn(anchor, MethodHandles.lookup());
+    }
+
+    /** The JDK class {@code name}, its package opened to the agent's module, and no other. */
+    static Class<?> openToTheAgent(Instrumentation inst, String name) throws ClassNotFoundException {
+        Class<?> anchor = Class.forName(name, false, null);
+        Module agent = ConnectInstrumentation.class.getModule();
+        inst.redefineModule(
+                anchor.getModule(),
+                Set.of(),
+                Map.of(),
+                Map.of(anchor.getPackageName(), Set.of(agent)),
+                Set.of(),
+                Map.of());
+        return anchor;
     }
 
     /**

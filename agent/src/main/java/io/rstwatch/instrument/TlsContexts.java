@@ -6,8 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.util.Map;
-import java.util.Set;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -37,15 +35,7 @@ final class TlsContexts {
 
     /** Opens sun.security.ssl to the agent and finds the fields; throws when this JDK has others. */
     static TlsContexts open(Instrumentation inst) throws ReflectiveOperationException {
-        Class<?> context = Class.forName(CONTEXT, false, null);
-        Module agent = TlsContexts.class.getModule();
-        inst.redefineModule(
-                context.getModule(),
-                Set.of(),
-                Map.of(),
-                Map.of(context.getPackageName(), Set.of(agent)),
-                Set.of(),
-                Map.of());
+        Class<?> context = ConnectInstrumentation.openToTheAgent(inst, CONTEXT);
         Field sslConfig = accessible(context.getDeclaredField("sslConfig"));
         return new TlsContexts(
                 accessible(context.getDeclaredField("transport")),
