@@ -36,6 +36,7 @@ final class EndpointView implements EndpointMXBean {
     private volatile long tlsFailed;
     private volatile String tlsFailure = "";
     private volatile long certificateNotAfter;
+    private volatile double certificateDaysLeft = -1;
     private volatile Map<String, Long> callers = Map.of();
 
     EndpointView(String host, String port, int windowSeconds, long createdNanos) {
@@ -65,7 +66,9 @@ final class EndpointView implements EndpointMXBean {
         failedAfterMillis = row.failedAfterNanos() < 0 ? 0 : row.failedAfterNanos() / 1_000_000.0;
         tlsFailed = row.tlsFailed();
         tlsFailure = row.tlsFailure();
-        certificateNotAfter = row.certificateNotAfter();
+        long notAfter = row.certificateNotAfter();
+        certificateNotAfter = notAfter;
+        certificateDaysLeft = notAfter == 0 ? -1 : Math.max(0, (notAfter - System.currentTimeMillis()) / 86_400_000.0);
         dnsFailure = row.nameFailure();
         callers = Collections.unmodifiableMap(row.callerFailures());
     }
@@ -159,8 +162,7 @@ final class EndpointView implements EndpointMXBean {
 
     @Override
     public double getCertificateDaysLeft() {
-        long t = certificateNotAfter;
-        return t == 0 ? -1 : Math.max(0, (t - System.currentTimeMillis()) / 86_400_000.0);
+        return certificateDaysLeft;
     }
 
     @Override
