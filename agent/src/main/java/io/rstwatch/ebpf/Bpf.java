@@ -35,7 +35,6 @@ public final class Bpf {
     /** BPF_STATS_RUN_TIME: the kernel times each program run while a descriptor of these stats is open. */
     private static final int STATS_RUN_TIME = 0;
 
-    static final int MAP_TYPE_HASH = 1;
     static final int MAP_TYPE_ARRAY = 2;
     static final int MAP_TYPE_PERCPU_HASH = 5;
     static final int MAP_TYPE_PERCPU_ARRAY = 6;

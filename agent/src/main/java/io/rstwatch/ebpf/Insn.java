@@ -90,8 +90,6 @@ public final class Insn {
     public static final int FN_MAP_LOOKUP_ELEM = 1;
     /** bpf_map_update_elem(map, key, value, flags). */
     public static final int FN_MAP_UPDATE_ELEM = 2;
-    /** bpf_map_delete_elem(map, key). */
-    public static final int FN_MAP_DELETE_ELEM = 3;
 
     public static final int FN_KTIME_GET_NS = 5;
     /** bpf_get_current_pid_tgid(): the process (tgid) in the upper half, the thread in the lower. */
@@ -391,11 +389,6 @@ public final class Insn {
         /** bpf_get_current_comm(base + offset, size): into a map's value, say. */
         public Program currentComm(int base, int offset, int size) {
             return mov64Reg(R1, base).add64Imm(R1, offset).mov64Imm(R2, size).call(FN_GET_CURRENT_COMM);
-        }
-
-        /** bpf_map_delete_elem(map, r10 + keyOffset). */
-        public Program mapDelete(int mapFd, int keyOffset) {
-            return mapAndKey(mapFd, keyOffset).call(FN_MAP_DELETE_ELEM);
         }
 
         /** return r0 (BPF_EXIT_INSN). */
