@@ -150,6 +150,21 @@ public final class Callers {
         return Caller.ofThread(Thread.currentThread().getName(), firstLibrary == null ? "" : render(firstLibrary));
     }
 
+    /** Frames from the agent's recorder down to InetSocketAddress's constructor, with room to spare. */
+    private static final int LOOKUP_FRAMES = 16;
+
+    private static final StackWalker NAMES_ONLY = StackWalker.getInstance();
+
+    /**
+     * Whether the look-up failing on this thread was made by InetSocketAddress's constructor (an address that stays
+     * unresolved, and throws when connected to): read from the top of the stack, the agent's and the JDK's frames.
+     */
+    static boolean insideAddressConstructor() {
+        return NAMES_ONLY.walk(frames -> frames.limit(LOOKUP_FRAMES)
+                .anyMatch(f ->
+                        f.getMethodName().equals("<init>") && f.getClassName().equals("java.net.InetSocketAddress")));
+    }
+
     private static boolean sameCode(Class<?> a, Class<?> b) {
         CodeSource x = a.getProtectionDomain().getCodeSource();
         CodeSource y = b.getProtectionDomain().getCodeSource();

@@ -2,6 +2,7 @@ package io.rstwatch.instrument;
 
 import io.rstwatch.instrument.bridge.ConnectHook;
 import io.rstwatch.instrument.bridge.LibraryHook;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.util.function.BiConsumer;
@@ -197,6 +198,46 @@ final class ConnectAdvice {
             if (thrown != null) {
                 ConnectHook.resolverFailed(host, thrown);
             }
+        }
+    }
+
+    /**
+     * InetSocketAddress(String, int): an address whose name did not resolve (the look-up made in the constructor
+     * failed). It stays unresolved: every connect to it throws.
+     */
+    static final class AddressMade {
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This InetSocketAddress made) {
+            if (made.isUnresolved()) {
+                ConnectHook.addressUnresolved(made);
+            }
+        }
+    }
+
+    /**
+     * InetAddress.getAllByName(host), behind getByName too: a look-up that failed, from the resolver or from the
+     * JVM's cache of failed names. Failures only.
+     */
+    static final class NameLookup {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.Argument(0) String host, @Advice.Thrown Throwable thrown) {
+            if (thrown != null) {
+                ConnectHook.lookupFailed(host, thrown);
+            }
+        }
+    }
+
+    /**
+     * Netty's Bootstrap.doResolveAndConnect(remote, local), behind every connect method, shaded copies too: on the
+     * thread that asked, before the name is resolved and the connect made, often on the event loop.
+     */
+    static final class NettyAsk {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        @SuppressWarnings("unchecked")
+        static void enter(@Advice.Argument(0) Object remote) throws ClassNotFoundException {
+            ((BiConsumer<Object, Object>)
+                            Class.forName(LIBRARY_HOOK, false, null).getEnumConstants()[0])
+                    .accept(remote, LibraryHook.ASKED);
         }
     }
 

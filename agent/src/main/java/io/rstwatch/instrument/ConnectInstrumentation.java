@@ -52,13 +52,14 @@ import org.slf4j.LoggerFactory;
  * Apache HttpClient, OkHttp) and sun.nio.ch.SocketChannelImpl connect/blockingConnect/finishConnect
  * (java.net.http.HttpClient, Netty NIO), the server sockets' bind (this JVM's listen backlogs), and the
  * constructors of java.net.SocketException (the failures of Netty's native transports, which connect through JNI),
- * and InetAddress's look-up in the name service (why a name did not resolve; a connect to a name that did not
- * resolve fails at its connect, as an unresolved address).
+ * InetAddress's look-up in the name service (why a name did not resolve; a connect to a name that did not
+ * resolve fails at its connect, as an unresolved address), InetSocketAddress's constructor (such an address, made)
+ * and InetAddress.getAllByName (a name looked up with no connect after it: a driver's, a library's resolver).
  * Where connects run on a library's own threads, the places that start them tell {@link Origins} who asked:
- * SocketChannelImpl's client constructor, HttpClientImpl.sendAsync, DefaultProxySelector.select (OkHttp), and
- * Netty's native socket (io.netty.channel.unix.Socket, shaded copies too). Netty's io_uring transport reports a
- * failed connect in AbstractIoUringChannel$AbstractUringUnsafe.connectComplete; those two are the library classes
- * rewritten.
+ * SocketChannelImpl's client constructor, HttpClientImpl.sendAsync, DefaultProxySelector.select (OkHttp), Netty's
+ * Bootstrap.doResolveAndConnect and Netty's native socket (io.netty.channel.unix.Socket; shaded copies too).
+ * Netty's io_uring transport reports a failed connect in AbstractIoUringChannel$AbstractUringUnsafe.connectComplete;
+ * those three are the library classes rewritten.
  *
  * <p>The inlined advice can only see classes of java.base, so the bridge class is renamed into jdk.internal.misc
  * (see {@link ConnectHook} for why there) and defined through a private lookup: the agent opens that package to
@@ -80,10 +81,13 @@ public final class ConnectInstrumentation implements Part {
     private static final String SOCKET_EXCEPTION = "java/net/SocketException";
     private static final String SERVER_CHANNEL_IMPL = "sun/nio/ch/ServerSocketChannelImpl";
     private static final String INET_ADDRESS = "java/net/InetAddress";
+    private static final String INET_SOCKET_ADDRESS = "java/net/InetSocketAddress";
     private static final String TLS_CONTEXT = "sun/security/ssl/TransportContext";
     private static final Logger LOG = LoggerFactory.getLogger(ConnectInstrumentation.class);
     /** Netty's classes, found by the end of their names: gRPC and others ship relocated copies. */
     private static final String NATIVE_SOCKET = "io/netty/channel/unix/Socket";
+
+    private static final String BOOTSTRAP = "io/netty/bootstrap/Bootstrap";
 
     private static final String RING_UNSAFE = "io/netty/channel/uring/AbstractIoUringChannel$AbstractUringUnsafe";
 
@@ -186,16 +190,23 @@ public final class ConnectInstrumentation implements Part {
                                     .or(named("finishConnect").and(takesArguments(0)))));
             AsmVisitorWrapper ringUnsafe = advice(advicePool, adviceFiles, ConnectAdvice.RingConnectComplete.class)
                     .on(named("connectComplete").and(takesArguments(byte.class, int.class, int.class, long.class)));
+            AsmVisitorWrapper bootstrap = advice(advicePool, adviceFiles, ConnectAdvice.NettyAsk.class)
+                    .on(named("doResolveAndConnect").and(takesArguments(SocketAddress.class, SocketAddress.class)));
             Map<String, AsmVisitorWrapper> librarySuffixes =
-                    Map.of(NATIVE_SOCKET, nativeSocket, RING_UNSAFE, ringUnsafe);
+                    Map.of(NATIVE_SOCKET, nativeSocket, RING_UNSAFE, ringUnsafe, BOOTSTRAP, bootstrap);
             AsmVisitorWrapper serverSocket = advice(advicePool, adviceFiles, ConnectAdvice.ServerSocketBind.class)
                     .on(named("bind").and(takesArguments(SocketAddress.class, int.class)));
             AsmVisitorWrapper serverChannel = advice(advicePool, adviceFiles, ConnectAdvice.ChannelBind.class)
                     .on(named("bind").and(takesArguments(SocketAddress.class, int.class)));
             AsmVisitorWrapper socketException = advice(advicePool, adviceFiles, ConnectAdvice.SocketExceptionMade.class)
                     .on(isConstructor());
-            AsmVisitorWrapper resolver = advice(advicePool, adviceFiles, ConnectAdvice.ResolverLookup.class)
-                    .on(named("getAddressesFromNameService").and(takesArgument(0, String.class)));
+            AsmVisitorWrapper resolver = new AsmVisitorWrapper.Compound(
+                    advice(advicePool, adviceFiles, ConnectAdvice.ResolverLookup.class)
+                            .on(named("getAddressesFromNameService").and(takesArgument(0, String.class))),
+                    advice(advicePool, adviceFiles, ConnectAdvice.NameLookup.class)
+                            .on(named("getAllByName").and(takesArguments(String.class))));
+            AsmVisitorWrapper address = advice(advicePool, adviceFiles, ConnectAdvice.AddressMade.class)
+                    .on(isConstructor().and(takesArguments(String.class, int.class)));
             AsmVisitorWrapper tls = new AsmVisitorWrapper.Compound(
                     advice(advicePool, adviceFiles, ConnectAdvice.TlsFatal.class)
                             .on(named("fatal").and(takesArguments(4)).and(takesArgument(2, boolean.class))),
@@ -223,6 +234,8 @@ public final class ConnectInstrumentation implements Part {
                     proxy,
                     INET_ADDRESS,
                     resolver,
+                    INET_SOCKET_ADDRESS,
+                    address,
                     TLS_CONTEXT,
                     tls);
             Transformer transformer = new Transformer(byClass, librarySuffixes, jdk);

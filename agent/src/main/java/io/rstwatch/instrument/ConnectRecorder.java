@@ -91,6 +91,15 @@ final class ConnectRecorder {
     private final ThreadLocal<LastCaller> lastMaker = new ThreadLocal<>();
 
     private final ThreadLocal<LastCaller> lastAsker = new ThreadLocal<>();
+    /** The same, for the names each thread failed to look up (keyed by name); its record keeps their endpoint. */
+    private final ThreadLocal<LastCaller> lastLookup = new ThreadLocal<>();
+    /**
+     * How long an address made unresolved waits for a connect to its endpoint before it counts as an attempt of its
+     * own: a library makes several for one attempt (the JDK's HTTP client three), then connects within moments.
+     */
+    static final long MADE_SETTLE_NANOS = 1_000_000_000L;
+    /** The most plugin events one endpoint's settled addresses make at once; the plugins' budget is far lower. */
+    static final int MAX_SETTLED_EVENTS = 1000;
     /**
      * The origin of the native connect that failed last on this thread, and when: Netty reports that failure
      * with an exception it makes right after, on the same thread, and that exception names no socket.
@@ -148,6 +157,8 @@ final class ConnectRecorder {
         final long foundAtNanos;
         final long windowNanos;
         EndpointStats stats;
+        /** For a failed look-up: the endpoint it is counted on, found anew with each walk. */
+        InetSocketAddress endpoint;
 
         LastCaller(Object remote, Callers.Caller caller, long foundAtNanos, long windowNanos) {
             this.remote = remote;
@@ -263,16 +274,22 @@ final class ConnectRecorder {
             bound("resolverFailed", String.class, Throwable.class),
             bound("connected", Object.class, SocketAddress.class, long.class),
             bound("handshakeFailed", Object.class, String.class, boolean.class, Throwable.class),
-            bound("handshakeDone", Object.class)
+            bound("handshakeDone", Object.class),
+            bound("lookupFailed", String.class, Throwable.class),
+            bound("addressUnresolved", Object.class)
         };
     }
 
-    /** The library bridge's handles, bound to this recorder: a native socket made, and its connect failed. */
+    /**
+     * The library bridge's handles, bound to this recorder: a native socket made, its connect failed, an io_uring
+     * connect failed, a connect asked for.
+     */
     MethodHandle[] libraryHandles() throws ReflectiveOperationException {
         return new MethodHandle[] {
             bound("channelMade", Object.class),
             bound("nativeConnectFailed", Object.class, Throwable.class),
-            bound("ringConnectFailed", Object.class, int.class)
+            bound("ringConnectFailed", Object.class, int.class),
+            bound("asked", Object.class)
         };
     }
 
@@ -285,15 +302,15 @@ final class ConnectRecorder {
 
     /** This thread's record of the code connecting to {@code remote}, found again once its window has passed. */
     private LastCaller callerOf(SocketAddress remote) {
-        return callerOf(lastCaller, remote);
+        return callerOf(lastCaller, remote, stack);
     }
 
-    /** This thread's record in {@code records} for {@code key}, walked again once its window has passed. */
-    private LastCaller callerOf(ThreadLocal<LastCaller> records, Object key) {
+    /** This thread's record in {@code records} for {@code key}, read from {@code walk} once its window has passed. */
+    private LastCaller callerOf(ThreadLocal<LastCaller> records, Object key, Supplier<Callers.Caller> walk) {
         long now = System.nanoTime();
         LastCaller last = records.get();
         if (last == null || !last.fresh(key, now)) {
-            last = LastCaller.after(last, key, stack.get(), now);
+            last = LastCaller.after(last, key, walk.get(), now);
             records.set(last);
         }
         return last;
@@ -305,7 +322,7 @@ final class ConnectRecorder {
      */
     void channelMade(Object socket) {
         try {
-            Callers.Caller caller = callerOf(lastMaker, MADE).caller;
+            Callers.Caller caller = callerOf(lastMaker, MADE, stack).caller;
             if (caller != null && !caller.thread) {
                 origins.made(socket, caller, System.nanoTime());
             }
@@ -315,21 +332,17 @@ final class ConnectRecorder {
     }
 
     /**
-     * A client is about to connect to {@code destination} (an HttpRequest or a URI) for the code on this thread:
-     * remembered by destination.
+     * A client is about to connect to {@code destination} (an HttpRequest, a URI, or Netty's address) for the code
+     * on this thread: remembered by destination.
      */
     void asked(Object destination) {
         try {
-            URI uri = destination instanceof HttpRequest
-                    ? ((HttpRequest) destination).uri()
-                    : destination instanceof URI ? (URI) destination : null;
-            if (uri == null || uri.getHost() == null) {
+            String key = destinationKey(destination);
+            if (key == null) {
                 return;
             }
-            int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-            String key = endpointKey(uri.getHost(), port);
             LastCaller before = lastAsker.get();
-            LastCaller last = callerOf(lastAsker, key);
+            LastCaller last = callerOf(lastAsker, key, stack);
             // Within a window the record is the one kept at the walk that started it, and remembered then.
             if (last != before && last.caller != null && !last.caller.thread) {
                 origins.asked(key, last.caller);
@@ -337,6 +350,22 @@ final class ConnectRecorder {
         } catch (RuntimeException | LinkageError e) {
             // never into the application
         }
+    }
+
+    /** "host:port" of what a client was asked to connect to, or null when it names no host. */
+    private static String destinationKey(Object destination) {
+        if (destination instanceof InetSocketAddress) {
+            InetSocketAddress a = (InetSocketAddress) destination;
+            return endpointKey(a.getHostString(), a.getPort());
+        }
+        URI uri = destination instanceof HttpRequest
+                ? ((HttpRequest) destination).uri()
+                : destination instanceof URI ? (URI) destination : null;
+        if (uri == null || uri.getHost() == null) {
+            return null;
+        }
+        int port = uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        return endpointKey(uri.getHost(), port);
     }
 
     /** A native socket's connect failed on this thread: the exception Netty makes next reports it. */
@@ -518,6 +547,82 @@ final class ConnectRecorder {
         }
     }
 
+    /**
+     * An InetSocketAddress was made with a name that did not resolve. Most code then connects to it, and that
+     * connect, which throws for the name, is the attempt; some never does (a Kafka client checks its bootstrap
+     * servers so): an address no connect to its endpoint followed within {@link #MADE_SETTLE_NANOS} is an attempt
+     * of its own ({@link #settleMadeUnresolved}).
+     */
+    void addressUnresolved(Object made) {
+        try {
+            if (!(made instanceof InetSocketAddress) || DaemonThreads.onAgentThread()) {
+                return;
+            }
+            InetSocketAddress endpoint = (InetSocketAddress) made;
+            LastCaller last = callerOf(endpoint);
+            Callers.Caller caller = originOf(last.caller, null, endpoint);
+            if (caller == null) {
+                return; // the agent's own, or JMX tooling's
+            }
+            if (last.stats == null || last.stats.evicted) {
+                last.stats = endpointStats(endpoint);
+            }
+            last.stats.madeUnresolved(endpoint, caller, System.nanoTime());
+        } catch (RuntimeException | LinkageError e) {
+            // never into the application
+        }
+    }
+
+    /**
+     * InetAddress.getAllByName({@code host}) failed, from the resolver or from the JVM's cache of failed names:
+     * counted as an attempt that failed for its name, on the endpoint the code was after. One made by
+     * InetSocketAddress's constructor is left to that address ({@link #addressUnresolved}).
+     * The port is that of the destination last asked for under this name (Netty's Bootstrap, the HTTP clients),
+     * else that of the endpoint of this name the JVM used last (a driver that looks its host up itself, then connects),
+     * else 0: a name looked up before any port was known.
+     */
+    void lookupFailed(String host, Throwable thrown) {
+        try {
+            if (host == null
+                    || host.isEmpty()
+                    || !(thrown instanceof UnknownHostException)
+                    || DaemonThreads.onAgentThread()) {
+                return;
+            }
+            if (Callers.insideAddressConstructor()) {
+                return;
+            }
+            LastCaller last = callerOf(lastLookup, host, stack);
+            if (last.caller == null) {
+                return; // the agent's own, or JMX tooling's
+            }
+            if (last.endpoint == null) {
+                last.endpoint = lookedUpFor(host);
+            }
+            if (last.stats == null || last.stats.evicted || !last.stats.connectedTo(last.endpoint)) {
+                last.stats = endpointStats(last.endpoint);
+            }
+            unresolved(last.stats, last.endpoint, originOf(last.caller, null, last.endpoint));
+        } catch (RuntimeException | LinkageError e) {
+            // never into the application
+        }
+    }
+
+    /** The endpoint a look-up of {@code host} was for, as {@link #lookupFailed} tells. */
+    private InetSocketAddress lookedUpFor(String host) {
+        int port = origins.askedPort(host);
+        if (port < 0) {
+            synchronized (endpoints) {
+                for (EndpointStats s : endpoints.values()) {
+                    if (s.host().equalsIgnoreCase(host)) {
+                        port = s.portNumber(); // the last match: the table is in order of use
+                    }
+                }
+            }
+        }
+        return InetSocketAddress.createUnresolved(host, Math.max(port, 0));
+    }
+
     /** Why {@code host} did not resolve, as the name service said last; "other" when it was not seen. */
     private String nameFailure(String host) {
         synchronized (nameFailures) {
@@ -593,17 +698,47 @@ final class ConnectRecorder {
             stats.failedAfter(tookNanos);
         }
         if (thrown instanceof UnknownHostException || thrown instanceof UnresolvedAddressException) {
-            // Its name did not resolve: the look-up failed, now or (cached) before; plugins see it as before. (An
-            // unresolved address alone says nothing: Netty's failures name their endpoint so, never looked up.)
-            String why = nameFailure(endpoint.getHostString());
-            stats.recordUnresolved(endpoint, why, caller, clockMillis.getAsLong());
-            listener.failed(endpoint, Cause.OTHER, caller);
-            listener.unresolved(endpoint, why, caller);
+            // Its name did not resolve: the look-up failed, now or (cached) before. (An unresolved address alone
+            // says nothing: Netty's failures name their endpoint so, never looked up.)
+            stats.connectedUnresolved();
+            unresolved(stats, endpoint, caller);
             return;
         }
         Cause cause = cause(thrown);
         stats.record(endpoint, cause, caller, clockMillis.getAsLong());
         listener.failed(endpoint, cause, caller);
+    }
+
+    /** Counts a connect that failed because its name did not resolve; plugins see it as a failure too, as before. */
+    private void unresolved(EndpointStats stats, InetSocketAddress endpoint, Callers.Caller caller) {
+        unresolved(stats, endpoint, caller, 1);
+    }
+
+    private void unresolved(EndpointStats stats, InetSocketAddress endpoint, Callers.Caller caller, long attempts) {
+        String why = nameFailure(endpoint.getHostString());
+        stats.recordUnresolved(endpoint, why, caller, clockMillis.getAsLong(), attempts);
+        for (long i = Math.min(attempts, MAX_SETTLED_EVENTS); i > 0; i--) {
+            listener.failed(endpoint, Cause.OTHER, caller);
+            listener.unresolved(endpoint, why, caller);
+        }
+    }
+
+    /**
+     * Counts the addresses made unresolved that no connect to their endpoint followed ({@link #addressUnresolved});
+     * every second, on the sampler's thread.
+     */
+    void settleMadeUnresolved(long nowNanos) {
+        List<EndpointStats> rows;
+        synchronized (endpoints) {
+            rows = new ArrayList<>(endpoints.values());
+            rows.add(overflow);
+        }
+        for (EndpointStats s : rows) {
+            long attempts = s.takeMadeUnresolved(nowNanos, MADE_SETTLE_NANOS);
+            if (attempts > 0) {
+                unresolved(s, s.madeAddress(), s.madeBy(), attempts);
+            }
+        }
     }
 
     /**

@@ -26,6 +26,7 @@ final class EndpointMBeans {
 
     void everySecond() {
         long now = System.nanoTime();
+        recorder.settleMadeUnresolved(now);
         recorder.sampleConnectTimes(now);
         List<EndpointStats> rows = recorder.endpoints();
         Map<EndpointStats, EndpointView> gone = new IdentityHashMap<>(views);

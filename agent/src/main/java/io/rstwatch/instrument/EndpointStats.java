@@ -5,6 +5,7 @@ import io.rstwatch.plugin.ConnectFailure.Cause;
 import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -47,6 +48,13 @@ final class EndpointStats {
     private final LongAdder unresolved = new LongAdder();
     /** Why the name did not resolve at the latest such failure, or empty. */
     private volatile String nameFailure = "";
+    /** Addresses made unresolved since a connect here last threw for its name, not yet counted; see below. */
+    private final AtomicLong madeUnresolved = new AtomicLong();
+    /** When the first of them was made (System.nanoTime), by whom the latest, and that address. */
+    private volatile long madeSinceNanos;
+
+    private volatile Callers.Caller madeBy;
+    private volatile InetSocketAddress madeAddress;
     /** The caller of the latest failure, and its count here. */
     private volatile CallerFailures current;
     /** The latest callers, most recent last; guarded by itself, changed only when the caller changes. */
@@ -75,16 +83,60 @@ final class EndpointStats {
 
     void record(InetSocketAddress to, Cause cause, Callers.Caller caller, long nowMillis) {
         byCause[cause.ordinal()].increment();
-        touched(to, caller, nowMillis);
+        touched(to, caller, nowMillis, 1);
     }
 
-    /** A connect that failed because its name did not resolve, {@code why} in a sentence. */
-    void recordUnresolved(InetSocketAddress to, String why, Callers.Caller caller, long nowMillis) {
-        unresolved.increment();
+    /** {@code count} attempts that failed because the name did not resolve, {@code why} in a sentence. */
+    void recordUnresolved(InetSocketAddress to, String why, Callers.Caller caller, long nowMillis, long count) {
+        unresolved.add(count);
         if (!why.equals(nameFailure)) {
             nameFailure = why;
         }
-        touched(to, caller, nowMillis);
+        touched(to, caller, nowMillis, count);
+    }
+
+    /**
+     * An address of this endpoint was made unresolved (its look-up failed in InetSocketAddress's constructor) by
+     * {@code caller}: counted later, unless a connect here throws for its name first (then that is the attempt).
+     */
+    void madeUnresolved(InetSocketAddress to, Callers.Caller caller, long nowNanos) {
+        if (madeBy != caller) { // before the count: whoever takes the count finds them
+            madeBy = caller;
+        }
+        if (madeAddress != to) {
+            madeAddress = to;
+        }
+        if (madeUnresolved.getAndIncrement() == 0) {
+            madeSinceNanos = nowNanos;
+        }
+    }
+
+    /** A connect here threw for its name: the addresses made for it since the last one are that attempt. */
+    void connectedUnresolved() {
+        if (madeUnresolved.get() != 0) {
+            madeUnresolved.set(0);
+        }
+    }
+
+    /**
+     * How many addresses made unresolved, the first at least {@code settleNanos} ago, no connect here followed:
+     * each an attempt that ended there (a client that checks its servers' addresses). They are taken.
+     */
+    long takeMadeUnresolved(long nowNanos, long settleNanos) {
+        if (madeUnresolved.get() == 0 || nowNanos - madeSinceNanos < settleNanos) {
+            return 0;
+        }
+        return madeUnresolved.getAndSet(0);
+    }
+
+    /** The code that made the latest address taken by {@link #takeMadeUnresolved}. */
+    Callers.Caller madeBy() {
+        return madeBy;
+    }
+
+    /** The latest address taken by {@link #takeMadeUnresolved}. */
+    InetSocketAddress madeAddress() {
+        return madeAddress;
     }
 
     /** A connect here connected, in {@code tookNanos}. */
@@ -113,7 +165,7 @@ final class EndpointStats {
         if (!why.equals(tlsFailure)) {
             tlsFailure = why;
         }
-        touched(to, caller, nowMillis);
+        touched(to, caller, nowMillis, 1);
     }
 
     /** A handshake here completed with a certificate valid until {@code notAfterMillis}. */
@@ -136,7 +188,7 @@ final class EndpointStats {
     }
 
     /** The caller's count, the address and the time of a failure just counted. */
-    private void touched(InetSocketAddress to, Callers.Caller caller, long nowMillis) {
+    private void touched(InetSocketAddress to, Callers.Caller caller, long nowMillis, long count) {
         if (lastFailedMillis != nowMillis) {
             lastFailedMillis = nowMillis;
         }
@@ -144,7 +196,7 @@ final class EndpointStats {
         if (c == null || !c.caller.equals(caller)) {
             c = switchTo(caller);
         }
-        c.failures.increment();
+        c.failures.add(count);
         if (!to.isUnresolved() && !to.equals(address)) { // a name that did not resolve, or an engine's peer
             address = to;
         }
@@ -212,6 +264,11 @@ final class EndpointStats {
 
     String port() {
         return port;
+    }
+
+    /** The port as a number; -1 for the overflow row. */
+    int portNumber() {
+        return portNumber;
     }
 
     /** The address the latest failure had, or null. */

@@ -6,14 +6,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The code that started a connect which another thread finishes: an event loop of Netty's (NIO or native), the
- * JDK HttpClient's workers. When a failure's own stack shows only a thread ({@link Callers.Caller#thread}), the
+ * JDK HttpClient's workers; and the port a name was looked up for. When a failure's own stack shows only a thread ({@link Callers.Caller#thread}), the
  * origin names the application instead. Two kinds, each recorded on the thread that started the work:
  * <ul>
  * <li><b>made</b>: the socket object was created there. Netty creates its channel, and with it the JDK's
  *     SocketChannel or its own native socket, on the thread that calls {@code Bootstrap.connect} or
  *     {@code register} (so do gRPC, Lettuce and Reactor Netty), then connects on the event loop.
- * <li><b>asked</b>: a request was sent to that destination there ({@code HttpClient.sendAsync}, whose exchange runs
- *     on the client's executor from the start).
+ * <li><b>asked</b>: a connect to that destination was asked for there ({@code HttpClient.sendAsync}, whose exchange
+ *     runs on the client's executor from the start; Netty's {@code Bootstrap.connect}).
  * </ul>
  * Both are bounded and hold no socket: a socket is known by its identity hash, in a table of fixed size whose
  * newest entry wins a slot, and an entry is trusted for {@link #MAX_AGE_NANOS} only. The destinations are the
@@ -73,6 +73,38 @@ final class Origins {
         synchronized (asked) {
             return asked.get(destination);
         }
+    }
+
+    /**
+     * The port of the destination last asked for under {@code host} (as the application gave it, in any case), or
+     * -1: what a look-up of that name was for.
+     */
+    int askedPort(String host) {
+        int port = -1;
+        synchronized (asked) {
+            for (String destination : asked.keySet()) { // in order of use: the last match wins
+                int colon = host.length();
+                if (destination.length() > colon + 1
+                        && destination.charAt(colon) == ':'
+                        && destination.regionMatches(true, 0, host, 0, colon)) {
+                    port = portOf(destination, colon + 1, port);
+                }
+            }
+        }
+        return port;
+    }
+
+    /** The digits of {@code destination} from {@code from} as a number, or {@code otherwise} if they are not one. */
+    private static int portOf(String destination, int from, int otherwise) {
+        int port = 0;
+        for (int i = from; i < destination.length(); i++) {
+            char c = destination.charAt(i);
+            if (c < '0' || c > '9' || port > 65535) {
+                return otherwise;
+            }
+            port = port * 10 + (c - '0');
+        }
+        return port <= 65535 ? port : otherwise;
     }
 
     /** Spreads identity hashes, whose low bits are not all random, over the slots. */

@@ -21,9 +21,10 @@ public interface ConnectsMXBean {
     @Description("Connects that failed for any other reason.")
     long getOtherTotal();
 
-    @Description("Connects that failed because the host name did not resolve (UnknownHostException, an unresolved"
-            + " address), each attempt counted, whether the name service answered it or the JVM's cache of failed"
-            + " names (networkaddress.cache.negative.ttl, 10 s by default) did. Not in OtherTotal.")
+    @Description("Attempts to connect that failed because the host name did not resolve (UnknownHostException, an"
+            + " unresolved address, a failed look-up with no connect after it), each counted, whether the name"
+            + " service answered it or the JVM's cache of failed names (networkaddress.cache.negative.ttl, 10 s by"
+            + " default) did. Not in OtherTotal.")
     long getDnsFailedTotal();
 
     @Description("Look-ups of a host name that reached the name service (the system's resolver: /etc/hosts, DNS)"

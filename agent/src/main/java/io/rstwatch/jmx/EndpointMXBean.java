@@ -34,8 +34,11 @@ public interface EndpointMXBean {
     @Description("Connects to this endpoint that failed for any other reason. Monotonic.")
     long getOtherTotal();
 
-    @Description("Connects to this endpoint that failed because its host name did not resolve, each attempt counted"
-            + " whether the name service or the JVM's cache of failed names answered. Not in OtherTotal. Monotonic.")
+    @Description("Attempts to reach this endpoint that failed because its host name did not resolve, each counted"
+            + " whether the name service or the JVM's cache of failed names answered: a connect that threw for it, an"
+            + " address made unresolved (a client that checks its servers), a look-up with no connect after it (a"
+            + " library's resolver, a driver's). A look-up made before any port was known counts on port 0. Not in"
+            + " OtherTotal. Monotonic.")
     long getDnsFailedTotal();
 
     @Description("Why the name did not resolve at the latest such failure: a word (not known: no such name, NXDOMAIN;"

@@ -18,6 +18,7 @@ import java.net.http.HttpConnectTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -123,6 +124,82 @@ class ConnectRecorderTest {
                 List.of("5432 OTHER", "5432 OTHER", "5432 OTHER", "443 OTHER", "80 REFUSED"),
                 failed,
                 "plugins see them as before");
+    }
+
+    /**
+     * A look-up that failed with no connect after it counts on the endpoint the code was after: the destination
+     * asked for under that name, else the endpoint of that name used last, else port 0. Every look-up counts, and
+     * only failed names.
+     */
+    @Test
+    void aLookUpWithoutAConnectCountsOnTheEndpointItWasFor() throws Throwable {
+        MethodHandle[] h = recorder.handles();
+        MethodHandle lookupFailed = h[h.length - 2];
+        Throwable unknown = new java.net.UnknownHostException("nowhere.invalid: Name or service not known");
+        h[7].invokeExact("nowhere.invalid", unknown);
+        lookupFailed.invokeExact("nowhere.invalid", unknown);
+        lookupFailed.invokeExact("nowhere.invalid", unknown); // the JVM's cache answered
+        lookupFailed.invokeExact("broker.invalid", (Throwable) new IllegalArgumentException("not a failed name"));
+        // A library asked for broker.invalid:9092 on this thread, then looked the name up (Netty's event loop).
+        recorder.libraryHandles()[3].invokeExact((Object) InetSocketAddress.createUnresolved("broker.invalid", 9092));
+        lookupFailed.invokeExact("Broker.invalid", (Throwable) new java.net.UnknownHostException("Broker.invalid"));
+        // A driver that looks its host up itself: its connects to db.invalid:5432 failed before.
+        h[0].invokeExact(
+                (Object) new Object(),
+                (SocketAddress) InetSocketAddress.createUnresolved("db.invalid", 5432),
+                (Throwable) new java.net.UnknownHostException("db.invalid"),
+                System.nanoTime());
+        lookupFailed.invokeExact("db.invalid", (Throwable) new java.net.UnknownHostException("db.invalid"));
+
+        Map<String, Long> dns = recorder.endpoints().stream()
+                .collect(Collectors.toMap(EndpointStats::endpoint, EndpointStats::unresolved));
+        assertEquals(Map.of("nowhere.invalid:0", 2L, "Broker.invalid:9092", 1L, "db.invalid:5432", 2L), dns);
+        EndpointStats nowhere = recorder.endpoints().stream()
+                .filter(r -> r.endpoint().equals("nowhere.invalid:0"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals("not known: nowhere.invalid: Name or service not known", nowhere.nameFailure());
+        Map<String, Long> callers = nowhere.callerFailures();
+        assertTrue(callers.keySet().stream().anyMatch(c -> c.contains("ConnectRecorderTest")), callers.toString());
+        assertEquals(5, recorder.unresolvedTotal());
+    }
+
+    /**
+     * An address made with a name that did not resolve is an attempt of its own when no connect to its endpoint
+     * follows within a second (a client that checks its addresses); otherwise the connect that throws for the name
+     * is the attempt, however many addresses the library made for it, and each further connect another.
+     */
+    @Test
+    void anAddressMadeUnresolvedCountsWhenNoConnectFollows() throws Throwable {
+        MethodHandle[] h = recorder.handles();
+        MethodHandle addressUnresolved = h[h.length - 1];
+        InetSocketAddress kafka = InetSocketAddress.createUnresolved("kafka.invalid", 9092);
+        addressUnresolved.invokeExact((Object) kafka); // never connected, twice
+        addressUnresolved.invokeExact((Object) kafka);
+        InetSocketAddress db = InetSocketAddress.createUnresolved("db.invalid", 5432);
+        for (int i = 0; i < 3; i++) { // the HTTP client's way: three made for one attempt
+            addressUnresolved.invokeExact((Object) db);
+        }
+        for (int i = 0; i < 2; i++) {
+            h[0].invokeExact(
+                    (Object) new Object(),
+                    (SocketAddress) db,
+                    (Throwable) new java.net.UnknownHostException("db.invalid"),
+                    System.nanoTime());
+        }
+        long start = System.nanoTime(); // after every address was made
+        recorder.settleMadeUnresolved(start); // too soon: a connect may still follow
+        assertEquals(Map.of("kafka.invalid:9092", 0L, "db.invalid:5432", 2L), dnsFailures());
+        recorder.settleMadeUnresolved(start + ConnectRecorder.MADE_SETTLE_NANOS);
+        assertEquals(Map.of("kafka.invalid:9092", 2L, "db.invalid:5432", 2L), dnsFailures());
+        assertEquals(List.of("5432 OTHER", "5432 OTHER", "9092 OTHER", "9092 OTHER"), failed);
+        recorder.settleMadeUnresolved(start + 2 * ConnectRecorder.MADE_SETTLE_NANOS);
+        assertEquals(4, recorder.unresolvedTotal(), "each counted once");
+    }
+
+    private Map<String, Long> dnsFailures() {
+        return recorder.endpoints().stream()
+                .collect(Collectors.toMap(EndpointStats::endpoint, EndpointStats::unresolved));
     }
 
     /**

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Connects to names that do not resolve, on a host of the test's own whose resolver asks a name server of the test's
  * own (NXDOMAIN, SERVFAIL, no answer): each counted on its endpoint as a DNS failure, with its reason and its caller,
  * every attempt, while the look-ups that reached the resolver are counted once per name (the JVM caches a failure).
+ * A name looked up with no connect after it counts too, on the endpoint of that name the JVM used, else port 0.
  */
 class NameFailuresIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -86,6 +87,27 @@ class NameFailuresIT {
             // Five names, each asked of the resolver once: the JVM answered the rest from its cache of failures.
             long resolver = (Long) jvm.attribute("rstwatch:type=Connects", "DnsResolverFailedTotal", WAIT);
             assertEquals(5L, resolver - before, "look-ups that reached the resolver");
+
+            // Names looked up with no connect after them (a driver's way): on the endpoint of that name the JVM
+            // used, or port 0 for a name it never used; every look-up, the JVM's cached failures too.
+            for (int i = 0; i < 2; i++) {
+                jvm.send("lookup db.invalid 0");
+            }
+            for (int i = 0; i < 3; i++) {
+                jvm.send("lookup never.invalid 0");
+            }
+            jvm.awaitStdout("done", 14, WAIT);
+            jvm.awaitAttribute(endpoint("db.invalid", 5432), "DnsFailedTotal", n -> (Long) n == 7L, WAIT);
+            assertCaller(jvm, endpoint("db.invalid", 5432), "Connector.viaLookUp(", 2);
+            jvm.awaitAttribute(endpoint("never.invalid", 0), "DnsFailedTotal", n -> (Long) n == 3L, WAIT);
+            assertCaller(jvm, endpoint("never.invalid", 0), "Connector.viaLookUp(", 3);
+            String never = (String) jvm.attribute(endpoint("never.invalid", 0), "DnsFailure", WAIT);
+            assertTrue(never.startsWith("not known"), never);
+            jvm.awaitAttribute("rstwatch:type=Connects", "DnsFailedTotal", n -> (Long) n == 15L, WAIT);
+            assertEquals(
+                    6L,
+                    (Long) jvm.attribute("rstwatch:type=Connects", "DnsResolverFailedTotal", WAIT) - before,
+                    "one more name asked of the resolver");
         }
     }
 

@@ -134,7 +134,7 @@ class PluginsIT {
             assertTrue(
                     dns.contains("endpoint=nowhere.invalid/<unresolved>:5432")
                             && dns.contains("reason=other")
-                            && dns.contains("caller=io.rstwatch.testapps.Connector.viaChannel("),
+                            && dns.contains("caller=io.rstwatch.testapps.Connector.viaUnresolved("),
                     dns);
             assertEquals(1, lines(events, "ConnectFailure["), "and as before: " + Files.readString(events));
             assertEquals(1, lines(events, "cause=OTHER"), Files.readString(events));

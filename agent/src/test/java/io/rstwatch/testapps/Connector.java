@@ -39,10 +39,8 @@ public final class Connector {
                 System.out.println("done interrupting " + n);
                 continue;
             }
-            // "unresolved": a name never looked up, so that the connect fails on it without a DNS query
-            InetSocketAddress to = c[0].equals("unresolved")
-                    ? InetSocketAddress.createUnresolved(c[1], Integer.parseInt(c[2]))
-                    : new InetSocketAddress(c[1], Integer.parseInt(c[2]));
+            // Where to, not yet looked up: each method makes its address (and looks its name up) as applications do.
+            InetSocketAddress to = InetSocketAddress.createUnresolved(c[1], Integer.parseInt(c[2]));
             try {
                 switch (c[0]) {
                     case "socket":
@@ -70,7 +68,10 @@ public final class Connector {
                         viaHttps(to);
                         break;
                     case "unresolved":
-                        viaChannel(to);
+                        viaUnresolved(to);
+                        break;
+                    case "lookup":
+                        viaLookUp(to);
                         break;
                     case "listen":
                         LISTENING.add(new java.net.ServerSocket(to.getPort(), 7));
@@ -85,13 +86,25 @@ public final class Connector {
         }
     }
 
+    /** A driver's way: the name looked up first, the connect (never reached here) to one of its addresses. */
+    static void viaLookUp(InetSocketAddress to) throws IOException {
+        java.net.InetAddress.getAllByName(to.getHostString());
+    }
+
     static void viaSocket(InetSocketAddress to) throws IOException {
         try (Socket s = new Socket()) {
-            s.connect(to, 2000);
+            s.connect(new InetSocketAddress(to.getHostString(), to.getPort()), 2000);
         }
     }
 
     static void viaChannel(InetSocketAddress to) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(new InetSocketAddress(to.getHostString(), to.getPort()))) {
+            ch.isConnected();
+        }
+    }
+
+    /** A name never looked up, so that the connect fails on it without a DNS query. */
+    static void viaUnresolved(InetSocketAddress to) throws IOException {
         try (SocketChannel ch = SocketChannel.open(to)) {
             ch.isConnected();
         }
@@ -101,7 +114,7 @@ public final class Connector {
         try (Selector selector = Selector.open();
                 SocketChannel ch = SocketChannel.open()) {
             ch.configureBlocking(false);
-            if (!ch.connect(to)) {
+            if (!ch.connect(new InetSocketAddress(to.getHostString(), to.getPort()))) {
                 ch.register(selector, SelectionKey.OP_CONNECT);
                 selector.select(2000);
                 ch.finishConnect();
@@ -152,7 +165,7 @@ public final class Connector {
 
     static void viaTimeout(InetSocketAddress to) throws IOException {
         try (Socket s = new Socket()) {
-            s.connect(to, 500);
+            s.connect(new InetSocketAddress(to.getHostString(), to.getPort()), 500);
         }
     }
 }

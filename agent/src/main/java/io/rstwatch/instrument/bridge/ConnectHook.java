@@ -28,6 +28,8 @@ public final class ConnectHook {
     private static volatile MethodHandle bound;
     private static volatile MethodHandle socketException;
     private static volatile MethodHandle resolverFailed;
+    private static volatile MethodHandle lookupFailed;
+    private static volatile MethodHandle addressUnresolved;
     private static volatile MethodHandle connected;
     private static volatile MethodHandle handshakeFailed;
     private static volatile MethodHandle handshakeDone;
@@ -49,6 +51,8 @@ public final class ConnectHook {
      * @param onConnected (Object socket, SocketAddress remote, long startNanos)void
      * @param onHandshakeFailed (Object context, String alert, boolean fromPeer, Throwable thrown)void
      * @param onHandshakeDone (Object context)void
+     * @param onLookupFailed (String host, Throwable thrown)void
+     * @param onAddressUnresolved (Object address)void
      */
     static synchronized boolean install(
             MethodHandle onConnectFailed,
@@ -61,12 +65,16 @@ public final class ConnectHook {
             MethodHandle onResolverFailed,
             MethodHandle onConnected,
             MethodHandle onHandshakeFailed,
-            MethodHandle onHandshakeDone) {
+            MethodHandle onHandshakeDone,
+            MethodHandle onLookupFailed,
+            MethodHandle onAddressUnresolved) {
         if (bound != null) {
             return false;
         }
         socketException = onSocketException;
         resolverFailed = onResolverFailed;
+        lookupFailed = onLookupFailed;
+        addressUnresolved = onAddressUnresolved;
         connected = onConnected;
         handshakeFailed = onHandshakeFailed;
         handshakeDone = onHandshakeDone;
@@ -206,6 +214,33 @@ public final class ConnectHook {
         if (h != null) {
             try {
                 h.invokeExact(host, thrown);
+            } catch (Throwable ignored) {
+                // never into the application
+            }
+        }
+    }
+
+    /**
+     * InetAddress.getAllByName({@code host}), behind getByName too, threw {@code thrown}: from the resolver or from
+     * the JVM's cache of failed names.
+     */
+    public static void lookupFailed(String host, Throwable thrown) {
+        MethodHandle h = lookupFailed;
+        if (h != null) {
+            try {
+                h.invokeExact(host, thrown);
+            } catch (Throwable ignored) {
+                // never into the application
+            }
+        }
+    }
+
+    /** An InetSocketAddress was made with a name that did not resolve. */
+    public static void addressUnresolved(Object address) {
+        MethodHandle h = addressUnresolved;
+        if (h != null) {
+            try {
+                h.invokeExact(address);
             } catch (Throwable ignored) {
                 // never into the application
             }

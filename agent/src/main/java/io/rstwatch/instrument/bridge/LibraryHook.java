@@ -10,9 +10,11 @@ import java.util.function.BiConsumer;
  * null).getEnumConstants()[0]}, through a JDK interface.
  *
  * <p>So the application's code can reach it too. What it passes is therefore a hint, never data: "a socket was made
- * on this thread" or "its connect failed on this thread" (the address then is read from the channel itself). The agent then reads the calling thread's own stack, and
+ * on this thread", "its connect failed on this thread" (the address then is read from the channel itself) or "the
+ * code on this thread asked to connect there". The agent then reads the calling thread's own stack, and
  * counts nothing on a hint: counts come from the JDK's connect code and the exceptions it makes. The worst a
- * forged hint does is name one of the application's own frames as the origin of one of its own connects.
+ * forged hint does is name one of the application's own frames as the origin of one of its own connects, or give
+ * the port one of its own failed look-ups is counted under.
  */
 public enum LibraryHook implements BiConsumer<Object, Object> {
     INSTANCE;
@@ -20,6 +22,10 @@ public enum LibraryHook implements BiConsumer<Object, Object> {
     private static volatile MethodHandle made;
     private static volatile MethodHandle failed;
     private static volatile MethodHandle ringFailed;
+    private static volatile MethodHandle asked;
+
+    /** The second argument of a library's "the code on this thread asked to connect to this address". */
+    public static final String ASKED = "asked";
 
     /**
      * Installs the handles, once: later calls change nothing and return false.
@@ -27,13 +33,16 @@ public enum LibraryHook implements BiConsumer<Object, Object> {
      * @param onMade (Object socket)void
      * @param onFailed (Object socket, Throwable thrown)void
      * @param onRingFailed (Object channel, int errno)void
+     * @param onAsked (Object destination)void
      */
-    static synchronized boolean install(MethodHandle onMade, MethodHandle onFailed, MethodHandle onRingFailed) {
+    static synchronized boolean install(
+            MethodHandle onMade, MethodHandle onFailed, MethodHandle onRingFailed, MethodHandle onAsked) {
         if (made != null) {
             return false;
         }
         failed = onFailed;
         ringFailed = onRingFailed;
+        asked = onAsked;
         made = onMade; // last: it marks the hook installed
         return true;
     }
@@ -41,7 +50,9 @@ public enum LibraryHook implements BiConsumer<Object, Object> {
     /**
      * {@code thrown} null: {@code socket} was made on this thread. A Throwable: the connect of {@code socket}
      * failed on this thread with it. An Integer: the connect of the io_uring channel {@code socket} completed on
-     * this thread with that negative errno. Anything else is ignored. Never throws.
+     * this thread with that negative errno. {@link #ASKED}: the code on this thread asked the library to connect to
+     * the address {@code socket} (Netty's Bootstrap), which may be resolved and connected on another thread.
+     * Anything else is ignored. Never throws.
      */
     @Override
     public void accept(Object socket, Object thrown) {
@@ -55,6 +66,11 @@ public enum LibraryHook implements BiConsumer<Object, Object> {
                 MethodHandle h = failed;
                 if (h != null) {
                     h.invokeExact(socket, (Throwable) thrown);
+                }
+            } else if (ASKED.equals(thrown)) {
+                MethodHandle h = asked;
+                if (h != null) {
+                    h.invokeExact(socket);
                 }
             } else if (thrown instanceof Integer) {
                 MethodHandle h = ringFailed;

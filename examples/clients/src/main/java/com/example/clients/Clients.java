@@ -46,16 +46,23 @@ import redis.clients.jedis.Jedis;
 
 /**
  * An application that keeps connecting through a real client to a local port where nothing listens, twice a
- * second, until it is stopped: {@code Clients CLIENT PORT}, CLIENT one of hikari, jedis, kafka, netty-nio, netty-epoll, netty-io-uring, grpc, lettuce-nio,
+ * second, until it is stopped: {@code Clients CLIENT PORT [HOST]} (HOST 127.0.0.1 unless given: a name that does
+ * not resolve fails each attempt at its name), CLIENT one of hikari, jedis, kafka, netty-nio, netty-epoll, netty-io-uring, grpc, lettuce-nio,
  * lettuce-epoll, reactor-netty, http-async, okhttp, virtual-threads. Its package, com.example, is the
  * application's; everything it calls is a library's.
  */
 public final class Clients {
+    /** Where every client connects. */
+    private static String host = "127.0.0.1";
+
     private Clients() {}
 
     public static void main(String[] args) throws Exception {
         String client = args[0];
         int port = Integer.parseInt(args[1]);
+        if (args.length > 2) {
+            host = args[2];
+        }
         switch (client) {
             case "hikari" -> hikari(port);
             case "jedis" -> jedis(port);
@@ -84,7 +91,7 @@ public final class Clients {
     static void hikari(int port) throws InterruptedException {
         while (true) {
             HikariConfig config = new HikariConfig();
-            config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + port + "/orders");
+            config.setJdbcUrl("jdbc:postgresql://" + host + ":" + port + "/orders");
             config.setUsername("orders");
             config.setPassword("orders");
             config.setConnectionTimeout(250);
@@ -100,7 +107,7 @@ public final class Clients {
 
     static void jedis(int port) throws InterruptedException {
         while (true) {
-            try (Jedis jedis = new Jedis("127.0.0.1", port)) {
+            try (Jedis jedis = new Jedis(host, port)) {
                 jedis.ping();
             } catch (RuntimeException e) {
                 // refused
@@ -125,7 +132,7 @@ public final class Clients {
                         protected void initChannel(Channel channel) {}
                     });
             while (true) {
-                bootstrap.connect("127.0.0.1", port).awaitUninterruptibly();
+                bootstrap.connect(host, port).awaitUninterruptibly();
                 TimeUnit.MILLISECONDS.sleep(500);
             }
         } finally {
@@ -135,8 +142,7 @@ public final class Clients {
 
     /** gRPC over its shaded Netty, native epoll by default on Linux; each reset of the back-off connects again. */
     static void grpc(int port) throws InterruptedException {
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress(
-                        "127.0.0.1", port, InsecureChannelCredentials.create())
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
                 .build();
         try {
             while (true) {
@@ -151,7 +157,7 @@ public final class Clients {
 
     /** Lettuce connects on Netty's event loop; its epoll transport is used when Netty's is on the class path. */
     static void lettuce(int port) throws InterruptedException {
-        RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", port));
+        RedisClient client = RedisClient.create(RedisURI.create(host, port));
         client.setOptions(ClientOptions.builder().autoReconnect(false).build());
         try {
             while (true) {
@@ -169,7 +175,7 @@ public final class Clients {
 
     /** Reactor Netty's TcpClient, native epoll by default on Linux. */
     static void reactorNetty(int port) throws InterruptedException {
-        TcpClient client = TcpClient.create().host("127.0.0.1").port(port);
+        TcpClient client = TcpClient.create().host(host).port(port);
         while (true) {
             try {
                 client.connectNow(Duration.ofSeconds(2)).disposeNow();
@@ -184,7 +190,7 @@ public final class Clients {
     static void httpAsync(int port) throws InterruptedException {
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/orders"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + "/orders"))
                 .build();
         while (true) {
             try {
@@ -201,7 +207,7 @@ public final class Clients {
     static void okHttp(int port) throws InterruptedException {
         OkHttpClient client = new OkHttpClient();
         Request request = new Request.Builder()
-                .url("http://127.0.0.1:" + port + "/orders")
+                .url("http://" + host + ":" + port + "/orders")
                 .build();
         while (true) {
             try (Response response = client.newCall(request).execute()) {
@@ -220,7 +226,7 @@ public final class Clients {
         while (true) {
             threads.submit(() -> {
                 try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                    socket.connect(new InetSocketAddress(host, port), 2000);
                 } catch (IOException e) {
                     // refused
                 }
@@ -232,21 +238,26 @@ public final class Clients {
     /** The producer connects on its own sender thread: no frame of this application is on that stack. */
     static void kafka(int port) throws InterruptedException {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, host + ":" + port);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.RECONNECT_BACKOFF_MS_CONFIG, "500");
         p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "500");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "1000");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
-            while (true) {
-                try {
-                    producer.send(new ProducerRecord<>("orders", "order", "placed"));
-                } catch (RuntimeException e) {
-                    // no metadata: the broker cannot be reached
+        while (true) {
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+                while (true) {
+                    try {
+                        producer.send(new ProducerRecord<>("orders", "order", "placed"));
+                    } catch (RuntimeException e) {
+                        // no metadata: the broker cannot be reached
+                    }
+                    TimeUnit.MILLISECONDS.sleep(500);
                 }
-                TimeUnit.MILLISECONDS.sleep(500);
+            } catch (org.apache.kafka.common.KafkaException e) {
+                // no bootstrap server resolved: the producer could not be made
             }
+            TimeUnit.MILLISECONDS.sleep(500);
         }
     }
 }

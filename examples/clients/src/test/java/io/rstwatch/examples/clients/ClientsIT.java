@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Jdks;
 import io.rstwatch.testing.Loopback;
+import io.rstwatch.testing.NameServer;
 import io.rstwatch.testing.Requirements;
+import io.rstwatch.testing.TestHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
 import javax.management.openmbean.TabularData;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -25,6 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class ClientsIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final int JMX_PORT = 9014;
 
     @ParameterizedTest(name = "{0}, {1}, JDK {2}")
     @CsvSource({
@@ -59,16 +63,7 @@ class ClientsIT {
             String client, String packing, int jdk, String caller, String via) throws Exception {
         Requirements.require(Requirements.isRoot(), "root (CAP_NET_RAW) for packet capture");
         int port = Loopback.closedPort();
-        AgentJvm.Builder b = AgentJvm.builder().javaHome(jdk == 25 ? Jdks.TEMURIN_25 : Jdks.current());
-        if (packing.equals("one jar")) {
-            b.jar(Paths.get(System.getProperty("clients.jar")), client, Integer.toString(port));
-        } else {
-            String libraries = Files.readString(Path.of(System.getProperty("clients.classpath.file")))
-                    .strip();
-            b.classpath(System.getProperty("clients.classes") + java.io.File.pathSeparator + libraries)
-                    .main(com.example.clients.Clients.class, client, Integer.toString(port));
-        }
-        try (AgentJvm jvm = b.start()) {
+        try (AgentJvm jvm = child(client, packing, jdk, Integer.toString(port)).start()) {
             String name = "rstwatch:type=Port,scope=local,port=" + port;
             jvm.awaitAttribute(name, "RefusedTotal", v -> (Long) v >= 2, WAIT);
             jvm.awaitAttribute(name, "JvmFailuresTotal", v -> (Long) v >= 2, WAIT);
@@ -89,5 +84,72 @@ class ClientsIT {
                 assertTrue(named.contains(" via " + via), named);
             }
         }
+    }
+
+    /**
+     * The same clients asked for a name that does not resolve, on a host of the test's own whose name server
+     * answers NXDOMAIN: every attempt is a DNS failure of the endpoint asked for, with the application's method,
+     * whether the library makes an address that stays unresolved (the JDBC driver; Kafka, which checks its
+     * bootstrap servers and connects to none), looks the name up itself (Netty's resolver on its event loop,
+     * OkHttp), or connects to the unresolved address on its own threads (the JDK's HttpClient).
+     */
+    @ParameterizedTest(name = "{0}, {1}, JDK {2}")
+    @CsvSource({
+        "hikari, class path, 17, 5432, com.example.clients.Clients.hikari(",
+        "kafka, class path, 17, 5432, com.example.clients.Clients.kafka(",
+        "netty-nio, class path, 17, 5432, com.example.clients.Clients.netty(",
+        "netty-epoll, one jar, 25, 5432, com.example.clients.Clients.netty(",
+        "http-async, class path, 25, 5432, com.example.clients.Clients.httpAsync(",
+        "okhttp, class path, 17, 5432, com.example.clients.Clients.okHttp(",
+        // gRPC looks the name up on its executor before it hands Netty an address: no port known, only the thread.
+        "grpc, class path, 17, 0, thread grpc-default-executor-"
+    })
+    void aNameThatDoesNotResolveIsADnsFailureOfTheEndpointAskedFor(
+            String client, String packing, int jdk, int counted, String caller, @TempDir Path dir) throws Exception {
+        Requirements.require(Requirements.isRoot(), "root, for a host of the test's own");
+        // The JVM's cache of failed names for 1 s, not 10: see the reason below.
+        Path security = Files.writeString(dir.resolve("java.security"), "networkaddress.cache.negative.ttl=1\n");
+        int port = 5432;
+        String host = "db.invalid";
+        try (TestHost box = TestHost.create();
+                NameServer dns = NameServer.on(box);
+                AgentJvm jvm = child(client, packing, jdk, Integer.toString(port), host)
+                        .agentOptions("capture=off")
+                        .jvmArgs("-Djava.security.properties=" + security)
+                        .isolatedIn(box, JMX_PORT)
+                        .start()) {
+            String endpoint = "rstwatch:type=Endpoint,host=" + host + ",port=" + counted;
+            jvm.awaitAttribute(endpoint, "DnsFailedTotal", v -> (Long) v >= 2, WAIT);
+            // The first look-up may come before the agent's rewrite, and the JVM answers the next ones from its cache
+            // of failed names: the resolver's reason shows with the first look-up that reaches it after that.
+            jvm.awaitAttribute(endpoint, "DnsFailure", v -> ((String) v).startsWith("not known"), WAIT);
+            jvm.awaitAttribute(
+                    endpoint,
+                    "Callers",
+                    v -> ((TabularData) v)
+                            .values().stream().anyMatch(r -> ((javax.management.openmbean.CompositeData) r)
+                                    .get("key")
+                                    .toString()
+                                    .startsWith(caller)),
+                    WAIT);
+            long failed = (Long) jvm.attribute(endpoint, "FailedTotal", WAIT);
+            long names = (Long) jvm.attribute(endpoint, "DnsFailedTotal", WAIT);
+            assertTrue(names >= failed, "every failure here is the name's: " + names + " of " + failed);
+        }
+    }
+
+    /** A child running the clients' application: from its class path (one jar per library), or from one jar. */
+    private static AgentJvm.Builder child(String client, String packing, int jdk, String... args) throws Exception {
+        AgentJvm.Builder b = AgentJvm.builder().javaHome(jdk == 25 ? Jdks.TEMURIN_25 : Jdks.current());
+        String[] all = new String[args.length + 1];
+        all[0] = client;
+        System.arraycopy(args, 0, all, 1, args.length);
+        if (packing.equals("one jar")) {
+            return b.jar(Paths.get(System.getProperty("clients.jar")), all);
+        }
+        String libraries = Files.readString(Path.of(System.getProperty("clients.classpath.file")))
+                .strip();
+        return b.classpath(System.getProperty("clients.classes") + java.io.File.pathSeparator + libraries)
+                .main(com.example.clients.Clients.class, all);
     }
 }
