@@ -14,8 +14,13 @@ import io.rstwatch.plugin.Scope;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import javax.management.Attribute;
+import javax.management.JMException;
 import javax.management.JMX;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -258,7 +263,143 @@ final class Answer {
                     r.other(),
                     r.caller());
         }
+        sb.append(t.render("  "));
+        StringBuilder why = new StringBuilder();
+        for (EndpointRow r : rows) {
+            if (r.dnsFailed() == 0 && r.tlsFailed() == 0) {
+                continue;
+            }
+            EndpointDetail d = endpoints().get(r.endpoint());
+            if (d != null && !d.dnsFailure.isEmpty()) {
+                why.append("    ")
+                        .append(r.endpoint())
+                        .append(": name ")
+                        .append(d.dnsFailure)
+                        .append('\n');
+            }
+            if (d != null && !d.tlsFailure.isEmpty()) {
+                why.append("    ")
+                        .append(r.endpoint())
+                        .append(": TLS ")
+                        .append(d.tlsFailure)
+                        .append('\n');
+            }
+        }
+        if (why.length() > 0) {
+            sb.append("  Why, where a name or a handshake failed last:\n").append(why);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The connect times of this JVM's endpoints, slowest first, with the end of their TLS certificates: what
+     * warns before the timeouts and the expired certificate.
+     */
+    String connectTimes() throws IOException {
+        if (!c.isRegistered(ObjectNames.CONNECTS)) {
+            return "";
+        }
+        List<EndpointDetail> connected = new ArrayList<>();
+        for (EndpointDetail d : endpoints().values()) {
+            if (d.connected > 0) {
+                connected.add(d);
+            }
+        }
+        StringBuilder sb = new StringBuilder(
+                "Connects from code in this JVM, timed over rate.window (" + connected.size() + " endpoints):\n");
+        if (connected.isEmpty()) {
+            return sb.append("  none so far\n").toString();
+        }
+        connected.sort(Comparator.comparingDouble((EndpointDetail d) -> d.p99).reversed());
+        TextTable t = new TextTable(
+                "ENDPOINT", "CONNECTED>", "P50 MS>", "P99 MS>", "MAX MS>", "CERTIFICATE ENDS", "DAYS LEFT>");
+        for (EndpointDetail d : connected.subList(0, Math.min(TOP_PORTS, connected.size()))) {
+            t.row(
+                    d.endpoint,
+                    d.connected,
+                    millis(d.p50),
+                    millis(d.p99),
+                    millis(d.max),
+                    d.notAfter,
+                    d.daysLeft < 0 ? "" : String.format(Locale.ROOT, "%.1f", d.daysLeft));
+        }
         return sb.append(t.render("  ")).toString();
+    }
+
+    private static String millis(double ms) {
+        return String.format(Locale.ROOT, ms < 10 ? "%.2f" : "%.0f", ms);
+    }
+
+    /** What the report shows of one Endpoint MBean; numbers the target did not give as numbers read as 0. */
+    private static final class EndpointDetail {
+        final String endpoint;
+        final long connected;
+        final double p50;
+        final double p99;
+        final double max;
+        final String dnsFailure;
+        final String tlsFailure;
+        final String notAfter;
+        final double daysLeft;
+
+        EndpointDetail(Map<String, Object> a) {
+            this.endpoint = text(a.get("Host")) + ":" + number(a.get("Port")).intValue();
+            this.connected = number(a.get("ConnectedTotal")).longValue();
+            this.p50 = number(a.get("ConnectMillisP50")).doubleValue();
+            this.p99 = number(a.get("ConnectMillisP99")).doubleValue();
+            this.max = number(a.get("ConnectMillisMax")).doubleValue();
+            this.dnsFailure = text(a.get("DnsFailure"));
+            this.tlsFailure = text(a.get("TlsFailure"));
+            this.notAfter = text(a.get("CertificateNotAfter"));
+            this.daysLeft = a.get("CertificateDaysLeft") instanceof Number
+                    ? ((Number) a.get("CertificateDaysLeft")).doubleValue()
+                    : -1;
+        }
+
+        private static String text(Object v) {
+            return v instanceof String ? (String) v : "";
+        }
+
+        private static Number number(Object v) {
+            return v instanceof Number ? (Number) v : 0;
+        }
+    }
+
+    private static final String[] ENDPOINT_ATTRIBUTES = {
+        "Host",
+        "Port",
+        "ConnectedTotal",
+        "ConnectMillisP50",
+        "ConnectMillisP99",
+        "ConnectMillisMax",
+        "DnsFailure",
+        "TlsFailure",
+        "CertificateNotAfter",
+        "CertificateDaysLeft"
+    };
+
+    /** Read once per answer: every Endpoint MBean, by "host:port", one call each. */
+    private Map<String, EndpointDetail> endpoints;
+
+    private Map<String, EndpointDetail> endpoints() throws IOException {
+        if (endpoints == null) {
+            Map<String, EndpointDetail> out = new LinkedHashMap<>();
+            for (ObjectName name : c.queryNames(ObjectNames.ENDPOINTS, null)) {
+                try {
+                    Map<String, Object> values = new HashMap<>();
+                    for (Attribute a :
+                            c.getAttributes(name, ENDPOINT_ATTRIBUTES).asList()) {
+                        values.put(a.getName(), a.getValue());
+                    }
+                    EndpointDetail d = new EndpointDetail(values);
+                    out.put(d.endpoint, d);
+                } catch (JMException gone) {
+                    // unregistered since the query: an endpoint that gave its row away
+                }
+            }
+            endpoints = out;
+        }
+        return endpoints;
     }
 
     /** The listening sockets, with owners. */

@@ -8,7 +8,8 @@ import javax.management.MBeanServerConnection;
 
 /**
  * {@code report PID}: reads the rstwatch MBeans of a running JVM through the attach API and prints the answer:
- * the agent's status, the alert, the busiest ports with their diagnoses, this JVM's failing callers, listeners.
+ * the agent's status, the alert, the busiest ports with their diagnoses, this JVM's failing callers and why, its
+ * connect times and certificates, listeners.
  */
 final class Report {
     private Report() {}
@@ -40,6 +41,8 @@ final class Report {
             out.print(answer.ports(true));
             out.println();
             out.print(answer.callers());
+            out.println();
+            out.print(answer.connectTimes());
             out.println();
             out.print(answer.listeners());
         }

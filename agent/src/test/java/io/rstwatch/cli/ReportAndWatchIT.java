@@ -50,7 +50,14 @@ class ReportAndWatchIT {
             for (int i = 0; i < 3; i++) {
                 jvm.send("socket 127.0.0.1 " + port);
             }
-            jvm.awaitStdout("done", 3, WAIT);
+            jvm.send("unresolved nowhere.invalid 5432"); // a name never looked up: no reason from a resolver
+            jvm.send("socket 127.0.0.1 " + listening); // connected: the kernel accepts into the queue
+            jvm.awaitStdout("done", 4, WAIT);
+            jvm.awaitAttribute(
+                    "rstwatch:type=Endpoint,host=127.0.0.1,port=" + listening,
+                    "ConnectedTotal",
+                    v -> (Long) v == 1,
+                    WAIT);
             jvm.awaitAttribute(
                     "rstwatch:type=Port,scope=local,port=" + port, "JvmFailuresTotal", v -> (Long) v == 3, WAIT);
             jvm.awaitAttribute("rstwatch:type=Port,scope=local,port=" + port, "RefusedTotal", v -> (Long) v == 3, WAIT);
@@ -65,7 +72,8 @@ class ReportAndWatchIT {
                     "Listeners",
                     v -> java.util.Arrays.stream((javax.management.openmbean.CompositeData[]) v)
                             .anyMatch(l -> (Integer) l.get("pid") == jvm.pid()
-                                    && Integer.valueOf(listening).equals(l.get("port"))),
+                                    && Integer.valueOf(listening).equals(l.get("port"))
+                                    && Integer.valueOf(1).equals(l.get("acceptQueue"))), // the connect above waits
                     WAIT);
 
             String[] r = AgentCommand.run(Jdks.current(), "report", Long.toString(jvm.pid()));
@@ -97,8 +105,19 @@ class ReportAndWatchIT {
                             .find(),
                     out);
             assertTrue(
+                    out.contains(
+                            "  Why, where a name or a handshake failed last:\n    nowhere.invalid:5432: name other\n"),
+                    out);
+            assertTrue(
+                    Pattern.compile("\nConnects from code in this JVM, timed over rate.window \\(\\d+ endpoints\\):\n"
+                                    + " +ENDPOINT +CONNECTED +P50 MS +P99 MS +MAX MS +CERTIFICATE ENDS +DAYS LEFT\n"
+                                    + "(.*\n)* +127\\.0\\.0\\.1:" + listening + " +1( +\\d+(\\.\\d\\d)?){3}\n")
+                            .matcher(out)
+                            .find(),
+                    out);
+            assertTrue(
                     Pattern.compile("\n +" + listening + " +:: +" + jvm.pid() + " +" + System.getProperty("user.name")
-                                    + " +0 +/.*io\\.rstwatch\\.testapps\\.Connector\n")
+                                    + " +1 +/.*io\\.rstwatch\\.testapps\\.Connector\n")
                             .matcher(out)
                             .find(),
                     "this JVM's listener with its pid: " + out);

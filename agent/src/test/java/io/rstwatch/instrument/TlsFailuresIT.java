@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rstwatch.testapps.Connector;
+import io.rstwatch.testing.AgentCommand;
 import io.rstwatch.testing.AgentJvm;
 import io.rstwatch.testing.Jdks;
 import io.rstwatch.testing.Shell;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
@@ -262,6 +264,18 @@ class TlsFailuresIT {
             assertEquals(0L, jvm.attribute(endpoint(valid), "TlsFailedTotal", WAIT));
             long total = (Long) jvm.attribute("rstwatch:type=Connects", "TlsFailedTotal", WAIT);
             assertTrue(total >= 4, "every failed handshake: " + total);
+
+            // report: why each handshake failed, and when the valid server's certificate ends.
+            String[] r = AgentCommand.run(Jdks.current(), "report", Long.toString(jvm.pid()));
+            assertEquals("0", r[0], r[2]);
+            assertTrue(r[1].contains("\n    127.0.0.1:" + selfSigned + ": TLS untrusted: "), r[1]);
+            assertTrue(r[1].contains("\n    127.0.0.1:" + expired + ": TLS expired: "), r[1]);
+            assertTrue(
+                    Pattern.compile("\n +127\\.0\\.0\\.1:" + valid + " +\\d+( +\\d+(\\.\\d\\d)?){3} +"
+                                    + Pattern.quote(notAfter) + " +(29|30)\\.\\d\n")
+                            .matcher(r[1])
+                            .find(),
+                    r[1]);
         }
     }
 }
