@@ -157,15 +157,45 @@ final class ConnectAdvice {
         }
     }
 
-    /** That socket's connect or finishConnect threw: the failure Netty is about to report is this socket's. */
+    /**
+     * That socket's connect(SocketAddress), timed: connected at once, in progress (epoll then calls finishConnect),
+     * or threw (the failure Netty is about to report is this socket's).
+     */
     static final class NativeSocketConnect {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter() {
+            return System.nanoTime();
+        }
+
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         @SuppressWarnings("unchecked")
-        static void exit(@Advice.This Object socket, @Advice.Thrown Throwable thrown) throws ClassNotFoundException {
-            if (thrown != null) {
+        static void exit(
+                @Advice.This Object socket,
+                @Advice.Argument(0) Object remote,
+                @Advice.Return boolean connected,
+                @Advice.Thrown Throwable thrown,
+                @Advice.Enter long start)
+                throws ClassNotFoundException {
+            ((BiConsumer<Object, Object>)
+                            Class.forName(LIBRARY_HOOK, false, null).getEnumConstants()[0])
+                    .accept(
+                            socket,
+                            thrown != null
+                                    ? thrown
+                                    : new Object[] {remote, Long.valueOf(start), Boolean.valueOf(connected)});
+        }
+    }
+
+    /** That socket's finishConnect(): the connect in progress connected, or failed as above. */
+    static final class NativeSocketFinish {
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        @SuppressWarnings("unchecked")
+        static void exit(@Advice.This Object socket, @Advice.Return boolean connected, @Advice.Thrown Throwable thrown)
+                throws ClassNotFoundException {
+            if (thrown != null || connected) {
                 ((BiConsumer<Object, Object>)
                                 Class.forName(LIBRARY_HOOK, false, null).getEnumConstants()[0])
-                        .accept(socket, thrown);
+                        .accept(socket, thrown != null ? thrown : Boolean.TRUE);
             }
         }
     }

@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * Where connects run on a library's own threads, the places that start them tell {@link Origins} who asked:
  * SocketChannelImpl's client constructor, HttpClientImpl.sendAsync, DefaultProxySelector.select (OkHttp), Netty's
  * Bootstrap.doResolveAndConnect and Netty's native socket (io.netty.channel.unix.Socket; shaded copies too).
- * Netty's io_uring transport reports a failed connect in AbstractIoUringChannel$AbstractUringUnsafe.connectComplete;
- * those three are the library classes rewritten.
+ * That native socket's connect and finishConnect are rewritten too: a failure names the socket that failed, a
+ * return times the connect. Netty's io_uring transport reports a failed connect in
+ * AbstractIoUringChannel$AbstractUringUnsafe.connectComplete; those three are the library classes rewritten.
  *
  * <p>The inlined advice can only see classes of java.base, so the bridge class is renamed into jdk.internal.misc
  * (see {@link ConnectHook} for why there) and defined through a private lookup: the agent opens that package to
@@ -185,9 +186,9 @@ public final class ConnectInstrumentation implements Part {
                     advice(advicePool, adviceFiles, ConnectAdvice.NativeSocketMade.class)
                             .on(isConstructor()),
                     advice(advicePool, adviceFiles, ConnectAdvice.NativeSocketConnect.class)
-                            .on(named("connect")
-                                    .and(takesArguments(SocketAddress.class))
-                                    .or(named("finishConnect").and(takesArguments(0)))));
+                            .on(named("connect").and(takesArguments(SocketAddress.class))),
+                    advice(advicePool, adviceFiles, ConnectAdvice.NativeSocketFinish.class)
+                            .on(named("finishConnect").and(takesArguments(0))));
             AsmVisitorWrapper ringUnsafe = advice(advicePool, adviceFiles, ConnectAdvice.RingConnectComplete.class)
                     .on(named("connectComplete").and(takesArguments(byte.class, int.class, int.class, long.class)));
             AsmVisitorWrapper bootstrap = advice(advicePool, adviceFiles, ConnectAdvice.NettyAsk.class)

@@ -65,10 +65,13 @@ final class ConnectRecorder {
     private final ArrayDeque<EndpointStats> leaving = new ArrayDeque<>();
 
     private static final long SETTLE_MILLIS = 1000;
-    /** A non-blocking connect in flight: its caller, only on the stack as it starts, and when it started. */
-    private record Pending(Callers.Caller caller, long startNanos) {}
+    /**
+     * A non-blocking connect in flight: its caller, only on the stack as it starts (null for a native one), when it
+     * started, and where to (for a native one: its finishConnect does not say).
+     */
+    private record Pending(Callers.Caller caller, long startNanos, SocketAddress remote) {}
 
-    /** Non-blocking connects in flight, by channel. */
+    /** Non-blocking connects in flight, by channel or native socket. */
     private final Map<Object, Pending> pending = new LinkedHashMap<Object, Pending>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Object, Pending> eldest) {
@@ -116,11 +119,14 @@ final class ConnectRecorder {
         final InetSocketAddress address;
 
         final long atNanos;
+        /** How long the connect took to fail; -1 when not known. */
+        final long tookNanos;
 
-        NativeFailure(Callers.Caller origin, InetSocketAddress address, long atNanos) {
+        NativeFailure(Callers.Caller origin, InetSocketAddress address, long atNanos, long tookNanos) {
             this.origin = origin;
             this.address = address;
             this.atNanos = atNanos;
+            this.tookNanos = tookNanos;
         }
     }
 
@@ -282,14 +288,16 @@ final class ConnectRecorder {
 
     /**
      * The library bridge's handles, bound to this recorder: a native socket made, its connect failed, an io_uring
-     * connect failed, a connect asked for.
+     * connect failed, a connect asked for, a native connect returned, a native connect finished.
      */
     MethodHandle[] libraryHandles() throws ReflectiveOperationException {
         return new MethodHandle[] {
             bound("channelMade", Object.class),
             bound("nativeConnectFailed", Object.class, Throwable.class),
             bound("ringConnectFailed", Object.class, int.class),
-            bound("asked", Object.class)
+            bound("asked", Object.class),
+            bound("nativeConnect", Object.class, SocketAddress.class, long.class, boolean.class),
+            bound("nativeFinished", Object.class)
         };
     }
 
@@ -372,8 +380,50 @@ final class ConnectRecorder {
     void nativeConnectFailed(Object socket, Throwable thrown) {
         try {
             long now = System.nanoTime();
-            Callers.Caller origin = origins.madeBy(socket, now);
-            nativeFailure.set(origin == null ? null : new NativeFailure(origin, null, now));
+            Pending started;
+            synchronized (pending) {
+                started = pending.remove(socket);
+            }
+            nativeFailure.set(new NativeFailure(
+                    origins.madeBy(socket, now), null, now, started != null ? now - started.startNanos : -1));
+        } catch (RuntimeException | LinkageError e) {
+            // never into the application
+        }
+    }
+
+    /**
+     * A native socket's connect to {@code remote}, called at {@code startNanos}, returned: connected (timed now), or
+     * in progress (timed when {@link #nativeFinished}). No stack is read, as for the JDK's connects.
+     */
+    void nativeConnect(Object socket, SocketAddress remote, long startNanos, boolean connected) {
+        try {
+            if (!(remote instanceof InetSocketAddress) || DaemonThreads.onAgentThread()) {
+                return;
+            }
+            if (connected) {
+                long now = System.nanoTime();
+                connected((InetSocketAddress) remote, now - startNanos, now);
+            } else {
+                synchronized (pending) {
+                    pending.put(socket, new Pending(null, startNanos, remote));
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // never into the application
+        }
+    }
+
+    /** A native socket's pending connect finished, connected: timed from its start. */
+    void nativeFinished(Object socket) {
+        try {
+            Pending started;
+            synchronized (pending) {
+                started = pending.remove(socket);
+            }
+            if (started != null && started.remote instanceof InetSocketAddress) {
+                long now = System.nanoTime();
+                connected((InetSocketAddress) started.remote, now - started.startNanos, now);
+            }
         } catch (RuntimeException | LinkageError e) {
             // never into the application
         }
@@ -397,7 +447,7 @@ final class ConnectRecorder {
             }
             long now = System.nanoTime();
             nativeFailure.set(
-                    new NativeFailure(origins.madeBy(f[0].get(channel), now), (InetSocketAddress) remote, now));
+                    new NativeFailure(origins.madeBy(f[0].get(channel), now), (InetSocketAddress) remote, now, -1));
         } catch (RuntimeException | LinkageError | IllegalAccessException e) {
             // never into the application
         }
@@ -462,7 +512,7 @@ final class ConnectRecorder {
                 failure(remote, thrown, caller, last, System.nanoTime() - startNanos);
             } else if (!connected) {
                 synchronized (pending) {
-                    pending.put(channel, new Pending(caller, startNanos));
+                    pending.put(channel, new Pending(caller, startNanos, null));
                 }
             }
         } catch (RuntimeException | LinkageError e) {
@@ -524,7 +574,10 @@ final class ConnectRecorder {
             }
             InetSocketAddress endpoint = NettyAddresses.endpointAtEnd(message);
             if (endpoint != null) {
-                failure(endpoint, made, reportedBy(endpoint), null, -1);
+                NativeFailure f = reported();
+                Callers.Caller caller =
+                        f != null && f.origin != null ? f.origin : originOf(stack.get(), null, endpoint);
+                failure(endpoint, made, caller, null, f != null ? f.tookNanos : -1);
             }
         } catch (RuntimeException | LinkageError e) {
             // never into the application
@@ -663,16 +716,14 @@ final class ConnectRecorder {
         }
     }
 
-    /** The caller of a native failure Netty reports now, on this thread. */
-    private Callers.Caller reportedBy(InetSocketAddress endpoint) {
+    /** The native failure this thread announced just now, which Netty reports now; or null. */
+    private NativeFailure reported() {
         NativeFailure f = nativeFailure.get();
-        if (f != null) {
-            nativeFailure.set(null);
-            if (System.nanoTime() - f.atNanos < NATIVE_REPORT_NANOS) {
-                return f.origin;
-            }
+        if (f == null) {
+            return null;
         }
-        return originOf(stack.get(), null, endpoint);
+        nativeFailure.set(null);
+        return System.nanoTime() - f.atNanos < NATIVE_REPORT_NANOS ? f : null;
     }
 
     /**

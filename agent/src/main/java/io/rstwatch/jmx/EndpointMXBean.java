@@ -77,7 +77,7 @@ public interface EndpointMXBean {
 
     @Description("How long the latest failed connect to this endpoint took, from connect() to its failure, in ms:"
             + " about a round trip when refused, the application's timeout when nothing answered. 0 if none, or"
-            + " not known (Netty's native transports).")
+            + " not known (Netty's io_uring transport).")
     double getFailedAfterMillis();
 
     @Description("TLS handshakes with this endpoint that failed (SSLSocket and SSLEngine: HttpClient, Netty with the"

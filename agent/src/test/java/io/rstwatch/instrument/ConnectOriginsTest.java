@@ -1,7 +1,9 @@
 package io.rstwatch.instrument;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rstwatch.common.DurationWindow;
 import io.rstwatch.listeners.ListenBacklogs;
 import io.rstwatch.testlibs.channel.AbstractChannel;
 import io.rstwatch.testlibs.io.netty.channel.uring.AbstractIoUringChannel;
@@ -65,6 +67,34 @@ class ConnectOriginsTest {
                         "7211 REFUSED com.example.Orders.place(Orders.java:12)",
                         "7211 REFUSED thread nioEventLoopGroup-2-1"),
                 counted);
+    }
+
+    /**
+     * Netty's native socket connects through JNI: its connect is timed from the call that started it to the one that
+     * finished it, connected (at once, or in progress first) or failed, without reading a stack.
+     */
+    @Test
+    void aNativeConnectIsTimedFromItsStartAndSoIsItsFailure() {
+        onTheStack = null; // nothing may walk the stack for a success
+        Object socket = new Object();
+        recorder.nativeConnect(socket, dead, System.nanoTime() - 50_000_000L, false); // in progress
+        recorder.nativeFinished(socket);
+        recorder.nativeConnect(new Object(), dead, System.nanoTime() - 5_000_000L, true); // connected at once
+        recorder.nativeFinished(new Object()); // no connect of its own in progress: nothing
+        assertEquals(2, recorder.connectedTotal());
+        DurationWindow.Figures times = recorder.sampleConnectTimes(System.nanoTime());
+        assertEquals(2, times.count());
+        assertTrue(times.maxMillis() >= 50 && times.maxMillis() < 60, times.toString());
+
+        Object failing = new Object();
+        onTheStack = EVENT_LOOP;
+        recorder.nativeConnect(failing, dead, System.nanoTime() - 30_000_000L, false);
+        recorder.nativeConnectFailed(failing, new ConnectException("finishConnect(..) failed: Connection refused"));
+        recorder.socketException(new AbstractChannel.AnnotatedConnectException(
+                "finishConnect(..) failed: Connection refused: /127.0.0.1:7211"));
+        assertEquals(List.of("7211 REFUSED thread nioEventLoopGroup-2-1"), counted);
+        long took = recorder.endpoints().get(0).failedAfterNanos();
+        assertTrue(took >= 30_000_000L && took < 1_000_000_000L, "from the connect's start: " + took);
     }
 
     @Test

@@ -138,6 +138,39 @@ class ClientsIT {
         }
     }
 
+    /**
+     * Netty's native transport connects through JNI, past the JDK's connect code: its connects are timed too, from
+     * the native socket's connect to its finishConnect, as the NIO transport's are through the JDK's.
+     */
+    @ParameterizedTest(name = "{0}, {1}, JDK {2}")
+    @CsvSource({"netty-epoll, class path, 17", "netty-epoll, one jar, 25", "netty-nio, class path, 17"})
+    void aNettyConnectIsTimedOnItsEndpoint(String client, String packing, int jdk) throws Exception {
+        try (java.net.ServerSocket server =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        server.accept().close();
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            int port = server.getLocalPort();
+            try (AgentJvm jvm = child(client, packing, jdk, Integer.toString(port))
+                    .agentOptions("capture=off")
+                    .start()) {
+                String endpoint = "rstwatch:type=Endpoint,host=127.0.0.1,port=" + port;
+                jvm.awaitAttribute(endpoint, "ConnectedTotal", v -> (Long) v >= 2, WAIT);
+                double p50 = (Double) jvm.awaitAttribute(endpoint, "ConnectMillisP50", v -> (Double) v > 0, WAIT);
+                assertTrue(p50 < 1000, "a loopback connect: " + p50 + " ms");
+                assertTrue((Long) jvm.attribute(endpoint, "FailedTotal", WAIT) == 0L);
+            }
+        }
+    }
+
     /** A child running the clients' application: from its class path (one jar per library), or from one jar. */
     private static AgentJvm.Builder child(String client, String packing, int jdk, String... args) throws Exception {
         AgentJvm.Builder b = AgentJvm.builder().javaHome(jdk == 25 ? Jdks.TEMURIN_25 : Jdks.current());
