@@ -341,7 +341,10 @@ final class ConnectRecorder {
 
     /**
      * A client is about to connect to {@code destination} (an HttpRequest, a URI, or Netty's address) for the code
-     * on this thread: remembered by destination.
+     * on this thread: remembered by destination. A thread whose last walk found only libraries is not walked again
+     * for {@link #SAME_CALLER_NANOS}, whatever it asks for: a proxy's event loop asks for a new destination with
+     * every connect, and its walks would name nobody (a thread that runs both a library's callbacks and the
+     * application's code may go unremembered that long).
      */
     void asked(Object destination) {
         try {
@@ -350,6 +353,12 @@ final class ConnectRecorder {
                 return;
             }
             LastCaller before = lastAsker.get();
+            if (before != null
+                    && before.caller != null
+                    && before.caller.thread
+                    && System.nanoTime() - before.foundAtNanos < SAME_CALLER_NANOS) {
+                return; // a library's own thread (an event loop connecting onwards, for a proxy): nobody to remember
+            }
             LastCaller last = callerOf(lastAsker, key, stack);
             // Within a window the record is the one kept at the walk that started it, and remembered then.
             if (last != before && last.caller != null && !last.caller.thread) {

@@ -29,8 +29,14 @@ class ConnectOriginsTest {
     /** What the calling thread's stack says now. */
     private Callers.Caller onTheStack;
 
+    /** How many times the recorder read the stack. */
+    private int walks;
+
     private final ConnectRecorder recorder = new ConnectRecorder(
-            () -> onTheStack,
+            () -> {
+                walks++;
+                return onTheStack;
+            },
             (endpoint, cause, caller) -> counted.add(endpoint.getPort() + " " + cause + " " + caller.frame()),
             new ListenBacklogs(),
             600,
@@ -95,6 +101,30 @@ class ConnectOriginsTest {
         assertEquals(List.of("7211 REFUSED thread nioEventLoopGroup-2-1"), counted);
         long took = recorder.endpoints().get(0).failedAfterNanos();
         assertTrue(took >= 30_000_000L && took < 1_000_000_000L, "from the connect's start: " + took);
+    }
+
+    /**
+     * A proxy's event loop asks Netty for a new destination with every connect: its stack, all library, is read once
+     * a window, not once a connect. An application's thread is read for each destination it asks for.
+     */
+    @Test
+    void aLibrarysThreadAskingForManyDestinationsIsNotWalkedForEach() throws InterruptedException {
+        onTheStack = EVENT_LOOP;
+        long start = System.nanoTime();
+        for (int port = 1; port <= 100; port++) {
+            recorder.asked(new InetSocketAddress("127.0.0.1", port));
+        }
+        long windows = (System.nanoTime() - start) / ConnectRecorder.SAME_CALLER_NANOS + 1;
+        assertTrue(walks <= windows, walks + " walks in " + windows + " windows");
+        Thread application = new Thread(() -> {
+            onTheStack = ORDERS;
+            recorder.asked(InetSocketAddress.createUnresolved("orders.invalid", 5432));
+            recorder.asked(InetSocketAddress.createUnresolved("stock.invalid", 5432));
+        });
+        int before = walks;
+        application.start();
+        application.join();
+        assertEquals(before + 2, walks);
     }
 
     @Test
