@@ -52,7 +52,7 @@ public final class HostileApp {
                     "bridge method " + m.getName() + " made accessible: " + attempt(() -> m.setAccessible(true)));
         }
 
-        // The library hook is reachable by design, through a JDK interface: it takes hints, and counts nothing.
+        // The library hook is reachable by design, through a JDK interface: it takes hints, and counts no failure.
         Class<?> library = Class.forName("jdk.internal.misc.RstwatchLibraryHook", false, null);
         for (Field f : library.getDeclaredFields()) {
             System.out.println("library hook field " + f.getName() + ": "
@@ -64,12 +64,17 @@ public final class HostileApp {
         @SuppressWarnings("unchecked")
         BiConsumer<Object, Object> hints = (BiConsumer<Object, Object>) library.getEnumConstants()[0];
         Socket forged = new Socket();
+        java.net.InetSocketAddress nowhere = new java.net.InetSocketAddress("127.0.0.1", 9);
         for (int i = 0; i < 1000; i++) {
             hints.accept(forged, null);
             hints.accept(forged, new java.net.ConnectException("Connection refused"));
             hints.accept(null, "not a throwable");
+            hints.accept(nowhere, "asked");
+            hints.accept(forged, new Object[] {"not an address", "not a time", null}); // the wrong shape
+            hints.accept(forged, new Object[] {nowhere, Long.valueOf(System.nanoTime()), Boolean.FALSE});
+            hints.accept(forged, Boolean.TRUE); // "connected": a connect time that never was, for its own
         }
-        System.out.println("library hook hints given: 3000");
+        System.out.println("library hook hints given: 7000");
 
         Map<String, Object> roots = new LinkedHashMap<>();
         roots.put("bridge class", hook);

@@ -169,7 +169,7 @@ class JmxExporterIT {
             assertTrue(metrics[0].contains("# TYPE rstwatch_endpoint_dns_failed_total counter"), metrics[0]);
             assertTrue(
                     metrics[0].contains(
-                            "# HELP rstwatch_endpoint_dns_failed_total Connects to this endpoint that failed"),
+                            "# HELP rstwatch_endpoint_dns_failed_total Attempts to reach this endpoint that failed"),
                     metrics[0]);
             assertTrue(metrics[0].contains("\nrstwatch_connects_dns_failed_total 3.0\n"), metrics[0]);
             assertTrue(
