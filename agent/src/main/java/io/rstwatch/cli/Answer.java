@@ -233,8 +233,11 @@ final class Answer {
         return sb.toString();
     }
 
-    /** This JVM's failed connects by endpoint, with the calling code. */
-    String callers() throws IOException {
+    /**
+     * This JVM's failed connects by endpoint, with the calling code, and why a name or a handshake failed, from
+     * {@code endpoints} ({@link #endpoints}).
+     */
+    String callers(Map<String, EndpointDetail> endpoints) throws IOException {
         if (!c.isRegistered(ObjectNames.CONNECTS)) {
             return "";
         }
@@ -269,20 +272,20 @@ final class Answer {
             if (r.dnsFailed() == 0 && r.tlsFailed() == 0) {
                 continue;
             }
-            EndpointDetail d = endpoints().get(r.endpoint());
-            if (d != null && !d.dnsFailure.isEmpty()) {
-                why.append("    ")
-                        .append(r.endpoint())
-                        .append(": name ")
-                        .append(d.dnsFailure)
-                        .append('\n');
+            EndpointDetail d = endpoints.get(r.endpoint());
+            if (d == null) {
+                continue; // its MBean went between the two reads
             }
-            if (d != null && !d.tlsFailure.isEmpty()) {
-                why.append("    ")
-                        .append(r.endpoint())
-                        .append(": TLS ")
-                        .append(d.tlsFailure)
-                        .append('\n');
+            for (String[] reason : new String[][] {{"name", d.dnsFailure}, {"TLS", d.tlsFailure}}) {
+                if (!reason[1].isEmpty()) {
+                    why.append("    ")
+                            .append(r.endpoint())
+                            .append(": ")
+                            .append(reason[0])
+                            .append(' ')
+                            .append(reason[1])
+                            .append('\n');
+                }
             }
         }
         if (why.length() > 0) {
@@ -292,15 +295,15 @@ final class Answer {
     }
 
     /**
-     * The connect times of this JVM's endpoints, slowest first, with the end of their TLS certificates: what
-     * warns before the timeouts and the expired certificate.
+     * The connect times of this JVM's endpoints in {@code endpoints} ({@link #endpoints}), slowest first, with the
+     * end of their TLS certificates: what warns before the timeouts and the expired certificate.
      */
-    String connectTimes() throws IOException {
+    String connectTimes(Map<String, EndpointDetail> endpoints) throws IOException {
         if (!c.isRegistered(ObjectNames.CONNECTS)) {
             return "";
         }
         List<EndpointDetail> connected = new ArrayList<>();
-        for (EndpointDetail d : endpoints().values()) {
+        for (EndpointDetail d : endpoints.values()) {
             if (d.connected > 0) {
                 connected.add(d);
             }
@@ -331,7 +334,7 @@ final class Answer {
     }
 
     /** What the report shows of one Endpoint MBean; numbers the target did not give as numbers read as 0. */
-    private static final class EndpointDetail {
+    static final class EndpointDetail {
         final String endpoint;
         final long connected;
         final double p50;
@@ -378,28 +381,22 @@ final class Answer {
         "CertificateDaysLeft"
     };
 
-    /** Read once per answer: every Endpoint MBean, by "host:port", one call each. */
-    private Map<String, EndpointDetail> endpoints;
-
-    private Map<String, EndpointDetail> endpoints() throws IOException {
-        if (endpoints == null) {
-            Map<String, EndpointDetail> out = new LinkedHashMap<>();
-            for (ObjectName name : c.queryNames(ObjectNames.ENDPOINTS, null)) {
-                try {
-                    Map<String, Object> values = new HashMap<>();
-                    for (Attribute a :
-                            c.getAttributes(name, ENDPOINT_ATTRIBUTES).asList()) {
-                        values.put(a.getName(), a.getValue());
-                    }
-                    EndpointDetail d = new EndpointDetail(values);
-                    out.put(d.endpoint, d);
-                } catch (JMException gone) {
-                    // unregistered since the query: an endpoint that gave its row away
+    /** Every Endpoint MBean as it is now, by "host:port", one call each: read once for the sections that show them. */
+    Map<String, EndpointDetail> endpoints() throws IOException {
+        Map<String, EndpointDetail> out = new LinkedHashMap<>();
+        for (ObjectName name : c.queryNames(ObjectNames.ENDPOINTS, null)) {
+            try {
+                Map<String, Object> values = new HashMap<>();
+                for (Attribute a : c.getAttributes(name, ENDPOINT_ATTRIBUTES).asList()) {
+                    values.put(a.getName(), a.getValue());
                 }
+                EndpointDetail d = new EndpointDetail(values);
+                out.put(d.endpoint, d);
+            } catch (JMException gone) {
+                // unregistered since the query: an endpoint that gave its row away
             }
-            endpoints = out;
         }
-        return endpoints;
+        return out;
     }
 
     /** The listening sockets, with owners. */

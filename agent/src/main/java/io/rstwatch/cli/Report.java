@@ -3,6 +3,7 @@ package io.rstwatch.cli;
 import io.rstwatch.jmx.AgentMXBean;
 import io.rstwatch.jmx.ObjectNames;
 import java.io.PrintStream;
+import java.util.Map;
 import javax.management.JMX;
 import javax.management.MBeanServerConnection;
 
@@ -40,9 +41,10 @@ final class Report {
             out.println();
             out.print(answer.ports(true));
             out.println();
-            out.print(answer.callers());
+            Map<String, Answer.EndpointDetail> endpoints = answer.endpoints();
+            out.print(answer.callers(endpoints));
             out.println();
-            out.print(answer.connectTimes());
+            out.print(answer.connectTimes(endpoints));
             out.println();
             out.print(answer.listeners());
         }

@@ -19,7 +19,8 @@ class AnswerTest {
     void theConnectsHeaderCountsTheRowsItHeads() throws Exception {
         MBeanServer server = MBeanServerFactory.newMBeanServer();
         server.registerMBean(new MovingConnects(), ObjectNames.CONNECTS);
-        String text = new Answer(server).callers();
+        Answer answer = new Answer(server);
+        String text = answer.callers(answer.endpoints());
         assertTrue(text.startsWith("Failed connects from code in this JVM (33):\n"), text);
     }
 
