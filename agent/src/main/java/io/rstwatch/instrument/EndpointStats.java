@@ -103,9 +103,7 @@ final class EndpointStats {
         if (madeBy != caller) { // before the count: whoever takes the count finds them
             madeBy = caller;
         }
-        if (madeAddress != to) {
-            madeAddress = to;
-        }
+        madeAddress = to; // a new address each time: nothing to compare
         if (madeUnresolved.getAndIncrement() == 0) {
             madeSinceNanos = nowNanos;
         }
