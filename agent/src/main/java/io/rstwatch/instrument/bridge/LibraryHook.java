@@ -61,7 +61,7 @@ public enum LibraryHook implements BiConsumer<Object, Object> {
     }
 
     /**
-     * {@code thrown} null: {@code socket} was made on this thread. A Throwable: the connect of {@code socket}
+     * {@code hint} null: {@code socket} was made on this thread. A Throwable: the connect of {@code socket}
      * failed on this thread with it. An Integer: the connect of the io_uring channel {@code socket} completed on
      * this thread with that negative errno. {@link #ASKED}: the code on this thread asked the library to connect to
      * the address {@code socket} (Netty's Bootstrap), which may be resolved and connected on another thread. An
@@ -70,39 +70,39 @@ public enum LibraryHook implements BiConsumer<Object, Object> {
      * in progress finished, connected. Anything else is ignored. Never throws.
      */
     @Override
-    public void accept(Object socket, Object thrown) {
+    public void accept(Object socket, Object hint) {
         try {
-            if (thrown == null) {
+            if (hint == null) {
                 MethodHandle h = made;
                 if (h != null) {
                     h.invokeExact(socket);
                 }
-            } else if (thrown instanceof Throwable) {
+            } else if (hint instanceof Throwable) {
                 MethodHandle h = failed;
                 if (h != null) {
-                    h.invokeExact(socket, (Throwable) thrown);
+                    h.invokeExact(socket, (Throwable) hint);
                 }
-            } else if (thrown instanceof Object[]) {
-                Object[] c = (Object[]) thrown;
+            } else if (hint instanceof Object[]) {
+                Object[] c = (Object[]) hint;
                 MethodHandle h = connect;
                 if (h != null && c.length == 3 && c[1] instanceof Long && c[2] instanceof Boolean) {
                     SocketAddress remote = c[0] instanceof SocketAddress ? (SocketAddress) c[0] : null;
                     h.invokeExact(socket, remote, ((Long) c[1]).longValue(), ((Boolean) c[2]).booleanValue());
                 }
-            } else if (Boolean.TRUE.equals(thrown)) {
+            } else if (Boolean.TRUE.equals(hint)) {
                 MethodHandle h = finished;
                 if (h != null) {
                     h.invokeExact(socket);
                 }
-            } else if (ASKED.equals(thrown)) {
+            } else if (ASKED.equals(hint)) {
                 MethodHandle h = asked;
                 if (h != null) {
                     h.invokeExact(socket);
                 }
-            } else if (thrown instanceof Integer) {
+            } else if (hint instanceof Integer) {
                 MethodHandle h = ringFailed;
                 if (h != null) {
-                    h.invokeExact(socket, ((Integer) thrown).intValue());
+                    h.invokeExact(socket, ((Integer) hint).intValue());
                 }
             }
         } catch (Throwable ignored) {
